@@ -1,0 +1,67 @@
+"""Command line: ``handbook [PATH]`` opens the window; subcommands work without one.
+
+Each subcommand lives in ``handbook.commands.<name>`` with ``add_arguments(parser)`` and
+``run(args) -> int``; modules are imported only when their command runs, to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from handbook import __version__
+
+SUBCOMMANDS: dict[str, str] = {
+    "toc": "print the section tree of a book",
+    "search": "search a book's full text",
+    "bookmarks": "list, export or import bookmarks",
+    "pdf": "write a book or one chapter to a PDF file",
+}
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handbook",
+        description="An offline reader for handbooks in mdBook's layout. "
+        "With no PATH, opens the bundled guide.",
+        epilog="commands: "
+        + "; ".join(f"'handbook {name} --help' to {what}" for name, what in SUBCOMMANDS.items()),
+    )
+    parser.add_argument("path", nargs="?", help="an mdBook book: its folder, or its SUMMARY.md")
+    parser.add_argument("--version", action="version", version=f"handbook {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="check the program works, then exit")
+    parser.add_argument(
+        "--install-desktop", action="store_true", help="add handbook to the desktop's menus"
+    )
+    parser.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove handbook from the menus"
+    )
+    return parser
+
+
+def _command_module(name: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(f"handbook.commands.{name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in SUBCOMMANDS:
+        name = args_list[0]
+        module = _command_module(name)
+        parser = argparse.ArgumentParser(prog=f"handbook {name}", description=SUBCOMMANDS[name])
+        module.add_arguments(parser)
+        args = parser.parse_args(args_list[1:])
+        return int(module.run(args))
+
+    args = _open_parser().parse_args(args_list)
+    if args.self_test:
+        return int(_command_module("selftest").run(args))
+    if args.install_desktop or args.uninstall_desktop:
+        return int(_command_module("desktop").run(args))
+    from handbook.ui.app import run_app
+
+    return run_app(args.path)

@@ -1,0 +1,20 @@
+"""Helpers shared by the window-less commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from handbook.core.model import Book, BookError
+
+
+def load_book_or_exit(path: str | None) -> Book | int:
+    """The book at ``path`` (the bundled guide when None), or exit status 2 after one clear line."""
+    from handbook.core.book import load_book
+    from handbook.resources import guide_path
+
+    try:
+        return load_book(Path(path) if path else guide_path())
+    except BookError as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return 2

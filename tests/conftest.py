@@ -1,0 +1,60 @@
+"""Shared fixtures: offscreen Qt, the user's folders redirected into tmp_path, book locations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+RUST_BOOK = SHARED / "corpora" / "rust-book"
+GUIDE = REPO / "resources" / "guide"
+
+
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own data, cache and config folders (QStandardPaths reads XDG_*)."""
+    home = tmp_path / "home"
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        folder = home / sub
+        folder.mkdir(parents=True)
+        monkeypatch.setenv(var, str(folder))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(home))
+    os.chmod(home, 0o700)
+    yield home
+
+
+@pytest.fixture
+def rust_book() -> Path:
+    if not (RUST_BOOK / "src" / "SUMMARY.md").is_file():
+        pytest.skip(f"the Rust book is not at {RUST_BOOK} (../shared is absent)")
+    return RUST_BOOK
+
+
+@pytest.fixture
+def guide() -> Path:
+    return GUIDE
+
+
+def write_book(root: Path, summary: str, chapters: dict[str, str], toml: str | None = None) -> Path:
+    """Write an mdBook-layout book under ``root`` and return its folder."""
+    src = root / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    if toml is not None:
+        (root / "book.toml").write_text(toml, encoding="utf-8")
+    (src / "SUMMARY.md").write_text(summary, encoding="utf-8")
+    for name, text in chapters.items():
+        path = src / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
