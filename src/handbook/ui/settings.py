@@ -1,0 +1,372 @@
+"""The one typed settings schema: every key with its type, default and valid values.
+
+``QSettings`` returns whatever the file holds (strings from an INI file, garbage after a bad
+edit), so every read goes through the key's validator and falls back to the default. Writes go
+through ``QSettings.sync()``, which saves through ``QSaveFile`` (a temporary file renamed over the
+old one): a crash leaves the old or the new file, never a broken one (tests/ui/test_settings.py).
+
+Nothing here is created at import time: the application opens one ``Settings`` with
+:func:`open_settings` and passes it to whoever needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow
+
+T = TypeVar("T")
+
+SETTINGS_FILE = "handbook.ini"
+THEME_CHOICES = ("light", "dark", "system")
+ZOOM_MIN, ZOOM_MAX = 30, 400  # percent of the page font size
+FONT_SIZE_MIN, FONT_SIZE_MAX = 6.0, 48.0  # points; 0 means "the application's font size"
+RECENT_MAX = 10
+PATH_MAX = 4096
+DEFAULT_WINDOW_SIZE = (1100, 750)
+_MIN_VISIBLE = 48  # pixels of a restored window that must lie on some screen
+
+
+# -- validators: raw value from QSettings -> typed value, or ValueError / TypeError ---------
+
+
+def _as_int(lo: int, hi: int) -> Callable[[object], int]:
+    def check(raw: object) -> int:
+        if isinstance(raw, bool):
+            raise TypeError("a boolean is not a number")
+        if isinstance(raw, float):
+            if not math.isfinite(raw) or raw != int(raw):
+                raise ValueError(f"not a whole number: {raw!r}")
+            value = int(raw)
+        elif isinstance(raw, (int, str)):
+            value = int(raw)
+        else:
+            raise TypeError(f"not a number: {raw!r}")
+        if not lo <= value <= hi:
+            raise ValueError(f"{value} is outside {lo}..{hi}")
+        return value
+
+    return check
+
+
+def _as_float(lo: float, hi: float, also: tuple[float, ...] = ()) -> Callable[[object], float]:
+    def check(raw: object) -> float:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+            raise TypeError(f"not a number: {raw!r}")
+        value = float(raw)
+        if not math.isfinite(value) or not (lo <= value <= hi or value in also):
+            raise ValueError(f"{value} is outside {lo}..{hi}")
+        return value
+
+    return check
+
+
+def _as_text(max_len: int = PATH_MAX) -> Callable[[object], str]:
+    def check(raw: object) -> str:
+        if not isinstance(raw, str):
+            raise TypeError(f"not text: {raw!r}")
+        if len(raw) > max_len or "\x00" in raw:
+            raise ValueError("text too long or holding a NUL")
+        return raw
+
+    return check
+
+
+def _as_choice(choices: tuple[str, ...]) -> Callable[[object], str]:
+    def check(raw: object) -> str:
+        if raw not in choices:
+            raise ValueError(f"{raw!r} is not one of {choices}")
+        return str(raw)
+
+    return check
+
+
+def _as_bytes(raw: object) -> QByteArray:
+    if not isinstance(raw, (QByteArray, bytes)):
+        raise TypeError(f"not bytes: {type(raw).__name__}")
+    data = QByteArray(raw)
+    if data.size() > 64 * 1024:
+        raise ValueError("implausibly large")
+    return data
+
+
+def _as_paths(raw: object) -> tuple[str, ...]:
+    """A JSON list of paths (not a QStringList: INI turns a one-item list into plain text)."""
+    if not isinstance(raw, str):
+        raise TypeError("not a JSON list")
+    items = json.loads(raw)
+    if not isinstance(items, list):
+        raise ValueError("not a JSON list")
+    check = _as_text()
+    paths: list[str] = []
+    for item in items:
+        try:
+            path = check(item)
+        except (TypeError, ValueError):
+            continue  # drop one bad entry, keep the rest
+        if path and path not in paths:
+            paths.append(path)
+    return tuple(paths[:RECENT_MAX])
+
+
+def _paths_to_raw(paths: tuple[str, ...]) -> str:
+    return json.dumps(list(paths))
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One key of the settings file. ``key`` may hold ``{book}``: a per-book setting."""
+
+    key: str
+    type: type
+    default: T
+    validate: Callable[[object], T]  # raises ValueError / TypeError on a bad value
+    help: str
+    to_raw: Callable[[T], object] | None = None  # how it is stored, when not as is
+
+    @property
+    def per_book(self) -> bool:
+        return "{book}" in self.key
+
+
+# -- the schema: every key the program stores ------------------------------------------------
+
+WINDOW_GEOMETRY = Setting(
+    "window/geometry", QByteArray, QByteArray(), _as_bytes, "QWidget.saveGeometry()"
+)
+WINDOW_STATE = Setting(
+    "window/state", QByteArray, QByteArray(), _as_bytes, "QMainWindow.saveState(): the docks"
+)
+THEME = Setting("view/theme", str, "system", _as_choice(THEME_CHOICES), "light, dark or system")
+LAST_BOOK = Setting("session/book", str, "", _as_text(), "the book open at exit (its folder)")
+LAST_SECTION = Setting(
+    "session/section", str, "", _as_text(), "section id shown at exit (chapter#anchor)"
+)
+LAST_SCROLL = Setting(
+    "session/scroll", float, 0.0, _as_float(0.0, 1.0), "scroll position at exit, 0..1"
+)
+RECENT_BOOKS: Setting[tuple[str, ...]] = Setting(
+    "session/recent",
+    tuple,
+    (),
+    _as_paths,
+    f"recently opened books, newest first, at most {RECENT_MAX}",
+    _paths_to_raw,
+)
+BOOK_ZOOM = Setting(
+    "books/{book}/zoom", int, 100, _as_int(ZOOM_MIN, ZOOM_MAX), "page zoom in percent"
+)
+BOOK_FONT_FAMILY = Setting(
+    "books/{book}/font_family", str, "", _as_text(200), "page font family; empty: default"
+)
+BOOK_FONT_SIZE = Setting(
+    "books/{book}/font_size",
+    float,
+    0.0,
+    _as_float(FONT_SIZE_MIN, FONT_SIZE_MAX, also=(0.0,)),
+    "page font size in points; 0: default",
+)
+
+SCHEMA: tuple[Setting[Any], ...] = (
+    WINDOW_GEOMETRY,
+    WINDOW_STATE,
+    THEME,
+    LAST_BOOK,
+    LAST_SECTION,
+    LAST_SCROLL,
+    RECENT_BOOKS,
+    BOOK_ZOOM,
+    BOOK_FONT_FAMILY,
+    BOOK_FONT_SIZE,
+)
+
+
+def book_key(identity: str) -> str:
+    """A settings group name for a book: its identity may hold ``/`` or ``\\``, a hash cannot."""
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class Settings:
+    """Typed, validated access to a ``QSettings`` (passed in: tests give each its own file)."""
+
+    def __init__(self, store: QSettings) -> None:
+        self._store = store
+
+    @property
+    def store(self) -> QSettings:
+        return self._store
+
+    def _key(self, setting: Setting[T], book: str | None) -> str:
+        if setting.per_book:
+            if book is None:
+                raise ValueError(f"{setting.key} is a per-book setting: pass book=")
+            return setting.key.format(book=book_key(book))
+        if book is not None:
+            raise ValueError(f"{setting.key} is not a per-book setting")
+        return setting.key
+
+    def get(self, setting: Setting[T], book: str | None = None) -> T:
+        """The stored value, or the default when it is missing or not valid."""
+        key = self._key(setting, book)
+        try:
+            raw = self._store.value(key)
+        except Exception:  # a value Qt cannot turn into Python (a foreign @Variant)
+            return setting.default
+        if raw is None:
+            return setting.default
+        try:
+            return setting.validate(raw)
+        except (TypeError, ValueError, OverflowError):
+            return setting.default
+
+    def set(self, setting: Setting[T], value: T, book: str | None = None) -> None:
+        """Store ``value``; a value the schema refuses is a programming error (ValueError)."""
+        key = self._key(setting, book)
+        raw: object = setting.to_raw(value) if setting.to_raw else value
+        try:
+            checked = setting.validate(raw)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ValueError(f"bad value for {setting.key}: {value!r} ({exc})") from exc
+        self._store.setValue(key, setting.to_raw(checked) if setting.to_raw else checked)
+
+    def reset(self, setting: Setting[T], book: str | None = None) -> None:
+        self._store.remove(self._key(setting, book))
+
+    def sync(self) -> bool:
+        """Write to disk now; False when the file could not be written."""
+        self._store.sync()
+        return self._store.status() == QSettings.Status.NoError
+
+    # -- helpers for values only the caller can judge ----------------------------------------
+
+    def add_recent_book(self, path: str) -> tuple[str, ...]:
+        recent = (path, *(p for p in self.get(RECENT_BOOKS) if p != path))[:RECENT_MAX]
+        self.set(RECENT_BOOKS, recent)
+        return recent
+
+    def last_section(self, exists: Callable[[str], bool]) -> str:
+        """The last section id if ``exists(section_id)`` still says yes, else ``""``.
+
+        The window passes a check against the open book, e.g.
+        ``lambda sid: book.chapter(split_section_id(sid)[0]) is not None``.
+        """
+        section = self.get(LAST_SECTION)
+        try:
+            return section if section and exists(section) else ""
+        except Exception:
+            return ""
+
+    def existing_recent_books(self) -> tuple[str, ...]:
+        return tuple(p for p in self.get(RECENT_BOOKS) if Path(p).exists())
+
+
+def section_exists_in(book_chapter: Callable[[str], object]) -> Callable[[str], bool]:
+    """A check for :meth:`Settings.last_section` from ``Book.chapter``: the chapter must exist."""
+
+    def exists(section: str) -> bool:
+        return book_chapter(section.partition("#")[0]) is not None
+
+    return exists
+
+
+# -- the settings file -------------------------------------------------------------------------
+
+
+def settings_path(folder: Path | None = None) -> Path:
+    if folder is None:
+        from handbook.paths import config_dir
+
+        folder = config_dir()
+    return folder / SETTINGS_FILE
+
+
+def remove_orphan_temp_files(path: Path, older_than: float = 60.0) -> list[Path]:
+    """Delete temporary files a killed save left beside ``path`` (QSaveFile: ``name.XXXXXX``).
+
+    Only files older than ``older_than`` seconds go, so another instance's save in progress
+    is left alone.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    for candidate in path.parent.glob(path.name + ".*"):
+        suffix = candidate.name[len(path.name) + 1 :]
+        if len(suffix) != 6 or not suffix.isalnum():
+            continue
+        try:
+            if now - candidate.stat().st_mtime > older_than:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed
+
+
+def open_settings(path: Path | None = None) -> Settings:
+    """The application's settings (an INI file in the user's config folder)."""
+    path = path or settings_path()
+    # When the folder cannot be made, QSettings reports AccessError on sync; reads give defaults.
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    remove_orphan_temp_files(path)
+    store = QSettings(str(path), QSettings.Format.IniFormat)
+    store.setFallbacksEnabled(False)
+    return Settings(store)
+
+
+# -- the main window's geometry ----------------------------------------------------------------
+
+
+def _on_some_screen(frame: QRect) -> bool:
+    for screen in QGuiApplication.screens():
+        visible = frame.intersected(screen.availableGeometry())
+        if visible.width() >= _MIN_VISIBLE and visible.height() >= _MIN_VISIBLE:
+            return True
+    return False
+
+
+def _default_geometry(window: QMainWindow) -> None:
+    screen = QGuiApplication.primaryScreen()
+    width, height = DEFAULT_WINDOW_SIZE
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    width, height = min(width, area.width()), min(height, area.height())
+    window.resize(width, height)
+    window.move(area.center().x() - width // 2, area.center().y() - height // 2)
+
+
+def restore_window(window: QMainWindow, settings: Settings) -> bool:
+    """Restore geometry and dock layout; False (and a default size) when either was unusable.
+
+    Call once after the docks exist and before ``show()``.
+    """
+    geometry = settings.get(WINDOW_GEOMETRY)
+    restored = (
+        not geometry.isEmpty()
+        and window.restoreGeometry(geometry)
+        and _on_some_screen(window.frameGeometry())
+    )
+    if not restored:
+        full = Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+        window.setWindowState(window.windowState() & ~full)
+        _default_geometry(window)
+    state = settings.get(WINDOW_STATE)
+    state_ok = not state.isEmpty() and window.restoreState(state)
+    return restored and state_ok
+
+
+def save_window(window: QMainWindow, settings: Settings) -> None:
+    """Store geometry and dock layout; call from ``closeEvent`` (then ``settings.sync()``)."""
+    settings.set(WINDOW_GEOMETRY, window.saveGeometry())
+    settings.set(WINDOW_STATE, window.saveState())
