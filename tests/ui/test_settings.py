@@ -48,7 +48,7 @@ def test_values_round_trip_through_the_file(ini: Path) -> None:
     settings = open_settings(ini)
     settings.set(s.THEME, "dark")
     settings.set(s.LAST_SECTION, "ch1.md#intro")
-    settings.set(s.LAST_SCROLL, 0.25)
+    settings.set(s.LAST_SCROLL, 1234)
     settings.set(s.RECENT_BOOKS, ("/books/a",))
     settings.set(s.BOOK_ZOOM, 150, book="/books/a")
     settings.set(s.BOOK_FONT_FAMILY, "DejaVu Serif", book="/books/a")
@@ -59,7 +59,7 @@ def test_values_round_trip_through_the_file(ini: Path) -> None:
     again = open_settings(ini)  # a new QSettings reads the INI file: every value comes as text
     assert again.get(s.THEME) == "dark"
     assert again.get(s.LAST_SECTION) == "ch1.md#intro"
-    assert again.get(s.LAST_SCROLL) == 0.25
+    assert again.get(s.LAST_SCROLL) == 1234
     assert again.get(s.RECENT_BOOKS) == ("/books/a",)  # a one-item list stays a list
     assert again.get(s.BOOK_ZOOM, book="/books/a") == 150
     assert again.get(s.BOOK_ZOOM, book="/books/b") == 100  # per book
@@ -93,6 +93,7 @@ def test_per_book_keys_survive_any_identity(ini: Path) -> None:
         (s.THEME, 3),
         (s.LAST_SCROLL, "-1"),
         (s.LAST_SCROLL, "inf"),
+        (s.LAST_SCROLL, 1e12),
         (s.LAST_SECTION, ["a", "b"]),
         (s.LAST_BOOK, "a\x00b"),
         (s.RECENT_BOOKS, "not json ["),
@@ -251,7 +252,7 @@ while True:
     settings.set(s.RECENT_BOOKS, tuple(f"/books/{i}/{n}/" + "p" * 300 for n in range(10)))
     settings.set(s.BOOK_ZOOM, 30 + i % 370, book="book")
     settings.set(s.WINDOW_GEOMETRY, QByteArray(bytes([i % 256]) * 4000))
-    settings.set(s.LAST_SCROLL, (i % 1000) / 1000)
+    settings.set(s.LAST_SCROLL, i)
     if not settings.sync():
         print("sync failed", flush=True)
         sys.exit(1)
@@ -270,7 +271,7 @@ def check_consistent(ini: Path, acknowledged: int) -> int:
     assert settings.get(s.RECENT_BOOKS) == tuple(f"/books/{i}/{n}/" + "p" * 300 for n in range(10))
     assert settings.get(s.BOOK_ZOOM, book="book") == 30 + i % 370
     assert settings.get(s.WINDOW_GEOMETRY) == QByteArray(bytes([i % 256]) * 4000)
-    assert settings.get(s.LAST_SCROLL) == (i % 1000) / 1000
+    assert settings.get(s.LAST_SCROLL) == i
     return i
 
 

@@ -32,6 +32,7 @@ THEME_CHOICES = ("light", "dark", "system")
 ZOOM_MIN, ZOOM_MAX = 30, 400  # percent of the page font size
 FONT_SIZE_MIN, FONT_SIZE_MAX = 6.0, 48.0  # points; 0 means "the application's font size"
 RECENT_MAX = 10
+SCROLL_MAX = 100_000_000
 PATH_MAX = 4096
 DEFAULT_WINDOW_SIZE = (1100, 750)
 _MIN_VISIBLE = 48  # pixels of a restored window that must lie on some screen
@@ -153,7 +154,7 @@ LAST_SECTION = Setting(
     "session/section", str, "", _as_text(), "section id shown at exit (chapter#anchor)"
 )
 LAST_SCROLL = Setting(
-    "session/scroll", float, 0.0, _as_float(0.0, 1.0), "scroll position at exit, 0..1"
+    "session/scroll", int, 0, _as_int(0, SCROLL_MAX), "page scroll position at exit (pixels)"
 )
 RECENT_BOOKS: Setting[tuple[str, ...]] = Setting(
     "session/recent",
