@@ -1,0 +1,104 @@
+"""``handbook toc [--json] [--headings] [PATH]``: a book's section tree, without a window.
+
+The text form is SUMMARY.md's structure as mdBook shows it: one line per entry, two spaces of
+indent per level, mdBook's number before numbered chapters, ``(draft)`` after drafts, part
+titles as their text and separators as ``---``. Problems with the book (a missing chapter file,
+a bad SUMMARY.md line) go to stderr as warnings; the tree is still printed and the exit status
+is 0. A path that is not a book is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from typing import Any
+
+from handbook.commands.common import load_book_or_exit
+from handbook.core.model import Book, NodeKind, TocNode
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", help="the book: its folder or its SUMMARY.md (default: the guide)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"title", "toc", "problems"} as JSON; each node has kind, title, number, '
+        "path, draft, problem, headings and children",
+    )
+    parser.add_argument(
+        "--headings", action="store_true", help="also list each chapter's headings beneath it"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    book = load_book_or_exit(args.path)
+    if isinstance(book, int):
+        return book
+    for problem in book.problems:
+        print(f"handbook: warning: {problem}", file=sys.stderr)
+    if args.json:
+        text = json.dumps(book_json(book), indent=2)
+    else:
+        text = "\n".join(toc_lines(book.toc, with_headings=args.headings))
+    return _print(text)
+
+
+def toc_lines(nodes: tuple[TocNode, ...], with_headings: bool = False, depth: int = 0) -> list[str]:
+    """The tree as indented lines ("5.1.1. Title", "(draft)", part titles, "---")."""
+    lines: list[str] = []
+    indent = "  " * depth
+    for node in nodes:
+        lines.append(indent + entry_text(node))
+        if with_headings:
+            lines.extend(f"{indent}  {'#' * h.level} {h.title}" for h in node.headings)
+        lines.extend(toc_lines(node.children, with_headings, depth + 1))
+    return lines
+
+
+def entry_text(node: TocNode) -> str:
+    if node.kind is NodeKind.SEPARATOR:
+        return "---"
+    text = f"{node.number} {node.title}" if node.number else node.title
+    return f"{text} (draft)" if node.draft else text
+
+
+def book_json(book: Book) -> dict[str, Any]:
+    return {
+        "title": book.title,
+        "toc": [node_json(node) for node in book.toc],
+        "problems": [str(problem) for problem in book.problems],
+    }
+
+
+def node_json(node: TocNode) -> dict[str, Any]:
+    """Every node has the same keys, so that a consumer needs no special cases."""
+    return {
+        "kind": node.kind.value,
+        "title": node.title,
+        "number": node.number,
+        "path": node.path,
+        "draft": node.draft,
+        "problem": node.problem,
+        "headings": [
+            {"level": h.level, "title": h.title, "anchor": h.anchor} for h in node.headings
+        ],
+        "children": [node_json(child) for child in node.children],
+    }
+
+
+def _print(text: str) -> int:
+    """Write to stdout; characters the console cannot show are replaced, a closed pipe is fine."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `handbook toc | head`: stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0

@@ -1,0 +1,360 @@
+"""Open a book in mdBook's layout: find SUMMARY.md, read book.toml, read each chapter's headings.
+
+A book opens whenever its SUMMARY.md can be read and lists a chapter. Everything else that is
+wrong (a broken book.toml, a missing or non-UTF-8 chapter, a chapter path leading out of the
+book) is recorded as a :class:`BookProblem`; a chapter that cannot be shown carries the same
+"file:line: message" in ``TocNode.problem``, so the rest of the book still opens.
+
+Files are read only inside the book: a chapter path must stay in the ``src`` folder as written
+(no ``../``, no absolute path) and, with symlinks resolved, inside the book's root folder.
+Folders, FIFOs and devices are refused before reading (a FIFO would block), as are files over
+:data:`MAX_FILE_BYTES`.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from handbook.core.headings import extract_headings
+from handbook.core.model import Book, BookError, BookProblem, NodeKind, TocNode
+from handbook.core.summary import parse_summary
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+SUMMARY = "SUMMARY.md"
+CONFIG = "book.toml"
+
+
+class _Unreadable(Exception):
+    """Why a file cannot be used; ``line`` is a line *in that file* (for bad bytes)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class _Config:
+    """The ``[book]`` table of book.toml, with types checked."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+    description: str = ""
+    src: str = "src"
+
+
+# --- the public API ---------------------------------------------------------------------------
+
+
+def load_book(path: Path | str) -> Book:
+    """The book at ``path``: its folder, a folder holding SUMMARY.md, or SUMMARY.md itself.
+
+    Raises :class:`BookError` (naming the path) when there is no book to show at all.
+    """
+    root, src, config, problems = _locate(Path(path))
+    summary_path = src / SUMMARY
+    summary = parse_summary(_read_summary(summary_path), summary_path)
+    problems.extend(summary.problems)
+    if not any(node.kind is NodeKind.CHAPTER for top in summary.toc for node in top.walk()):
+        raise _no_chapters(summary_path, summary.problems)
+    reader = _ChapterReader(root, src, summary_path)
+    toc = tuple(reader.load(node) for node in summary.toc)
+    problems.extend(reader.problems)
+    return Book(
+        root=root,
+        src=src,
+        summary_path=summary_path,
+        title=_title(config, summary.title, root),
+        toc=toc,
+        authors=config.authors,
+        language=config.language or "en",
+        description=config.description,
+        problems=tuple(problems),
+        identity=_identity(root),
+    )
+
+
+def read_chapter_source(book: Book, path: str) -> str:
+    """The markdown of chapter ``path`` (relative to ``book.src``): UTF-8, BOM removed, ``\\n``.
+
+    Raises :class:`BookError` with "file:line: message" (the SUMMARY.md line when the chapter
+    is listed there, the chapter's own line for bad bytes). Never reads outside the book.
+    """
+    node = book.chapter(path)
+    reader = _ChapterReader(book.root, book.src, book.summary_path)
+    try:
+        return reader.read(path)
+    except _Unreadable as exc:
+        problem = reader.problem(path, node.line if node else None, exc)
+        raise BookError(problem.message, problem.file, problem.line) from None
+
+
+def book_identity(book: Book) -> str:
+    """A stable id for bookmarks and caches: a hash of the book folder's real path.
+
+    It deliberately ignores the book's content and title, so that editing a chapter or renaming
+    the book keeps its bookmarks; moving the folder gives a new identity.
+    """
+    return _identity(book.root)
+
+
+# --- where the book is --------------------------------------------------------------------------
+
+
+def _locate(path: Path) -> tuple[Path, Path, _Config, list[BookProblem]]:
+    """(root, src, config, problems) for a book folder, its src folder, SUMMARY.md or book.toml."""
+    where = _real(path)
+    if where.is_file():
+        if where.name == CONFIG:
+            return _from_config(where.parent)
+        if where.name.lower() != SUMMARY.lower():
+            raise BookError("not a book: give the book's folder or its SUMMARY.md", path)
+        return _from_src(where.parent)
+    if not where.is_dir():
+        reason = "no such file or folder" if not os.path.lexists(path) else "not a folder"
+        raise BookError(reason, path)
+    if (where / CONFIG).is_file():
+        return _from_config(where)
+    if (where / "src" / SUMMARY).is_file():
+        return where, where / "src", _Config(), []
+    if (where / SUMMARY).is_file():
+        return _from_src(where)
+    raise BookError(f"not a book: no {SUMMARY} here or in its src folder", path)
+
+
+def _real(path: Path) -> Path:
+    """``path`` with symlinks resolved; a symlink loop is a :class:`BookError`, not a hang."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop before Python 3.13
+        raise BookError(f"cannot be opened: {_reason(exc)}", path) from None
+
+
+def _from_config(root: Path) -> tuple[Path, Path, _Config, list[BookProblem]]:
+    config, problems = _read_config(root / CONFIG)
+    src = _src_folder(root, config, problems)
+    return root, src, config, problems
+
+
+def _from_src(folder: Path) -> tuple[Path, Path, _Config, list[BookProblem]]:
+    """A folder holding SUMMARY.md: the book's root, or its src folder when book.toml says so."""
+    parent = folder.parent
+    if (parent / CONFIG).is_file():
+        config, problems = _read_config(parent / CONFIG)
+        if _src_folder(parent, config, []) == folder:
+            return parent, folder, config, problems
+    return folder, folder, _Config(), []
+
+
+def _src_folder(root: Path, config: _Config, problems: list[BookProblem]) -> Path:
+    """``[book] src`` from book.toml, kept inside the book (else "src" and a problem)."""
+    src = _real(root / config.src)
+    if src.is_relative_to(root):
+        return src
+    problems.append(BookProblem(root / CONFIG, None, f"src = '{config.src}' is outside the book"))
+    return root / "src"
+
+
+def _read_summary(path: Path) -> str:
+    try:
+        return _decode(_read_file(path))
+    except _Unreadable as exc:
+        raise BookError(exc.message, path, exc.line) from None
+
+
+def _no_chapters(summary_path: Path, problems: tuple[BookProblem, ...]) -> BookError:
+    if problems:
+        first = problems[0]
+        return BookError(f"no chapters could be read: {first.message}", summary_path, first.line)
+    return BookError("lists no chapters; each is a line like '- [Title](file.md)'", summary_path)
+
+
+# --- book.toml ----------------------------------------------------------------------------------
+
+
+def _read_config(path: Path) -> tuple[_Config, list[BookProblem]]:
+    """book.toml's ``[book]`` table; a broken file is a problem, and defaults are used."""
+    try:
+        data = tomllib.loads(_decode(_read_file(path)))
+    except _Unreadable as exc:
+        return _Config(), [BookProblem(path, exc.line, exc.message)]
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        message = f"not valid TOML ({exc}); its settings are ignored"
+        return _Config(), [BookProblem(path, int(line.group(1)) if line else None, message)]
+    book = data.get("book", {})
+    if not isinstance(book, dict):
+        return _Config(), [BookProblem(path, None, "[book] must be a table; it is ignored")]
+    problems: list[BookProblem] = []
+    values = {key: _setting(book, key, path, problems) for key in ("title", "language", "src")}
+    return (
+        _Config(
+            title=values["title"] or None,
+            authors=_authors(book, path, problems),
+            language=values["language"] or None,
+            description=_setting(book, "description", path, problems) or "",
+            src=values["src"] or "src",
+        ),
+        problems,
+    )
+
+
+def _setting(book: dict[str, Any], key: str, path: Path, problems: list[BookProblem]) -> str | None:
+    value = book.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    problems.append(BookProblem(path, None, f"[book] {key} must be text; it is ignored"))
+    return None
+
+
+def _authors(book: dict[str, Any], path: Path, problems: list[BookProblem]) -> tuple[str, ...]:
+    authors = book.get("authors", [])
+    if isinstance(authors, list) and all(isinstance(a, str) for a in authors):
+        return tuple(authors)
+    problems.append(BookProblem(path, None, "[book] authors must be a list of names; ignored"))
+    return ()
+
+
+def _title(config: _Config, summary_title: str | None, root: Path) -> str:
+    """book.toml's title, else SUMMARY.md's ``# Title`` unless it just says "Summary"."""
+    if config.title and config.title.strip():
+        return config.title.strip()
+    if summary_title and summary_title.strip().casefold() != "summary":
+        return summary_title.strip()
+    return root.name or str(root)
+
+
+def _identity(root: Path) -> str:
+    real = os.path.normcase(os.path.realpath(root))
+    return hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+# --- chapters -----------------------------------------------------------------------------------
+
+
+class _ChapterReader:
+    """Reads chapters confined to the book, turning every failure into a problem."""
+
+    def __init__(self, root: Path, src: Path, summary_path: Path) -> None:
+        self.root = _real(root)
+        self.src = src
+        self.summary_path = summary_path
+        self.summary_real = os.path.realpath(summary_path)
+        self.problems: list[BookProblem] = []
+
+    def load(self, node: TocNode) -> TocNode:
+        """``node`` and its children with headings read, or with the problem that stopped it."""
+        children = tuple(self.load(child) for child in node.children)
+        if node.kind is not NodeKind.CHAPTER or node.path is None:
+            return replace(node, children=children) if children else node
+        try:
+            headings = extract_headings(self.read(node.path))
+        except _Unreadable as exc:
+            problem = self.problem(node.path, node.line, exc)
+            self.problems.append(problem)
+            return replace(node, children=children, problem=str(problem))
+        return replace(node, children=children, headings=headings)
+
+    def read(self, path: str) -> str:
+        return _decode(_read_file(self.file(path)))
+
+    def file(self, path: str) -> Path:
+        """The chapter's file, refused when it leads out of the book or back to SUMMARY.md."""
+        parts = re.split(r"[\\/]", path)
+        if path.startswith(("/", "\\")) or ".." in parts or re.match(r"[A-Za-z]:", path):
+            raise _Unreadable("is outside the book's src folder; it is not opened")
+        file = self.src / path
+        try:
+            real = os.path.realpath(file)
+        except (OSError, ValueError) as exc:
+            raise _Unreadable(_reason(exc)) from None
+        if not Path(real).is_relative_to(self.root):
+            raise _Unreadable(f"leads outside the book (to {real}); it is not opened")
+        if real == self.summary_real:
+            raise _Unreadable(f"is {SUMMARY} itself, not a chapter")
+        return file
+
+    def problem(self, path: str, line: int | None, exc: _Unreadable) -> BookProblem:
+        """Bad bytes name the chapter's own line; the rest, the SUMMARY.md line listing it."""
+        if exc.line is not None:
+            return BookProblem(self.src / path, exc.line, exc.message)
+        if line:
+            return BookProblem(self.summary_path, line, f"chapter '{path}' {exc.message}")
+        return BookProblem(self.src / path, None, exc.message)
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`, else :class:`_Unreadable`.
+
+    Opened non-blocking and checked with ``fstat`` before reading, so a FIFO or a device named
+    as a chapter is refused instead of hanging the reader.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError) as exc:
+        raise _Unreadable(_reason(exc)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise _Unreadable("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable("is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _Unreadable(_too_big(info.st_size))
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise _Unreadable(_reason(exc)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _Unreadable(_too_big(len(data)))
+    return data
+
+
+def _too_big(size: int) -> str:
+    return f"is {size / 2**20:.1f} MB; files over {MAX_FILE_BYTES // 2**20} MB are not opened"
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 text with a BOM removed and line ends made ``\\n``; bad bytes name their line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        raise _Unreadable(message, line) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _reason(exc: BaseException) -> str:
+    """A short, human reason for a failed open."""
+    if isinstance(exc, FileNotFoundError):
+        return "not found"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(exc, PermissionError):
+        return "cannot be read: permission denied"
+    if (isinstance(exc, OSError) and exc.errno == errno.ELOOP) or isinstance(exc, RuntimeError):
+        return "is a symlink loop"
+    if isinstance(exc, ValueError):
+        return "is not a valid file name"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot be read: {exc.strerror.lower()}"
+    return f"cannot be read: {exc}"
