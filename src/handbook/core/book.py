@@ -311,21 +311,37 @@ def _read_file(path: Path) -> bytes:
         fd = os.open(path, flags)
     except (OSError, ValueError) as exc:
         raise _Unreadable(_reason(exc)) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise _Unreadable("is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise _Unreadable("is not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise _Unreadable(_too_big(info.st_size))
-        try:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise _Unreadable(_reason(exc)) from None
+    try:
+        _check_regular(os.fstat(fd))
+        data = _read_at_most(fd, MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise _Unreadable(_reason(exc)) from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_FILE_BYTES:
         raise _Unreadable(_too_big(len(data)))
     return data
+
+
+def _check_regular(info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise _Unreadable("is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _Unreadable("is not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _Unreadable(_too_big(info.st_size))
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, min(limit - size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _too_big(size: int) -> str:
