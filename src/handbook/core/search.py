@@ -1,0 +1,540 @@
+"""Full-text search over a book's sections: an SQLite FTS5 index, its cache, and ranking.
+
+One row per section (see :mod:`handbook.core.sections`): title, breadcrumb and body, tokenized
+with ``porter unicode61 remove_diacritics 2`` so "pains" finds "pain" and "cafe" finds "café".
+Hits are ranked by BM25 with the title weighted above the breadcrumb above the body, times a
+small boost for chapter-level sections. User text reaches ``MATCH`` only through
+:mod:`handbook.core.query`, as a bound parameter.
+
+The index is cached in a folder given by the caller (see :class:`IndexCache`), keyed by the
+book's content and the app's version; a cache that is stale, corrupt, foreign or unreadable is
+discarded and rebuilt, never trusted. Without a writable folder the index lives in memory.
+Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from handbook import __version__
+from handbook.core.model import Book, BookError
+from handbook.core.query import Query, match_expression, parse_query, quote, terms_for_highlight
+from handbook.core.sections import Progress, Section, book_sections, chapter_trails
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x68626B73  # "hbks": marks our cache files apart from other SQLite files
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+WORDS_TOKENIZE = "unicode61 remove_diacritics 2"  # whole words, for prefixes and suggestions
+WEIGHTS = (10.0, 4.0, 1.0)  # title, breadcrumb, body
+DEPTH_BOOST = (1.3, 1.15, 1.0)  # a chapter's top section, its subsections...; deeper: 0.9
+TITLE_IS_QUERY_BOOST = 2.5  # a section's heading is exactly the query
+EXACT_TITLE_BOOST = 2.0  # the query's text, as typed, inside a section's heading
+EXACT_BREADCRUMB_BOOST = 1.3  # ... inside a parent's heading
+PHRASE_BOOST = 1.5  # the query's words side by side, in order
+DEFAULT_LIMIT = 50
+PREFIX_EXPANSIONS = 12
+SNIPPET_TOKENS = 24
+_MARK_START, _MARK_END = "\ue000", "\ue001"  # never in indexed text (see sections.py)
+_SPACES = re.compile(r"\s+")
+_STALE_TEMP_SECONDS = 3600
+
+ReadSource = Callable[[Book, str], str]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str  # section id: chapter-path#anchor
+    chapter: str
+    anchor: str | None
+    title: str
+    breadcrumb: str
+    snippet: str  # HTML: escaped text, matched words in <b>...</b>
+    score: float  # higher is better
+    terms: tuple[str, ...] = ()  # what to highlight in the page (see PageHighlighter)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int  # all matching sections, of which ``hits`` are the best
+    terms: tuple[str, ...] = ()
+    suggestion: str | None = None  # "did you mean", when nothing matched
+
+
+class IndexOrigin(str, Enum):
+    CACHE = "loaded from the cache"
+    BUILT = "built and cached"
+    MEMORY = "built in memory"  # no usable cache folder
+
+
+class SearchIndex:
+    """An FTS5 index over one book's sections, held in memory; safe to query from any thread."""
+
+    def __init__(self, connection: sqlite3.Connection, origin: IndexOrigin) -> None:
+        self._db = connection
+        self._lock = threading.Lock()
+        self.origin = origin
+        self.discarded: str | None = None  # why a cache file was not used, if one was there
+        self._token_cache: dict[str, bool] = {}
+        self._vocabulary: list[str] | None = None
+        self._vocabulary_set: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(
+        cls,
+        sections: Iterable[Section],
+        content_key: str = "",
+        origin: IndexOrigin = IndexOrigin.MEMORY,
+    ) -> SearchIndex:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        _create_schema(db)
+        rows = (
+            (s.title, s.breadcrumb, s.body, s.id, s.chapter, s.anchor, s.depth) for s in sections
+        )
+        with db:
+            db.executemany(
+                "INSERT INTO fts(title, breadcrumb, body, sid, chapter, anchor, depth) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            db.execute("INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts")
+            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            db.execute("INSERT INTO words(words) VALUES ('optimize')")
+            count = db.execute("SELECT count(*) FROM fts").fetchone()[0]
+            db.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)",
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("app_version", __version__),
+                    ("content_key", content_key),
+                    ("sections", str(count)),
+                ],
+            )
+            db.execute("INSERT INTO meta(key, value) VALUES ('checksum', ?)", (_checksum(db),))
+        return cls(db, origin)
+
+    @property
+    def section_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM fts").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def search(
+        self, text: str, *, limit: int = DEFAULT_LIMIT, typing: bool = False
+    ) -> SearchResults:
+        """The best ``limit`` sections for ``text``; never raises on any text a user can type.
+
+        With ``typing``, the last word (not yet followed by a space) is matched as a prefix.
+        """
+        query = parse_query(text, typing=typing)
+        terms = tuple(terms_for_highlight(query))
+        with self._lock:
+            expression = self._expression(query)
+            if expression is None:
+                return SearchResults(text, (), 0, terms)
+            ranked = self._rank(query, expression, text)
+            hits = self._hits(expression, ranked[: max(limit, 0)], terms)
+            suggestion = None if ranked else self._suggest(query, typing)
+        return SearchResults(text, hits, len(ranked), terms, suggestion)
+
+    def suggest(self, text: str) -> str | None:
+        """A query close to ``text`` (each unknown word replaced by the nearest word in the book)
+        that has hits, or None."""
+        with self._lock:
+            return self._suggest(parse_query(text), typing=False)
+
+    # --- inside the lock -------------------------------------------------------------------
+
+    def _expression(self, query: Query) -> str | None:
+        return match_expression(query, has_tokens=self._has_tokens, expand_prefix=self._expand)
+
+    def _rank(self, query: Query, expression: str, text: str) -> list[tuple[float, int]]:
+        rows = self._db.execute(
+            "SELECT rowid, bm25(fts, ?, ?, ?), depth, title, breadcrumb FROM fts WHERE fts MATCH ?",
+            (*WEIGHTS, expression),
+        ).fetchall()
+        together = self._phrase_rows(query) if len(rows) > 1 else set()
+        literal = _literal_pattern(text)
+        ranked = [
+            (
+                -bm25
+                * (DEPTH_BOOST[depth] if depth < len(DEPTH_BOOST) else 0.9)
+                * (PHRASE_BOOST if rowid in together else 1.0)
+                * _literal_boost(literal, title, crumbs),
+                rowid,
+            )
+            for rowid, bm25, depth, title, crumbs in rows
+        ]
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        return ranked
+
+    def _phrase_rows(self, query: Query) -> set[int]:
+        """Sections where the query's words stand together, in order ("cargo new")."""
+        words = [g[0] for g in query.groups if len(g) == 1 and not g[0].phrase]
+        if len(words) < 2 or len(words) != len(query.groups):
+            return set()
+        words = [w for w in words if self._has_tokens(w.text)]
+        if len(words) < 2:
+            return set()
+        phrase = quote(" ".join(w.text for w in words)) + (" *" if words[-1].prefix else "")
+        rows = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (phrase,))
+        return {rowid for (rowid,) in rows}
+
+    def _hits(
+        self, expression: str, ranked: Sequence[tuple[float, int]], terms: tuple[str, ...]
+    ) -> tuple[SearchHit, ...]:
+        if not ranked:
+            return ()
+        scores = {rowid: score for score, rowid in ranked}
+        marks = ", ".join("?" * len(ranked))
+        rows = self._db.execute(
+            "SELECT rowid, sid, chapter, anchor, title, breadcrumb, "
+            f"snippet(fts, 2, ?, ?, '…', {SNIPPET_TOKENS}) "
+            f"FROM fts WHERE fts MATCH ? AND rowid IN ({marks})",
+            (_MARK_START, _MARK_END, expression, *scores),
+        ).fetchall()
+        order = {rowid: i for i, (_, rowid) in enumerate(ranked)}
+        rows.sort(key=lambda row: order[row[0]])
+        return tuple(
+            SearchHit(
+                id=sid,
+                chapter=chapter,
+                anchor=anchor,
+                title=title,
+                breadcrumb=breadcrumb,
+                snippet=snippet_html(snippet),
+                score=scores[rowid],
+                terms=terms,
+            )
+            for rowid, sid, chapter, anchor, title, breadcrumb, snippet in rows
+        )
+
+    def _has_tokens(self, text: str) -> bool:
+        """Whether the index's own tokenizer finds a word in ``text`` (asked, not guessed)."""
+        known = self._token_cache.get(text)
+        if known is None:
+            self._db.execute("DELETE FROM temp.probe")
+            self._db.execute("INSERT INTO temp.probe(text) VALUES (?)", (text,))
+            known = (
+                self._db.execute("SELECT 1 FROM temp.probe_vocab LIMIT 1").fetchone() is not None
+            )
+            if len(self._token_cache) > 4096:
+                self._token_cache.clear()
+            self._token_cache[text] = known
+        return known
+
+    def _expand(self, prefix: str) -> list[str]:
+        """Whole words of the book starting with ``prefix``, the most widespread first."""
+        low = fold(prefix)
+        if not low:
+            return []
+        rows = self._db.execute(
+            "SELECT term FROM words_vocab WHERE term >= ? AND term < ? ORDER BY doc DESC LIMIT ?",
+            (low, low + "\U0010ffff", PREFIX_EXPANSIONS),
+        ).fetchall()
+        return [term for (term,) in rows if term != low]
+
+    def _suggest(self, query: Query, typing: bool) -> str | None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        vocabulary = self._words()
+        replacements: dict[str, str] = {}
+        for term in query.terms:
+            word = fold(term.text)
+            if term.phrase or not word or word in self._vocabulary_set:
+                continue
+            if term.prefix and self._expand(word):
+                continue
+            cutoff = 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
+            best = process.extractOne(
+                word, vocabulary, scorer=Levenshtein.distance, score_cutoff=cutoff
+            )
+            if best is not None:
+                replacements[term.text] = best[0]
+        if not replacements:
+            return None
+        suggestion = query.as_text(replacements)
+        suggested = parse_query(suggestion)
+        expression = self._expression(suggested)
+        if expression is None or not self._rank(suggested, expression, suggestion):
+            return None
+        return suggestion
+
+    def _words(self) -> list[str]:
+        if self._vocabulary is None:
+            rows = self._db.execute("SELECT term FROM words_vocab ORDER BY doc DESC, term")
+            self._vocabulary = [term for (term,) in rows]
+            self._vocabulary_set = frozenset(self._vocabulary)
+        return self._vocabulary
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    db.executescript(
+        f"""
+        PRAGMA application_id = {APPLICATION_ID};
+        PRAGMA user_version = {SCHEMA_VERSION};
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE VIRTUAL TABLE fts USING fts5(
+            title, breadcrumb, body,
+            sid UNINDEXED, chapter UNINDEXED, anchor UNINDEXED, depth UNINDEXED,
+            tokenize = '{TOKENIZE}', prefix = '2 3'
+        );
+        CREATE VIRTUAL TABLE words USING fts5(
+            text, content = '', detail = none, tokenize = '{WORDS_TOKENIZE}'
+        );
+        """
+    )
+    _attach_helpers(db)
+
+
+def _attach_helpers(db: sqlite3.Connection) -> None:
+    """Per-connection tables: vocabularies and the tokenizer probe (never stored in the file)."""
+    db.executescript(
+        f"""
+        CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, words, row);
+        CREATE VIRTUAL TABLE temp.probe USING fts5(text, tokenize = '{WORDS_TOKENIZE}');
+        CREATE VIRTUAL TABLE temp.probe_vocab USING fts5vocab(temp, probe, instance);
+        """
+    )
+
+
+def _checksum(db: sqlite3.Connection) -> str:
+    """A digest of everything the index holds, to catch bytes changed inside the cache file."""
+    digest = hashlib.blake2b(digest_size=16)
+    tables = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name != 'meta' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+        )
+    ]
+    for table in tables:
+        digest.update(table.encode())
+        for row in db.execute(f'SELECT * FROM main."{table}"'):  # storage order: exact copy
+            for value in row:
+                if isinstance(value, bytes):
+                    digest.update(value)
+                else:
+                    digest.update(str(value).encode("utf-8", "surrogatepass"))
+                digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _literal_pattern(text: str) -> re.Pattern[str] | None:
+    """The query as one piece of text, for exact matches in headings ("? operator")."""
+    words = text.replace('"', " ").split()
+    if not words:
+        return None
+    body = r"\s+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", re.IGNORECASE)  # "hash map": Hash Maps
+
+
+def _literal_boost(literal: re.Pattern[str] | None, title: str, breadcrumb: str) -> float:
+    """Headings that hold the query text exactly as typed rank above ones that only share words.
+
+    This is what rescues text the tokenizer cannot see: ``?`` in "The ``?`` Operator Shortcut".
+    """
+    if literal is None:
+        return 1.0
+    if (found := literal.search(title)) is not None:
+        whole = found.start() == 0 and found.end() == len(title.rstrip())
+        return TITLE_IS_QUERY_BOOST if whole else EXACT_TITLE_BOOST
+    if literal.search(breadcrumb):
+        return EXACT_BREADCRUMB_BOOST
+    return 1.0
+
+
+def snippet_html(marked: str | None) -> str:
+    """FTS5's snippet (matches between private-use marks) as safe HTML with ``<b>`` matches."""
+    text = html.escape(_SPACES.sub(" ", marked or "").strip(), quote=False)
+    return text.replace(_MARK_START, "<b>").replace(_MARK_END, "</b>")
+
+
+def snippet_text(snippet: str, before: str = "", after: str = "") -> str:
+    """A hit's HTML snippet as plain text, matches wrapped in ``before`` / ``after``."""
+    return html.unescape(snippet.replace("<b>", before).replace("</b>", after))
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics, as the tokenizer stores whole words."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+# --- the book's sections and its content key ---------------------------------------------------
+
+
+def read_sources(book: Book, read_source: ReadSource) -> dict[str, str]:
+    """Each chapter's markdown; a chapter that cannot be read is searched as empty."""
+    sources: dict[str, str] = {}
+    for path, _ in chapter_trails(book):
+        try:
+            sources[path] = read_source(book, path)
+        except (BookError, OSError, UnicodeError):
+            sources[path] = ""
+    return sources
+
+
+def content_key(book: Book, sources: dict[str, str]) -> str:
+    """A digest of everything the index is made from, and of the code that makes it."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"handbook {__version__} search schema {SCHEMA_VERSION}\0".encode())
+    try:
+        digest.update(book.summary_path.read_bytes())
+    except OSError:
+        digest.update(b"\0no summary\0")
+    for path, trail in chapter_trails(book):
+        digest.update("\0".join(("", path, *trail, "")).encode("utf-8", "surrogatepass"))
+        digest.update(sources.get(path, "").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def default_read_source(book: Book, path: str) -> str:
+    from handbook.core.book import read_chapter_source
+
+    text: str = read_chapter_source(book, path)
+    return text
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+
+class IndexCache:
+    """Search indexes cached as SQLite files in ``folder`` (None: always build in memory).
+
+    A cache file is used only after it proves itself: our application id, schema, app version
+    and content key in its meta table, ``PRAGMA quick_check`` ok, and a checksum of its contents
+    that matches. Anything else is discarded and rebuilt. Files are written to a temporary name
+    and renamed into place, so a reader never sees half a file.
+    """
+
+    def __init__(self, folder: Path | None, read_source: ReadSource = default_read_source) -> None:
+        self.folder = folder
+        self._read_source = read_source
+
+    def path_for(self, book: Book) -> Path | None:
+        if self.folder is None:
+            return None
+        identity = book.identity or str(book.root.resolve())
+        name = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=12)
+        return self.folder / f"search-{name.hexdigest()}.sqlite3"
+
+    def open(self, book: Book, progress: Progress | None = None) -> SearchIndex:
+        """The book's index: from the cache when valid, else built (and cached if possible)."""
+        sources = read_sources(book, self._read_source)
+        key = content_key(book, sources)
+        path = self.path_for(book)
+        discarded: str | None = None
+        if path is not None:
+            self._remove_stale_temp_files(path)
+            try:
+                index = _load(path, key)
+            except _Unusable as exc:
+                discarded = str(exc)
+            else:
+                if index is not None:
+                    return index
+        index = SearchIndex.build(book_sections(book, sources, progress), key)
+        index.discarded = discarded
+        if path is not None and _save(index, path):
+            index.origin = IndexOrigin.BUILT
+        return index
+
+    def _remove_stale_temp_files(self, path: Path) -> None:
+        try:
+            for temp in path.parent.glob(path.name + ".*.tmp"):
+                if time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                    temp.unlink()
+        except OSError:
+            return
+
+
+class _Unusable(Exception):
+    """A cache file that must not be trusted; the message says why."""
+
+
+def _load(path: Path, key: str) -> SearchIndex | None:
+    """The index cached at ``path`` if it is ours and current; None if there is none."""
+    try:
+        if not path.exists():
+            return None
+        if not path.is_file():
+            raise _Unusable("not a file")
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error) as exc:
+        raise _Unusable(f"unreadable: {exc}") from exc
+    try:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            _check_header(source, key)
+            source.backup(db)
+            _check_contents(db)
+            _attach_helpers(db)
+        except BaseException:
+            db.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise _Unusable(f"corrupt: {exc}") from exc
+    finally:
+        source.close()
+    return SearchIndex(db, IndexOrigin.CACHE)
+
+
+def _check_header(db: sqlite3.Connection, key: str) -> None:
+    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise _Unusable("foreign: not a handbook search index")
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("schema") != str(SCHEMA_VERSION) or meta.get("app_version") != __version__:
+        raise _Unusable(f"foreign: made by handbook {meta.get('app_version')}")
+    if meta.get("content_key") != key:
+        raise _Unusable("stale: the book has changed")
+
+
+def _check_contents(db: sqlite3.Connection) -> None:
+    result = db.execute("PRAGMA quick_check").fetchall()
+    if result != [("ok",)]:
+        raise _Unusable(f"corrupt: {result[0][0] if result else 'quick_check failed'}")
+    stored = db.execute("SELECT value FROM meta WHERE key = 'checksum'").fetchone()
+    if stored is None or stored[0] != _checksum(db):
+        raise _Unusable("corrupt: checksum mismatch")
+
+
+def _save(index: SearchIndex, path: Path) -> bool:
+    """Write ``index`` to ``path`` atomically; False when the folder cannot take it."""
+    temp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        temp = Path(name)
+        target = sqlite3.connect(temp)
+        try:
+            with index._lock:
+                index._db.backup(target)
+        finally:
+            target.close()
+        os.replace(temp, path)
+        return True
+    except (OSError, sqlite3.Error):
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        return False
