@@ -156,6 +156,7 @@ def test_snippets_are_escaped_html_with_only_our_bold_tags() -> None:
 def test_snippet_html_turns_fts_marks_into_bold() -> None:
     assert snippet_html("a \ue000b<c\ue001  &\n d") == "a <b>b&lt;c</b> &amp; d"
     assert snippet_html(None) == ""
+    assert snippet_html("\ue000borrow\ue001 \ue000checker\ue001") == "<b>borrow checker</b>"
 
 
 def test_no_hits_suggests_a_word_of_the_book(guide_index: SearchIndex) -> None:
@@ -246,7 +247,9 @@ def test_second_open_uses_the_cache(tmp_path: Path, book_root: Path) -> None:
     second = open_index(book_root, folder)
     assert second.origin is IndexOrigin.CACHE
     assert [h.id for h in second.search("sleep").hits] == ["one.md#one"]
-    assert [p.name for p in folder.iterdir()] == [cache_file(folder, book_root).name]
+    path = cache_file(folder, book_root)
+    assert path.parent == folder / "search"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_a_changed_book_is_rebuilt(tmp_path: Path, book_root: Path) -> None:
@@ -329,8 +332,8 @@ def test_a_corrupt_cache_is_discarded_and_rebuilt(
 
 def test_another_sqlite_file_is_foreign(tmp_path: Path, book_root: Path) -> None:
     folder = tmp_path / "cache"
-    folder.mkdir()
     path = cache_file(folder, book_root)
+    path.parent.mkdir(parents=True)
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE meta(key TEXT, value TEXT)")
     db.execute("INSERT INTO meta VALUES ('content_key', 'x')")
@@ -397,6 +400,8 @@ def test_no_writable_cache_folder_means_an_index_in_memory(tmp_path: Path, book_
     assert index.origin is IndexOrigin.MEMORY
     assert [h.id for h in index.search("sleep").hits] == ["one.md#one"]
     assert open_index(book_root, None).origin is IndexOrigin.MEMORY
+    assert open_index(book_root, Path("relative")).origin is IndexOrigin.MEMORY
+    assert not Path("relative").exists()
 
 
 def test_the_cache_holds_only_the_book(tmp_path: Path, book_root: Path) -> None:
@@ -411,8 +416,8 @@ def test_the_cache_holds_only_the_book(tmp_path: Path, book_root: Path) -> None:
 
 def test_old_temp_files_are_cleaned_and_new_ones_left(tmp_path: Path, book_root: Path) -> None:
     folder = tmp_path / "cache"
-    folder.mkdir()
     path = cache_file(folder, book_root)
+    path.parent.mkdir(parents=True)
     old = path.with_name(path.name + ".old.tmp")
     young = path.with_name(path.name + ".young.tmp")
     for temp in (old, young):

@@ -35,6 +35,7 @@ from handbook.core.query import Query, match_expression, parse_query, quote, ter
 from handbook.core.sections import Progress, Section, book_sections, chapter_trails
 
 SCHEMA_VERSION = 1
+CACHE_SUBFOLDER = "search"
 APPLICATION_ID = 0x68626B73  # "hbks": marks our cache files apart from other SQLite files
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 WORDS_TOKENIZE = "unicode61 remove_diacritics 2"  # whole words, for prefixes and suggestions
@@ -365,7 +366,8 @@ def _literal_boost(literal: re.Pattern[str] | None, title: str, breadcrumb: str)
 def snippet_html(marked: str | None) -> str:
     """FTS5's snippet (matches between private-use marks) as safe HTML with ``<b>`` matches."""
     text = html.escape(_SPACES.sub(" ", marked or "").strip(), quote=False)
-    return text.replace(_MARK_START, "<b>").replace(_MARK_END, "</b>")
+    text = text.replace(_MARK_START, "<b>").replace(_MARK_END, "</b>")
+    return text.replace("</b> <b>", " ")  # "<b>borrow checker</b>", one run of bold
 
 
 def snippet_text(snippet: str, before: str = "", after: str = "") -> str:
@@ -418,7 +420,7 @@ def default_read_source(book: Book, path: str) -> str:
 
 
 class IndexCache:
-    """Search indexes cached as SQLite files in ``folder`` (None: always build in memory).
+    """Search indexes cached as SQLite files under a cache folder (None: always in memory).
 
     A cache file is used only after it proves itself: our application id, schema, app version
     and content key in its meta table, ``PRAGMA quick_check`` ok, and a checksum of its contents
@@ -427,7 +429,11 @@ class IndexCache:
     """
 
     def __init__(self, folder: Path | None, read_source: ReadSource = default_read_source) -> None:
-        self.folder = folder
+        """``folder``: the app's cache folder (indexes go in its ``search`` subfolder); None, or
+        a relative path (what an unknown location looks like), means no cache."""
+        self.folder = (
+            folder / CACHE_SUBFOLDER if folder is not None and folder.is_absolute() else None
+        )
         self._read_source = read_source
 
     def path_for(self, book: Book) -> Path | None:

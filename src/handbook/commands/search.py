@@ -1,0 +1,132 @@
+"""``handbook search QUERY [PATH] [--limit N] [--json]``: a book's full text, without a window.
+
+Ranked results, each with its breadcrumb, section id and a snippet whose matches are bold on a
+terminal (``**word**`` when the output goes elsewhere or ``NO_COLOR`` is set). Exit status 0
+with results, 1 with none (after a "did you mean" line when the book has a close word), 2 for a
+path that is not a book. The index is cached in the user's cache folder, or kept in memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from handbook.commands.common import load_book_or_exit
+from handbook.core.search import IndexCache, SearchHit, SearchResults, snippet_text
+
+DEFAULT_LIMIT = 10
+BOLD, RESET = "\033[1m", "\033[0m"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "query",
+        help='words (all must match), "an exact phrase", -excluded, a OR b; '
+        "everything else is searched as written",
+    )
+    parser.add_argument(
+        "path", nargs="?", help="the book: its folder or its SUMMARY.md (default: the guide)"
+    )
+    parser.add_argument(
+        "--limit",
+        type=_positive,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"show at most N results (default {DEFAULT_LIMIT})",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list of {id, chapter, anchor, title, breadcrumb, snippet, score}; "
+        "the snippet is HTML: escaped text with the matches in <b>",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    book = load_book_or_exit(args.path)
+    if isinstance(book, int):
+        return book
+    index = IndexCache(_cache_folder()).open(book)
+    try:
+        results = index.search(args.query, limit=args.limit)
+    finally:
+        index.close()
+    if args.json:
+        _print(json.dumps([hit_json(hit) for hit in results.hits], indent=2, ensure_ascii=False))
+    elif results.hits:
+        _print("\n".join(result_lines(results, bold=_bold_terminal())))
+    if not results.hits:
+        print(f"handbook: no results for {args.query!r}", file=sys.stderr)
+        if results.suggestion:
+            print(f"handbook: did you mean: {results.suggestion}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def result_lines(results: SearchResults, bold: bool = False) -> list[str]:
+    """A count line, then per hit: rank and title, breadcrumb, section id, snippet."""
+    shown = len(results.hits)
+    count = f"{results.total} result{'s' if results.total != 1 else ''}"
+    head = f"{count} for {results.query!r}"
+    if shown < results.total:
+        head += f" (showing the best {shown})"
+    lines = [head]
+    before, after = (BOLD, RESET) if bold else ("**", "**")
+    for rank, hit in enumerate(results.hits, start=1):
+        lines += ["", f"{rank}. {hit.title}", f"   {hit.breadcrumb}", f"   {hit.id}"]
+        if hit.snippet:
+            lines.append("   " + snippet_text(hit.snippet, before, after))
+    return lines
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "chapter": hit.chapter,
+        "anchor": hit.anchor,
+        "title": hit.title,
+        "breadcrumb": hit.breadcrumb,
+        "snippet": hit.snippet,
+        "score": hit.score,
+    }
+
+
+def _cache_folder() -> Path | None:
+    """The user's cache folder, or None (search then works from memory)."""
+    try:
+        from handbook.paths import cache_dir
+
+        return cache_dir()
+    except Exception:  # no Qt, no home folder...: searching must still work
+        return None
+
+
+def _bold_terminal() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _print(text: str) -> None:
+    """Write to stdout; characters the console cannot show are replaced, a closed pipe is fine."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `handbook search x | head`: stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
