@@ -1,0 +1,117 @@
+"""Files written so that a crash leaves the old or the new version, never a broken one.
+
+:func:`atomic_write` writes a temp file in the same folder, flushes and fsyncs it, renames it over
+the target and fsyncs the folder (Chromium's ImportantFileWriter, Qt's QSaveFile). A process
+killed mid-write leaves a ``.*.tmp`` file behind: :func:`remove_orphan_temp_files` deletes those
+at start. :class:`Backups` keeps one file a day, skipped when the content did not change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+DEFAULT_KEEP = 10
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` in one step; raises OSError (e.g. ENOSPC) and leaves the old."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (not possible, nor needed, on Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_orphan_temp_files(folder: Path) -> list[Path]:
+    """Delete temp files that a killed :func:`atomic_write` left in ``folder``."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for temp in folder.glob(f".*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed.append(temp)
+    return removed
+
+
+class Backups:
+    """One backup file a day in ``folder``, named ``<prefix>-<YYYY-MM-DD>-<digest>.json``.
+
+    A new file is written only when the content differs from the newest one; a later change on
+    the same day replaces that day's file. The newest ``keep`` files are kept.
+    """
+
+    def __init__(self, folder: Path, prefix: str = "bookmarks", keep: int = DEFAULT_KEEP) -> None:
+        self.folder = folder
+        self.prefix = prefix
+        self.keep = keep
+        self._name = re.compile(
+            rf"^{re.escape(prefix)}-(\d{{4}}-\d{{2}}-\d{{2}})-([0-9a-f]+)\.json$"
+        )
+
+    def files(self) -> list[Path]:
+        """Backups, newest first."""
+        try:
+            found = [p for p in self.folder.iterdir() if self._name.match(p.name)]
+        except OSError:
+            return []
+        return sorted(found, key=lambda p: (self.day_of(p), _mtime(p)), reverse=True)
+
+    def day_of(self, path: Path) -> str:
+        return self._parts(path)[0]
+
+    def _parts(self, path: Path) -> tuple[str, str]:
+        match = self._name.match(path.name)
+        return (match.group(1), match.group(2)) if match else ("", "")
+
+    def write_if_changed(self, payload: bytes, day: str) -> Path | None:
+        """Write ``payload`` as the backup of ``day`` unless the newest backup holds the same."""
+        digest = hashlib.sha256(payload).hexdigest()[:16]
+        existing = self.files()
+        if existing and self._parts(existing[0])[1] == digest:
+            return None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{self.prefix}-{day}-{digest}.json"
+        atomic_write(target, payload)
+        for old in existing:
+            if self.day_of(old) == day and old != target:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+        for old in self.files()[self.keep :]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        return target
+
+    def remove_orphans(self) -> list[Path]:
+        return remove_orphan_temp_files(self.folder)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,727 @@
+"""Bookmarks of every book, in one SQLite store in the user's data folder.
+
+Qt-free: the window passes the data folder in. Every change is one transaction; environment
+errors come out as :class:`~handbook.core.storage.StorageError` with a message for the user. At
+open, a damaged database is moved aside and the newest good daily backup restored
+(:attr:`BookmarkStore.recovery_message` says so); a folder that cannot be written leaves the store
+disabled (:attr:`BookmarkStore.disabled_reason`) and the rest of the app running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from handbook.core.backups import Backups
+from handbook.core.storage import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    Database,
+    DatabaseCorrupt,
+    StorageError,
+    Transaction,
+    move_aside,
+)
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "bookmarks.sqlite"
+BACKUP_FOLDER = "bookmark-backups"
+WHAT = "The bookmark database"
+
+
+class BookmarkStatus(str, Enum):
+    OK = "ok"
+    MISSING = "missing"  # the section is gone from the book: shown as "section not found"
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    id: int
+    book_identity: str
+    book_path: str  # the book's folder, to open it again
+    book_title: str
+    section_id: str  # chapter-path#anchor
+    scroll: int | None  # the viewer's scroll position when saved; None: at the section's heading
+    heading_text: str  # the heading as it was when saved (re-anchoring looks for it)
+    breadcrumb: str  # "Chapter › Parent heading", without the heading itself
+    title: str
+    note: str
+    folder_id: int | None
+    position: int  # order among the bookmarks of the same folder (or the book's top level)
+    created: float  # seconds since the epoch
+    chapter_index: int  # the chapter's place in reading order when saved (-1: unknown)
+    prev_chapter: str  # the chapters around it when saved, to open the nearest if it goes
+    next_chapter: str
+    status: BookmarkStatus = BookmarkStatus.OK
+
+    @property
+    def missing(self) -> bool:
+        return self.status is BookmarkStatus.MISSING
+
+
+@dataclass(frozen=True)
+class Folder:
+    id: int
+    book_identity: str
+    name: str
+    parent_id: int | None
+    position: int
+    created: float
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Folders and bookmarks, as exported, imported, backed up, or removed (for undo)."""
+
+    folders: tuple[Folder, ...] = ()
+    bookmarks: tuple[Bookmark, ...] = ()
+
+
+@dataclass(frozen=True)
+class BookmarkDraft:
+    """What is known of a section when it is bookmarked (see :func:`draft_for`)."""
+
+    book_identity: str
+    book_path: str
+    book_title: str
+    section_id: str
+    heading_text: str
+    breadcrumb: str = ""
+    scroll: int | None = None
+    chapter_index: int = -1
+    prev_chapter: str = ""
+    next_chapter: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    skipped: int  # already there: same book, section and title
+    folders_added: int
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class AnchorChange:
+    """Where re-anchoring puts a bookmark after its book changed."""
+
+    bookmark_id: int
+    old_section_id: str
+    section_id: str  # the same as old_section_id when the section was not found
+    status: BookmarkStatus
+    reason: str  # for the user: "heading moved", "section not found"...
+    draft: BookmarkDraft | None = None  # the new section's details, when it moved
+
+
+class BookmarksDisabled(StorageError):
+    """Bookmarking is off for this session (see :attr:`BookmarkStore.disabled_reason`)."""
+
+
+# -- the store --------------------------------------------------------------------------------
+
+_BOOKMARK_COLUMNS = (
+    "id, book_identity, book_path, book_title, section_id, scroll, heading_text, breadcrumb, "
+    "title, note, folder_id, position, created, chapter_index, prev_chapter, next_chapter, status"
+)
+_FOLDER_COLUMNS = "id, book_identity, name, parent_id, position, created"
+
+
+def _schema_1(tx: Transaction) -> None:
+    tx.execute(
+        """CREATE TABLE folders (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            book_identity TEXT NOT NULL,
+            name TEXT NOT NULL,
+            parent_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            created REAL NOT NULL)"""
+    )
+    tx.execute("CREATE INDEX folders_by_parent ON folders(book_identity, parent_id, position)")
+    tx.execute(
+        """CREATE TABLE bookmarks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            book_identity TEXT NOT NULL,
+            book_path TEXT NOT NULL,
+            book_title TEXT NOT NULL,
+            section_id TEXT NOT NULL,
+            scroll INTEGER,
+            heading_text TEXT NOT NULL,
+            breadcrumb TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            folder_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            created REAL NOT NULL,
+            chapter_index INTEGER NOT NULL DEFAULT -1,
+            prev_chapter TEXT NOT NULL DEFAULT '',
+            next_chapter TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'missing')))"""
+    )
+    tx.execute("CREATE INDEX bookmarks_by_section ON bookmarks(book_identity, section_id)")
+    tx.execute("CREATE INDEX bookmarks_by_folder ON bookmarks(book_identity, folder_id, position)")
+
+
+MIGRATIONS = (_schema_1,)
+
+
+def _bookmark(row: Sequence[Any]) -> Bookmark:
+    values = list(row)
+    values[-1] = BookmarkStatus(values[-1])
+    return Bookmark(*values)
+
+
+def _folder(row: Sequence[Any]) -> Folder:
+    return Folder(*row)
+
+
+class BookmarkStore:
+    """All bookmarks and folders; use :meth:`open`, which never raises for the environment."""
+
+    def __init__(
+        self,
+        database: Database | None,
+        backups: Backups,
+        *,
+        disabled_reason: str | None = None,
+        recovery_message: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.database = database
+        self.backups = backups
+        self.disabled_reason = disabled_reason
+        self.recovery_message = recovery_message
+        self._clock = clock
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        clock: Callable[[], float] = time.time,
+    ) -> BookmarkStore:
+        path = data_dir / FILE_NAME
+        backups = Backups(data_dir / BACKUP_FOLDER)
+        try:
+            backups.folder.mkdir(parents=True, exist_ok=True)
+            _probe_writable(data_dir)
+        except OSError as exc:
+            reason = (
+                f"Bookmarks are turned off: the folder {data_dir} cannot be written "
+                f"({exc.strerror or exc})."
+            )
+            return cls(None, backups, disabled_reason=reason, clock=clock)
+        backups.remove_orphans()
+        recovery = None
+        try:
+            try:
+                empty_file = path.is_file() and path.stat().st_size == 0
+                database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+                if empty_file and backups.files():
+                    database.close()
+                    raise DatabaseCorrupt(f"{WHAT} was empty (emptied or cut short).")
+            except DatabaseCorrupt as exc:
+                database, recovery = _recover(path, backups, exc, busy_timeout_ms, clock)
+        except (StorageError, OSError) as exc:
+            reason = f"Bookmarks are turned off: {exc}"
+            return cls(None, backups, disabled_reason=reason, clock=clock)
+        store = cls(database, backups, recovery_message=recovery, clock=clock)
+        store.backup_if_changed()
+        return store
+
+    def close(self) -> None:
+        if self.database is not None:
+            self.backup_if_changed()
+            self.database.close()
+            self.database = None
+
+    def __enter__(self) -> BookmarkStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def enabled(self) -> bool:
+        return self.database is not None
+
+    @property
+    def path(self) -> Path:
+        return self.backups.folder.parent / FILE_NAME
+
+    def _db(self) -> Database:
+        if self.database is None:
+            raise BookmarksDisabled(self.disabled_reason or "Bookmarks are turned off.")
+        return self.database
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def bookmarks(self, book_identity: str | None = None) -> list[Bookmark]:
+        """Bookmarks (of one book, or all), ordered by book, folder and position."""
+        if self.database is None:
+            return []
+        where, params = ("WHERE book_identity = ?", (book_identity,)) if book_identity else ("", ())
+        rows = self.database.execute(
+            f"SELECT {_BOOKMARK_COLUMNS} FROM bookmarks {where} "
+            "ORDER BY book_identity, folder_id, position, id",
+            params,
+        )
+        return [_bookmark(row) for row in rows]
+
+    def folders(self, book_identity: str | None = None) -> list[Folder]:
+        if self.database is None:
+            return []
+        where, params = ("WHERE book_identity = ?", (book_identity,)) if book_identity else ("", ())
+        rows = self.database.execute(
+            f"SELECT {_FOLDER_COLUMNS} FROM folders {where} "
+            "ORDER BY book_identity, parent_id, position, id",
+            params,
+        )
+        return [_folder(row) for row in rows]
+
+    def bookmark(self, bookmark_id: int) -> Bookmark | None:
+        rows = self._db().execute(
+            f"SELECT {_BOOKMARK_COLUMNS} FROM bookmarks WHERE id = ?", (bookmark_id,)
+        )
+        return _bookmark(rows[0]) if rows else None
+
+    def is_bookmarked(self, book_identity: str, section_id: str) -> bool:
+        if self.database is None:
+            return False
+        rows = self.database.execute(
+            "SELECT 1 FROM bookmarks WHERE book_identity = ? AND section_id = ? LIMIT 1",
+            (book_identity, section_id),
+        )
+        return bool(rows)
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(tuple(self.folders()), tuple(self.bookmarks()))
+
+    # -- bookmarks -------------------------------------------------------------------------
+
+    def add(
+        self,
+        draft: BookmarkDraft,
+        *,
+        title: str | None = None,
+        note: str = "",
+        folder_id: int | None = None,
+    ) -> Bookmark:
+        """Save a new bookmark at the end of its folder (or of its book's top level)."""
+        created = float(int(self._clock()))  # whole seconds: exports keep them exactly
+        with self._db().transaction() as tx:
+            if folder_id is not None:
+                self._check_folder(tx, folder_id, draft.book_identity)
+            position = self._next_position(tx, "bookmarks", draft.book_identity, folder_id)
+            values = (
+                draft.book_identity,
+                draft.book_path,
+                draft.book_title,
+                draft.section_id,
+                draft.scroll,
+                draft.heading_text,
+                draft.breadcrumb,
+                title if title is not None else draft.heading_text,
+                note,
+                folder_id,
+                position,
+                created,
+                draft.chapter_index,
+                draft.prev_chapter,
+                draft.next_chapter,
+                BookmarkStatus.OK.value,
+            )
+            cursor = tx.execute(
+                f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS.removeprefix('id, ')}) "
+                f"VALUES ({', '.join('?' * len(values))})",
+                values,
+            )
+        return _bookmark((cursor.lastrowid, *values))
+
+    def update(
+        self, bookmark_id: int, *, title: str | None = None, note: str | None = None
+    ) -> Bookmark:
+        """Rename a bookmark or change its note; returns it as saved."""
+        changes = {k: v for k, v in (("title", title), ("note", note)) if v is not None}
+        with self._db().transaction() as tx:
+            for column, value in changes.items():
+                tx.execute(f"UPDATE bookmarks SET {column} = ? WHERE id = ?", (value, bookmark_id))
+            rows = tx.execute(
+                f"SELECT {_BOOKMARK_COLUMNS} FROM bookmarks WHERE id = ?", (bookmark_id,)
+            ).fetchall()
+        if not rows:
+            raise KeyError(f"no bookmark {bookmark_id}")
+        return _bookmark(rows[0])
+
+    def remove(self, bookmark_ids: Iterable[int]) -> Snapshot:
+        """Delete bookmarks; returns them, for :meth:`restore` (undo)."""
+        ids = list(bookmark_ids)
+        with self._db().transaction() as tx:
+            removed = self._select_bookmarks(tx, ids)
+            tx.executemany("DELETE FROM bookmarks WHERE id = ?", [(i,) for i in ids])
+        return Snapshot((), tuple(removed))
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Put back what :meth:`remove` or :meth:`remove_folder` returned, with the same ids."""
+        with self._db().transaction() as tx:
+            tx.executemany(
+                f"INSERT INTO folders ({_FOLDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                [_folder_values(f) for f in snapshot.folders],
+            )
+            tx.executemany(
+                f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+                [_bookmark_values(b) for b in snapshot.bookmarks],
+            )
+
+    def move_bookmarks(self, bookmark_ids: Sequence[int], folder_id: int | None, row: int) -> None:
+        """Move bookmarks (in the order given) into ``folder_id`` before its ``row``-th bookmark.
+
+        ``row`` counts the folder's bookmarks as they are now, moved ones included; -1 or a
+        row past the end appends. All the bookmarks must belong to the folder's book.
+        """
+        if not bookmark_ids:
+            return
+        with self._db().transaction() as tx:
+            moving = self._select_bookmarks(tx, bookmark_ids)
+            books = {b.book_identity for b in moving}
+            if len(books) != 1 or len(moving) != len(set(bookmark_ids)):
+                raise ValueError("bookmarks to move must exist and belong to one book")
+            book = books.pop()
+            if folder_id is not None:
+                self._check_folder(tx, folder_id, book)
+            siblings = [
+                r[0]
+                for r in tx.execute(
+                    "SELECT id FROM bookmarks WHERE book_identity = ? AND folder_id IS ? "
+                    "ORDER BY position, id",
+                    (book, folder_id),
+                )
+            ]
+            order = _insert(siblings, list(dict.fromkeys(bookmark_ids)), row)
+            tx.executemany(
+                "UPDATE bookmarks SET folder_id = ?, position = ? WHERE id = ?",
+                [(folder_id, position, i) for position, i in enumerate(order)],
+            )
+
+    def apply(self, changes: Iterable[AnchorChange]) -> None:
+        """Record where re-anchoring put bookmarks (see :func:`handbook.core.reanchor.reanchor`)."""
+        with self._db().transaction() as tx:
+            for change in changes:
+                tx.execute(
+                    "UPDATE bookmarks SET section_id = ?, status = ? WHERE id = ?",
+                    (change.section_id, change.status.value, change.bookmark_id),
+                )
+                new = change.draft
+                if new is None:
+                    continue
+                tx.execute(
+                    "UPDATE bookmarks SET scroll = NULL, heading_text = ?, breadcrumb = ?, "
+                    "chapter_index = ?, prev_chapter = ?, next_chapter = ? WHERE id = ?",
+                    (
+                        new.heading_text,
+                        new.breadcrumb,
+                        new.chapter_index,
+                        new.prev_chapter,
+                        new.next_chapter,
+                        change.bookmark_id,
+                    ),
+                )
+
+    # -- folders ---------------------------------------------------------------------------
+
+    def create_folder(self, book_identity: str, name: str, parent_id: int | None = None) -> Folder:
+        created = float(int(self._clock()))  # whole seconds: exports keep them exactly
+        with self._db().transaction() as tx:
+            if parent_id is not None:
+                self._check_folder(tx, parent_id, book_identity)
+            position = self._next_position(tx, "folders", book_identity, parent_id)
+            values = (book_identity, name, parent_id, position, created)
+            cursor = tx.execute(
+                "INSERT INTO folders (book_identity, name, parent_id, position, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                values,
+            )
+        return Folder(int(cursor.lastrowid or 0), *values)
+
+    def rename_folder(self, folder_id: int, name: str) -> Folder:
+        with self._db().transaction() as tx:
+            tx.execute("UPDATE folders SET name = ? WHERE id = ?", (name, folder_id))
+            rows = tx.execute(
+                f"SELECT {_FOLDER_COLUMNS} FROM folders WHERE id = ?", (folder_id,)
+            ).fetchall()
+        if not rows:
+            raise KeyError(f"no folder {folder_id}")
+        return _folder(rows[0])
+
+    def move_folder(self, folder_id: int, parent_id: int | None, row: int) -> None:
+        """Move a folder under ``parent_id`` (None: the book's top level) before its ``row``-th."""
+        with self._db().transaction() as tx:
+            rows = tx.execute(
+                "SELECT book_identity FROM folders WHERE id = ?", (folder_id,)
+            ).fetchall()
+            if not rows:
+                raise KeyError(f"no folder {folder_id}")
+            book = rows[0][0]
+            if parent_id is not None:
+                self._check_folder(tx, parent_id, book)
+                if folder_id in self._ancestry(tx, parent_id):
+                    raise ValueError("a folder cannot go inside itself")
+            siblings = [
+                r[0]
+                for r in tx.execute(
+                    "SELECT id FROM folders WHERE book_identity = ? AND parent_id IS ? "
+                    "ORDER BY position, id",
+                    (book, parent_id),
+                )
+            ]
+            order = _insert(siblings, [folder_id], row)
+            tx.executemany(
+                "UPDATE folders SET parent_id = ?, position = ? WHERE id = ?",
+                [(parent_id, position, i) for position, i in enumerate(order)],
+            )
+
+    def remove_folder(self, folder_id: int) -> Snapshot:
+        """Delete a folder with its subfolders and their bookmarks; returns them for undo."""
+        with self._db().transaction() as tx:
+            ids = self._descendants(tx, folder_id)
+            marks = ", ".join("?" * len(ids))
+            folders = [
+                _folder(r)
+                for r in tx.execute(
+                    f"SELECT {_FOLDER_COLUMNS} FROM folders WHERE id IN ({marks})", ids
+                )
+            ]
+            bookmarks = [
+                _bookmark(r)
+                for r in tx.execute(
+                    f"SELECT {_BOOKMARK_COLUMNS} FROM bookmarks WHERE folder_id IN ({marks})", ids
+                )
+            ]
+            tx.execute("DELETE FROM folders WHERE id = ?", (folder_id,))  # cascades
+        by_depth = sorted(folders, key=lambda f: ids.index(f.id))  # parents before children
+        return Snapshot(tuple(by_depth), tuple(bookmarks))
+
+    # -- import, export, backups -----------------------------------------------------------
+
+    def merge(self, snapshot: Snapshot) -> ImportResult:
+        """Add what ``snapshot`` holds that is not here yet, in one transaction.
+
+        A bookmark is already here when one with the same book, section and title is; a
+        folder when one of the same name sits in the same place. Ids in ``snapshot`` are its own.
+        """
+        added = skipped = folders_added = 0
+        with self._db().transaction() as tx:
+            folder_map: dict[int, int] = {}
+            for folder in _parents_first(snapshot.folders):
+                parent = folder_map.get(folder.parent_id) if folder.parent_id is not None else None
+                found = tx.execute(
+                    "SELECT id FROM folders "
+                    "WHERE book_identity = ? AND parent_id IS ? AND name = ?",
+                    (folder.book_identity, parent, folder.name),
+                ).fetchall()
+                if found:
+                    folder_map[folder.id] = found[0][0]
+                    continue
+                position = self._next_position(tx, "folders", folder.book_identity, parent)
+                cursor = tx.execute(
+                    "INSERT INTO folders (book_identity, name, parent_id, position, created) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (folder.book_identity, folder.name, parent, position, folder.created),
+                )
+                folder_map[folder.id] = int(cursor.lastrowid or 0)
+                folders_added += 1
+            for bookmark in sorted(snapshot.bookmarks, key=lambda b: (b.position, b.id)):
+                exists = tx.execute(
+                    "SELECT 1 FROM bookmarks WHERE book_identity = ? AND section_id = ? "
+                    "AND title = ? LIMIT 1",
+                    (bookmark.book_identity, bookmark.section_id, bookmark.title),
+                ).fetchall()
+                if exists:
+                    skipped += 1
+                    continue
+                folder_id = folder_map.get(bookmark.folder_id) if bookmark.folder_id else None
+                position = self._next_position(tx, "bookmarks", bookmark.book_identity, folder_id)
+                values = _bookmark_values(replace(bookmark, folder_id=folder_id, position=position))
+                tx.execute(
+                    f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS.removeprefix('id, ')}) "
+                    f"VALUES ({', '.join('?' * 16)})",
+                    values[1:],
+                )
+                added += 1
+        return ImportResult(added, skipped, folders_added)
+
+    def backup_if_changed(self) -> Path | None:
+        """Today's backup (a JSON export), written when something changed since the newest one.
+
+        Never raises: a backup that cannot be written must not stop reading or bookmarking.
+        """
+        if self.database is None:
+            return None
+        from handbook.core import bookmark_io  # it imports this module's data classes
+
+        try:
+            snapshot = self.snapshot()
+            if not snapshot.bookmarks and not snapshot.folders and not self.backups.files():
+                return None
+            payload = bookmark_io.to_json(snapshot).encode("utf-8")
+            day = time.strftime("%Y-%m-%d", time.localtime(self._clock()))
+            return self.backups.write_if_changed(payload, day)
+        except (StorageError, OSError) as exc:
+            log.warning("bookmark backup not written: %s", exc)
+            return None
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _next_position(tx: Transaction, table: str, book: str, container: int | None) -> int:
+        column = "folder_id" if table == "bookmarks" else "parent_id"
+        row = tx.execute(
+            f"SELECT COALESCE(MAX(position) + 1, 0) FROM {table} "
+            f"WHERE book_identity = ? AND {column} IS ?",
+            (book, container),
+        ).fetchone()
+        return int(row[0])
+
+    @staticmethod
+    def _check_folder(tx: Transaction, folder_id: int, book_identity: str) -> None:
+        rows = tx.execute("SELECT book_identity FROM folders WHERE id = ?", (folder_id,)).fetchall()
+        if not rows:
+            raise KeyError(f"no folder {folder_id}")
+        if rows[0][0] != book_identity:
+            raise ValueError("a folder holds bookmarks of its own book only")
+
+    @staticmethod
+    def _select_bookmarks(tx: Transaction, ids: Sequence[int]) -> list[Bookmark]:
+        found: dict[int, Bookmark] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = tx.execute(
+                f"SELECT {_BOOKMARK_COLUMNS} FROM bookmarks "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], _bookmark(row)) for row in rows)
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+    @staticmethod
+    def _ancestry(tx: Transaction, folder_id: int) -> list[int]:
+        rows = tx.execute(
+            "WITH RECURSIVE up(id, parent_id) AS ("
+            " SELECT id, parent_id FROM folders WHERE id = ?"
+            " UNION SELECT f.id, f.parent_id FROM folders f JOIN up ON f.id = up.parent_id)"
+            " SELECT id FROM up",
+            (folder_id,),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    @staticmethod
+    def _descendants(tx: Transaction, folder_id: int) -> list[int]:
+        rows = tx.execute(
+            "WITH RECURSIVE down(id, depth) AS ("
+            " SELECT id, 0 FROM folders WHERE id = ?"
+            " UNION SELECT f.id, down.depth + 1 FROM folders f JOIN down ON f.parent_id = down.id)"
+            " SELECT id FROM down ORDER BY depth",
+            (folder_id,),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+
+def _bookmark_values(b: Bookmark) -> tuple[Any, ...]:
+    return (
+        b.id,
+        b.book_identity,
+        b.book_path,
+        b.book_title,
+        b.section_id,
+        b.scroll,
+        b.heading_text,
+        b.breadcrumb,
+        b.title,
+        b.note,
+        b.folder_id,
+        b.position,
+        b.created,
+        b.chapter_index,
+        b.prev_chapter,
+        b.next_chapter,
+        b.status.value,
+    )
+
+
+def _folder_values(f: Folder) -> tuple[Any, ...]:
+    return (f.id, f.book_identity, f.name, f.parent_id, f.position, f.created)
+
+
+def _insert(siblings: list[int], moving: list[int], row: int) -> list[int]:
+    """``siblings`` with ``moving`` taken out and put back before the ``row``-th sibling."""
+    if row < 0 or row > len(siblings):
+        row = len(siblings)
+    taken = set(moving)
+    before = sum(1 for i in siblings[:row] if i not in taken)
+    rest = [i for i in siblings if i not in taken]
+    return rest[:before] + moving + rest[before:]
+
+
+def _parents_first(folders: Sequence[Folder]) -> list[Folder]:
+    by_id = {f.id: f for f in folders}
+    ordered: list[Folder] = []
+    seen: set[int] = set()
+
+    def visit(folder: Folder, depth: int) -> None:
+        if folder.id in seen or depth > len(folders):
+            return
+        parent = by_id.get(folder.parent_id) if folder.parent_id is not None else None
+        if parent is not None:
+            visit(parent, depth + 1)
+        seen.add(folder.id)
+        ordered.append(folder)
+
+    for folder in sorted(folders, key=lambda f: (f.position, f.id)):
+        visit(folder, 0)
+    return ordered
+
+
+def _probe_writable(folder: Path) -> None:
+    """Raise OSError unless a file can be created in ``folder`` (root ignores 0555, so try)."""
+    fd, name = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+def _recover(
+    path: Path,
+    backups: Backups,
+    damage: DatabaseCorrupt,
+    busy_timeout_ms: int,
+    clock: Callable[[], float],
+) -> tuple[Database, str]:
+    """Move a damaged database aside and fill a new one from the newest good backup."""
+    from handbook.core import bookmark_io  # it imports this module's data classes
+
+    aside = move_aside(path, "corrupt", clock())
+    database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+    message = (
+        f"Your bookmarks could not be read: {damage} "
+        f"The damaged file was kept as {aside.name} in {aside.parent}."
+    )
+    for backup in backups.files():
+        try:
+            snapshot = bookmark_io.parse_json(backup.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, bookmark_io.ImportFormatError) as exc:
+            log.warning("backup %s not usable: %s", backup, exc)
+            continue
+        store = BookmarkStore(database, backups, clock=clock)
+        result = store.merge(snapshot)
+        day = backups.day_of(backup)
+        count = "1 bookmark was" if result.added == 1 else f"{result.added} bookmarks were"
+        return database, f"{message} {count} restored from the backup of {day}."
+    return database, f"{message} No backup could be restored, so the bookmark list starts empty."
