@@ -88,7 +88,7 @@ def _add_forever(data_dir: Path, count: int) -> None:
 def _backup_forever(target: Path) -> None:
     from handbook.core.backups import atomic_write
 
-    generation = 0
+    generation = json.loads(target.read_text())["generation"] if target.exists() else 0
     while True:
         generation += 1
         payload = {"generation": generation, "filler": "y" * (200_000 + generation % 7919)}

@@ -9,10 +9,10 @@ at start. :class:`Backups` keeps one file a day, skipped when the content did no
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -59,10 +59,12 @@ def remove_orphan_temp_files(folder: Path) -> list[Path]:
 
 
 class Backups:
-    """One backup file a day in ``folder``, named ``<prefix>-<YYYY-MM-DD>-<digest>.json``.
+    """One backup file a day in ``folder``, named ``<prefix>-<YYYY-MM-DD>-<version>.json``.
 
-    A new file is written only when the content differs from the newest one; a later change on
-    the same day replaces that day's file. The newest ``keep`` files are kept.
+    ``version`` names the state of the data (for the bookmarks: the database's id and revision),
+    so that an unchanged state is recognised without reading or exporting anything. A new file is
+    written only when the version differs from the newest backup's; a later change on the same
+    day replaces that day's file. The newest ``keep`` files are kept.
     """
 
     def __init__(self, folder: Path, prefix: str = "bookmarks", keep: int = DEFAULT_KEEP) -> None:
@@ -70,7 +72,7 @@ class Backups:
         self.prefix = prefix
         self.keep = keep
         self._name = re.compile(
-            rf"^{re.escape(prefix)}-(\d{{4}}-\d{{2}}-\d{{2}})-([0-9a-f]+)\.json$"
+            rf"^{re.escape(prefix)}-(\d{{4}}-\d{{2}}-\d{{2}})-([0-9a-z]+)\.json$"
         )
 
     def files(self) -> list[Path]:
@@ -88,15 +90,17 @@ class Backups:
         match = self._name.match(path.name)
         return (match.group(1), match.group(2)) if match else ("", "")
 
-    def write_if_changed(self, payload: bytes, day: str) -> Path | None:
-        """Write ``payload`` as the backup of ``day`` unless the newest backup holds the same."""
-        digest = hashlib.sha256(payload).hexdigest()[:16]
+    def write_if_changed(self, day: str, version: str, payload: Callable[[], bytes]) -> Path | None:
+        """Write ``payload()`` as the backup of ``day`` unless the newest one has ``version``."""
+        if not re.fullmatch(r"[0-9a-z]+", version):
+            raise ValueError(f"a backup version is made of 0-9 and a-z, not {version!r}")
         existing = self.files()
-        if existing and self._parts(existing[0])[1] == digest:
+        if existing and self._parts(existing[0])[1] == version:
             return None
+        data = payload()
         self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{self.prefix}-{day}-{digest}.json"
-        atomic_write(target, payload)
+        target = self.folder / f"{self.prefix}-{day}-{version}.json"
+        atomic_write(target, data)
         for old in existing:
             if self.day_of(old) == day and old != target:
                 with contextlib.suppress(OSError):

@@ -167,6 +167,18 @@ def _schema_1(tx: Transaction) -> None:
     )
     tx.execute("CREATE INDEX bookmarks_by_section ON bookmarks(book_identity, section_id)")
     tx.execute("CREATE INDEX bookmarks_by_folder ON bookmarks(book_identity, folder_id, position)")
+    # A revision counted by triggers: the daily backup knows without exporting whether
+    # anything changed. The database id tells a rebuilt database from the one it replaced.
+    tx.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL) WITHOUT ROWID")
+    tx.execute(
+        "INSERT INTO meta VALUES ('database_id', lower(hex(randomblob(6)))), ('revision', 0)"
+    )
+    for table in ("bookmarks", "folders"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            tx.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_counts AFTER {event} ON {table} "
+                "BEGIN UPDATE meta SET value = value + 1 WHERE key = 'revision'; END"
+            )
 
 
 MIGRATIONS = (_schema_1,)
@@ -223,11 +235,11 @@ class BookmarkStore:
         recovery = None
         try:
             try:
-                empty_file = path.is_file() and path.stat().st_size == 0
+                # SQLite takes an empty file for a new database: with backups about, it was
+                # one that got cut short.
+                if path.is_file() and path.stat().st_size == 0 and backups.files():
+                    raise DatabaseCorrupt(f"{WHAT} is empty (the file was cut short).")
                 database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
-                if empty_file and backups.files():
-                    database.close()
-                    raise DatabaseCorrupt(f"{WHAT} was empty (emptied or cut short).")
             except DatabaseCorrupt as exc:
                 database, recovery = _recover(path, backups, exc, busy_timeout_ms, clock)
         except (StorageError, OSError) as exc:
@@ -568,12 +580,14 @@ class BookmarkStore:
         from handbook.core import bookmark_io  # it imports this module's data classes
 
         try:
-            snapshot = self.snapshot()
-            if not snapshot.bookmarks and not snapshot.folders and not self.backups.files():
-                return None
-            payload = bookmark_io.to_json(snapshot).encode("utf-8")
+            meta = dict(self.database.execute("SELECT key, value FROM meta"))
+            if meta["revision"] == 0 and not self.backups.files():
+                return None  # nothing saved yet
+            version = f"{meta['database_id']}r{meta['revision']}"
             day = time.strftime("%Y-%m-%d", time.localtime(self._clock()))
-            return self.backups.write_if_changed(payload, day)
+            return self.backups.write_if_changed(
+                day, version, lambda: bookmark_io.to_json(self.snapshot()).encode("utf-8")
+            )
         except (StorageError, OSError) as exc:
             log.warning("bookmark backup not written: %s", exc)
             return None

@@ -1,0 +1,350 @@
+"""Faults, each a test: killed writers, damaged files, locks, a full disk, a folder we cannot write.
+
+See ../shared/RELIABILITY.md (items 1-8 and 17): SQLite commits survive a killed process; damage
+is moved aside and the newest good backup restored; busy, locked and full are never damage.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from handbook.core import backups as backups_module
+from handbook.core.backups import remove_orphan_temp_files
+from handbook.core.bookmarks import BACKUP_FOLDER, FILE_NAME, BookmarksDisabled, BookmarkStore
+from handbook.core.reanchor import draft_for
+from handbook.core.storage import DatabaseBusy, DiskFull
+from tests.helpers import bookmark_writer
+from tests.helpers.bookmark_writer import sample_book
+
+BOOK = sample_book()
+WRITER = Path(bookmark_writer.__file__)
+DAY = 86_400
+
+
+def _writer(*args: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(bookmark_writer.SRC), str(WRITER.parents[2])]),
+    }
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _reported(output: str) -> list[int]:
+    """Ids the writer printed in whole lines (a line cut by the kill was never acknowledged)."""
+    lines = output.split("\n")[:-1]
+    return [int(line) for line in lines if line.strip().isdigit()]
+
+
+def _ids_on_disk(path: Path) -> set[int]:
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+        return {row[0] for row in connection.execute("SELECT id FROM bookmarks")}
+    finally:
+        connection.close()
+
+
+# -- (a) SIGKILL of a writer ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_every_acknowledged_bookmark_survives_sigkill(tmp_path: Path) -> None:
+    rng = random.Random(20261124)
+    acknowledged: set[int] = set()
+    kills = 0
+    started = time.monotonic()
+    while kills < 60:
+        writer = _writer("add", str(tmp_path))
+        assert writer.stdout is not None
+        if rng.random() < 0.15:
+            time.sleep(rng.uniform(0, 0.08))  # sometimes while it opens, migrates or backs up
+        else:
+            first = writer.stdout.readline()  # it is adding now
+            assert first.strip().isdigit(), writer.stderr.read() if writer.stderr else first
+            acknowledged.add(int(first))
+            time.sleep(rng.uniform(0, 0.02))
+        writer.send_signal(signal.SIGKILL)
+        output, _ = writer.communicate()
+        assert writer.returncode == -signal.SIGKILL
+        acknowledged.update(_reported(output))
+        kills += 1
+        if (tmp_path / FILE_NAME).exists():
+            assert acknowledged <= _ids_on_disk(tmp_path / FILE_NAME)
+    assert len(acknowledged) > 500  # the kills did land among writes
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.recovery_message is None
+        assert acknowledged <= {b.id for b in store.bookmarks()}
+    assert time.monotonic() - started < 60
+
+
+def test_sigkill_during_a_backup_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    target = folder / "backup.json"
+    target.write_text(json.dumps({"generation": 0}))
+    on_disk = 0
+    for _ in range(15):
+        writer = _writer("backup", str(target))
+        assert writer.stdout is not None
+        acknowledged = [int(writer.stdout.readline())]
+        time.sleep(rng.uniform(0, 0.02))
+        writer.send_signal(signal.SIGKILL)
+        output, _ = writer.communicate()
+        acknowledged += _reported(output)
+        generation = json.loads(target.read_text())["generation"]  # whole, never half
+        # the last one it reported, or the next one, renamed just before the kill
+        assert generation in (acknowledged[-1], acknowledged[-1] + 1)
+        assert generation > on_disk
+        on_disk = generation
+        remove_orphan_temp_files(folder)
+        assert [p.name for p in folder.iterdir()] == ["backup.json"]
+
+
+# -- (b) a damaged database -------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _two_days_of_bookmarks(folder: Path, clock: Clock, extra: int = 0) -> None:
+    with BookmarkStore.open(folder, clock=clock) as store:
+        store.add(draft_for(BOOK, "intro.md"), title="day one")
+    clock.now += DAY
+    with BookmarkStore.open(folder, clock=clock) as store:
+        store.add(draft_for(BOOK, "errors.md"), title="day two")
+        for n in range(extra):
+            store.add(draft_for(BOOK, "ownership.md"), title=f"more {n}", note="n" * 200)
+    clock.now += DAY
+
+
+def _overwrite_header(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[:100] = b"\x00" * 100
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _truncate_to_nothing(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _flip_bytes_mid_file(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    middle = (len(data) // page_size // 2) * page_size  # a b-tree page's header
+    for i in range(middle, middle + 16):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage", [_overwrite_header, _truncate, _truncate_to_nothing, _flip_bytes_mid_file]
+)
+def test_a_damaged_database_is_set_aside_and_the_newest_backup_restored(
+    tmp_path: Path, damage: object
+) -> None:
+    clock = Clock()
+    _two_days_of_bookmarks(tmp_path, clock, extra=150)
+    path = tmp_path / FILE_NAME
+    damage(path)  # type: ignore[operator]
+    damaged = path.read_bytes()
+
+    with BookmarkStore.open(tmp_path, clock=clock) as store:
+        assert store.enabled
+        titles = {b.title for b in store.bookmarks()}
+        message = store.recovery_message
+    assert {"day one", "day two", "more 149"} <= titles and len(titles) == 152
+    (aside,) = tmp_path.glob(f"{FILE_NAME}.corrupt-*")
+    assert aside.read_bytes() == damaged  # kept as it was, for the curious
+    assert message is not None
+    assert "could not be read" in message
+    assert aside.name in message
+    assert "152 bookmarks were restored from the backup of" in message
+    assert message.count("\n") == 0  # one clear message
+
+    with BookmarkStore.open(tmp_path, clock=clock) as store:  # and it stays fixed
+        assert store.recovery_message is None
+        assert len(store.bookmarks()) == 152
+
+
+def test_a_damaged_newest_backup_is_passed_over_for_an_older_good_one(tmp_path: Path) -> None:
+    clock = Clock()
+    _two_days_of_bookmarks(tmp_path, clock)
+    newest = sorted((tmp_path / BACKUP_FOLDER).glob("*.json"))[-1]
+    newest.write_text('{"format": "handbook-bookmarks", "version": 1, "bookmarks": [')
+    _overwrite_header(tmp_path / FILE_NAME)
+    with BookmarkStore.open(tmp_path, clock=clock) as store:
+        assert [b.title for b in store.bookmarks()] == ["day one"]
+        assert store.recovery_message is not None
+        assert "1 bookmark was restored" in store.recovery_message
+
+
+def test_damage_without_any_backup_starts_empty_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / FILE_NAME
+    path.write_bytes(b"this is not a database at all" * 200)
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.enabled and store.bookmarks() == []
+        assert store.recovery_message is not None
+        assert "No backup could be restored" in store.recovery_message
+
+
+# -- (c) locked by another instance -----------------------------------------------------------
+
+
+def _hold_lock(path: Path, seconds: float) -> threading.Thread:
+    holding = threading.Event()
+
+    def hold() -> None:
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("BEGIN EXCLUSIVE")
+            holding.set()
+            time.sleep(seconds)
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait()
+    return thread
+
+
+def test_a_locked_database_is_waited_for(tmp_path: Path) -> None:
+    with BookmarkStore.open(tmp_path, busy_timeout_ms=5000) as store:
+        store.add(draft_for(BOOK, "intro.md"))
+        holder = _hold_lock(store.path, 0.4)
+        added = store.add(draft_for(BOOK, "errors.md"))
+        holder.join()
+        assert added in store.bookmarks()
+
+
+def test_a_lock_held_too_long_is_an_error_not_damage(tmp_path: Path) -> None:
+    with BookmarkStore.open(tmp_path, busy_timeout_ms=150) as store:
+        store.add(draft_for(BOOK, "intro.md"))
+        before = store.snapshot()
+        holder = _hold_lock(store.path, 0.6)
+        with pytest.raises(DatabaseBusy, match="in use by another program"):
+            store.add(draft_for(BOOK, "errors.md"))
+        holder.join()
+        assert store.snapshot() == before
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.recovery_message is None and len(store.bookmarks()) == 1
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_database_locked_at_start_is_opened_once_free(tmp_path: Path) -> None:
+    with BookmarkStore.open(tmp_path) as store:
+        store.add(draft_for(BOOK, "intro.md"))
+    holder = _hold_lock(tmp_path / FILE_NAME, 0.3)
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.enabled and store.recovery_message is None
+        store.add(draft_for(BOOK, "errors.md"))
+    holder.join()
+
+
+def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
+    BookmarkStore.open(tmp_path).close()  # created once, as the app would have
+    writers = [_writer("add", str(tmp_path), "150") for _ in range(2)]
+    outputs = [w.communicate(timeout=60) for w in writers]
+    for writer, (_, errors) in zip(writers, outputs, strict=True):
+        assert writer.returncode == 0, errors
+    reported = [_reported(out) for out, _ in outputs]
+    assert [len(r) for r in reported] == [150, 150]
+    assert set(reported[0]).isdisjoint(reported[1])
+    assert _ids_on_disk(tmp_path / FILE_NAME) == set(reported[0]) | set(reported[1])
+
+
+# -- (d) a full disk --------------------------------------------------------------------------
+
+
+def test_a_full_disk_is_a_clear_error_and_what_was_saved_stays(tmp_path: Path) -> None:
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.database is not None
+        pages = store.database.execute("PRAGMA page_count")[0][0]
+        store.database.execute(f"PRAGMA max_page_count = {pages + 3}")
+        saved = []
+        with pytest.raises(DiskFull, match="disk is full"):
+            for _ in range(1000):
+                saved.append(store.add(draft_for(BOOK, "intro.md"), note="x" * 2000).id)
+        assert saved and [b.id for b in store.bookmarks()] == saved
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.recovery_message is None
+        assert [b.id for b in store.bookmarks()] == saved
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_full_disk_during_a_backup_keeps_the_old_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    with BookmarkStore.open(tmp_path, clock=clock) as store:
+        store.add(draft_for(BOOK, "intro.md"))
+    (old,) = (tmp_path / BACKUP_FOLDER).glob("*.json")
+    before = old.read_bytes()
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    clock.now += DAY
+    with BookmarkStore.open(tmp_path, clock=clock) as store:
+        store.add(draft_for(BOOK, "errors.md"))
+        monkeypatch.setattr(backups_module.os, "fsync", no_space)
+        assert store.backup_if_changed() is None  # logged, not raised
+        monkeypatch.undo()
+    assert old.read_bytes() == before
+    assert not list((tmp_path / BACKUP_FOLDER).glob(".*.tmp"))
+
+
+# -- (e) a data folder that cannot be written -------------------------------------------------
+
+
+def test_a_data_folder_that_cannot_exist_turns_bookmarking_off_visibly(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    with BookmarkStore.open(blocker / "handbook") as store:
+        assert store.disabled_reason is not None
+        assert store.disabled_reason.startswith("Bookmarks are turned off: the folder ")
+        with pytest.raises(BookmarksDisabled):
+            store.add(draft_for(BOOK, "intro.md"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_data_folder_turns_bookmarking_off(tmp_path: Path) -> None:
+    with BookmarkStore.open(tmp_path) as store:
+        store.add(draft_for(BOOK, "intro.md"))
+    tmp_path.chmod(0o555)
+    try:
+        with BookmarkStore.open(tmp_path) as store:
+            assert store.disabled_reason is not None
+    finally:
+        tmp_path.chmod(0o755)
