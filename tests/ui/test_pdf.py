@@ -1,0 +1,336 @@
+"""PDF export and print preview: pages, chapter starts, page numbers, contents, outline, links."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pypdf
+import pytest
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+from handbook.core.book import load_book
+from handbook.core.model import Book, RenderedChapter
+from handbook.ui.pdf_export import BookPrint, chapter_anchor, export_pdf, safe_name
+from handbook.ui.print_support import preview_dialog, suggested_pdf_name
+from tests.conftest import write_book
+
+SUMMARY = """# Summary
+
+[Preface](preface.md)
+
+# Part One
+
+- [First Chapter](first.md)
+    - [Nested Détail](sub/nested.md)
+- [Second Chapter](second.md)
+"""
+
+CHAPTERS = {
+    "preface.md": "# Preface\n\nWelcome. See [the second](second.md#two-b).\n",
+    "first.md": "# First Chapter\n\nText one.\n\n## One A\n\nMore, [outside](https://example.org).\n",
+    "sub/nested.md": "# Nested Détail\n\nNested text.\n\n## Élan vital\n\nx\n",
+    "second.md": "# Second Chapter\n\nText two.\n\n## Two B\n\nEnd. [Up](#second-chapter)\n",
+}
+TITLES = ["Preface", "First Chapter", "Nested Détail", "Second Chapter"]
+
+
+@pytest.fixture(autouse=True)
+def _gui(qapp) -> None:  # type: ignore[no-untyped-def]
+    """Painting needs a QGuiApplication."""
+
+
+@pytest.fixture
+def small_book(tmp_path: Path) -> Book:
+    root = write_book(tmp_path / "book", SUMMARY, CHAPTERS, toml='[book]\ntitle = "Small Book"\n')
+    return load_book(root)
+
+
+def renderer(book: Book):  # type: ignore[no-untyped-def]
+    try:
+        from handbook.core.render import Renderer
+    except ImportError:  # TODO(pdf): drop once core/render.py has landed
+        return _standin_render(book)
+    from handbook.core.theme import LIGHT
+
+    return Renderer(book, theme=LIGHT).render
+
+
+def _standin_render(book: Book):  # type: ignore[no-untyped-def]
+    import markdown
+
+    from handbook.core.book import read_chapter_source
+
+    def render(path: str) -> RenderedChapter:
+        node = book.chapter(path)
+        assert node is not None
+        headings = iter(node.headings)
+
+        def heading(m: re.Match[str]) -> str:
+            return f'<h{m.group(1)}><a name="{next(headings).anchor}"></a>'
+
+        body = re.sub(r"<h([1-6])>", heading, markdown.markdown(read_chapter_source(book, path)))
+        return RenderedChapter(path, f"<html><body>{body}</body></html>", node.headings)
+
+    return render
+
+
+def squeeze(text: str) -> str:
+    """PDF text extraction splits words and lines freely (and reads ligatures as one letter):
+    compare without any whitespace, ligatures spelled out."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def page_texts(reader: pypdf.PdfReader) -> list[str]:
+    return [squeeze(page.extract_text()) for page in reader.pages]
+
+
+def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def test_whole_book(small_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "book.pdf"
+    result = export_pdf(small_book, renderer(small_book), out)
+    reader = pypdf.PdfReader(out)
+
+    # a contents page, then every chapter on a page of its own
+    assert len(reader.pages) == result.pages == 1 + len(TITLES)
+    texts = page_texts(reader)
+    for n, title in enumerate(TITLES, start=2):
+        assert squeeze(title) in texts[n - 1]
+        assert texts[n - 1].endswith(f"{n}/{len(TITLES) + 1}")  # the footer
+    assert [c.first_page for c in result.chapters] == [2, 3, 4, 5]
+
+    # the printed table of contents, with page numbers
+    contents = texts[0]
+    assert "SmallBook" in contents
+    assert "Contents" in contents
+    assert "PartOne" in contents
+    for title, page in zip(TITLES, [2, 3, 4, 5], strict=True):
+        assert f"{squeeze(title)}{page}" in contents
+
+    # the outline (bookmarks), chapters nested as in SUMMARY.md, headings beneath
+    assert result.outline
+    assert outline(reader) == [
+        (0, "Contents", 1),
+        (0, "Preface", 2),
+        (0, "1. First Chapter", 3),
+        (1, "One A", 3),
+        (1, "1.1. Nested Détail", 4),
+        (2, "Élan vital", 4),
+        (0, "2. Second Chapter", 5),
+        (1, "Two B", 5),
+    ]
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Small Book"
+
+
+def link_targets(reader: pypdf.PdfReader) -> list[tuple[int, str]]:
+    """(page, target) of every link: a destination's page as 'page N', or the URI."""
+    names = {
+        name: reader.get_destination_page_number(dest) + 1
+        for name, dest in reader.named_destinations.items()
+    }
+    found = []
+    for n, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            link = annotation.get_object()
+            assert link["/Subtype"] == "/Link"
+            if "/Dest" in link:
+                found.append((n, f"page {names[str(link['/Dest'])]}"))
+            else:
+                found.append((n, str(link["/A"]["/URI"])))
+    return found
+
+
+def test_links_inside_the_book_stay_clickable(small_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "book.pdf"
+    export_pdf(small_book, renderer(small_book), out)
+    links = link_targets(pypdf.PdfReader(out))
+    # contents entries go to their chapters
+    assert [(1, f"page {n}") for n in (2, 3, 4, 5)] == [link for link in links if link[0] == 1]
+    assert (2, "page 5") in links  # preface -> second.md#two-b
+    assert (3, "https://example.org") in links  # the web stays the web
+    assert (5, "page 5") in links  # #second-chapter within the chapter
+
+
+def test_one_chapter(small_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "chapter.pdf"
+    result = export_pdf(small_book, renderer(small_book), out, ["second.md"])
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == result.pages == 1
+    text = page_texts(reader)[0]
+    assert text.startswith("SecondChapter")  # no contents page for a single chapter
+    assert "Preface" not in text
+    assert [title for _, title, _ in outline(reader)] == ["2. Second Chapter", "Two B"]
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Second Chapter — Small Book"
+
+
+def test_a_link_to_a_chapter_left_out_is_plain_text(small_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "preface.pdf"
+    export_pdf(small_book, renderer(small_book), out, ["preface.md"])
+    assert link_targets(pypdf.PdfReader(out)) == []
+
+
+def test_a_long_chapter_flows_over_pages_and_the_next_starts_fresh(tmp_path: Path) -> None:
+    long_text = "# Long\n\n" + "".join(
+        f"Paragraph {n} with some words in it.\n\n" for n in range(400)
+    )
+    root = write_book(
+        tmp_path / "b",
+        "# Summary\n\n- [Long](long.md)\n- [Short](short.md)\n",
+        {"long.md": long_text, "short.md": "# Short\n\nOnly this.\n"},
+    )
+    book = load_book(root)
+    out = tmp_path / "long.pdf"
+    result = export_pdf(book, renderer(book), out)
+    reader = pypdf.PdfReader(out)
+    assert result.pages == len(reader.pages) >= 5
+    short_page = result.chapters[1].first_page
+    assert short_page == result.pages  # the short chapter has the last page to itself
+    assert page_texts(reader)[short_page - 1].startswith("Short")
+    assert f"Short{short_page}" in page_texts(reader)[0]
+
+
+# -- mechanics, with HTML made by hand -------------------------------------------------------------
+
+
+def fake_render(pages: dict[str, str]):  # type: ignore[no-untyped-def]
+    def render(path: str) -> RenderedChapter:
+        return RenderedChapter(path, f"<html><body>{pages[path]}</body></html>", ())
+
+    return render
+
+
+def one_chapter_book(tmp_path: Path) -> Book:
+    return load_book(write_book(tmp_path / "b", "# Summary\n\n- [Pic](pic.md)\n", {"pic.md": "x"}))
+
+
+def image_count(path: Path) -> int:
+    return sum(
+        len(
+            [
+                x
+                for x in (page["/Resources"].get("/XObject") or {}).values()
+                if x.get_object()["/Subtype"] == "/Image"
+            ]
+        )
+        for page in pypdf.PdfReader(path).pages
+    )
+
+
+def test_images_only_from_inside_the_book(tmp_path: Path) -> None:
+    book = one_chapter_book(tmp_path)
+    picture = QImage(40, 30, QImage.Format.Format_RGB32)
+    picture.fill(QColor("red"))
+    assert picture.save(str(book.src / "inside.png"))
+    assert picture.save(str(tmp_path / "outside.png"))
+
+    out = tmp_path / "in.pdf"
+    export_pdf(book, fake_render({"pic.md": '<p><img src="inside.png"></p>'}), out)
+    assert image_count(out) == 1
+
+    for src in (
+        "../../outside.png",
+        str(tmp_path / "outside.png"),
+        f"file://{tmp_path}/outside.png",
+    ):
+        out = tmp_path / "out.pdf"
+        result = export_pdf(
+            book, fake_render({"pic.md": f'<p><img src="{src}" alt="A map"></p>'}), out
+        )
+        assert image_count(out) == 0, src
+        assert any(src in note for note in result.notes)
+        assert "[Amap]" in page_texts(pypdf.PdfReader(out))[0]
+
+
+def test_a_chapter_that_fails_to_render_does_not_lose_the_book(
+    small_book: Book, tmp_path: Path
+) -> None:
+    real = renderer(small_book)
+
+    def render(path: str) -> RenderedChapter:
+        if path == "first.md":
+            raise RuntimeError("boom")
+        return real(path)
+
+    out = tmp_path / "book.pdf"
+    result = export_pdf(small_book, render, out)
+    assert any("first.md" in note and "boom" in note for note in result.notes)
+    assert len(pypdf.PdfReader(out).pages) == 5
+
+
+def test_the_unfinished_file_never_replaces_a_good_one(small_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "book.pdf"
+    out.write_bytes(b"%PDF- an older export")
+
+    def render(path: str) -> RenderedChapter:
+        raise KeyboardInterrupt  # anything escaping mid-way
+
+    with pytest.raises(KeyboardInterrupt):
+        export_pdf(small_book, render, out)
+    assert out.read_bytes() == b"%PDF- an older export"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != "") == ["book.pdf"]
+
+
+def test_anchor_names_are_ascii() -> None:
+    assert safe_name("élan-vital_2") == "_e9_lan-vital_2"
+    assert chapter_anchor(3, "x y") == "c3-x_20_y"
+
+
+def test_suggested_file_name(small_book: Book) -> None:
+    assert suggested_pdf_name(small_book, None) == "Small Book.pdf"
+    assert suggested_pdf_name(small_book, ["sub/nested.md"]) == "Nested Détail - Small Book.pdf"
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # the offscreen platform
+def test_print_preview_shows_the_pages(small_book: Book, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = preview_dialog(None, small_book, renderer(small_book))
+    qtbot.add_widget(dialog)
+    with qtbot.wait_signal(dialog.paintRequested):
+        dialog.show()
+    qtbot.wait_until(lambda: dialog.pages > 0)
+    assert dialog.pages == 5
+    preview = dialog.findChild(QPrintPreviewWidget)
+    assert preview is not None
+    qtbot.wait_until(lambda: preview.pageCount() == 5)
+    assert dialog.accessibleName()
+
+
+def test_the_bundled_guide(guide: Path, tmp_path: Path) -> None:
+    if not (guide / "src" / "SUMMARY.md").is_file():
+        pytest.skip("no bundled guide in this checkout")
+    book = load_book(guide)
+    out = tmp_path / "guide.pdf"
+    result = export_pdf(book, renderer(book), out)
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == result.pages > len(result.chapters)
+    texts = page_texts(reader)
+    for chapter in result.chapters:
+        assert squeeze(chapter.title) in texts[chapter.first_page - 1], chapter
+    assert len(outline(reader)) >= len(result.chapters)
+
+
+def test_book_print_lays_out_for_any_page_size(small_book: Book) -> None:
+    from PySide6.QtCore import QSizeF
+
+    job = BookPrint(small_book, renderer(small_book))
+    job.build(QSizeF(400, 300))
+    small = job.pages
+    job.build(QSizeF(800, 1200))
+    assert small >= job.pages == 5
