@@ -1,0 +1,378 @@
+"""The search panel: a field, the number of results, and the results as you type.
+
+Typing never waits on search: queries run on the :class:`SearchRunner`'s thread, and keystrokes
+are throttled (the first key after a pause searches at once, a burst of keys searches again
+``debounce_ms`` after the previous search). ↑/↓ in the field move through the results, Enter
+opens one, Esc clears the field (or, when it is empty, asks to close the panel). While a book's
+index is built, a thin progress bar shows how far it is.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from handbook.core.model import Book
+from handbook.core.search import SearchHit, SearchResults, snippet_text
+from handbook.ui.search_worker import SearchRunner
+
+DEBOUNCE_MS = 100
+RESULT_LIMIT = 50
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE_STEP = 5  # rows moved by Page Up / Page Down from the field
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ResultsModel(QAbstractListModel):
+    """The hits of the latest search, best first."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._hits: tuple[SearchHit, ...] = ()
+
+    def set_hits(self, hits: tuple[SearchHit, ...]) -> None:
+        self.beginResetModel()
+        self._hits = hits
+        self.endResetModel()
+
+    def hit(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        hit = self.hit(index.row()) if index.isValid() else None
+        if hit is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.breadcrumb
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return f"{hit.breadcrumb}. {snippet_text(hit.snippet)}"
+        if role == HIT_ROLE:
+            return hit
+        return None
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Draws a hit as rich text: its title, its breadcrumb (muted), its snippet (matches bold)."""
+
+    MARGIN = 6
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._documents: dict[tuple[str, int, bool], QTextDocument] = {}
+
+    def forget(self) -> None:
+        self._documents.clear()
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        hit = index.data(HIT_ROLE)
+        if not isinstance(hit, SearchHit):
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect = opt.rect  # type: ignore[attr-defined]
+        document = self._document(hit, rect.width(), selected)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))  # type: ignore[attr-defined]
+        painter.save()
+        painter.translate(rect.left() + self.MARGIN, rect.top() + self.MARGIN // 2)
+        painter.setClipRect(0, 0, rect.width() - 2 * self.MARGIN, rect.height())
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        hit = index.data(HIT_ROLE)
+        if not isinstance(hit, SearchHit):
+            return super().sizeHint(option, index)
+        width = self._view.viewport().width()
+        height = self._document(hit, width, False).size().height()
+        return QSize(width, int(height) + self.MARGIN)
+
+    def _document(self, hit: SearchHit, width: int, selected: bool) -> QTextDocument:
+        key = (hit.id, width, selected)
+        document = self._documents.get(key)
+        if document is None:
+            if len(self._documents) > 400:
+                self._documents.clear()
+            palette = self._view.palette()
+            role = (
+                QPalette.ColorRole.HighlightedText
+                if selected
+                else QPalette.ColorRole.PlaceholderText
+            )
+            muted = palette.color(role).name()
+            document = QTextDocument(self)
+            document.setDocumentMargin(0)
+            document.setDefaultFont(self._view.font())
+            document.setHtml(
+                f'<div style="font-weight:600">{html.escape(hit.title)}</div>'
+                f'<div style="color:{muted}; font-size:small">{html.escape(hit.breadcrumb)}</div>'
+                f"<div>{hit.snippet}</div>"
+            )
+            document.setTextWidth(max(width - 2 * self.MARGIN, 50))
+            self._documents[key] = document
+        return document
+
+
+class SearchPanel(QWidget):
+    hit_activated = Signal(SearchHit)  # open this section and highlight hit.terms in it
+    close_requested = Signal()  # Esc in an empty field: the window may hide the panel
+    results_shown = Signal(int)  # the list now shows the results of the latest query (total)
+
+    def __init__(
+        self,
+        cache_folder: Path | None,
+        parent: QWidget | None = None,
+        *,
+        runner: SearchRunner | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        limit: int = RESULT_LIMIT,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("search_panel")
+        self.runner = runner or SearchRunner(cache_folder, self)
+        self._limit = limit
+        self._request = 0  # the latest query asked for
+        self._pending = False  # text changed during the throttle pause
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(debounce_ms)
+        self._suggestion: str | None = None
+        self._build()
+        self._connect_signals()
+
+    def _build(self) -> None:
+        self.field = QLineEdit(self)
+        self.field.setObjectName("search_field")
+        self.field.setPlaceholderText("Search this book")
+        self.field.setAccessibleName("Search")
+        self.field.setClearButtonEnabled(True)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("search_progress")
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(4)
+        self.progress_bar.setAccessibleName("Indexing the book")
+        self.progress_bar.hide()
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("search_status")
+        self.status_label.setTextFormat(Qt.TextFormat.RichText)
+        self.status_label.setWordWrap(True)
+        self.model = ResultsModel(self)
+        self.results_view = QListView(self)
+        self.results_view.setObjectName("search_results")
+        self.results_view.setAccessibleName("Search results")
+        self.results_view.setModel(self.model)
+        self.delegate = HitDelegate(self.results_view)
+        self.results_view.setItemDelegate(self.delegate)
+        self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results_view.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        layout.addWidget(self.field)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.results_view, 1)
+        self.field.installEventFilter(self)
+
+    def _connect_signals(self) -> None:
+        # typing
+        self.field.textChanged.connect(self._on_text_changed)
+        self._throttle.timeout.connect(self._on_throttle_done)
+        # the runner
+        self.runner.progress.connect(self._on_progress)
+        self.runner.index_ready.connect(self._on_index_ready)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.results_ready.connect(self._on_results)
+        # opening a hit
+        self.results_view.clicked.connect(self._activate)
+        self.results_view.activated.connect(self._activate)
+        # "did you mean"
+        self.status_label.linkActivated.connect(self._on_suggestion)
+
+    # -- what the window calls -------------------------------------------------------------
+
+    def set_book(self, book: Book) -> None:
+        """Search ``book`` from now on; its index is built (or read from the cache) meanwhile."""
+        self._show_results(SearchResults("", (), 0))
+        self.progress_bar.setRange(0, 0)  # busy until the first chapter is done
+        self.progress_bar.show()
+        self.status_label.setText("Preparing search…")
+        self.runner.open_book(book)
+
+    @Slot()
+    def focus_search(self) -> None:
+        """Put the cursor in the field, its text selected (Ctrl+K, Ctrl+Shift+F, /)."""
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def current_hit(self) -> SearchHit | None:
+        return self.model.hit(self.results_view.currentIndex().row())
+
+    # -- typing ----------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_text_changed(self, _text: str) -> None:
+        if self._throttle.isActive():
+            self._pending = True
+        else:
+            self._search_now()
+
+    @Slot()
+    def _on_throttle_done(self) -> None:
+        if self._pending:
+            self._search_now()
+
+    def _search_now(self) -> None:
+        self._pending = False
+        text = self.field.text()
+        if not text.strip():
+            self._request = 0
+            self._show_results(SearchResults(text, (), 0))
+            return
+        self._request = self.runner.search(text, typing=True, limit=self._limit)
+        self._throttle.start()
+
+    # -- what the runner says --------------------------------------------------------------
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.status_label.setText(f"Indexing the book… {done} of {total} chapters")
+
+    @Slot(int)
+    def _on_index_ready(self, _sections: int) -> None:
+        self.progress_bar.hide()
+        self.status_label.setText("")
+        if self.field.text().strip():
+            self._search_now()
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.progress_bar.hide()
+        self.status_label.setText(html.escape(message))
+
+    @Slot(int, SearchResults)
+    def _on_results(self, request: int, results: SearchResults) -> None:
+        if request == self._request:
+            self._show_results(results)
+
+    def _show_results(self, results: SearchResults) -> None:
+        self.delegate.forget()
+        self.model.set_hits(results.hits)
+        if results.hits:
+            self.results_view.setCurrentIndex(self.model.index(0, 0))
+        self._suggestion = results.suggestion
+        self.status_label.setText(self._count_text(results))
+        self.results_shown.emit(results.total)
+
+    def _count_text(self, results: SearchResults) -> str:
+        if not results.query.strip():
+            return ""
+        if not results.total:
+            if results.suggestion:
+                link = f'<a href="suggestion">{html.escape(results.suggestion)}</a>'
+                return f"No results. Did you mean {link}?"
+            return "No results"
+        noun = "result" if results.total == 1 else "results"
+        if len(results.hits) < results.total:
+            return f"Best {len(results.hits)} of {results.total} {noun}"
+        return f"{results.total} {noun}"
+
+    @Slot(str)
+    def _on_suggestion(self, _link: str) -> None:
+        if self._suggestion:
+            self.field.setText(self._suggestion)
+            self.focus_search()
+
+    # -- keys and opening ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if self._on_field_key(event.key()):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_field_key(self, key: int) -> bool:
+        moves = {
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_PageDown: PAGE_STEP,
+            Qt.Key.Key_PageUp: -PAGE_STEP,
+        }
+        if key in moves:
+            self._move(moves[Qt.Key(key)])
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self._throttle.isActive() and self._pending:
+                self._search_now()  # Enter right after typing: do not open a stale hit
+            current = self.results_view.currentIndex()
+            self._activate(current if current.isValid() else self.model.index(0, 0))
+            return True
+        if key == Qt.Key.Key_Escape:
+            if self.field.text():
+                self.field.clear()
+            else:
+                self.close_requested.emit()
+            return True
+        return False
+
+    def _move(self, step: int) -> None:
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        row = self.results_view.currentIndex().row()
+        row = min(max(row + step, 0), rows - 1) if row >= 0 else 0
+        index = self.model.index(row, 0)
+        self.results_view.setCurrentIndex(index)
+        self.results_view.scrollTo(index)
+
+    @Slot(QModelIndex)
+    def _activate(self, index: QModelIndex) -> None:
+        hit = self.model.hit(index.row()) if index.isValid() else None
+        if hit is not None:
+            self.hit_activated.emit(hit)

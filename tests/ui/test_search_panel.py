@@ -1,0 +1,193 @@
+"""The search panel as a reader uses it: type, see results and their count, open one."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTextBrowser
+from pytestqt.qtbot import QtBot
+
+from handbook.core.book import load_book
+from handbook.core.model import Book
+from handbook.core.search import IndexCache, SearchHit, SearchIndex
+from handbook.core.sections import Progress
+from handbook.ui.highlighter import PageHighlighter
+from handbook.ui.search_panel import ResultsModel, SearchPanel
+from handbook.ui.search_worker import SearchRunner, wait_until_stopped
+from tests.conftest import write_book
+
+# The offscreen platform warns on every shown top-level widget; nothing to do with search.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+SUMMARY = "# Summary\n\n- [Care](care.md)\n  - [Sleep](sleep.md)\n- [Diet](diet.md)\n"
+CHAPTERS = {
+    "care.md": "# Care\n\nTalk to your provider.\n\n## Meditation\n\nMeditation calms the mind.\n",
+    "sleep.md": "# Sleep\n\nRest helps; meditation before sleep too.\n",
+    "diet.md": "# Diet\n\nBalanced meals and protein.\n",
+}
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Book:
+    return load_book(write_book(tmp_path / "book", SUMMARY, CHAPTERS))
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, book: Book, tmp_path: Path) -> Iterator[SearchPanel]:
+    widget = SearchPanel(tmp_path / "cache")
+    qtbot.addWidget(widget)
+    widget.show()
+    with qtbot.waitSignal(widget.runner.index_ready, timeout=10_000):
+        widget.set_book(book)
+    yield widget
+    wait_until_stopped(widget.runner)
+
+
+def titles(panel: SearchPanel) -> list[str]:
+    return [panel.model.index(r, 0).data() for r in range(panel.model.rowCount())]
+
+
+def test_typing_shows_results_and_their_count(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.keyClicks(panel.field, "meditation")
+    qtbot.waitUntil(lambda: panel.status_label.text() == "2 results", timeout=5_000)
+    assert titles(panel) == ["Meditation", "Sleep"]
+    hit = panel.model.index(0, 0).data(Qt.ItemDataRole.UserRole + 1)
+    assert isinstance(hit, SearchHit) and "<b>Meditation</b>" in hit.snippet
+
+
+def test_results_follow_the_word_being_typed(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.keyClicks(panel.field, "prot")
+    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=5_000)
+    assert panel.status_label.text() == "1 result"
+
+
+def test_enter_opens_the_current_hit_and_arrows_move(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.keyClicks(panel.field, "meditation")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+    with qtbot.waitSignal(panel.hit_activated) as opened:
+        qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    assert opened.args[0].id == "care.md#meditation"
+    assert opened.args[0].terms == ("meditation",)
+    qtbot.keyClick(panel.field, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.field, Qt.Key.Key_Down)  # stays on the last row
+    with qtbot.waitSignal(panel.hit_activated) as opened:
+        qtbot.keyClick(panel.field, Qt.Key.Key_Enter)
+    assert opened.args[0].id == "sleep.md#sleep"
+    qtbot.keyClick(panel.field, Qt.Key.Key_Up)
+    assert panel.current_hit() is not None and panel.current_hit().id == "care.md#meditation"  # type: ignore[union-attr]
+
+
+def test_clicking_a_result_opens_it(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.keyClicks(panel.field, "protein")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5_000)
+    rect = panel.results_view.visualRect(panel.model.index(0, 0))
+    with qtbot.waitSignal(panel.hit_activated) as opened:
+        qtbot.mouseClick(
+            panel.results_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
+    assert opened.args[0].id == "diet.md#diet"
+
+
+def test_escape_clears_then_asks_to_close(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.keyClicks(panel.field, "sleep")
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=5_000)
+    with qtbot.assertNotEmitted(panel.close_requested):
+        qtbot.keyClick(panel.field, Qt.Key.Key_Escape)
+    assert panel.field.text() == ""
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=5_000)
+    assert panel.status_label.text() == ""
+    with qtbot.waitSignal(panel.close_requested):
+        qtbot.keyClick(panel.field, Qt.Key.Key_Escape)
+
+
+def test_no_results_offers_a_suggestion_that_searches(qtbot: QtBot, panel: SearchPanel) -> None:
+    qtbot.keyClicks(panel.field, "meditaton ")
+    qtbot.waitUntil(lambda: "Did you mean" in panel.status_label.text(), timeout=5_000)
+    assert ">meditation</a>?" in panel.status_label.text()
+    panel.status_label.linkActivated.emit("suggestion")
+    assert panel.field.text() == "meditation"
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+
+
+def test_hostile_text_in_the_field_is_harmless(qtbot: QtBot, panel: SearchPanel) -> None:
+    for text in ['C++ "x NEAR( a:b *', "AND OR NOT", "🙂 中文 ++ -"]:
+        panel.field.setText(text)
+        qtbot.wait(120)
+    panel.field.setText("diet")
+    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=5_000)
+
+
+def test_focus_search_selects_the_text(qtbot: QtBot, panel: SearchPanel) -> None:
+    panel.field.setText("sleep")
+    panel.results_view.setFocus()
+    panel.focus_search()
+    qtbot.waitUntil(panel.field.hasFocus)
+    assert panel.field.selectedText() == "sleep"
+
+
+def test_the_model_passes_qt_model_tester(qtmodeltester, panel: SearchPanel) -> None:  # type: ignore[no-untyped-def]
+    model = ResultsModel()
+    qtmodeltester.check(model, force_py=True)
+    model.set_hits((SearchHit("a.md#b", "a.md", "b", "B", "A › B", "x <b>y</b>", 1.0, ("y",)),))
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "A › B"
+
+
+def test_progress_shows_while_the_index_builds(qtbot: QtBot, book: Book) -> None:
+    release = threading.Event()
+
+    def slow_open(book: Book, progress: Progress) -> SearchIndex:
+        progress(1, 3)
+        release.wait(10)
+        return IndexCache(None).open(book, progress)
+
+    runner = SearchRunner(None, open_index=slow_open)
+    panel = SearchPanel(None, runner=runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_book(book)
+    qtbot.waitUntil(lambda: panel.progress_bar.value() == 1, timeout=5_000)
+    assert panel.progress_bar.isVisible()
+    assert panel.status_label.text() == "Indexing the book… 1 of 3 chapters"
+    qtbot.keyClicks(panel.field, "sleep")  # typed while indexing: answered when ready
+    with qtbot.waitSignal(runner.index_ready, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=5_000)
+    assert not panel.progress_bar.isVisible()
+    wait_until_stopped(runner)
+
+
+def test_a_book_that_cannot_be_indexed_says_so(qtbot: QtBot, book: Book) -> None:
+    def broken(book: Book, progress: Progress) -> SearchIndex:
+        raise OSError("disk on fire")
+
+    runner = SearchRunner(None, open_index=broken)
+    panel = SearchPanel(None, runner=runner)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(runner.failed, timeout=5_000):
+        panel.set_book(book)
+    assert panel.status_label.text() == "Search is not available for this book: disk on fire"
+    wait_until_stopped(runner)
+
+
+def test_how_the_window_wires_search_to_the_page(qtbot: QtBot, panel: SearchPanel) -> None:
+    """The main window's part, in miniature: open the hit, then light up its terms."""
+    page = QTextBrowser()
+    qtbot.addWidget(page)
+    highlighter = PageHighlighter(page)
+
+    def open_hit(hit: SearchHit) -> None:
+        page.setHtml("<h1>Care</h1><h2 id='meditation'>Meditation</h2><p>Meditation calms.</p>")
+        page.scrollToAnchor(hit.anchor or "")
+        highlighter.highlight_terms(hit.terms)
+
+    panel.hit_activated.connect(open_hit)
+    qtbot.keyClicks(panel.field, "meditation")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    assert highlighter.search_count() == 2
+    assert [s.cursor.selectedText() for s in page.extraSelections()] == ["Meditation"] * 2
