@@ -1,0 +1,114 @@
+"""The contents dock: the book's section tree.
+
+It says which section the reader picked (:attr:`TocPanel.section_activated`) and follows the
+reader when told to (:meth:`TocPanel.select_section`, which emits nothing). Other panels add
+entries to its context menu through :attr:`TocPanel.context_menu_requested`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMenu, QTreeView, QWidget
+
+from handbook.ui.toc_model import TocModel
+
+ACTIVATING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class TocPanel(QDockWidget):
+    section_activated = Signal(str)  # the reader clicked a section, or pressed Enter on it
+    # (section id, menu) before the context menu opens: add actions to the menu to offer them
+    context_menu_requested = Signal(str, QMenu)
+
+    def __init__(self, model: TocModel, parent: QWidget | None = None) -> None:
+        super().__init__("Contents", parent)
+        self.setObjectName("contents_dock")  # the key saveState() / restoreState() use
+        self.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self._model = model
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("contents_tree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.setModel(model)
+        self.tree.setAccessibleName("Contents")
+        self.setWidget(self.tree)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        # choosing a section
+        self.tree.clicked.connect(self._on_clicked)
+        self.tree.installEventFilter(self)
+        # context menu
+        self.tree.customContextMenuRequested.connect(self._on_context_menu)
+
+    def model(self) -> TocModel:
+        return self._model
+
+    def set_model(self, model: TocModel) -> None:
+        """Show another book's tree (the old model is the caller's to delete)."""
+        self._model = model
+        self.tree.setModel(model)
+
+    def select_section(self, section: str) -> None:
+        """Select the row of ``section`` (or of its chapter) and unfold its parents, silently."""
+        index = self._model.index_for_section(section)
+        if not index.isValid() or index == self.tree.currentIndex():
+            return
+        parent = index.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.tree.selectionModel().setCurrentIndex(index, flags)
+        self.tree.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def current_section(self) -> str | None:
+        return self._model.section_at(self.tree.currentIndex())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in ACTIVATING_KEYS
+        ):
+            self._activate(self.tree.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot(QModelIndex)
+    def _on_clicked(self, index: QModelIndex) -> None:
+        self._activate(index)
+
+    def _activate(self, index: QModelIndex) -> None:
+        if not index.flags() & Qt.ItemFlag.ItemIsSelectable:
+            return
+        section = self._model.section_at(index)
+        if section:
+            self.section_activated.emit(section)
+
+    @Slot(QPoint)
+    def _on_context_menu(self, position: QPoint) -> None:
+        section = self._model.section_at(self.tree.indexAt(position))
+        if not section:
+            return
+        menu = QMenu(self)
+        self.context_menu_requested.emit(section, menu)
+        if not menu.isEmpty():
+            menu.exec(self.tree.viewport().mapToGlobal(position))
+        menu.deleteLater()

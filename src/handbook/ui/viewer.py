@@ -1,0 +1,279 @@
+"""The page: a QTextBrowser that owns its links and reads nothing from outside the book.
+
+Links: a relative ``.md`` (or mdBook ``.html``) link, with or without ``#fragment``, and a bare
+``#fragment`` become :attr:`Viewer.section_requested`; ``http``, ``https`` and ``mailto`` open in
+the system browser; anything else is refused with a :attr:`Viewer.status_message`.
+
+Resources: only images (PNG, JPEG, GIF, SVG) inside the book folder, symlinks resolved, are read.
+A refused resource answers an empty QByteArray, never None: on None, QTextDocument goes on to read
+the file itself (checked with Qt 6.12), which is exactly what must not happen.
+"""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QPoint, QSize, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QShowEvent, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from handbook.core.model import Book, RenderedChapter, section_id
+
+EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
+IMAGE_FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"svg", b"svgz"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpeg", ".jpg", ".gif", ".svg", ".svgz"})
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+TOP_SECTION_DELAY_MS = 60  # scroll settles this long before the tree follows
+
+UrlOpener = Callable[[QUrl], object]
+
+
+class Viewer(QTextBrowser):
+    section_requested = Signal(str)  # a section id the reader asked for through a link
+    status_message = Signal(str)  # a refused link or resource, for the status bar
+    top_section_changed = Signal(str)  # the section whose heading is at the top of the page
+
+    def __init__(
+        self,
+        book: Book,
+        open_external: UrlOpener = QDesktopServices.openUrl,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self._open_external = open_external
+        self._book = book
+        self._root = book.root.resolve()
+        self._path: str | None = None  # the chapter shown, relative to book.src
+        self._anchor_positions: list[int] = []  # document positions of the heading anchors...
+        self._anchor_names: list[str] = []  # ...and their names, in the same (document) order
+        self._pinned: tuple[str, int] | None = None  # (section asked for, scroll it was shown at)
+        self._pending_scroll: int | None = None
+        self._last_top: str | None = None
+        self._refused: set[str] = set()
+        self._top_timer = QTimer(self)
+        self._top_timer.setSingleShot(True)
+        self._top_timer.setInterval(TOP_SECTION_DELAY_MS)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        # links
+        self.anchorClicked.connect(self._on_anchor_clicked)
+        # following the reader
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self._top_timer.timeout.connect(self._emit_top_section)
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    def set_book(self, book: Book) -> None:
+        self._book = book
+        self._root = book.root.resolve()
+        self._path = None
+        self.clear()
+
+    def current_chapter(self) -> str | None:
+        return self._path
+
+    def show_chapter(
+        self, rendered: RenderedChapter, anchor: str | None = None, scroll: int | None = None
+    ) -> None:
+        """Show a rendered chapter, at ``scroll`` if given, else at ``anchor``, else at its top."""
+        self._path = rendered.path
+        self._refused.clear()
+        self._pinned = None
+        self.document().setBaseUrl(QUrl.fromLocalFile(str(self._book.src / rendered.path)))
+        self.setHtml(rendered.html)
+        self._index_anchors(rendered)
+        self.go_to(anchor, scroll)
+
+    def go_to(self, anchor: str | None = None, scroll: int | None = None) -> None:
+        """Scroll within the chapter shown: to ``scroll`` if given, else to ``anchor``."""
+        if scroll is not None:
+            self.set_scroll_position(scroll)
+        elif anchor:
+            self.scrollToAnchor(anchor)
+            self._pinned = (anchor, self.scroll_position())
+        else:
+            self.set_scroll_position(0)
+        self._last_top = self.current_section()
+
+    def current_section(self) -> str:
+        """The section whose heading is at (or last above) the top of the page."""
+        if self._path is None:
+            return ""
+        if self._pinned is not None and self._pinned[1] == self.scroll_position():
+            return section_id(self._path, self._pinned[0])
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        at = bisect.bisect_right(self._anchor_positions, top) - 1
+        return section_id(self._path, self._anchor_names[at] if at >= 0 else None)
+
+    def scroll_position(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def set_scroll_position(self, value: int) -> None:
+        if not self.isVisible():
+            self._pending_scroll = value  # the page has no height yet: scroll once shown
+        self.verticalScrollBar().setValue(value)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._pending_scroll is not None:
+            self.verticalScrollBar().setValue(self._pending_scroll)
+            self._pending_scroll = None
+
+    def _index_anchors(self, rendered: RenderedChapter) -> None:
+        """Where each heading's anchor sits in the document, found once per page."""
+        wanted = {h.anchor for h in rendered.headings}
+        found: dict[str, int] = {}
+        document = self.document()
+        block = document.begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() > 0:
+                fragments = block.begin()
+                while not fragments.atEnd():
+                    fragment = fragments.fragment()
+                    for name in fragment.charFormat().anchorNames():
+                        if name in wanted:
+                            found.setdefault(name, fragment.position())
+                    fragments += 1
+            block = block.next()
+        ordered = sorted((position, name) for name, position in found.items())
+        self._anchor_positions = [position for position, _ in ordered]
+        self._anchor_names = [name for _, name in ordered]
+
+    @Slot(int)
+    def _on_scrolled(self, _value: int) -> None:
+        self._top_timer.start()
+
+    @Slot()
+    def _emit_top_section(self) -> None:
+        top = self.current_section()
+        if top and top != self._last_top:
+            self._last_top = top
+            self.top_section_changed.emit(top)
+
+    # -- links -----------------------------------------------------------------------------
+
+    @Slot(QUrl)
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme in EXTERNAL_SCHEMES:
+            self._open_external(url)
+            self.status_message.emit(f"Opened in your browser: {url.toDisplayString()}")
+        elif scheme or url.host():
+            self.status_message.emit(
+                f"Link not opened: {scheme or 'this kind of'} links are not followed "
+                f"({_short(url.toDisplayString())})"
+            )
+        else:
+            self._follow_book_link(url)
+
+    def _follow_book_link(self, url: QUrl) -> None:
+        decoded = QUrl.ComponentFormattingOption.FullyDecoded
+        path, fragment = url.path(decoded), url.fragment(decoded) or None
+        if self._path is None:
+            return
+        if not path:
+            self.section_requested.emit(section_id(self._path, fragment))
+            return
+        base = "" if path.startswith("/") else posixpath.dirname(self._path)
+        target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+        chapter = self._chapter_for(target)
+        if chapter is not None:
+            self.section_requested.emit(section_id(chapter, fragment))
+        elif target == ".." or target.startswith("../") or not self._inside_book(target):
+            self.status_message.emit(f"Link not opened: {path} is outside the book")
+        else:
+            self.status_message.emit(f"Link not opened: {path} is not a chapter of this book")
+
+    def _chapter_for(self, target: str) -> str | None:
+        """The chapter a link names: its ``.md`` file, or the ``.html`` page mdBook makes of it."""
+        candidates = [target]
+        stem, dot, suffix = target.rpartition(".")
+        if dot and suffix == "html":
+            candidates.append(f"{stem}.md")
+            if posixpath.basename(stem) == "index":
+                folder = posixpath.dirname(stem)
+                candidates.append(posixpath.join(folder, "README.md"))
+        return next((c for c in candidates if self._book.chapter(c) is not None), None)
+
+    def _inside_book(self, target: str) -> bool:
+        try:
+            return (self._book.src / target).resolve().is_relative_to(self._root)
+        except (OSError, RuntimeError):  # a symlink loop
+            return False
+
+    # -- resources -------------------------------------------------------------------------
+
+    def loadResource(self, type: int, name: QUrl | str) -> object:
+        url = QUrl(name)
+        if type == QTextDocument.ResourceType.ImageResource:
+            path = self._book_file(url)
+            image = self._read_image(path) if path is not None else None
+            if image is not None:
+                return image
+        self._refuse(url)
+        return QByteArray()  # not None: see the module docstring
+
+    def _book_file(self, url: QUrl) -> Path | None:
+        """The file ``url`` names when it is inside the book (symlinks resolved), else None."""
+        if url.scheme() not in ("", "file") or url.host():
+            return None
+        if url.isLocalFile():
+            name = url.toLocalFile()
+        elif self._path is not None:
+            relative = url.path(QUrl.ComponentFormattingOption.FullyDecoded)
+            name = str(self._book.src / posixpath.dirname(self._path) / relative)
+        else:
+            return None
+        try:
+            path = Path(name).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if not path.is_relative_to(self._root) or not path.is_file():
+            return None
+        return path if path.suffix.lower() in IMAGE_SUFFIXES else None
+
+    def _read_image(self, path: Path) -> QImage | None:
+        try:
+            if path.stat().st_size > MAX_IMAGE_BYTES:
+                return None
+            data = QByteArray(path.read_bytes())
+        except OSError:
+            return None
+        buffer = QBuffer(data)
+        reader = QImageReader(buffer)
+        if bytes(reader.format().data()) not in IMAGE_FORMATS:
+            return None
+        size = reader.size()
+        ratio = self.devicePixelRatioF()
+        fit = self._image_width() * ratio
+        if size.isValid() and size.width() > fit > 0:
+            reader.setScaledSize(QSize(int(fit), round(size.height() * fit / size.width())))
+        elif size.isValid():
+            reader.setScaledSize(QSize(round(size.width() * ratio), round(size.height() * ratio)))
+        image = reader.read()
+        if image.isNull():
+            return None
+        image.setDevicePixelRatio(ratio)
+        return image
+
+    def _image_width(self) -> int:
+        """Wide images are shrunk to the page, as mdBook's ``max-width: 100%`` does."""
+        width = self.viewport().width() if self.isVisible() else 800
+        return max(240, width - 2 * int(self.document().documentMargin()) - 24)
+
+    def _refuse(self, url: QUrl) -> None:
+        shown = url.toDisplayString()
+        if shown in self._refused:
+            return
+        self._refused.add(shown)
+        self.status_message.emit(f"Not shown: {_short(shown)} (only images inside the book are)")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
