@@ -86,6 +86,14 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Placements:
+    """``(id, parent folder id, position)`` of a book's folders and bookmarks."""
+
+    folders: tuple[tuple[int, int | None, int], ...]
+    bookmarks: tuple[tuple[int, int | None, int], ...]
+
+
+@dataclass(frozen=True)
 class BookmarkDraft:
     """What is known of a section when it is bookmarked (see :func:`draft_for`)."""
 
@@ -520,6 +528,29 @@ class BookmarkStore:
             tx.execute("DELETE FROM folders WHERE id = ?", (folder_id,))  # cascades
         by_depth = sorted(folders, key=lambda f: ids.index(f.id))  # parents before children
         return Snapshot(tuple(by_depth), tuple(bookmarks))
+
+    def placements(self, book_identity: str) -> Placements:
+        """Where each folder and bookmark of a book sits: taken before a move, to undo it."""
+        db = self._db()
+        folders = db.execute(
+            "SELECT id, parent_id, position FROM folders WHERE book_identity = ?", (book_identity,)
+        )
+        bookmarks = db.execute(
+            "SELECT id, folder_id, position FROM bookmarks WHERE book_identity = ?",
+            (book_identity,),
+        )
+        return Placements(tuple(map(tuple, folders)), tuple(map(tuple, bookmarks)))
+
+    def set_placements(self, placements: Placements) -> None:
+        with self._db().transaction() as tx:
+            tx.executemany(
+                "UPDATE folders SET parent_id = ?, position = ? WHERE id = ?",
+                [(parent, position, i) for i, parent, position in placements.folders],
+            )
+            tx.executemany(
+                "UPDATE bookmarks SET folder_id = ?, position = ? WHERE id = ?",
+                [(folder, position, i) for i, folder, position in placements.bookmarks],
+            )
 
     # -- import, export, backups -----------------------------------------------------------
 

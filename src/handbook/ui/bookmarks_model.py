@@ -1,0 +1,497 @@
+"""The bookmarks tree: books, their folders and bookmarks, and how each row is drawn.
+
+The rows are a ``QStandardItemModel`` on purpose: with 10,000 bookmarks, a view laying out or a
+proxy filtering a Python ``QAbstractItemModel`` calls back into Python for every row (about
+30 ms a keystroke), while here the view and :class:`BookmarkFilter` stay in C++ and Python
+only draws the rows on screen. Each row carries a key (``ITEM_KEY_ROLE``: ``k`` + book
+identity, ``f`` + folder id, ``b`` + bookmark id) and the text the filter searches; the
+bookmarks themselves stay in :class:`~handbook.ui.bookmarks_panel.BookmarkController`.
+
+Edits and drops are not applied here: the model asks (:attr:`BookmarkTreeModel.rename_requested`,
+:attr:`BookmarkTreeModel.move_requested`), the controller saves, and the rows change only once
+the store has taken the change, so the tree always shows what is on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRegularExpression,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QIcon,
+    QPainter,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
+
+from handbook.core.bookmarks import Bookmark, Folder
+
+ITEM_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
+MIME_TYPE = "application/x-handbook-bookmark-rows"
+BOOK, FOLDER, BOOKMARK = "k", "f", "b"
+NOTE_PREVIEW = 80  # characters of a note shown under its bookmark
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+_BOOK_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
+_FOLDER_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsEditable
+    | Qt.ItemFlag.ItemIsDragEnabled
+    | Qt.ItemFlag.ItemIsDropEnabled
+)
+_BOOKMARK_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsEditable
+    | Qt.ItemFlag.ItemIsDragEnabled
+    | Qt.ItemFlag.ItemNeverHasChildren
+)
+
+
+@dataclass(frozen=True)
+class RowKey:
+    kind: str  # BOOK, FOLDER or BOOKMARK
+    key: str  # the book identity, or the folder or bookmark id as text
+
+    @property
+    def id(self) -> int:
+        return int(self.key)
+
+    def __str__(self) -> str:
+        return self.kind + self.key
+
+    @staticmethod
+    def parse(text: object) -> RowKey | None:
+        if not isinstance(text, str) or len(text) < 2 or text[0] not in (BOOK, FOLDER, BOOKMARK):
+            return None
+        return RowKey(text[0], text[1:])
+
+
+def row_key(index: AnyIndex) -> RowKey | None:
+    return RowKey.parse(index.data(ITEM_KEY_ROLE)) if index.isValid() else None
+
+
+@dataclass(frozen=True)
+class MoveRequest:
+    """Rows dragged (``rows``, in order) and where they were dropped.
+
+    ``book`` is the book the target belongs to, ``folder_id`` the folder (None: the book's top
+    level) and ``row`` the place among that folder's bookmarks, or among its subfolders when
+    folders are moved (-1: at the end).
+    """
+
+    rows: tuple[RowKey, ...]
+    book: str
+    folder_id: int | None
+    row: int
+
+
+def haystack(bookmark: Bookmark) -> str:
+    """What the filter looks in: title, breadcrumb and note, case-folded."""
+    return f"{bookmark.title}\n{bookmark.breadcrumb}\n{bookmark.note}".casefold()
+
+
+class BookmarkTreeModel(QStandardItemModel):
+    """Rows for books (top level), folders and bookmarks, rebuilt or patched by the panel."""
+
+    rename_requested = Signal(object, str)  # RowKey, new name
+    move_requested = Signal(object)  # MoveRequest
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: dict[str, QStandardItem] = {}
+
+    # -- building ---------------------------------------------------------------------------
+
+    def populate(
+        self,
+        books: Sequence[tuple[str, str]],
+        folders: Iterable[Folder],
+        bookmarks: Iterable[Bookmark],
+    ) -> None:
+        """Rebuild every row: ``books`` is ``(identity, title)`` in the order to show them.
+
+        The rows are built apart from the model and put in at once: one reset, one insertion.
+        """
+        self._items = {}
+        book_items = [
+            self._new_item(RowKey(BOOK, identity), title, "", _BOOK_FLAGS)
+            for identity, title in books
+        ]
+        self._add_folders(folders)
+        children: dict[str, list[QStandardItem]] = {}
+        for bookmark in bookmarks:
+            item = self._bookmark_item(bookmark)
+            children.setdefault(self._container_key(bookmark), []).append(item)
+        for key, items in children.items():
+            container = self._items.get(key)
+            if container is not None:
+                container.appendRows(items)
+        self.clear()
+        self.invisibleRootItem().appendRows(book_items)
+
+    def _add_folders(self, folders: Iterable[Folder]) -> None:
+        pending = sorted(folders, key=lambda f: (f.position, f.id))
+        while pending:  # parents before children, whatever the order given
+            waiting = []
+            for folder in pending:
+                parent_key = (
+                    f"{FOLDER}{folder.parent_id}"
+                    if folder.parent_id is not None
+                    else f"{BOOK}{folder.book_identity}"
+                )
+                parent = self._items.get(parent_key)
+                if parent is None:
+                    waiting.append(folder)
+                    continue
+                item = self._new_item(
+                    RowKey(FOLDER, str(folder.id)),
+                    folder.name,
+                    folder.name.casefold(),
+                    _FOLDER_FLAGS,
+                )
+                parent.appendRow(item)
+            if len(waiting) == len(pending):
+                break  # a folder of a book not shown, or of a missing parent: leave it out
+            pending = waiting
+
+    def _new_item(
+        self, key: RowKey, text: str, filter_text: str, flags: Qt.ItemFlag
+    ) -> QStandardItem:
+        item = QStandardItem(text)
+        item.setData(str(key), ITEM_KEY_ROLE)
+        item.setData(filter_text, FILTER_ROLE)
+        item.setFlags(flags)
+        self._items[str(key)] = item
+        return item
+
+    def _bookmark_item(self, bookmark: Bookmark) -> QStandardItem:
+        key = RowKey(BOOKMARK, str(bookmark.id))
+        return self._new_item(key, bookmark.title, haystack(bookmark), _BOOKMARK_FLAGS)
+
+    @staticmethod
+    def _container_key(bookmark: Bookmark) -> str:
+        if bookmark.folder_id is not None:
+            return f"{FOLDER}{bookmark.folder_id}"
+        return f"{BOOK}{bookmark.book_identity}"
+
+    # -- patching ---------------------------------------------------------------------------
+
+    def add_bookmark(self, bookmark: Bookmark, book_title: str, book_first: bool) -> None:
+        """Show a new bookmark at the end of its folder.
+
+        Its book's row is made if needed: first if ``book_first`` (the open book), else last.
+        """
+        book_key = f"{BOOK}{bookmark.book_identity}"
+        if book_key not in self._items:
+            key = RowKey(BOOK, bookmark.book_identity)
+            book = self._new_item(key, book_title, "", _BOOK_FLAGS)
+            self.insertRow(0 if book_first else self.rowCount(), book)
+        container = self._items.get(self._container_key(bookmark)) or self._items[book_key]
+        container.appendRow(self._bookmark_item(bookmark))
+
+    def update_bookmark(self, bookmark: Bookmark) -> None:
+        item = self._items.get(f"{BOOKMARK}{bookmark.id}")
+        if item is not None:
+            item.setText(bookmark.title)
+            item.setData(haystack(bookmark), FILTER_ROLE)
+
+    def remove_bookmarks(self, ids: Iterable[int]) -> None:
+        for bookmark_id in ids:
+            item = self._items.pop(f"{BOOKMARK}{bookmark_id}", None)
+            if item is None:
+                continue
+            parent = item.parent()
+            parent.removeRow(item.row())
+            key = RowKey.parse(parent.data(ITEM_KEY_ROLE))
+            if key is not None and key.kind == BOOK and parent.rowCount() == 0:
+                del self._items[str(key)]  # a book with nothing left goes too
+                self.removeRow(parent.row())
+
+    def item_of(self, key: RowKey) -> QStandardItem | None:
+        return self._items.get(str(key))
+
+    def index_of(self, key: RowKey) -> QModelIndex:
+        item = self._items.get(str(key))
+        return item.index() if item is not None else QModelIndex()
+
+    def row_keys(self) -> list[str]:
+        return list(self._items)
+
+    # -- editing and dropping ---------------------------------------------------------------
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """An edit from the view: ask for the rename; the row changes once it is saved."""
+        key = row_key(index)
+        if role == Qt.ItemDataRole.EditRole and key is not None and key.kind != BOOK:
+            name = str(value).strip()
+            if name and name != index.data(Qt.ItemDataRole.DisplayRole):
+                self.rename_requested.emit(key, name)
+            return False
+        return super().setData(index, value, role)
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        keys = [str(k) for k in (row_key(i) for i in indexes) if k and k.kind != BOOK]
+        data = QMimeData()
+        data.setData(MIME_TYPE, json.dumps(list(dict.fromkeys(keys))).encode("utf-8"))
+        return data
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        return self._move_for(data, row, parent) is not None
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        """Ask for the move; False, so that the view removes nothing itself."""
+        request = self._move_for(data, row, parent)
+        if request is not None and action == Qt.DropAction.MoveAction:
+            self.move_requested.emit(request)
+        return False
+
+    def _move_for(self, data: QMimeData, row: int, parent: AnyIndex) -> MoveRequest | None:
+        rows = _decode(data)
+        target = row_key(parent)
+        if not rows or target is None:
+            return None
+        if target.kind == BOOKMARK:  # dropped on a bookmark: just before it
+            row, parent = parent.row(), parent.parent()
+            target = row_key(parent)
+            if target is None:
+                return None
+        container = self.itemFromIndex(self._plain(parent))
+        if container is None:
+            return None
+        book = self._book_of(container)
+        kinds = {r.kind for r in rows}
+        if len(kinds) != 1 or any(self._book_of_key(r) != book for r in rows):
+            return None  # one kind at a time, and a bookmark stays with its book
+        folder_id = target.id if target.kind == FOLDER else None
+        if FOLDER in kinds and folder_id is not None and self._inside(folder_id, rows):
+            return None
+        subfolders = sum(
+            1
+            for n in range(container.rowCount())
+            if (RowKey.parse(container.child(n).data(ITEM_KEY_ROLE)) or RowKey("", "")).kind
+            == FOLDER
+        )
+        if row >= 0:
+            row = max(row - subfolders, 0) if BOOKMARK in kinds else min(row, subfolders)
+        return MoveRequest(tuple(rows), book, folder_id, row)
+
+    def _plain(self, index: AnyIndex) -> QModelIndex:
+        if isinstance(index, QModelIndex):
+            return index
+        return self.index(index.row(), index.column(), index.parent())
+
+    def _book_of(self, item: QStandardItem) -> str:
+        while item.parent() is not None:
+            item = item.parent()
+        key = RowKey.parse(item.data(ITEM_KEY_ROLE))
+        return key.key if key else ""
+
+    def _book_of_key(self, key: RowKey) -> str | None:
+        item = self._items.get(str(key))
+        return self._book_of(item) if item is not None else None
+
+    def _inside(self, folder_id: int, moving: Sequence[RowKey]) -> bool:
+        """Is folder ``folder_id`` one of ``moving`` or inside one of them?"""
+        item = self._items.get(f"{FOLDER}{folder_id}")
+        ids = {str(k) for k in moving}
+        while item is not None:
+            if item.data(ITEM_KEY_ROLE) in ids:
+                return True
+            item = item.parent()
+        return False
+
+
+def _decode(data: QMimeData) -> list[RowKey]:
+    if not data.hasFormat(MIME_TYPE):
+        return []
+    try:
+        keys = json.loads(bytes(data.data(MIME_TYPE).data()).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return []
+    if not isinstance(keys, list):
+        return []
+    return [k for k in (RowKey.parse(text) for text in keys) if k is not None]
+
+
+class BookmarkFilter(QSortFilterProxyModel):
+    """Shows the rows whose title, breadcrumb or note hold every word typed, and their parents.
+
+    All in C++: a case-insensitive regular expression (one look-ahead a word) over the
+    pre-folded ``FILTER_ROLE``. A folder whose name matches shows all it holds.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)
+        self.setFilterRole(FILTER_ROLE)
+        self.setFilterKeyColumn(0)
+
+    def set_text(self, text: str) -> None:
+        words = text.casefold().split()
+        if not words:
+            self.setFilterRegularExpression(QRegularExpression())
+            return
+        pattern = "".join(f"(?=.*{QRegularExpression.escape(w)})" for w in words)
+        self.setFilterRegularExpression(
+            QRegularExpression(
+                "^" + pattern, QRegularExpression.PatternOption.DotMatchesEverythingOption
+            )
+        )
+
+
+class BookmarkDelegate(QStyledItemDelegate):
+    """Two lines a row: the title (and date), then the breadcrumb and the start of the note."""
+
+    def __init__(self, lookup: RowLookup, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lookup = lookup
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        height = QFontMetrics(option.font).lineSpacing()
+        return QSize(200, 2 * height + 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        key = row_key(index)
+        if key is None:
+            return
+        self.initStyleOption(option, index)
+        lines = self._lookup.row_text(key)
+        option.text = ""
+        icon = self._lookup.row_icon(key)
+        if not icon.isNull():
+            option.icon = icon
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+        self._draw_lines(painter, option, text_rect, lines)
+
+    def _draw_lines(
+        self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, lines: RowText
+    ) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = option.palette
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        font = QFont(option.font)
+        metrics = QFontMetrics(font)
+        line = metrics.lineSpacing()
+        top = rect.top() + (rect.height() - 2 * line) // 2
+        painter.save()
+        first = QRect(rect.left(), top, rect.width(), line)
+        date_width = metrics.horizontalAdvance(lines.date) + 8 if lines.date else 0
+        if lines.emphasis:
+            font.setBold(True)
+            painter.setFont(font)
+        painter.setPen(palette.color(role))
+        title_rect = first.adjusted(0, 0, -date_width, 0)
+        title = QFontMetrics(font).elidedText(
+            lines.title, Qt.TextElideMode.ElideRight, title_rect.width()
+        )
+        painter.drawText(
+            title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
+        )
+        painter.setFont(option.font)
+        if not selected:
+            painter.setPen(
+                palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
+            )
+        if lines.date:
+            painter.drawText(
+                first, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, lines.date
+            )
+        second = QRect(rect.left(), top + line, rect.width(), line)
+        detail = metrics.elidedText(lines.detail, Qt.TextElideMode.ElideRight, second.width())
+        painter.drawText(second, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, detail)
+        painter.restore()
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        """Rename on the title's line, not over the whole row."""
+        super().updateEditorGeometry(editor, option, index)
+        rect = editor.geometry()
+        rect.setHeight(min(rect.height(), editor.sizeHint().height()))
+        editor.setGeometry(rect)
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: AnyIndex,
+    ) -> bool:
+        key = row_key(index)
+        if key is None or event is None:
+            return super().helpEvent(event, view, option, index)
+        QToolTip.showText(event.globalPos(), self._lookup.row_tooltip(key), view)
+        return True
+
+
+@dataclass(frozen=True)
+class RowText:
+    title: str
+    detail: str  # the second line
+    date: str = ""
+    emphasis: bool = False
+
+
+class RowLookup(Protocol):
+    """What the delegate needs to draw a row (the panel answers)."""
+
+    def row_text(self, key: RowKey) -> RowText: ...
+
+    def row_icon(self, key: RowKey) -> QIcon: ...
+
+    def row_tooltip(self, key: RowKey) -> str: ...
+
+
+def short_date(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(seconds)) if seconds > 0 else ""
+
+
+def note_preview(note: str) -> str:
+    first = " ".join(note.split())
+    return first if len(first) <= NOTE_PREVIEW else first[: NOTE_PREVIEW - 1] + "…"
