@@ -13,7 +13,8 @@ from PySide6.QtPrintSupport import QPrintPreviewWidget
 
 from handbook.core.book import load_book
 from handbook.core.model import Book, RenderedChapter
-from handbook.ui.pdf_export import BookPrint, chapter_anchor, export_pdf, safe_name
+from handbook.core.print_book import chapter_anchor, safe_name
+from handbook.ui.pdf_export import BookPrint, export_pdf
 from handbook.ui.print_support import preview_dialog, suggested_pdf_name
 from tests.conftest import write_book
 

@@ -16,14 +16,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from handbook.core.model import Book
-from handbook.ui.pdf_export import (
-    MARGINS_MM,
-    BookPrint,
-    PdfResult,
-    RenderChapter,
-    default_page_size,
-    export_pdf,
-)
+from handbook.core.print_book import RenderChapter
+from handbook.ui.pdf_export import MARGINS_MM, BookPrint, PdfResult, default_page_size, export_pdf
 
 
 @contextmanager
