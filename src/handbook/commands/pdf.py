@@ -1,0 +1,113 @@
+"""``handbook pdf OUT.pdf [PATH] [--chapter CHAPTER-PATH]``: a book or one chapter as a PDF file.
+
+No window is opened: on Linux Qt runs on its ``offscreen`` platform unless ``QT_QPA_PLATFORM``
+says otherwise, so this works over SSH and in CI with no display. The whole book gets a table of
+contents with page numbers and an outline (bookmarks); every chapter starts on a new page; the
+pages are numbered; links inside the book stay clickable. Print colours (the light theme).
+
+Exit status: 0 written; 2 a bad book path, an unknown chapter or an output folder that does not
+exist (one line on stderr); 1 the file could not be written or Qt could not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import posixpath
+import sys
+from pathlib import Path
+
+from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK
+from handbook.commands.common import load_book_or_exit
+from handbook.core.model import Book
+
+CHAPTERS_LISTED = 12  # how many chapter paths an "unknown chapter" message suggests
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", metavar="OUT.pdf", help="the PDF file to write")
+    parser.add_argument(
+        "path", nargs="?", help="the book: its folder or its SUMMARY.md (default: the guide)"
+    )
+    parser.add_argument(
+        "--chapter",
+        metavar="CHAPTER-PATH",
+        help="write only this chapter: its path as in SUMMARY.md, e.g. ch01-00-intro.md",
+    )
+    parser.add_argument(
+        "--page-size",
+        choices=("a4", "letter"),
+        help="paper size (default: the one of your locale)",
+    )
+
+
+def find_chapter(book: Book, wanted: str) -> str | None:
+    """The chapter path ``wanted`` names: as in SUMMARY.md, or with ``src/`` or ``./`` before it."""
+    name = posixpath.normpath(wanted.replace("\\", "/")).lstrip("/")
+    for candidate in (name, name.removeprefix("src/")):
+        if book.chapter(candidate) is not None:
+            return candidate
+    return None
+
+
+def _unknown_chapter(book: Book, wanted: str) -> str:
+    paths = [node.path for node in book.chapters() if node.path]
+    listed = ", ".join(paths[:CHAPTERS_LISTED]) + (", …" if len(paths) > CHAPTERS_LISTED else "")
+    return (
+        f"handbook: no chapter {wanted!r} in {book.summary_path}; "
+        f"give a chapter's path as SUMMARY.md has it ({listed})"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.is_dir():
+        print(f"handbook: {out} is a folder; give the PDF file to write", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not out.parent.resolve().is_dir():
+        print(f"handbook: the folder {out.parent} does not exist", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    book = load_book_or_exit(args.path)
+    if isinstance(book, int):
+        return EXIT_BAD_INPUT
+    chapters: list[str] | None = None
+    if args.chapter:
+        chapter = find_chapter(book, args.chapter)
+        if chapter is None:
+            print(_unknown_chapter(book, args.chapter), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        chapters = [chapter]
+    if not book.chapters():
+        print(f"handbook: {book.summary_path} lists no chapter to print", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return _write(book, out, chapters, args.page_size)
+
+
+def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | None) -> int:
+    if sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from handbook.ui.syslibs import ensure_qt_libraries
+
+    if not ensure_qt_libraries():
+        return EXIT_FAILURE
+    from PySide6.QtGui import QGuiApplication, QPageSize
+
+    from handbook.core.render import Renderer  # type: ignore[import-not-found,unused-ignore]
+    from handbook.core.theme import LIGHT
+    from handbook.ui.pdf_export import export_pdf
+
+    _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] or "handbook"])
+    size = None
+    if page_size is not None:
+        size_id = QPageSize.PageSizeId.A4 if page_size == "a4" else QPageSize.PageSizeId.Letter
+        size = QPageSize(size_id)
+    try:
+        result = export_pdf(book, Renderer(book, theme=LIGHT).render, out, chapters, page_size=size)
+    except OSError as exc:
+        print(f"handbook: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    for note in result.notes:
+        print(f"handbook: warning: {note}", file=sys.stderr)
+    what = "1 chapter" if len(result.chapters) == 1 else f"{len(result.chapters)} chapters"
+    print(f"{out}: {result.pages} pages, {what}")
+    return EXIT_OK
