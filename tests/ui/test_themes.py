@@ -103,3 +103,87 @@ def test_chrome_palette_text_is_legible(theme) -> None:  # type: ignore[no-untyp
     ):
         ratio = contrast_ratio(palette.color(fg).name(), palette.color(bg).name())
         assert ratio >= 4.5, (fg, bg, ratio)
+
+
+# -- the page follows: a chapter rendered with each theme, sampled in a QTextBrowser -----------
+
+CHAPTER = """# Colours
+
+Plain words here, and [a link](other.md).
+
+```rust
+let answer = 42;
+```
+"""
+
+
+def rendered_page(qtbot, tmp_path: Path, theme):  # type: ignore[no-untyped-def]
+    render = pytest.importorskip("handbook.core.render", reason="core/render.py not landed yet")
+    from PySide6.QtWidgets import QTextBrowser
+
+    from handbook.core.book import load_book
+    from tests.conftest import write_book
+
+    root = write_book(
+        tmp_path / "book",
+        "# Summary\n\n- [Colours](colours.md)\n- [Other](other.md)\n",
+        {"colours.md": CHAPTER, "other.md": "# Other\n"},
+    )
+    book = load_book(root)
+    browser = QTextBrowser()
+    qtbot.add_widget(browser)
+    browser.setHtml(render.Renderer(book, theme=theme).render("colours.md").html)
+    return book, browser, render.Renderer
+
+
+def fragment_format(browser, text: str):  # type: ignore[no-untyped-def]
+    """The char format of the fragment holding ``text``, and its block."""
+    document = browser.document()
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if text in fragment.text():
+                return fragment.charFormat(), block
+            it += 1
+        block = block.next()
+    raise AssertionError(f"{text!r} is not on the page")
+
+
+def page_background(browser) -> QColor:  # type: ignore[no-untyped-def]
+    return browser.document().rootFrame().frameFormat().background().color()
+
+
+def text_colour(browser, text: str) -> QColor:  # type: ignore[no-untyped-def]
+    char_format, _ = fragment_format(browser, text)
+    return char_format.foreground().color()
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=lambda t: t.name)
+def test_the_page_is_drawn_in_the_theme_colours(qtbot, tmp_path, theme) -> None:  # type: ignore[no-untyped-def]
+    _, browser, _ = rendered_page(qtbot, tmp_path, theme)
+    assert page_background(browser) == QColor(theme.background)
+    assert text_colour(browser, "Plain words") == QColor(theme.text)
+    assert text_colour(browser, "a link") == QColor(theme.link)
+    char_format, block = fragment_format(browser, "answer")
+    backgrounds = {
+        block.blockFormat().background().color().name(),
+        char_format.background().color().name(),
+    }
+    assert theme.code_background in backgrounds
+
+
+def test_switching_the_theme_recolours_the_page(qtbot, tmp_path, manager) -> None:  # type: ignore[no-untyped-def]
+    book, browser, renderer = rendered_page(qtbot, tmp_path, LIGHT)
+    themes = manager()
+    themes.set_mode("light")
+    # the window's wiring: a new page theme re-renders the page shown
+    themes.page_theme_changed.connect(
+        lambda theme: browser.setHtml(renderer(book, theme=theme).render("colours.md").html)
+    )
+    themes.set_mode("dark")
+    assert page_background(browser) == QColor(DARK.background)
+    assert text_colour(browser, "Plain words") == QColor(DARK.text)
+    themes.set_mode("light")
+    assert page_background(browser) == QColor(LIGHT.background)
