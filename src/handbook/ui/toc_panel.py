@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMenu, QTreeView, QWidget
 
+from handbook.ui.signals import emit
 from handbook.ui.toc_model import TocModel
 
 ACTIVATING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -100,7 +101,7 @@ class TocPanel(QDockWidget):
             return
         section = self._model.section_at(index)
         if section:
-            self.section_activated.emit(section)
+            emit(self.section_activated, section)
 
     @Slot(QPoint)
     def _on_context_menu(self, position: QPoint) -> None:
@@ -108,7 +109,7 @@ class TocPanel(QDockWidget):
         if not section:
             return
         menu = QMenu(self)
-        self.context_menu_requested.emit(section, menu)
+        emit(self.context_menu_requested, section, menu)
         if not menu.isEmpty():
             menu.exec(self.tree.viewport().mapToGlobal(position))
         menu.deleteLater()

@@ -21,6 +21,7 @@ from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QShowEvent, QT
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from handbook.core.model import Book, RenderedChapter, section_id
+from handbook.ui.signals import emit
 
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"svg", b"svgz"})
@@ -102,9 +103,14 @@ class Viewer(QTextBrowser):
         self._last_top = self.current_section()
 
     def current_section(self) -> str:
-        """The section whose heading is at (or last above) the top of the page."""
+        """The section whose heading is at (or last above) the top of the page.
+
+        At the very top of the page, that is the chapter itself (a bare chapter path).
+        """
         if self._path is None:
             return ""
+        if self.scroll_position() == 0:
+            return self._path
         if self._pinned is not None and self._pinned[1] == self.scroll_position():
             return section_id(self._path, self._pinned[0])
         top = self.cursorForPosition(QPoint(0, 0)).position()
@@ -154,7 +160,7 @@ class Viewer(QTextBrowser):
         top = self.current_section()
         if top and top != self._last_top:
             self._last_top = top
-            self.top_section_changed.emit(top)
+            emit(self.top_section_changed, top)
 
     # -- links -----------------------------------------------------------------------------
 
@@ -163,11 +169,12 @@ class Viewer(QTextBrowser):
         scheme = url.scheme().lower()
         if scheme in EXTERNAL_SCHEMES:
             self._open_external(url)
-            self.status_message.emit(f"Opened in your browser: {url.toDisplayString()}")
+            emit(self.status_message, f"Opened in your browser: {url.toDisplayString()}")
         elif scheme or url.host():
-            self.status_message.emit(
+            emit(
+                self.status_message,
                 f"Link not opened: {scheme or 'this kind of'} links are not followed "
-                f"({_short(url.toDisplayString())})"
+                f"({_short(url.toDisplayString())})",
             )
         else:
             self._follow_book_link(url)
@@ -178,17 +185,17 @@ class Viewer(QTextBrowser):
         if self._path is None:
             return
         if not path:
-            self.section_requested.emit(section_id(self._path, fragment))
+            emit(self.section_requested, section_id(self._path, fragment))
             return
         base = "" if path.startswith("/") else posixpath.dirname(self._path)
         target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         chapter = self._chapter_for(target)
         if chapter is not None:
-            self.section_requested.emit(section_id(chapter, fragment))
+            emit(self.section_requested, section_id(chapter, fragment))
         elif target == ".." or target.startswith("../") or not self._inside_book(target):
-            self.status_message.emit(f"Link not opened: {path} is outside the book")
+            emit(self.status_message, f"Link not opened: {path} is outside the book")
         else:
-            self.status_message.emit(f"Link not opened: {path} is not a chapter of this book")
+            emit(self.status_message, f"Link not opened: {path} is not a chapter of this book")
 
     def _chapter_for(self, target: str) -> str | None:
         """The chapter a link names: its ``.md`` file, or the ``.html`` page mdBook makes of it."""
@@ -272,7 +279,7 @@ class Viewer(QTextBrowser):
         if shown in self._refused:
             return
         self._refused.add(shown)
-        self.status_message.emit(f"Not shown: {_short(shown)} (only images inside the book are)")
+        emit(self.status_message, f"Not shown: {_short(shown)} (only images inside the book are)")
 
 
 def _short(text: str, limit: int = 80) -> str:

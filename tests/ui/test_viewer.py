@@ -1,0 +1,271 @@
+"""The viewer: links followed or refused, resources confined to the book, the top section."""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from pytestqt.qtbot import QtBot
+
+from handbook.core.book import load_book
+from handbook.core.model import Book, Heading, RenderedChapter
+from handbook.ui.signals import give_back_true
+from handbook.ui.viewer import Viewer
+from tests.conftest import write_book
+
+
+@pytest.fixture(autouse=True)
+def _true_refs_kept() -> Iterator[None]:
+    """pytest-qt's wait_signal and our test emits lose references to True under PySide 6.12
+    (see handbook/ui/signals.py); give them back, or the interpreter aborts at exit."""
+    before = sys.getrefcount(True)
+    yield
+    give_back_true(max(0, before - sys.getrefcount(True)))
+
+
+def png(width: int, height: int) -> bytes:
+    raw = b"".join(b"\x00" + b"\x20\x80\xc0" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">'
+    b'<rect width="40" height="30"/></svg>'
+)
+
+
+class Opener:
+    """Stands in for QDesktopServices.openUrl: records, opens nothing."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def __call__(self, url: QUrl) -> bool:
+        self.opened.append(url.toString())
+        return True
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Book:
+    root = write_book(
+        tmp_path / "book",
+        "# Summary\n\n- [Intro](intro.md)\n- [Guide](guide/index.md)\n  - [Deep](guide/deep.md)\n",
+        {
+            "intro.md": "# Intro\n",
+            "guide/index.md": "# Guide\n",
+            "guide/deep.md": "# Deep\n\n## Part A\n\n## Part B\n",
+        },
+    )
+    (root / "src" / "img").mkdir()
+    (root / "src" / "img" / "dot.png").write_bytes(png(30, 20))
+    (root / "src" / "img" / "shape.svg").write_bytes(SVG)
+    (root / "src" / "notes.txt").write_text("not an image")
+    (tmp_path / "outside.png").write_bytes(png(50, 50))
+    (root / "src" / "img" / "sneaky.png").symlink_to(tmp_path / "outside.png")
+    return load_book(root)
+
+
+@pytest.fixture
+def opener() -> Opener:
+    return Opener()
+
+
+@pytest.fixture
+def viewer(qtbot: QtBot, book: Book, opener: Opener) -> Viewer:
+    widget = Viewer(book, opener)
+    qtbot.addWidget(widget)
+    widget.resize(600, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def page(path: str, body: str, headings: tuple[Heading, ...] = ()) -> RenderedChapter:
+    return RenderedChapter(path, f"<html><body>{body}</body></html>", headings)
+
+
+def click_text(qtbot: QtBot, viewer: Viewer, text: str) -> None:
+    """Click the middle of ``text`` on the page, as a reader would."""
+    cursor = viewer.document().find(text)
+    assert not cursor.isNull(), text
+    start = viewer.cursorRect(cursor)
+    cursor.setPosition(cursor.selectionStart())
+    left = viewer.cursorRect(cursor)
+    where = QPoint((left.left() + start.right()) // 2, start.center().y())
+    qtbot.mouseClick(viewer.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+
+LINKS = """
+<p><a href="deep.md#part-b">to part b</a></p>
+<p><a href="#part-a">to part a here</a></p>
+<p><a href="../intro.html">to intro page</a></p>
+<p><a href="https://example.org/x?y=1">to the web</a></p>
+<p><a href="mailto:someone@example.org">to mail</a></p>
+<p><a href="file:///etc/passwd">to passwd</a></p>
+<p><a href="javascript:alert(1)">to script</a></p>
+<p><a href="ftp://example.org/f">to ftp</a></p>
+<p><a href="data:text/html,hi">to data</a></p>
+<p><a href="../../../outside.md">to outside</a></p>
+<p><a href="img/dot.png">to an image</a></p>
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("to part b", "guide/deep.md#part-b"),
+        ("to part a here", "guide/deep.md#part-a"),
+        ("to intro page", "intro.md"),
+    ],
+)
+def test_links_inside_the_book_ask_for_their_section(
+    qtbot: QtBot, viewer: Viewer, opener: Opener, text: str, section: str
+) -> None:
+    viewer.show_chapter(page("guide/deep.md", LINKS))
+    with qtbot.wait_signal(viewer.section_requested) as asked:
+        click_text(qtbot, viewer, text)
+    assert asked.args == [section]
+    assert opener.opened == []
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [("to the web", "https://example.org/x?y=1"), ("to mail", "mailto:someone@example.org")],
+)
+def test_web_and_mail_links_go_to_the_system_browser(
+    qtbot: QtBot, viewer: Viewer, opener: Opener, text: str, url: str
+) -> None:
+    viewer.show_chapter(page("guide/deep.md", LINKS))
+    with qtbot.assert_not_emitted(viewer.section_requested):
+        click_text(qtbot, viewer, text)
+    assert opener.opened == [url]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("to passwd", "file"),
+        ("to script", "javascript"),
+        ("to ftp", "ftp"),
+        ("to data", "data"),
+        ("to outside", "outside the book"),
+        ("to an image", "not a chapter"),
+    ],
+)
+def test_other_links_are_refused_with_a_message(
+    qtbot: QtBot, viewer: Viewer, opener: Opener, text: str, said: str
+) -> None:
+    viewer.show_chapter(page("guide/deep.md", LINKS))
+    with (
+        qtbot.assert_not_emitted(viewer.section_requested),
+        qtbot.wait_signal(viewer.status_message) as message,
+    ):
+        click_text(qtbot, viewer, text)
+    assert said in message.args[0]
+    assert opener.opened == []
+
+
+def image_resource(viewer: Viewer, src: str) -> object:
+    return viewer.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(src))
+
+
+def test_in_book_images_are_served_png_and_svg(viewer: Viewer) -> None:
+    viewer.show_chapter(page("intro.md", '<p><img src="img/dot.png"><img src="img/shape.svg"></p>'))
+    dot = image_resource(viewer, "img/dot.png")
+    shape = image_resource(viewer, "img/shape.svg")
+    assert isinstance(dot, QImage)
+    assert (dot.width(), dot.height()) == (30, 20)
+    assert isinstance(shape, QImage)
+    assert (shape.width(), shape.height()) == (40, 30)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/etc/passwd",
+        "file:///etc/passwd",
+        "../../outside.png",
+        "img/sneaky.png",  # a symlink leaving the book
+        "notes.txt",  # inside the book, but not an image
+        "http://example.org/track.png",
+    ],
+)
+def test_nothing_outside_the_book_is_read(qtbot: QtBot, viewer: Viewer, src: str) -> None:
+    with qtbot.wait_signal(viewer.status_message) as message:
+        viewer.show_chapter(page("intro.md", f'<p>x<img src="{src}">y</p>'))
+    assert "Not shown" in message.args[0]
+    # what the page holds for it is empty: Qt did not read the file on its own either
+    resource = image_resource(viewer, src)
+    assert not isinstance(resource, QImage)
+    assert not resource
+
+
+def test_load_resource_refuses_passwd_directly(viewer: Viewer) -> None:
+    viewer.show_chapter(page("intro.md", "<p>x</p>"))
+    for url in (QUrl.fromLocalFile("/etc/passwd"), QUrl("../../../../etc/passwd")):
+        answer = viewer.loadResource(QTextDocument.ResourceType.ImageResource, url)
+        assert not answer
+        answer = viewer.loadResource(QTextDocument.ResourceType.StyleSheetResource, url)
+        assert not answer
+
+
+def long_page() -> RenderedChapter:
+    headings = (Heading(1, "Deep", "deep"), Heading(2, "Part A", "part-a"))
+    headings += (Heading(2, "Part B", "part-b"), Heading(2, "Part C", "part-c"))
+    filler = "<p>" + "words " * 400 + "</p>"
+    body = "".join(
+        f'<h{h.level} id="{h.anchor}"><a name="{h.anchor}"></a>{h.title}</h{h.level}>{filler}'
+        for h in headings
+    )
+    return page("guide/deep.md", body, headings)
+
+
+def test_top_section_is_the_heading_shown_and_follows_scrolling(
+    qtbot: QtBot, viewer: Viewer
+) -> None:
+    viewer.show_chapter(long_page(), anchor="part-b")
+    assert viewer.current_section() == "guide/deep.md#part-b"
+    assert viewer.scroll_position() > 0
+
+    with qtbot.wait_signal(viewer.top_section_changed) as moved:
+        viewer.set_scroll_position(0)
+    assert moved.args == ["guide/deep.md"]  # the top of the chapter
+
+    viewer.show_chapter(long_page(), anchor="part-a")
+    part_a = viewer.scroll_position()
+    viewer.go_to("part-c")
+    with qtbot.wait_signal(viewer.top_section_changed) as moved:
+        viewer.set_scroll_position(part_a + 5)
+    assert moved.args == ["guide/deep.md#part-a"]
+
+
+def test_the_last_heading_stays_current_when_the_page_cannot_scroll_to_it(
+    qtbot: QtBot, viewer: Viewer
+) -> None:
+    body = '<h1 id="a"><a name="a"></a>A</h1>' + "<p>text</p>" * 60
+    body += '<h2 id="b"><a name="b"></a>B</h2><p>short</p>'
+    headings = (Heading(1, "A", "a"), Heading(2, "B", "b"))
+    viewer.show_chapter(page("intro.md", body, headings), anchor="b")
+    assert viewer.current_section() == "intro.md#b"
+
+
+def test_scroll_position_is_restored(viewer: Viewer) -> None:
+    viewer.show_chapter(long_page(), scroll=321)
+    assert viewer.scroll_position() == 321
