@@ -26,6 +26,7 @@ class ActionSpec:
     fallback_icon: QStyle.StandardPixmap | None = None  # when the icon theme has none
     checkable: bool = False
     role: QAction.MenuRole = QAction.MenuRole.NoRole
+    icon_text: str | None = None  # a shorter label for tool bars
 
 
 # -- navigation ------------------------------------------------------------------------------
@@ -49,6 +50,7 @@ PREVIOUS_CHAPTER = ActionSpec(
     "Ctrl+PgUp",
     "go-up",
     QStyle.StandardPixmap.SP_ArrowUp,
+    icon_text="Previous",
 )
 NEXT_CHAPTER = ActionSpec(
     "&Next Chapter",
@@ -56,6 +58,7 @@ NEXT_CHAPTER = ActionSpec(
     "Ctrl+PgDown",
     "go-down",
     QStyle.StandardPixmap.SP_ArrowDown,
+    icon_text="Next",
 )
 
 # -- book ------------------------------------------------------------------------------------
@@ -104,6 +107,8 @@ def make_action(spec: ActionSpec, parent: QObject) -> QAction:
     if icon is not None:
         action.setIcon(icon)
     action.setCheckable(spec.checkable)
+    if spec.icon_text:
+        action.setIconText(spec.icon_text)
     action.setMenuRole(spec.role)
     return action
 

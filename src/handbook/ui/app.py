@@ -1,0 +1,99 @@
+"""Start the window: check Qt can start, load the book, show it.
+
+The book is loaded before any window exists, so a bad path costs one line on stderr and exit
+status 2. The system libraries are checked before PySide6's GUI modules are imported (they fail
+to import without them). The first chapter is rendered just after the window is shown: the
+markdown stack (Python-Markdown, Pygments, nh3) is imported then, not before there is a window.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from handbook import APP_NAME, ORGANIZATION, __version__
+from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE
+from handbook.commands.common import load_book_or_exit
+from handbook.ui.syslibs import ensure_qt_libraries
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+BENCH_ENV = "HANDBOOK_BENCH_EXIT"  # set to 1 by benchmarks/bench_startup.py
+
+
+def run_app(path: str | None) -> int:
+    book = load_book_or_exit(path)
+    if isinstance(book, int):
+        return EXIT_BAD_INPUT
+    if not ensure_qt_libraries():
+        return EXIT_FAILURE
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from handbook.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("Handbook")
+    app.setDesktopFileName(APP_NAME)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the window
+
+    window = MainWindow(book)
+    if os.environ.get(BENCH_ENV) == "1":
+        _report_startup(window)
+    window.show()
+    QTimer.singleShot(0, window.open_first_chapter)
+    return int(app.exec())
+
+
+def memory_kib() -> tuple[int, int]:
+    """(VmRSS, VmHWM) of this process in KiB, from /proc; zeros where there is none."""
+    values = {"VmRSS": 0, "VmHWM": 0}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                key, _, rest = line.partition(":")
+                if key in values:
+                    values[key] = int(rest.split()[0])
+    except OSError:
+        pass
+    return values["VmRSS"], values["VmHWM"]
+
+
+def _report_startup(window: QWidget) -> None:
+    """For benchmarks/bench_startup.py: print when the window is first exposed and when its
+    first page is shown, then quit. One line each, as benchmarks/bare_window.py prints them:
+    ``HANDBOOK_BENCH <window|page> <unix time> <VmRSS KiB> <VmHWM KiB>``.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def report(event: str) -> None:
+        rss, hwm = memory_kib()
+        print(f"HANDBOOK_BENCH {event} {time.time():.6f} {rss} {hwm}", flush=True)
+
+    class ExposeWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Expose:
+                watched.removeEventFilter(self)
+                report("window")
+            return False
+
+    def page_shown() -> None:  # queued after open_first_chapter, which is queued at show()
+        QApplication.processEvents()
+        report("page")
+        QApplication.quit()
+
+    window.winId()  # the native window, whose first Expose event is the one to catch
+    handle = window.windowHandle()
+    if handle is not None:
+        handle.installEventFilter(ExposeWatch(window))
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, page_shown))
