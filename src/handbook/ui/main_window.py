@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         old_model = self.toc_panel.model()
         self._book = book
         self._render_uncached = None
-        self._render.cache_clear()
+        self.clear_chapter_cache()
         self._history.clear()
         self.toc_panel.set_model(TocModel(book, self))
         old_model.deleteLater()
@@ -239,6 +239,10 @@ class MainWindow(QMainWindow):
                 self.show_status("; ".join(rendered.notes), timeout_ms=0)
         self.toc_panel.select_section(self.viewer.current_section())
         return True
+
+    def clear_chapter_cache(self) -> None:
+        """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
+        self._render.cache_clear()
 
     def _render_chapter(self, path: str) -> RenderedChapter:
         if self._render_uncached is None:

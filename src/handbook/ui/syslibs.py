@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -96,6 +94,9 @@ def missing_libraries(
 
 
 def _install(packages: Sequence[str], out: TextIO) -> bool:
+    import shutil  # here, not at the top: start-up does not pay for what is rarely needed
+    import subprocess
+
     if not shutil.which("apt-get"):
         return False
     print(f"handbook: installing with apt-get: {' '.join(packages)}", file=out)

@@ -1,0 +1,53 @@
+"""The baseline for bench_startup.py: a bare PySide6 QMainWindow holding a QTextBrowser.
+
+With HANDBOOK_BENCH_EXIT=1 it prints, when its window is first exposed, the same line handbook
+prints (``HANDBOOK_BENCH window <unix time> <VmRSS KiB> <VmHWM KiB>``), then quits. Kept
+standalone on purpose: importing anything of handbook's would weigh on the baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTextBrowser
+
+
+def memory_kib() -> tuple[int, int]:
+    values = {"VmRSS": 0, "VmHWM": 0}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in values:
+                values[key] = int(rest.split()[0])
+    return values["VmRSS"], values["VmHWM"]
+
+
+class ExposeWatch(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose:
+            watched.removeEventFilter(self)
+            rss, hwm = memory_kib()
+            print(f"HANDBOOK_BENCH window {time.time():.6f} {rss} {hwm}", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QTextBrowser(window))
+    window.resize(1100, 760)
+    if os.environ.get("HANDBOOK_BENCH_EXIT") == "1":
+        window.winId()
+        handle = window.windowHandle()
+        assert handle is not None
+        handle.installEventFilter(ExposeWatch(window))
+    window.show()
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Start-up and chapter benchmark: handbook against a bare PySide6 window, side by side.
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs 7] [--clicks 7] [--xvfb]
+
+Prints one table; asserts nothing. In one run it measures:
+
+- the time from starting the process to its first window being exposed, median over --runs
+  starts, and the memory at that moment (VmRSS, and VmHWM the peak so far, from /proc), for
+  (a) a bare QMainWindow with a QTextBrowser (benchmarks/bare_window.py), (b) handbook on the
+  bundled guide, (c) handbook on the Rust book; for handbook also the time until its first
+  page is shown (the first chapter is rendered just after the window appears);
+- the time to show the Rust book's largest chapter after a click in the contents (render,
+  setHtml, layout), median over --clicks clicks, each with the chapter cache emptied.
+
+Each program prints ``HANDBOOK_BENCH <event> <unix time> <VmRSS KiB> <VmHWM KiB>`` when
+HANDBOOK_BENCH_EXIT=1, then quits. The starts are interleaved (a, b, c, a, b, c...) so that a
+slower moment of the machine weighs on all three alike. Runs on Qt's offscreen platform, or
+with --xvfb on a private Xvfb screen (the xcb platform, as on a desktop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GUIDE = REPO / "resources" / "guide"
+RUST_BOOK = REPO.parent / "shared" / "corpora" / "rust-book"
+TARGETS = {  # (time, memory) as a multiple of the bare window
+    "guide": (1.15, 1.3),
+    "rust": (1.3, 1.3),
+}
+CHAPTER_TARGET_MS = 100.0
+
+
+@dataclass
+class Program:
+    key: str
+    label: str
+    command: list[str]
+    window_ms: list[float] = field(default_factory=list)
+    page_ms: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    hwm_kib: list[int] = field(default_factory=list)
+
+
+def run_once(program: Program, env: dict[str, str]) -> None:
+    start = time.time()
+    done = subprocess.run(
+        program.command, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    events = {}
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 5 and parts[0] == "HANDBOOK_BENCH":
+            events[parts[1]] = (float(parts[2]), int(parts[3]), int(parts[4]))
+    if "window" not in events:
+        raise SystemExit(f"{program.label}: no window reported\n{done.stdout}\n{done.stderr}")
+    at, rss, hwm = events["window"]
+    program.window_ms.append((at - start) * 1000)
+    program.rss_kib.append(rss)
+    program.hwm_kib.append(hwm)
+    if "page" in events:
+        program.page_ms.append((events["page"][0] - start) * 1000)
+
+
+@contextmanager
+def display(use_xvfb: bool) -> Iterator[tuple[dict[str, str], str]]:
+    env = {**os.environ, "HANDBOOK_BENCH_EXIT": "1"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    if not use_xvfb:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        yield env, "Qt offscreen platform"
+        return
+    if not shutil.which("Xvfb"):
+        raise SystemExit("--xvfb: Xvfb is not installed (Debian: apt-get install xvfb)")
+    number = 90 + os.getpid() % 400
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1.0)
+        env.update(DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
+        yield env, f"Xvfb :{number}, xcb platform"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def chapter_child(book_path: str, clicks: int) -> None:
+    """In a child process: time clicks on the largest chapter, with the cache emptied first."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from handbook.core.book import load_book
+    from handbook.core.model import Book, RenderedChapter
+    from handbook.ui.main_window import MainWindow, RenderChapter, default_renderer
+    from handbook.ui.signals import emit
+
+    app = QApplication(sys.argv[:1])
+    book = load_book(Path(book_path))
+    render_ms: list[float] = []
+
+    def timed_renderer(book: Book) -> RenderChapter:
+        render = default_renderer(book)
+
+        def timed(path: str) -> RenderedChapter:
+            start = time.perf_counter()
+            rendered = render(path)
+            render_ms.append((time.perf_counter() - start) * 1000)
+            return rendered
+
+        return timed
+
+    window = MainWindow(book, make_renderer=timed_renderer)
+    window.resize(1100, 760)
+    window.show()
+    app.processEvents()
+    chapters = [c.path for c in book.chapters() if c.path]
+    largest = max(chapters, key=lambda p: (book.src / p).stat().st_size)
+    rest = next(p for p in chapters if p != largest)
+    total_ms: list[float] = []
+    click_render_ms: list[float] = []
+    for _ in range(clicks):
+        window.open_section(rest)
+        app.processEvents()
+        window.clear_chapter_cache()
+        render_ms.clear()
+        start = time.perf_counter()
+        emit(window.toc_panel.section_activated, largest)  # what a click on its row sends
+        window.viewer.document().documentLayout().documentSize()
+        app.processEvents()
+        total_ms.append((time.perf_counter() - start) * 1000)
+        click_render_ms.append(sum(render_ms))
+    size_kib = (book.src / largest).stat().st_size / 1024
+    print(
+        json.dumps(
+            {"chapter": largest, "size_kib": size_kib, "total": total_ms, "render": click_render_ms}
+        )
+    )
+
+
+def measure_chapter(clicks: int, env: dict[str, str]) -> dict[str, object]:
+    command = [sys.executable, __file__, "--chapter-child", str(RUST_BOOK), str(clicks)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"chapter timing failed:\n{done.stderr}")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def table(programs: list[Program], where: str, runs: int) -> None:
+    bare = programs[0]
+    base_ms = statistics.median(bare.window_ms)
+    base_rss = statistics.median(bare.rss_kib)
+    print(f"\nStart-up, median of {runs} starts each ({where}; memory when the window shows)\n")
+    head = ["program", "to window", "× bare", "target", "VmRSS", "× bare", "target"]
+    head += ["VmHWM", "first page"]
+    rows = [head]
+    for program in programs:
+        ms = statistics.median(program.window_ms)
+        rss = statistics.median(program.rss_kib)
+        time_target, memory_target = TARGETS.get(program.key, (None, None))
+        page = f"{statistics.median(program.page_ms):.0f} ms" if program.page_ms else "—"
+        rows.append(
+            [
+                program.label,
+                f"{ms:.0f} ms",
+                f"{ms / base_ms:.2f}",
+                f"≤ {time_target}" if time_target else "",
+                mib(rss),
+                f"{rss / base_rss:.2f}",
+                f"≤ {memory_target}" if memory_target else "",
+                mib(statistics.median(program.hwm_kib)),
+                page,
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="starts of each program (7)")
+    parser.add_argument("--clicks", type=int, default=7, help="clicks on the chapter (7)")
+    parser.add_argument("--xvfb", action="store_true", help="on Xvfb (xcb), not offscreen")
+    parser.add_argument("--chapter-child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.chapter_child:
+        chapter_child(args.chapter_child[0], int(args.chapter_child[1]))
+        return 0
+    python = sys.executable
+    programs = [
+        Program(
+            "bare",
+            "bare QMainWindow + QTextBrowser",
+            [python, str(REPO / "benchmarks/bare_window.py")],
+        ),
+        Program("guide", "handbook, bundled guide", [python, "-m", "handbook", str(GUIDE)]),
+        Program("rust", "handbook, Rust book", [python, "-m", "handbook", str(RUST_BOOK)]),
+    ]
+    with display(args.xvfb) as (env, where):
+        for program in programs:  # one start each, not counted: fills the disk cache
+            run_once(program, env)
+            program.window_ms.clear(), program.page_ms.clear()
+            program.rss_kib.clear(), program.hwm_kib.clear()
+        for _ in range(args.runs):
+            for program in programs:
+                run_once(program, env)
+        table(programs, where, args.runs)
+        chapter = measure_chapter(args.clicks, env)
+    total = statistics.median(chapter["total"])  # type: ignore[arg-type]
+    render = statistics.median(chapter["render"])  # type: ignore[arg-type]
+    print(
+        f"\nLargest Rust book chapter, {chapter['chapter']} ({chapter['size_kib']:.0f} KiB), "
+        f"click to shown, cold cache, median of {args.clicks}: {total:.0f} ms "
+        f"(render {render:.0f} ms, setHtml + layout {total - render:.0f} ms); "
+        f"target ≤ {CHAPTER_TARGET_MS:.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
