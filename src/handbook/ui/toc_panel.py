@@ -103,13 +103,21 @@ class TocPanel(QDockWidget):
         if section:
             emit(self.section_activated, section)
 
-    @Slot(QPoint)
-    def _on_context_menu(self, position: QPoint) -> None:
+    def context_menu_at(self, position: QPoint) -> QMenu | None:
+        """The menu for the row at ``position`` (tree viewport coordinates), if it offers any."""
         section = self._model.section_at(self.tree.indexAt(position))
         if not section:
-            return
+            return None
         menu = QMenu(self)
         emit(self.context_menu_requested, section, menu)
-        if not menu.isEmpty():
+        if menu.isEmpty():
+            menu.deleteLater()
+            return None
+        return menu
+
+    @Slot(QPoint)
+    def _on_context_menu(self, position: QPoint) -> None:
+        menu = self.context_menu_at(position)
+        if menu is not None:
             menu.exec(self.tree.viewport().mapToGlobal(position))
-        menu.deleteLater()
+            menu.deleteLater()
