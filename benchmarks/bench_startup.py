@@ -221,8 +221,8 @@ def main() -> int:
     with display(args.xvfb) as (env, where):
         for program in programs:  # one start each, not counted: fills the disk cache
             run_once(program, env)
-            program.window_ms.clear(), program.page_ms.clear()
-            program.rss_kib.clear(), program.hwm_kib.clear()
+            for samples in (program.window_ms, program.page_ms, program.rss_kib, program.hwm_kib):
+                samples.clear()
         for _ in range(args.runs):
             for program in programs:
                 run_once(program, env)
