@@ -9,15 +9,11 @@ reference back, where a probe on first use shows the loss (elsewhere it only emi
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
-
-_incref = ctypes.pythonapi.Py_IncRef
-_incref.argtypes = [ctypes.py_object]
-_incref.restype = None
 
 
 class _Probe(QObject):
@@ -38,10 +34,22 @@ def true_refs_lost_per_emit() -> int:
     return 0
 
 
+@functools.cache
+def _incref() -> Callable[[object], None]:
+    import ctypes  # here: start-up does without it until the first emit
+
+    incref = ctypes.pythonapi.Py_IncRef
+    incref.argtypes = [ctypes.py_object]
+    incref.restype = None
+    return incref  # type: ignore[no-any-return]
+
+
 def give_back_true(count: int) -> None:
     """Return ``count`` references to True (one more reference to it is always harmless)."""
-    for _ in range(count):
-        _incref(True)
+    if count > 0:
+        incref = _incref()
+        for _ in range(count):
+            incref(True)
 
 
 def emit(signal: SignalInstance, *args: object) -> None:
