@@ -61,8 +61,10 @@ def panel(qtbot: QtBot, controller: BookmarkController) -> BookmarksPanel:
 
 
 def _index(panel: BookmarksPanel, title: str) -> QModelIndex:
-    matches = panel.proxy.match(
-        panel.proxy.index(0, 0),
+    """The row titled ``title`` in the view shown (the tree, or the filter's results)."""
+    model = panel.view().model()
+    matches = model.match(
+        model.index(0, 0),
         Qt.ItemDataRole.DisplayRole,
         title,
         1,
@@ -114,15 +116,41 @@ def test_the_filter_looks_in_titles_breadcrumbs_and_notes(
     panel: BookmarksPanel, qtbot: QtBot
 ) -> None:
     qtbot.keyClicks(panel.filter_edit, "OWNER")
-    assert panel.visible_rows() == [(0, "Sample Book"), (1, "Rules")]
+    assert panel.results_view.isVisible() and not panel.tree.isVisible()
+    assert panel.visible_rows() == [(0, "Rules")]
     panel.set_filter("installation")  # the breadcrumb of "On Linux"
-    assert _bookmark_rows(panel) == ["On Linux"]
+    assert panel.visible_rows() == [(0, "On Linux")]
     panel.set_filter("panic errors")  # every word, anywhere
-    assert panel.visible_rows() == [(0, "Another Book"), (1, "Panic")]
+    assert panel.visible_rows() == [(0, "Panic")]
+    key = row_key(_index(panel, "Panic"))
+    assert key is not None
+    assert panel.row_text(key, with_book=True).detail == "Another Book · Errors"
     panel.set_filter("nothing like this")
     assert panel.visible_rows() == []
     panel.filter_edit.clear()
+    assert panel.tree.isVisible() and not panel.results_view.isVisible()
     assert _bookmark_rows(panel) == ["On Linux", "Rules", "Panic"]
+
+
+def test_found_bookmarks_open_rename_and_delete_like_in_the_tree(
+    panel: BookmarksPanel, qtbot: QtBot, store: BookmarkStore
+) -> None:
+    panel.set_filter("rules")
+    panel.results_view.setCurrentIndex(_index(panel, "Rules"))
+    with qtbot.waitSignal(panel.bookmark_activated) as opened:
+        qtbot.keyClick(panel.results_view, Qt.Key.Key_Return)
+    assert opened.args[0].section_id == "ownership.md#rules"
+    qtbot.keyClick(panel.results_view, Qt.Key.Key_F2)
+    editor = panel.results_view.findChild(QLineEdit)
+    assert editor is not None and editor.text() == "Rules"
+    editor.setText("Ownership rules")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Ownership rules" in _titles_on_disk(store))
+    assert panel.visible_rows() == [(0, "Ownership rules")]
+    panel.results_view.setCurrentIndex(_index(panel, "Ownership rules"))
+    qtbot.keyClick(panel.results_view, Qt.Key.Key_Delete)
+    assert panel.visible_rows() == []
+    assert _titles_on_disk(store) == ["On Linux", "Panic"]
 
 
 # -- opening ----------------------------------------------------------------------------------
@@ -275,12 +303,12 @@ def test_the_undo_button_restores_what_was_deleted(
 
 def _drop(panel: BookmarksPanel, qtbot: QtBot, titles: list[str], row: int, on: str) -> None:
     """What the view does on a drop: on a row (``row`` -1), or between its children."""
-    data = panel.proxy.mimeData([_index(panel, t) for t in titles])
+    data = panel.model.mimeData([_index(panel, t) for t in titles])
     target = _index(panel, on)
     column = -1 if row == -1 else 0
-    assert panel.proxy.canDropMimeData(data, Qt.DropAction.MoveAction, row, column, target)
+    assert panel.model.canDropMimeData(data, Qt.DropAction.MoveAction, row, column, target)
     with qtbot.waitSignal(panel.controller.reset):
-        assert not panel.proxy.dropMimeData(data, Qt.DropAction.MoveAction, row, column, target)
+        assert not panel.model.dropMimeData(data, Qt.DropAction.MoveAction, row, column, target)
 
 
 def test_drag_and_drop_reorders_and_the_order_is_saved(
@@ -294,9 +322,9 @@ def test_drag_and_drop_reorders_and_the_order_is_saved(
 
 
 def test_a_bookmark_cannot_be_dropped_into_another_book(panel: BookmarksPanel) -> None:
-    data = panel.proxy.mimeData([_index(panel, "Panic")])
+    data = panel.model.mimeData([_index(panel, "Panic")])
     target = _index(panel, "Sample Book")
-    assert not panel.proxy.canDropMimeData(data, Qt.DropAction.MoveAction, -1, 0, target)
+    assert not panel.model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, target)
 
 
 def test_folders_are_made_renamed_and_filled_by_drag_and_menu(
@@ -432,4 +460,5 @@ def test_the_tree_model_passes_qt_model_checks(
     panel: BookmarksPanel, qtmodeltester: ModelTester
 ) -> None:
     qtmodeltester.check(panel.model)
-    qtmodeltester.check(panel.proxy)
+    panel.set_filter("o")
+    qtmodeltester.check(panel.results)

@@ -135,7 +135,9 @@ class BookmarkController(QObject):
         changes = reanchor(self.bookmarks(), book)
         if changes and self.enabled:
             self.attempt(lambda: self.store.apply(changes))
-        self.reload()
+            self.reload()
+        else:
+            self.reset.emit()  # the same bookmarks, another book first
         return changes
 
     def add_bookmark(

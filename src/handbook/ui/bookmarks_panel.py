@@ -2,7 +2,8 @@
 
 :class:`BookmarksPanel` shows the bookmarks of every book (the open one first), each under its
 book: rename with F2 or a double-click, notes, Delete (with Undo), folders, drag and drop, a
-filter. A click or Enter on a bookmark emits :attr:`BookmarksPanel.bookmark_activated`.
+filter (its matches in a flat list, each with its book). A click or Enter on a bookmark emits
+:attr:`BookmarksPanel.bookmark_activated`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListView,
     QMenu,
     QPlainTextEdit,
     QStyle,
@@ -35,8 +37,8 @@ from handbook.ui.bookmarks_model import (
     BOOKMARK,
     FOLDER,
     BookmarkDelegate,
-    BookmarkFilter,
     BookmarkTreeModel,
+    FilterResults,
     MoveRequest,
     RowKey,
     RowText,
@@ -116,10 +118,10 @@ class BookmarksPanel(QWidget):
         self.setObjectName("bookmarks_panel")
         self.controller = controller
         self.model = BookmarkTreeModel(self)
-        self.proxy = BookmarkFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.results = FilterResults(self.model.title_of, self)
         self._collapsed: set[str] = set()
         self._restoring = False
+        self._found: list[str] = []  # the keys in self.results
         self._build()
         self._build_actions()
         self._connect_signals()
@@ -157,17 +159,24 @@ class BookmarksPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAnimated(False)
         self.tree.setExpandsOnDoubleClick(False)  # a double-click renames
-        self.tree.setItemDelegate(BookmarkDelegate(self, self.tree))
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.tree.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-        )
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setDropIndicatorShown(True)
-        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
+        self.results_view = QListView(self)
+        self.results_view.setObjectName("bookmarks_results")
+        self.results_view.setAccessibleName("Bookmarks found")
+        self.results_view.setUniformItemSizes(True)
+        self.results_view.setModel(self.results)
+        self.results_view.hide()
+        for view, flat in ((self.tree, False), (self.results_view, True)):
+            view.setItemDelegate(BookmarkDelegate(self, view, flat=flat))
+            view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+            view.setEditTriggers(
+                QAbstractItemView.EditTrigger.EditKeyPressed
+                | QAbstractItemView.EditTrigger.DoubleClicked
+            )
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -175,6 +184,7 @@ class BookmarksPanel(QWidget):
         layout.addWidget(self.message_bar)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.results_view, 1)
         layout.addWidget(self.empty_hint, 1)
 
     def _build_actions(self) -> None:
@@ -189,41 +199,49 @@ class BookmarksPanel(QWidget):
         self.delete_action = QAction("&Delete", self)
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.tree.addAction(self.delete_action)
         self.rename_action = QAction("&Rename", self)
         self.note_action = QAction("Edit &Note…", self)
         self.move_action = QAction("&Move to Folder…", self)
         self.new_folder_action = QAction("New &Folder…", self)
         self.open_action = QAction("&Open", self)
 
+    def _views(self) -> tuple[QAbstractItemView, QAbstractItemView]:
+        return self.tree, self.results_view
+
     def _connect_signals(self) -> None:
         c = self.controller
-        # the controller's changes reach the rows
+        # the controller's changes reach the rows (then the filter results, then the hint)
         c.reset.connect(self._rebuild)
         c.bookmark_added.connect(self._on_added)
         c.bookmark_changed.connect(self.model.update_bookmark)
         c.bookmarks_removed.connect(self.model.remove_bookmarks)
-        c.bookmarks_removed.connect(self._show_empty_hint)
+        for changed in (c.bookmark_changed, c.bookmarks_removed):
+            changed.connect(self._refilter)
+            changed.connect(self._show_empty_hint)
         c.error.connect(self.show_error)
         c.removed.connect(self._offer_undo)
-        # the rows' requests reach the controller (after the drag has ended)
-        self.model.rename_requested.connect(c.rename)
+        # the rows' requests reach the controller (a move once the drag has ended)
         self.model.move_requested.connect(c.move, Qt.ConnectionType.QueuedConnection)
         # filtering, expanding
         self.filter_edit.textChanged.connect(self.set_filter)
         self.tree.collapsed.connect(self._on_collapsed)
         self.tree.expanded.connect(self._on_expanded)
-        # opening
-        self.tree.clicked.connect(self._on_clicked)
-        self.tree.installEventFilter(self)
-        self.tree.customContextMenuRequested.connect(self._on_context_menu)
+        # opening, renaming, the context menu, Delete: the same in both views
+        for view in self._views():
+            delegate = view.itemDelegate()
+            assert isinstance(delegate, BookmarkDelegate)
+            delegate.rename_requested.connect(c.rename)
+            view.clicked.connect(self._on_clicked)
+            view.installEventFilter(self)
+            view.customContextMenuRequested.connect(self._on_context_menu)
+            view.addAction(self.delete_action)
         # actions
         self.delete_action.triggered.connect(self.delete_selected)
         self.rename_action.triggered.connect(self.rename_current)
         self.note_action.triggered.connect(self.edit_note)
         self.move_action.triggered.connect(self.move_selected_to_folder)
         self.new_folder_action.triggered.connect(self.new_folder)
-        self.open_action.triggered.connect(lambda: self._activate(self.tree.currentIndex()))
+        self.open_action.triggered.connect(lambda: self._activate(self.view().currentIndex()))
         # the message bar
         self.message_bar.undo_button.clicked.connect(self._undo_from_bar)
         self._message_timer.timeout.connect(self._hide_undo_bar)
@@ -241,12 +259,14 @@ class BookmarksPanel(QWidget):
 
     # -- what the delegate shows ------------------------------------------------------------
 
-    def row_text(self, key: RowKey) -> RowText:
+    def row_text(self, key: RowKey, with_book: bool = False) -> RowText:
         if key.kind == BOOKMARK:
             bookmark = self.controller.bookmark(key.id)
             if bookmark is None:
                 return RowText("", "")
-            parts = ["Section not found"] if bookmark.missing else []
+            parts = [self.model.title_of(f"{BOOK}{bookmark.book_identity}")] if with_book else []
+            if bookmark.missing:
+                parts.append("Section not found")
             parts += [p for p in (bookmark.breadcrumb, note_preview(bookmark.note)) if p]
             return RowText(bookmark.title, " · ".join(parts), short_date(bookmark.created))
         item = self.model.item_of(key)
@@ -269,12 +289,9 @@ class BookmarksPanel(QWidget):
         return QIcon()
 
     def row_tooltip(self, key: RowKey) -> str:
-        text = self.row_text(key)
-        if key.kind != BOOKMARK:
-            return text.title
-        bookmark = self.controller.bookmark(key.id)
+        bookmark = self.controller.bookmark(key.id) if key.kind == BOOKMARK else None
         if bookmark is None:
-            return ""
+            return self.row_text(key).title
         lines = [bookmark.title]
         if bookmark.breadcrumb:
             lines.append(bookmark.breadcrumb)
@@ -292,14 +309,8 @@ class BookmarksPanel(QWidget):
             self.controller.books(), self.controller.folders(), self.controller.bookmarks()
         )
         self._expand()
+        self._refilter()
         self._show_empty_hint()
-
-    @Slot()
-    def _show_empty_hint(self) -> None:
-        """Instead of an empty list, a word on how to add a bookmark."""
-        empty = self.controller.enabled and self.model.rowCount() == 0
-        self.empty_hint.setVisible(empty)
-        self.tree.setVisible(not empty)
 
     @Slot(object)
     def _on_added(self, bookmark: Bookmark) -> None:
@@ -307,23 +318,28 @@ class BookmarksPanel(QWidget):
         here = book is not None and book.identity == bookmark.book_identity
         title = book.title if book is not None and here else bookmark.book_title
         self.model.add_bookmark(bookmark, title, book_first=here)
+        self._expand_to(self.model.index_of(RowKey(BOOKMARK, str(bookmark.id))))
+        self._refilter()
         self._show_empty_hint()
-        index = self.proxy.mapFromSource(self.model.index_of(RowKey(BOOKMARK, str(bookmark.id))))
-        if index.isValid():
-            self._expand_to(index)
+
+    @Slot()
+    def _show_empty_hint(self) -> None:
+        """Instead of an empty list, a word on how to add a bookmark."""
+        empty = self.controller.enabled and self.model.rowCount() == 0
+        filtering = self.filtering()
+        self.empty_hint.setVisible(empty)
+        self.tree.setVisible(not empty and not filtering)
+        self.results_view.setVisible(not empty and filtering)
 
     def _expand(self) -> None:
+        """Unfold every book and folder but those the reader folded."""
         self._restoring = True
         try:
-            if self.filter_edit.text().strip():
-                self.tree.expandAll()
-                return
             for key in self.model.row_keys():
                 if key[0] in (BOOK, FOLDER) and key not in self._collapsed:
-                    key_row = RowKey.parse(key)
-                    if key_row is not None:
-                        index = self.proxy.mapFromSource(self.model.index_of(key_row))
-                        self.tree.setExpanded(index, True)
+                    row = RowKey.parse(key)
+                    if row is not None:
+                        self.tree.setExpanded(self.model.index_of(row), True)
         finally:
             self._restoring = False
 
@@ -340,7 +356,7 @@ class BookmarksPanel(QWidget):
     @Slot(QModelIndex)
     def _on_collapsed(self, index: QModelIndex) -> None:
         key = row_key(index)
-        if key is not None and not self._restoring and not self.filter_edit.text().strip():
+        if key is not None and not self._restoring:
             self._collapsed.add(str(key))
 
     @Slot(QModelIndex)
@@ -349,22 +365,42 @@ class BookmarksPanel(QWidget):
         if key is not None and not self._restoring:
             self._collapsed.discard(str(key))
 
+    # -- filtering --------------------------------------------------------------------------
+
+    def filtering(self) -> bool:
+        return bool(self.filter_edit.text().split())
+
     @Slot(str)
     def set_filter(self, text: str) -> None:
         """Show only the bookmarks whose title, breadcrumb or note hold every word of ``text``."""
         if self.filter_edit.text() != text:
             self.filter_edit.setText(text)  # comes back here through textChanged
             return
-        self.proxy.set_text(text)
-        self._expand()
+        self._refilter()
+        self._show_empty_hint()
+
+    @Slot()
+    def _refilter(self) -> None:
+        keys = self.model.matching(self.filter_edit.text()) if self.filtering() else []
+        if keys != self._found:
+            self._found = keys
+            self.results.setStringList(keys)
+
+    def view(self) -> QAbstractItemView:
+        """The view shown: the tree, or the filter's results."""
+        return self.results_view if self.filtering() else self.tree
 
     def visible_rows(self) -> list[tuple[int, str]]:
-        """``(depth, title)`` of each row the tree shows, top to bottom (for tests and a11y)."""
+        """``(depth, title)`` of each row shown, top to bottom (for tests and a11y checks)."""
+        if self.filtering():
+            return [
+                (0, str(self.results.index(n, 0).data())) for n in range(self.results.rowCount())
+            ]
         rows: list[tuple[int, str]] = []
 
         def walk(parent: QModelIndex, depth: int) -> None:
-            for row in range(self.proxy.rowCount(parent)):
-                index = self.proxy.index(row, 0, parent)
+            for row in range(self.model.rowCount(parent)):
+                index = self.model.index(row, 0, parent)
                 rows.append((depth, str(index.data())))
                 if self.tree.isExpanded(index):
                     walk(index, depth + 1)
@@ -373,26 +409,33 @@ class BookmarksPanel(QWidget):
         return rows
 
     def selected_keys(self) -> list[RowKey]:
+        view = self.view()
         indexes = sorted(
-            self.tree.selectionModel().selectedRows(), key=lambda i: self.tree.visualRect(i).top()
+            view.selectionModel().selectedRows(), key=lambda i: view.visualRect(i).top()
         )
         return [k for k in (row_key(i) for i in indexes) if k is not None]
 
-    def select(self, key: RowKey) -> None:
-        index = self.proxy.mapFromSource(self.model.index_of(key))
-        self.tree.setCurrentIndex(index)
+    def index_of(self, key: RowKey) -> QModelIndex:
+        """The row of ``key`` in the view shown (invalid if not shown)."""
+        if self.filtering():
+            keys = self.results.stringList()
+            return (
+                self.results.index(keys.index(str(key)), 0) if str(key) in keys else QModelIndex()
+            )
+        return self.model.index_of(key)
 
     # -- opening ----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
-            watched is self.tree
+            watched in self._views()
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in ACTIVATING_KEYS
-            and self.tree.state() != QAbstractItemView.State.EditingState
+            and isinstance(watched, QAbstractItemView)
+            and watched.state() != QAbstractItemView.State.EditingState
         ):
-            self._activate(self.tree.currentIndex())
+            self._activate(watched.currentIndex())
             return True
         return super().eventFilter(watched, event)
 
@@ -423,13 +466,13 @@ class BookmarksPanel(QWidget):
 
     @Slot()
     def rename_current(self) -> None:
-        index = self.tree.currentIndex()
+        index = self.view().currentIndex()
         if index.isValid():
-            self.tree.edit(index)
+            self.view().edit(index)
 
     @Slot()
     def edit_note(self) -> None:
-        key = row_key(self.tree.currentIndex())
+        key = row_key(self.view().currentIndex())
         bookmark = self.controller.bookmark(key.id) if key and key.kind == BOOKMARK else None
         if bookmark is None:
             return
@@ -443,7 +486,7 @@ class BookmarksPanel(QWidget):
     @Slot()
     def new_folder(self) -> None:
         """Ask for a name; the folder goes inside the folder (or book) of the current row."""
-        key = row_key(self.tree.currentIndex())
+        key = row_key(self.view().currentIndex())
         book, parent = self._container_of(key)
         if book is None:
             return
@@ -506,12 +549,13 @@ class BookmarksPanel(QWidget):
     def _on_context_menu(self, position: QPoint) -> None:
         if not self.controller.enabled:
             return
-        index = self.tree.indexAt(position)
-        if index.isValid() and not self.tree.selectionModel().isSelected(index):
-            self.tree.setCurrentIndex(index)
+        view = self.view()
+        index = view.indexAt(position)
+        if index.isValid() and not view.selectionModel().isSelected(index):
+            view.setCurrentIndex(index)
         menu = self.context_menu(row_key(index))
         if not menu.isEmpty():
-            menu.exec(self.tree.viewport().mapToGlobal(position))
+            menu.exec(view.viewport().mapToGlobal(position))
         menu.deleteLater()
 
     def context_menu(self, key: RowKey | None) -> QMenu:
