@@ -777,8 +777,11 @@ def _recover(
         except (OSError, UnicodeDecodeError, bookmark_io.ImportFormatError) as exc:
             log.warning("backup %s not usable: %s", backup, exc)
             continue
-        store = BookmarkStore(database, backups, clock=clock)
-        result = store.merge(snapshot)
+        try:
+            result = BookmarkStore(database, backups, clock=clock).merge(snapshot)
+        except BaseException:
+            database.close()
+            raise
         day = backups.day_of(backup)
         count = "1 bookmark was" if result.added == 1 else f"{result.added} bookmarks were"
         return database, f"{message} {count} restored from the backup of {day}."

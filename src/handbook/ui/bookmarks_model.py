@@ -429,9 +429,8 @@ class BookmarkDelegate(QStyledItemDelegate):
         self.initStyleOption(option, index)
         lines = self._lookup.row_text(key, with_book=self._flat)
         option.text = ""
-        icon = self._lookup.row_icon(key)
-        if not icon.isNull():
-            option.icon = icon
+        if key.kind != BOOK:  # room for an icon on every row, so that titles line up
+            option.icon = self._lookup.row_icon(key)
             option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
         widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()

@@ -8,7 +8,7 @@ filter (its matches in a flat list, each with its book). A click or Enter on a b
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -167,6 +167,8 @@ class BookmarksPanel(QWidget):
         self.results_view.setObjectName("bookmarks_results")
         self.results_view.setAccessibleName("Bookmarks found")
         self.results_view.setUniformItemSizes(True)
+        small = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        self.results_view.setIconSize(QSize(small, small))  # as in the tree
         self.results_view.setModel(self.results)
         self.results_view.hide()
         for view, flat in ((self.tree, False), (self.results_view, True)):
