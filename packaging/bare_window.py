@@ -1,7 +1,10 @@
-"""A bare PySide6 window (QMainWindow + QTextBrowser): the benchmark's yardstick for handbook.
+"""A bare PySide6 window (QMainWindow + QTextBrowser), frozen by bare_window.spec as the yardstick
+for benchmarks/bench_package.py.
 
-With HANDBOOK_BENCH_EXIT=1 it prints ``first-show <time.time()>`` once the window is first
-painted and quits, the same contract as handbook's own window.
+With HANDBOOK_BENCH_EXIT=1 it prints, when its window is first exposed, the line handbook prints
+(``HANDBOOK_BENCH window <unix time> <VmRSS KiB> <VmHWM KiB>``), then quits: the same contract
+and the same window as benchmarks/bare_window.py, so the frozen and unfrozen numbers compare.
+It imports nothing of handbook's, which would weigh on the baseline.
 """
 
 from __future__ import annotations
@@ -14,36 +17,39 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTextBrowser
 
 
-class _FirstPaint(QObject):
-    """Reports the first paint of the window's contents, then quits when benchmarking."""
+def memory_kib() -> tuple[int, int]:
+    values = {"VmRSS": 0, "VmHWM": 0}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in values:
+                values[key] = int(rest.split()[0])
+    return values["VmRSS"], values["VmHWM"]
 
-    def __init__(self, quit_after: bool) -> None:
-        super().__init__()
-        self._quit_after = quit_after
-        self._done = False
 
+class ExposeWatch(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self._done and event.type() == QEvent.Type.Paint:
-            self._done = True
-            print(f"first-show {time.time():.6f}", flush=True)
-            if self._quit_after:
-                QTimer.singleShot(0, QApplication.quit)
+        if event.type() == QEvent.Type.Expose:
+            watched.removeEventFilter(self)
+            rss, hwm = memory_kib()
+            print(f"HANDBOOK_BENCH window {time.time():.6f} {rss} {hwm}", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
         return False
 
 
 def main() -> int:
-    app = QApplication(sys.argv)
+    app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.setWindowTitle("Bare window")
-    browser = QTextBrowser()
-    browser.setHtml("<h1>Bare window</h1><p>A QTextBrowser in a QMainWindow.</p>")
-    window.setCentralWidget(browser)
-    window.resize(800, 600)
-    bench = os.environ.get("HANDBOOK_BENCH_EXIT") == "1"
-    reporter = _FirstPaint(quit_after=bench)
-    browser.viewport().installEventFilter(reporter)
+    window.setCentralWidget(QTextBrowser(window))
+    window.resize(1100, 760)
+    if os.environ.get("HANDBOOK_BENCH_EXIT") == "1":
+        window.winId()
+        handle = window.windowHandle()
+        assert handle is not None
+        handle.installEventFilter(ExposeWatch(window))
     window.show()
-    return app.exec()
+    return int(app.exec())
 
 
 if __name__ == "__main__":
