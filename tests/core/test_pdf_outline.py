@@ -39,7 +39,8 @@ def test_files_it_does_not_understand_are_left_alone(tmp_path: Path) -> None:
 
     writer = pypdf.PdfWriter()
     writer.add_blank_page(200, 200)
-    writer.add_outline_item(title="already", page_number=0)  # a catalog with an outline (and nested dictionaries)
+    # a catalog that has an outline already (and nested dictionaries)
+    writer.add_outline_item(title="already", page_number=0)
     made = tmp_path / "made.pdf"
     with made.open("wb") as out:
         writer.write(out)
