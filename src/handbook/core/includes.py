@@ -1,0 +1,242 @@
+"""mdBook's ``{{#include}}`` and ``{{#rustdoc_include}}`` links, expanded before markdown.
+
+Follows mdBook's ``preprocess/links.rs``: the path is relative to the file holding the link,
+``file:anchor`` takes the lines between ``ANCHOR: anchor`` and ``ANCHOR_END: anchor``,
+``file:10:20`` / ``file:10:`` / ``file::20`` / ``file:10`` take 1-based line ranges,
+``ANCHOR`` lines themselves are dropped, included text is expanded again (10 levels deep at
+most) and ``\\{{#include x}}`` stays literal text. ``{{#rustdoc_include}}`` takes the same
+selection; mdBook keeps the other lines as hidden ``# `` lines, which a reader never sees, so
+we leave them out. ``{{#title}}`` is dropped. Links work inside code fences too.
+
+Unlike mdBook, nothing outside the book folder is ever read: ``../../../etc/passwd`` and a
+symlink that leaves the book are refused. Every refusal and every missing file becomes a
+visible note in place of the link and an :class:`IncludeNote` for the status bar.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_DEPTH = 10  # as mdBook
+MAX_INCLUDED_BYTES = 5 * 1024 * 1024  # one included file
+MAX_EXPANDED_CHARS = 20 * 1024 * 1024  # all of a chapter's includes together
+
+_LINK = re.compile(
+    r"""\\\{\{\#.*?\}\}                # escaped link: left as text, minus the backslash
+      | \{\{\s*\#([A-Za-z0-9_]+)\s+    # link type
+        ([^}]+)                        # path and properties
+        \}\}""",
+    re.VERBOSE,
+)
+_ANCHOR_START = re.compile(r"ANCHOR:\s*([\w-]+)")
+_ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w-]+)")
+_NUMBER = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is True
+_INCLUDING = frozenset({"include", "rustdoc_include", "playground", "playpen"})
+
+
+@dataclass(frozen=True)
+class IncludeNote:
+    """Why a link was not (fully) replaced; ``line`` is the link's line in the chapter."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Expanded:
+    text: str
+    notes: tuple[IncludeNote, ...]
+
+
+NoteFormatter = Callable[[str], str]
+
+
+def plain_note(message: str) -> str:
+    """The text put where a link could not be followed."""
+    return f"⚠ {message}"
+
+
+def expand_includes(
+    text: str,
+    chapter_file: Path,
+    book_root: Path,
+    note_text: NoteFormatter = plain_note,
+) -> Expanded:
+    """Replace the include links of ``text`` (the source of ``chapter_file``).
+
+    ``note_text`` turns a note's message into what is put in the text (the renderer passes
+    a function returning a placeholder that it later swaps for styled HTML).
+    """
+    expander = _Expander(book_root, note_text)
+    chapter = _resolved(chapter_file)
+    out = expander.expand(text, chapter, depth=0, chain=(chapter,), line=None)
+    return Expanded(out, tuple(expander.notes))
+
+
+class _Refusal(Exception):
+    """A link that cannot be followed; the message is shown in its place."""
+
+
+class _Expander:
+    def __init__(self, book_root: Path, note_text: NoteFormatter) -> None:
+        self.root = _resolved(book_root)
+        self.note_text = note_text
+        self.notes: list[IncludeNote] = []
+        self.budget = MAX_EXPANDED_CHARS
+
+    def expand(
+        self, text: str, file: Path, depth: int, chain: tuple[Path, ...], line: int | None
+    ) -> str:
+        """``text`` with its links replaced; ``file`` is resolved, ``line`` the chapter's line."""
+        if "{{" not in text:
+            return text
+        pieces: list[str] = []
+        last = 0
+        lineno, counted_to = 1, 0
+        for m in _LINK.finditer(text):
+            pieces.append(text[last : m.start()])
+            last = m.end()
+            if m.group(1) is None:  # escaped
+                pieces.append(m.group(0)[1:])
+                continue
+            lineno += text.count("\n", counted_to, m.start())
+            counted_to = m.start()
+            where = line if line is not None else lineno
+            try:
+                pieces.append(self._link(m, file, depth, chain, where))
+            except _Refusal as refusal:
+                self.notes.append(IncludeNote(where, str(refusal)))
+                pieces.append(self.note_text(str(refusal)))
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def _link(
+        self, m: re.Match[str], file: Path, depth: int, chain: tuple[Path, ...], line: int
+    ) -> str:
+        kind, args = m.group(1), m.group(2)
+        if kind == "title":
+            return ""
+        if kind not in _INCLUDING:
+            return m.group(0)
+        target, _, props = args.strip().partition(" ")
+        rel_path, _, selector = target.partition(":")
+        found = self._locate(file.parent, rel_path, chain)
+        if depth + 1 >= MAX_DEPTH:
+            raise _Refusal(f"Includes nested more than {MAX_DEPTH} deep: {self._show(found)}")
+        selected = select_lines(self._read(found), selector)
+        warning = ""
+        _, colon, end = selector.partition(":")
+        if colon and end and not _NUMBER.fullmatch(end):
+            # mdBook reads "10:x" as "10:"; say so, since it is most likely a typo
+            message = (
+                f"Line range '{selector}' not understood, read as '{selector.partition(':')[0]}:'"
+            )
+            self.notes.append(IncludeNote(line, f"{message}: {self._show(found)}"))
+            warning = self.note_text(self.notes[-1].message) + "\n"
+        if selected is None:
+            raise _Refusal(f"Anchor '{selector}' not found in {self._show(found)}")
+        selected = self.expand(selected, found, depth + 1, (*chain, found), line)
+        if len(selected) > self.budget:
+            raise _Refusal(f"Included text too large, left out: {self._show(found)}")
+        self.budget -= len(selected)
+        if kind in ("playground", "playpen"):
+            attrs = "".join("," + a for a in props.split())
+            return f"{warning}```rust{attrs}\n{selected}\n```\n"
+        return warning + selected
+
+    def _locate(self, base: Path, rel_path: str, chain: tuple[Path, ...]) -> Path:
+        """The resolved file inside the book that a link names."""
+        lexical = Path(os.path.normpath(base / rel_path))
+        if not _inside(lexical, self.root):
+            raise _Refusal(f"Include refused, outside the book: {rel_path}")
+        shown = self._show(lexical)
+        try:
+            real = lexical.resolve(strict=True)
+        except FileNotFoundError:
+            raise _Refusal(f"Included file not found: {shown}") from None
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, no permission, a NUL...
+            raise _Refusal(f"Included file cannot be opened: {shown}") from None
+        if not _inside(real, self.root):
+            raise _Refusal(f"Include refused, a link leads outside the book: {shown}")
+        if real in chain:
+            names = " → ".join(self._show(p) for p in (*chain, real))
+            raise _Refusal(f"Include cycle stopped: {names}")
+        if not real.is_file():
+            raise _Refusal(f"Included path is not a file: {shown}")
+        return real
+
+    def _read(self, path: Path) -> str:
+        shown = self._show(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_INCLUDED_BYTES:
+                raise _Refusal(f"Included file too large ({size // 1024} KiB): {shown}")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise _Refusal(f"Included file cannot be read ({exc.strerror}): {shown}") from None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad_line = data[: exc.start].count(b"\n") + 1
+            raise _Refusal(f"Included file is not UTF-8 text (line {bad_line}): {shown}") from None
+
+    def _show(self, path: Path) -> str:
+        """A path as the reader knows it: relative to the book folder, POSIX separators."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def select_lines(content: str, selector: str) -> str | None:
+    """mdBook's line selection (``parse_range_or_anchor``); None for an anchor not found."""
+    lines = content.splitlines()
+    first, colon, rest = selector.partition(":")
+    if first and not _NUMBER.fullmatch(first):
+        return _anchored(lines, first)
+    start = max(int(first) - 1, 0) if first else 0
+    end: int | None
+    if not colon:
+        end = start + 1 if first else None  # file:10 is line 10 alone
+    else:
+        end = int(rest) if _NUMBER.fullmatch(rest) else None
+    picked = lines[start:end]
+    return "\n".join(ln for ln in picked if not _is_anchor_line(ln))
+
+
+def _anchored(lines: list[str], anchor: str) -> str | None:
+    kept: list[str] = []
+    inside = found = False
+    for ln in lines:
+        if inside:
+            end = _ANCHOR_END.search(ln)
+            if end is not None:
+                if end.group(1) == anchor:
+                    inside = False
+                continue
+            if not _ANCHOR_START.search(ln):
+                kept.append(ln)
+        else:
+            start = _ANCHOR_START.search(ln)
+            if start is not None and start.group(1) == anchor:
+                inside = found = True
+    return "\n".join(kept) if found else None
+
+
+def _is_anchor_line(line: str) -> bool:
+    return "ANCHOR" in line and bool(_ANCHOR_START.search(line) or _ANCHOR_END.search(line))
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
