@@ -425,3 +425,24 @@ def test_old_temp_files_are_cleaned_and_new_ones_left(tmp_path: Path, book_root:
     os.utime(old, (0, 0))
     open_index(book_root, folder)
     assert not old.exists() and young.exists()
+
+
+def test_opening_in_steps_reports_progress_and_ends_with_the_index(
+    tmp_path: Path, book_root: Path
+) -> None:
+    cache = IndexCache(tmp_path / "cache")
+    steps = cache.open_steps(load(book_root))
+    seen: list[tuple[int, int]] = []
+    while True:
+        try:
+            seen.append(next(steps))
+        except StopIteration as finished:
+            index = finished.value
+            break
+    assert seen and all(0 < done <= total for done, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert index.origin is IndexOrigin.BUILT and index.search("sleep").hits
+    calls: list[tuple[int, int]] = []
+    again = cache.open(load(book_root), lambda done, total: calls.append((done, total)))
+    assert again.origin is IndexOrigin.CACHE
+    assert len(calls) < len(seen)  # a valid cache skips splitting and indexing

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
 from handbook.core.model import Book
-from handbook.core.search import IndexCache, SearchHit, SearchIndex
-from handbook.core.sections import Progress
+from handbook.core.search import IndexCache, SearchHit
 from handbook.ui.highlighter import PageHighlighter
 from handbook.ui.search_panel import ResultsModel, SearchPanel
-from handbook.ui.search_worker import SearchRunner, wait_until_stopped
+from handbook.ui.search_worker import IndexSteps, SearchRunner
 from tests.conftest import write_book
 
 # The offscreen platform warns on every shown top-level widget; nothing to do with search.
@@ -44,7 +42,7 @@ def panel(qtbot: QtBot, book: Book, tmp_path: Path) -> Iterator[SearchPanel]:
     with qtbot.waitSignal(widget.runner.index_ready, timeout=10_000):
         widget.set_book(book)
     yield widget
-    wait_until_stopped(widget.runner)
+    widget.runner.stop()
 
 
 def titles(panel: SearchPanel) -> list[str]:
@@ -138,40 +136,53 @@ def test_the_model_passes_qt_model_tester(qtmodeltester, panel: SearchPanel) -> 
 
 
 def test_progress_shows_while_the_index_builds(qtbot: QtBot, book: Book) -> None:
-    release = threading.Event()
+    release = False
 
-    def slow_open(book: Book, progress: Progress) -> SearchIndex:
-        progress(1, 3)
-        release.wait(10)
-        return IndexCache(None).open(book, progress)
+    def slow_open(book: Book) -> IndexSteps:
+        while not release:
+            yield 1, 4
+        return (yield from IndexCache(None).open_steps(book))
 
-    runner = SearchRunner(None, open_index=slow_open)
+    runner = SearchRunner(None, open_steps=slow_open)
     panel = SearchPanel(None, runner=runner)
     qtbot.addWidget(panel)
     panel.show()
     panel.set_book(book)
     qtbot.waitUntil(lambda: panel.progress_bar.value() == 1, timeout=5_000)
     assert panel.progress_bar.isVisible()
-    assert panel.status_label.text() == "Indexing the book… 1 of 3 chapters"
+    assert panel.status_label.text() == "Indexing the book… 25%"
     qtbot.keyClicks(panel.field, "sleep")  # typed while indexing: answered when ready
     with qtbot.waitSignal(runner.index_ready, timeout=10_000):
-        release.set()
+        release = True
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=5_000)
     assert not panel.progress_bar.isVisible()
-    wait_until_stopped(runner)
 
 
 def test_a_book_that_cannot_be_indexed_says_so(qtbot: QtBot, book: Book) -> None:
-    def broken(book: Book, progress: Progress) -> SearchIndex:
+    def broken(book: Book) -> IndexSteps:
+        yield 0, 1
         raise OSError("disk on fire")
 
-    runner = SearchRunner(None, open_index=broken)
+    runner = SearchRunner(None, open_steps=broken)
     panel = SearchPanel(None, runner=runner)
     qtbot.addWidget(panel)
     with qtbot.waitSignal(runner.failed, timeout=5_000):
         panel.set_book(book)
     assert panel.status_label.text() == "Search is not available for this book: disk on fire"
-    wait_until_stopped(runner)
+
+
+def test_a_second_book_replaces_the_first(qtbot: QtBot, panel: SearchPanel, tmp_path: Path) -> None:
+    other = load_book(
+        write_book(
+            tmp_path / "other", "# S\n\n- [Yoga](yoga.md)\n", {"yoga.md": "# Yoga\n\nPoses.\n"}
+        )
+    )
+    panel.field.setText("poses")
+    with qtbot.waitSignal(panel.runner.index_ready, timeout=10_000):
+        panel.set_book(other)
+    qtbot.waitUntil(lambda: titles(panel) == ["Yoga"], timeout=5_000)
+    panel.field.setText("meditation")
+    qtbot.waitUntil(lambda: panel.status_label.text() == "No results", timeout=5_000)
 
 
 def test_how_the_window_wires_search_to_the_page(qtbot: QtBot, panel: SearchPanel) -> None:

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -32,7 +32,7 @@ from pathlib import Path
 from handbook import __version__
 from handbook.core.model import Book, BookError
 from handbook.core.query import Query, match_expression, parse_query, quote, terms_for_highlight
-from handbook.core.sections import Progress, Section, book_sections, chapter_trails
+from handbook.core.sections import Progress, Section, chapter_trails, split_sections
 
 SCHEMA_VERSION = 1
 CACHE_SUBFOLDER = "search"
@@ -45,7 +45,7 @@ TITLE_IS_QUERY_BOOST = 2.5  # a section's heading is exactly the query
 EXACT_TITLE_BOOST = 2.0  # the query's text, as typed, inside a section's heading
 EXACT_BREADCRUMB_BOOST = 1.3  # ... inside a parent's heading
 PHRASE_BOOST = 1.5  # the query's words side by side, in order
-DEFAULT_LIMIT = 50
+DEFAULT_LIMIT = 30  # as mdBook (search.limit-results); each hit costs a snippet (~40 µs)
 PREFIX_EXPANSIONS = 12
 SNIPPET_TOKENS = 24
 _MARK_START, _MARK_END = "\ue000", "\ue001"  # never in indexed text (see sections.py)
@@ -95,38 +95,17 @@ class SearchIndex:
         self._vocabulary_set: frozenset[str] = frozenset()
 
     @classmethod
-    def build(
-        cls,
-        sections: Iterable[Section],
-        content_key: str = "",
-        origin: IndexOrigin = IndexOrigin.MEMORY,
-    ) -> SearchIndex:
-        db = sqlite3.connect(":memory:", check_same_thread=False)
-        _create_schema(db)
-        rows = (
-            (s.title, s.breadcrumb, s.body, s.id, s.chapter, s.anchor, s.depth) for s in sections
-        )
-        with db:
-            db.executemany(
-                "INSERT INTO fts(title, breadcrumb, body, sid, chapter, anchor, depth) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            db.execute("INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts")
-            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-            db.execute("INSERT INTO words(words) VALUES ('optimize')")
-            count = db.execute("SELECT count(*) FROM fts").fetchone()[0]
-            db.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?)",
-                [
-                    ("schema", str(SCHEMA_VERSION)),
-                    ("app_version", __version__),
-                    ("content_key", content_key),
-                    ("sections", str(count)),
-                ],
-            )
-            db.execute("INSERT INTO meta(key, value) VALUES ('checksum', ?)", (_checksum(db),))
-        return cls(db, origin)
+    def build(cls, sections: Iterable[Section], content_key: str = "") -> SearchIndex:
+        """An index of ``sections`` in one go (see :class:`IndexBuilder` for one in steps)."""
+        builder = IndexBuilder(content_key)
+        builder.add(sections)
+        builder.merge()
+        return builder.finish()
+
+    def warm_up(self) -> None:
+        """Load what the first "did you mean" needs, so that no keystroke pays for it."""
+        with self._lock:
+            self._words()
 
     @property
     def section_count(self) -> int:
@@ -287,6 +266,52 @@ class SearchIndex:
         return self._vocabulary
 
 
+class IndexBuilder:
+    """An index built a chapter at a time: ``add`` sections, ``merge``, then ``finish``."""
+
+    def __init__(self, content_key: str = "") -> None:
+        self._key = content_key
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        _create_schema(self._db)
+
+    def add(self, sections: Iterable[Section]) -> None:
+        rows = (
+            (s.title, s.breadcrumb, s.body, s.id, s.chapter, s.anchor, s.depth) for s in sections
+        )
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO fts(title, breadcrumb, body, sid, chapter, anchor, depth) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def merge(self) -> None:
+        """The whole-word vocabulary, and the index merged into its most compact form."""
+        with self._db:
+            self._db.execute(
+                "INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts"
+            )
+            self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            self._db.execute("INSERT INTO words(words) VALUES ('optimize')")
+
+    def finish(self) -> SearchIndex:
+        """The index, its meta table and checksum written (the builder is used up)."""
+        db = self._db
+        with db:
+            count = db.execute("SELECT count(*) FROM fts").fetchone()[0]
+            db.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)",
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("app_version", __version__),
+                    ("content_key", self._key),
+                    ("sections", str(count)),
+                ],
+            )
+            db.execute("INSERT INTO meta(key, value) VALUES ('checksum', ?)", (_checksum(db),))
+        return SearchIndex(db, IndexOrigin.MEMORY)
+
+
 def _create_schema(db: sqlite3.Connection) -> None:
     db.executescript(
         f"""
@@ -386,13 +411,14 @@ def fold(word: str) -> str:
 
 def read_sources(book: Book, read_source: ReadSource) -> dict[str, str]:
     """Each chapter's markdown; a chapter that cannot be read is searched as empty."""
-    sources: dict[str, str] = {}
-    for path, _ in chapter_trails(book):
-        try:
-            sources[path] = read_source(book, path)
-        except (BookError, OSError, UnicodeError):
-            sources[path] = ""
-    return sources
+    return {path: read_source_or_empty(book, path, read_source) for path, _ in chapter_trails(book)}
+
+
+def read_source_or_empty(book: Book, path: str, read_source: ReadSource) -> str:
+    try:
+        return read_source(book, path)
+    except (BookError, OSError, UnicodeError):
+        return ""
 
 
 def content_key(book: Book, sources: dict[str, str]) -> str:
@@ -445,23 +471,55 @@ class IndexCache:
 
     def open(self, book: Book, progress: Progress | None = None) -> SearchIndex:
         """The book's index: from the cache when valid, else built (and cached if possible)."""
-        sources = read_sources(book, self._read_source)
+        steps = self.open_steps(book)
+        while True:
+            try:
+                done, total = next(steps)
+            except StopIteration as finished:
+                index: SearchIndex = finished.value
+                return index
+            if progress is not None:
+                progress(done, total)
+
+    def open_steps(self, book: Book) -> Generator[tuple[int, int], None, SearchIndex]:
+        """:meth:`open` in steps of a few milliseconds, for a caller that must stay responsive.
+
+        Each ``yield`` gives (steps done, steps in all); the generator returns the index. The
+        longest step is one chapter's split, or one of the final merge / checksum / save.
+        """
+        trails = chapter_trails(book)
+        total = 2 * len(trails) + 4
+        sources: dict[str, str] = {}
+        for done, (chapter, _) in enumerate(trails, start=1):
+            sources[chapter] = read_source_or_empty(book, chapter, self._read_source)
+            yield done, total
         key = content_key(book, sources)
         path = self.path_for(book)
         discarded: str | None = None
         if path is not None:
             self._remove_stale_temp_files(path)
             try:
-                index = _load(path, key)
+                cached = _load(path, key)
             except _Unusable as exc:
                 discarded = str(exc)
             else:
-                if index is not None:
-                    return index
-        index = SearchIndex.build(book_sections(book, sources, progress), key)
+                if cached is not None:
+                    yield total - 1, total
+                    cached.warm_up()
+                    return cached
+        builder = IndexBuilder(key)
+        for done, (chapter, trail) in enumerate(trails, start=len(trails) + 1):
+            builder.add(split_sections(chapter, sources[chapter], trail))
+            yield done, total
+        builder.merge()
+        yield total - 3, total
+        index = builder.finish()
         index.discarded = discarded
+        yield total - 2, total
         if path is not None and _save(index, path):
             index.origin = IndexOrigin.BUILT
+        yield total - 1, total
+        index.warm_up()
         return index
 
     def _remove_stale_temp_files(self, path: Path) -> None:

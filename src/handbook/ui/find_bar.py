@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from handbook.ui.highlighter import PageHighlighter, Span, find_spans, literal_pattern
+from handbook.ui.signals import emit
 
 
 class FindBar(QWidget):
@@ -97,7 +98,7 @@ class FindBar(QWidget):
         self.hide()
         self._spans, self._current = [], None
         self._highlighter.clear_find()
-        self.closed.emit()
+        emit(self.closed)
 
     # -- matches ---------------------------------------------------------------------------
 
@@ -157,7 +158,7 @@ class FindBar(QWidget):
             self.count_label.setText(f"{current} of {total}")
         else:
             self.count_label.setText("No matches")
-        self.matches_changed.emit(current, total)
+        emit(self.matches_changed, current, total)
 
     def _viewport_top(self) -> int:
         return self._browser.cursorForPosition(self._browser.viewport().rect().topLeft()).position()

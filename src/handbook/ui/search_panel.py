@@ -1,10 +1,11 @@
 """The search panel: a field, the number of results, and the results as you type.
 
-Typing never waits on search: queries run on the :class:`SearchRunner`'s thread, and keystrokes
-are throttled (the first key after a pause searches at once, a burst of keys searches again
-``debounce_ms`` after the previous search). ↑/↓ in the field move through the results, Enter
-opens one, Esc clears the field (or, when it is empty, asks to close the panel). While a book's
-index is built, a thin progress bar shows how far it is.
+Typing never waits on search: a query runs (in about a millisecond on the Rust book) once the
+keystroke has been handled, through the :class:`SearchRunner`; keystrokes are throttled (the
+first key after a pause searches at once, a burst searches again ``debounce_ms`` after the
+previous search). ↑/↓ in the field move through the results, Enter opens one, Esc clears the
+field (or, when it is empty, asks to close the panel). While a book's index is built, a thin
+progress bar shows how far it is.
 """
 
 from __future__ import annotations
@@ -18,13 +19,22 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -40,11 +50,12 @@ from PySide6.QtWidgets import (
 )
 
 from handbook.core.model import Book
-from handbook.core.search import SearchHit, SearchResults, snippet_text
+from handbook.core.search import DEFAULT_LIMIT, SearchHit, SearchResults, snippet_text
 from handbook.ui.search_worker import SearchRunner
+from handbook.ui.signals import emit
 
 DEBOUNCE_MS = 100
-RESULT_LIMIT = 50
+RESULT_LIMIT = DEFAULT_LIMIT
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE_STEP = 5  # rows moved by Page Up / Page Down from the field
 
@@ -85,17 +96,29 @@ class ResultsModel(QAbstractListModel):
 
 
 class HitDelegate(QStyledItemDelegate):
-    """Draws a hit as rich text: its title, its breadcrumb (muted), its snippet (matches bold)."""
+    """Draws a hit in rows of one height: its title (bold), its breadcrumb (muted, smaller),
+    and two lines of its snippet as rich text (matches bold). Rows of one height let the list
+    lay out 50 results without measuring each; only the rows painted build a text document."""
 
     MARGIN = 6
+    SNIPPET_LINES = 2
 
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
-        self._documents: dict[tuple[str, int, bool], QTextDocument] = {}
+        self._snippets: dict[tuple[str, int], QTextDocument] = {}
 
     def forget(self) -> None:
-        self._documents.clear()
+        self._snippets.clear()
+
+    def fonts(self) -> tuple[QFont, QFont, QFont]:
+        """(title, breadcrumb, snippet) fonts."""
+        base = self._view.font()
+        title = QFont(base)
+        title.setBold(True)
+        crumbs = QFont(base)
+        crumbs.setPointSizeF(max(base.pointSizeF() * 0.85, 6.0))
+        return title, crumbs, base
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         hit = index.data(HIT_ROLE)
@@ -108,48 +131,59 @@ class HitDelegate(QStyledItemDelegate):
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        rect = opt.rect  # type: ignore[attr-defined]
-        document = self._document(hit, rect.width(), selected)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))  # type: ignore[attr-defined]
+        palette: QPalette = opt.palette  # type: ignore[attr-defined]
+        text = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        rect = opt.rect.adjusted(self.MARGIN, self.MARGIN // 2, -self.MARGIN, 0)  # type: ignore[attr-defined]
+        title_font, crumbs_font, _ = self.fonts()
         painter.save()
-        painter.translate(rect.left() + self.MARGIN, rect.top() + self.MARGIN // 2)
-        painter.setClipRect(0, 0, rect.width() - 2 * self.MARGIN, rect.height())
+        y = rect.top()
+        lines = (
+            (title_font, text, hit.title, Qt.TextElideMode.ElideRight),
+            (crumbs_font, muted, hit.breadcrumb, Qt.TextElideMode.ElideMiddle),
+        )
+        for font, colour, line, elide in lines:
+            metrics = QFontMetrics(font)
+            painter.setFont(font)
+            painter.setPen(colour)
+            painter.drawText(
+                QRect(rect.left(), y, rect.width(), metrics.height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                metrics.elidedText(line, elide, rect.width()),
+            )
+            y += metrics.height()
+        document = self._snippet(hit, rect.width())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, text)
+        painter.translate(rect.left(), y)
+        painter.setClipRect(0, 0, rect.width(), rect.bottom() - y)
         document.documentLayout().draw(painter, context)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        hit = index.data(HIT_ROLE)
-        if not isinstance(hit, SearchHit):
-            return super().sizeHint(option, index)
-        width = self._view.viewport().width()
-        height = self._document(hit, width, False).size().height()
-        return QSize(width, int(height) + self.MARGIN)
+        title_font, crumbs_font, snippet_font = self.fonts()
+        height = (
+            QFontMetrics(title_font).height()
+            + QFontMetrics(crumbs_font).height()
+            + self.SNIPPET_LINES * QFontMetrics(snippet_font).lineSpacing()
+            + self.MARGIN
+        )
+        return QSize(self._view.viewport().width(), height)
 
-    def _document(self, hit: SearchHit, width: int, selected: bool) -> QTextDocument:
-        key = (hit.id, width, selected)
-        document = self._documents.get(key)
+    def _snippet(self, hit: SearchHit, width: int) -> QTextDocument:
+        key = (hit.id, width)
+        document = self._snippets.get(key)
         if document is None:
-            if len(self._documents) > 400:
-                self._documents.clear()
-            palette = self._view.palette()
-            role = (
-                QPalette.ColorRole.HighlightedText
-                if selected
-                else QPalette.ColorRole.PlaceholderText
-            )
-            muted = palette.color(role).name()
+            if len(self._snippets) > 200:
+                self._snippets.clear()
             document = QTextDocument(self)
             document.setDocumentMargin(0)
-            document.setDefaultFont(self._view.font())
-            document.setHtml(
-                f'<div style="font-weight:600">{html.escape(hit.title)}</div>'
-                f'<div style="color:{muted}; font-size:small">{html.escape(hit.breadcrumb)}</div>'
-                f"<div>{hit.snippet}</div>"
-            )
-            document.setTextWidth(max(width - 2 * self.MARGIN, 50))
-            self._documents[key] = document
+            document.setDefaultFont(self.fonts()[2])
+            document.setHtml(hit.snippet)
+            document.setTextWidth(max(width, 50))
+            self._snippets[key] = document
         return document
 
 
@@ -206,8 +240,7 @@ class SearchPanel(QWidget):
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.results_view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.results_view.setWordWrap(True)
+        self.results_view.setUniformItemSizes(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
@@ -281,7 +314,7 @@ class SearchPanel(QWidget):
     def _on_progress(self, done: int, total: int) -> None:
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
-        self.status_label.setText(f"Indexing the book… {done} of {total} chapters")
+        self.status_label.setText(f"Indexing the book… {100 * done // max(total, 1)}%")
 
     @Slot(int)
     def _on_index_ready(self, _sections: int) -> None:
@@ -307,7 +340,7 @@ class SearchPanel(QWidget):
             self.results_view.setCurrentIndex(self.model.index(0, 0))
         self._suggestion = results.suggestion
         self.status_label.setText(self._count_text(results))
-        self.results_shown.emit(results.total)
+        emit(self.results_shown, results.total)
 
     def _count_text(self, results: SearchResults) -> str:
         if not results.query.strip():
@@ -357,7 +390,7 @@ class SearchPanel(QWidget):
             if self.field.text():
                 self.field.clear()
             else:
-                self.close_requested.emit()
+                emit(self.close_requested)
             return True
         return False
 
@@ -375,4 +408,4 @@ class SearchPanel(QWidget):
     def _activate(self, index: QModelIndex) -> None:
         hit = self.model.hit(index.row()) if index.isValid() else None
         if hit is not None:
-            self.hit_activated.emit(hit)
+            emit(self.hit_activated, hit)

@@ -1,0 +1,307 @@
+"""Search benchmark on the Rust book: build, warm open, query latency, keystroke to results.
+
+    QT_QPA_PLATFORM=offscreen PYTHONPATH=src .venv/bin/python benchmarks/bench_search.py [BOOK]
+
+Prints one table; asserts nothing. Measures, in one run:
+
+- index build from scratch as the window does it (SearchRunner: slices of the UI thread's time),
+  with the UI thread's longest stall (a QTimer ticking every 5 ms; a stall is the longest gap
+  between two ticks, minus 5 ms); and, for comparison, the same build on a plain Python thread
+  (core only: the window cannot use one, see ui/search_worker.py);
+- opening with a warm cache (reading the chapters for the content key, checking and loading
+  the cache file), and what a key from mtimes + sizes would cost instead;
+- query latency p50 / p95 over 50 fixed queries, entered and as typed (prefix);
+- keystroke -> results shown in the SearchPanel (QTest.keyClicks of a query's last character
+  after a pause, until the list's model holds its results and the list has painted);
+- the same 50 queries through a naive substring scan of the same sections, side by side.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from handbook.core.book import load_book
+from handbook.core.model import Book
+from handbook.core.search import IndexCache, SearchIndex, read_sources
+from handbook.core.sections import Section, book_sections, chapter_trails
+from handbook.ui.search_panel import SearchPanel
+from handbook.ui.search_worker import SearchRunner
+
+DEFAULT_BOOK = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rust-book"
+TICK_MS = 5
+BUILD_RUNS = 3
+OPEN_RUNS = 15
+
+QUERIES = [
+    "borrow checker", "lifetime elision", "Box<T>", "? operator", "trait objects",
+    "ownership", "references", "slices", "struct", "enum", "match", "if let", "Option<T>",
+    "Result<T, E>", "panic!", "unwrap", "vectors", "String", "hash map", "generics", "traits",
+    "lifetimes", "closures", "iterators", "cargo", "crates.io", "workspaces", "smart pointers",
+    "Deref", "Drop", "Rc<T>", "RefCell<T>", "interior mutability", "threads", "message passing",
+    "Mutex", "Send and Sync", "async", "futures", "streams", "patterns", "unsafe", "macros",
+    "dyn", "impl Trait", '"dangling reference"', "thread -async", "mod OR use", "testing",
+    "shadowing",
+]  # fmt: skip
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def top_up_constants(floor: int = 50_000) -> None:
+    """PySide6 6.12 on Python 3.11 drops a reference to None on every call of a void method
+    from Python (setText, QTimer.start, processEvents, QTest.keyClicks...) and to True on
+    every emit; this loop makes tens of thousands of such calls, and would end in "Fatal Python
+    error: none_dealloc". Give the references back (one too many is harmless)."""
+    incref = ctypes.pythonapi.Py_IncRef
+    incref.argtypes = [ctypes.py_object]
+    incref.restype = None
+    for constant in (None, True, False):
+        for _ in range(max(0, floor - sys.getrefcount(constant))):
+            incref(constant)
+
+
+class StallMeter:
+    """Ticks every TICK_MS on the UI thread and keeps the longest gap between ticks."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.longest = 0.0
+
+    def start(self) -> None:
+        self.last, self.longest = time.perf_counter(), 0.0
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return max(self.longest - TICK_MS / 1000, 0.0)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+
+def build_sliced(book: Book, folder: Path) -> tuple[float, float]:
+    """(seconds from open_book to index_ready, longest UI stall): the window's way, in slices."""
+    runner = SearchRunner(folder)
+    loop = QEventLoop()
+    runner.index_ready.connect(loop.quit)
+    runner.failed.connect(loop.quit)
+    meter = StallMeter()
+    meter.start()
+    start = time.perf_counter()
+    runner.open_book(book)
+    loop.exec()
+    elapsed = time.perf_counter() - start
+    stall = meter.stop()
+    runner.stop()
+    return elapsed, stall
+
+
+def build_in_thread(book: Book, folder: Path) -> tuple[float, float]:
+    """The same build on a plain Python thread (core only: nothing there calls Qt), for
+    comparison; the UI thread only runs the meter's C++-emitted timer meanwhile."""
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (IndexCache(folder).open(book).close(), done.set()))
+    meter = StallMeter()
+    meter.start()
+    start = time.perf_counter()
+    thread.start()
+    while not done.is_set():
+        QTest.qWait(1)
+        top_up_constants()
+    elapsed = time.perf_counter() - start
+    stall = meter.stop()
+    thread.join()
+    return elapsed, stall
+
+
+def time_calls(call: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def stat_key(book: Book) -> tuple[tuple[str, int, int], ...]:
+    """What a key from mtimes and sizes would read instead of the chapters' bytes."""
+    out = []
+    for path, _ in chapter_trails(book):
+        info = (book.src / path).stat()
+        out.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(out)
+
+
+def query_times(index: SearchIndex, typing: bool) -> tuple[list[float], list[int]]:
+    times, totals = [], []
+    for query in QUERIES:
+        start = time.perf_counter()
+        results = index.search(query, typing=typing)
+        times.append(time.perf_counter() - start)
+        totals.append(results.total)
+    return times, totals
+
+
+def naive_scan(sections: Sequence[Section]) -> tuple[list[float], list[int], float]:
+    """Substring search: every word of the query in the section's title or body, any case."""
+    start = time.perf_counter()
+    corpus = [(s.title + "\n" + s.breadcrumb + "\n" + s.body).casefold() for s in sections]
+    prepare = time.perf_counter() - start
+    times, totals = [], []
+    for query in QUERIES:
+        words = [w for w in query.replace('"', " ").casefold().split() if not w.startswith("-")]
+        start = time.perf_counter()
+        hits = [i for i, text in enumerate(corpus) if all(w in text for w in words)]
+        hits.sort(key=lambda i: -sum(corpus[i].count(w) for w in words))
+        times.append(time.perf_counter() - start)
+        totals.append(len(hits))
+    return times, totals, prepare
+
+
+def keystroke_times(app: QApplication, book: Book, folder: Path) -> list[float]:
+    """Last key of each query -> the panel's model holds the results and the list has painted."""
+    panel = SearchPanel(folder)
+    panel.resize(420, 700)
+    panel.show()
+    loop = QEventLoop()
+    panel.runner.index_ready.connect(loop.quit)
+    panel.set_book(book)
+    loop.exec()
+    shown: list[float] = []
+    panel.results_shown.connect(lambda _total: shown.append(time.perf_counter()))
+    times = []
+    for query in QUERIES:
+        top_up_constants()
+        panel.field.setText(query[:-1])
+        QTest.qWait(
+            250
+        )  # past the throttle (and its trailing search): the next key searches at once
+        shown.clear()
+        start = time.perf_counter()
+        QTest.keyClicks(panel.field, query[-1])
+        while not shown:
+            app.processEvents()  # spin: a wait here would be counted as latency
+        panel.results_view.viewport().repaint()
+        times.append(time.perf_counter() - start)
+    panel.runner.stop()
+    panel.close()
+    return times
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[1]) if len(argv) > 1 else DEFAULT_BOOK
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    top_up_constants()
+    book = load_book(root)
+    rows: list[tuple[str, str, str]] = []
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sliced = [build_sliced(book, Path(tmp) / f"sliced{i}") for i in range(BUILD_RUNS)]
+        rows.append(
+            (
+                "index build, cold, sliced on the UI thread",
+                f"{ms(statistics.median(b for b, _ in sliced))} (median of {BUILD_RUNS})",
+                "≤ 1000 ms",
+            )
+        )
+        rows.append(("  longest UI stall meanwhile", ms(max(s for _, s in sliced)), "≤ 50 ms"))
+        threaded = [build_in_thread(book, Path(tmp) / f"thread{i}") for i in range(BUILD_RUNS)]
+        rows.append(
+            (
+                "(same build on a worker thread, core only)",
+                f"{ms(statistics.median(b for b, _ in threaded))} (median of {BUILD_RUNS})",
+                "",
+            )
+        )
+        rows.append(("  longest UI stall meanwhile", ms(max(s for _, s in threaded)), ""))
+
+        warm = Path(tmp) / "warm"
+        cache = IndexCache(warm)
+        cache.open(book).close()
+        opens = time_calls(lambda: cache.open(book).close(), OPEN_RUNS)
+        rows.append(
+            ("open with a warm cache", f"{ms(statistics.median(opens))} (median)", "≤ 50 ms")
+        )
+        key_read = time_calls(lambda: read_sources(book, lambda b, p: _read(b, p)), OPEN_RUNS)
+        rows.append(
+            ("  of which: reading chapters for the key", ms(statistics.median(key_read)), "")
+        )
+        stats = time_calls(lambda: stat_key(book), OPEN_RUNS)
+        rows.append(("  (a key from mtimes+sizes would take)", ms(statistics.median(stats)), ""))
+
+        index = cache.open(book)
+        sections = list(book_sections(book, read_sources(book, _read)))
+        for typing in (False, True):
+            times, _ = query_times(index, typing)
+            label = "query, as typed (prefix)" if typing else "query, entered"
+            p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+            rows.append((f"{label}: p50 / p95", f"{ms(p50)} / {ms(p95)}", "p95 ≤ 5 ms"))
+        fts_times, fts_totals = query_times(index, False)
+        scan_times, scan_totals, prepare = naive_scan(sections)
+        rows.append(
+            (
+                "naive substring scan: p50 / p95",
+                f"{ms(percentile(scan_times, 0.5))} / {ms(percentile(scan_times, 0.95))}",
+                f"(+{ms(prepare)} once)",
+            )
+        )
+        index.close()
+
+        keys = keystroke_times(app, book, Path(tmp) / "panel")
+        rows.append(
+            (
+                "keystroke -> results painted: p50 / p95",
+                f"{ms(percentile(keys, 0.5))} / {ms(percentile(keys, 0.95))}",
+                "≤ 16 ms",
+            )
+        )
+
+    print(f"book: {root}  ({len(sections)} sections, {len(QUERIES)} queries)")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'result':<28} target")
+    for name, value, target in rows:
+        print(f"{name.ljust(width)}  {value:<28} {target}")
+    print()
+    print(
+        "query".ljust(24), "fts hits".rjust(8), "fts ms".rjust(8), "scan hits".rjust(9), "scan ms"
+    )
+    rows_by_query = zip(QUERIES, fts_totals, fts_times, scan_totals, scan_times, strict=True)
+    for query, ft, ftt, st, stt in rows_by_query:
+        print(f"{query[:24]:<24} {ft:>8} {ftt * 1000:>8.2f} {st:>9} {stt * 1000:>7.2f}")
+    return 0
+
+
+def _read(book: Book, path: str) -> str:
+    from handbook.core.book import read_chapter_source
+
+    return read_chapter_source(book, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
