@@ -462,3 +462,15 @@ def test_the_tree_model_passes_qt_model_checks(
     qtmodeltester.check(panel.model)
     panel.set_filter("o")
     qtmodeltester.check(panel.results)
+
+
+def test_reveal_shows_a_bookmark_even_when_filtered_out_or_folded(
+    panel: BookmarksPanel, controller: BookmarkController
+) -> None:
+    rules = next(b for b in controller.bookmarks() if b.title == "Rules")
+    panel.tree.collapse(_index(panel, "Sample Book"))
+    panel.set_filter("panic")
+    panel.reveal(rules.id)
+    assert not panel.filtering() and panel.tree.isVisible()
+    assert row_key(panel.tree.currentIndex()) == RowKey(BOOKMARK, str(rules.id))
+    assert panel.tree.isExpanded(_index(panel, "Sample Book"))

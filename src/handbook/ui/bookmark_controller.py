@@ -77,7 +77,11 @@ class BookmarkController(QObject):
         self._bookmarks: dict[int, Bookmark] = {}
         self._folders: dict[int, Folder] = {}
         self._sections: Counter[tuple[str, str]] = Counter()
-        self._load()
+        self.load_error: str | None = None  # why the bookmarks could not be read at start
+        try:
+            self._load()
+        except StorageError as exc:
+            self.load_error = str(exc)
 
     # -- state ------------------------------------------------------------------------------
 

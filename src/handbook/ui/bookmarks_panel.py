@@ -258,6 +258,8 @@ class BookmarksPanel(QWidget):
         message = self.controller.store.recovery_message
         if message:
             self.message_bar.show_message(message, QStyle.StandardPixmap.SP_MessageBoxInformation)
+        if self.controller.load_error:
+            self.show_error(self.controller.load_error)
 
     # -- what the delegate shows ------------------------------------------------------------
 
@@ -425,6 +427,15 @@ class BookmarksPanel(QWidget):
                 self.results.index(keys.index(str(key)), 0) if str(key) in keys else QModelIndex()
             )
         return self.model.index_of(key)
+
+    def reveal(self, bookmark_id: int) -> None:
+        """Show a bookmark: the filter cleared, its folders unfolded, it selected and in view."""
+        self.filter_edit.clear()
+        index = self.model.index_of(RowKey(BOOKMARK, str(bookmark_id)))
+        if index.isValid():
+            self._expand_to(index)
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
 
     # -- opening ----------------------------------------------------------------------------
 
