@@ -90,6 +90,23 @@ def test_clicking_a_result_opens_it(qtbot: QtBot, panel: SearchPanel) -> None:
     assert opened.args[0].id == "diet.md#diet"
 
 
+def test_a_double_click_opens_once_and_enter_in_the_list_opens(
+    qtbot: QtBot, panel: SearchPanel
+) -> None:
+    qtbot.keyClicks(panel.field, "meditation")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+    opened: list[str] = []
+    panel.hit_activated.connect(lambda hit: opened.append(hit.id))
+    rect = panel.results_view.visualRect(panel.model.index(1, 0))
+    qtbot.mouseClick(panel.results_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.results_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == ["sleep.md#sleep"]
+    panel.results_view.setFocus()
+    qtbot.keyClick(panel.results_view, Qt.Key.Key_Up)
+    qtbot.keyClick(panel.results_view, Qt.Key.Key_Return)
+    assert opened == ["sleep.md#sleep", "care.md#meditation"]
+
+
 def test_escape_clears_then_asks_to_close(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.field, "sleep")
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=5_000)

@@ -11,6 +11,7 @@ progress bar shows how far it is.
 from __future__ import annotations
 
 import html
+import time
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -211,6 +212,7 @@ class SearchPanel(QWidget):
         self._throttle.setSingleShot(True)
         self._throttle.setInterval(debounce_ms)
         self._suggestion: str | None = None
+        self._last_click: tuple[int, float] = (-1, 0.0)  # (row, time.monotonic())
         self._build()
         self._connect_signals()
 
@@ -249,6 +251,7 @@ class SearchPanel(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(self.results_view, 1)
         self.field.installEventFilter(self)
+        self.results_view.installEventFilter(self)
 
     def _connect_signals(self) -> None:
         # typing
@@ -260,8 +263,8 @@ class SearchPanel(QWidget):
         self.runner.failed.connect(self._on_failed)
         self.runner.results_ready.connect(self._on_results)
         # opening a hit
-        self.results_view.clicked.connect(self._activate)
-        self.results_view.activated.connect(self._activate)
+        # (not ``activated``: where the style opens items on one click, it would come twice)
+        self.results_view.clicked.connect(self._on_clicked)
         # "did you mean"
         self.status_label.linkActivated.connect(self._on_suggestion)
 
@@ -334,6 +337,7 @@ class SearchPanel(QWidget):
             self._show_results(results)
 
     def _show_results(self, results: SearchResults) -> None:
+        self._last_click = (-1, 0.0)
         self.delegate.forget()
         self.model.set_hits(results.hits)
         if results.hits:
@@ -364,9 +368,15 @@ class SearchPanel(QWidget):
     # -- keys and opening ------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+        if event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if self._on_field_key(event.key()):
+            if watched is self.field and self._on_field_key(event.key()):
+                return True
+            if watched is self.results_view and event.key() in (
+                Qt.Key.Key_Return,
+                Qt.Key.Key_Enter,
+            ):
+                self._activate(self.results_view.currentIndex())
                 return True
         return super().eventFilter(watched, event)
 
@@ -405,6 +415,14 @@ class SearchPanel(QWidget):
         self.results_view.scrollTo(index)
 
     @Slot(QModelIndex)
+    def _on_clicked(self, index: QModelIndex) -> None:
+        now = time.monotonic()
+        last_row, last_time = self._last_click
+        self._last_click = (index.row(), now)
+        if index.row() == last_row and now - last_time < QApplication.doubleClickInterval() / 1000:
+            return  # the second click of a double click: opened already
+        self._activate(index)
+
     def _activate(self, index: QModelIndex) -> None:
         hit = self.model.hit(index.row()) if index.isValid() else None
         if hit is not None:
