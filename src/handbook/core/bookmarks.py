@@ -15,7 +15,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,6 @@ class ImportResult:
     added: int
     skipped: int  # already there: same book, section and title
     folders_added: int
-    notes: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -140,6 +139,15 @@ _BOOKMARK_COLUMNS = (
     "title, note, folder_id, position, created, chapter_index, prev_chapter, next_chapter, status"
 )
 _FOLDER_COLUMNS = "id, book_identity, name, parent_id, position, created"
+_NEW_BOOKMARK_COLUMNS = _BOOKMARK_COLUMNS.removeprefix("id, ")
+_INSERT_BOOKMARK = f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 17)})"
+_INSERT_NEW_BOOKMARK = (
+    f"INSERT INTO bookmarks ({_NEW_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+)
+_INSERT_FOLDER = f"INSERT INTO folders ({_FOLDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_NEW_FOLDER = (
+    "INSERT INTO folders (book_identity, name, parent_id, position, created) VALUES (?, ?, ?, ?, ?)"
+)
 
 
 def _schema_1(tx: Transaction) -> None:
@@ -206,7 +214,7 @@ def _bookmark(row: Sequence[Any]) -> Bookmark:
     """
     bookmark: Bookmark = _new_bookmark(Bookmark)
     values = bookmark.__dict__
-    values.update(zip(_BOOKMARK_FIELDS, row))
+    values.update(zip(_BOOKMARK_FIELDS, row, strict=True))
     values["status"] = _STATUS[row[-1]]
     return bookmark
 
@@ -372,11 +380,7 @@ class BookmarkStore:
                 draft.next_chapter,
                 BookmarkStatus.OK.value,
             )
-            cursor = tx.execute(
-                f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS.removeprefix('id, ')}) "
-                f"VALUES ({', '.join('?' * len(values))})",
-                values,
-            )
+            cursor = tx.execute(_INSERT_NEW_BOOKMARK, values)
         return _bookmark((cursor.lastrowid, *values))
 
     def update(
@@ -405,14 +409,8 @@ class BookmarkStore:
     def restore(self, snapshot: Snapshot) -> None:
         """Put back what :meth:`remove` or :meth:`remove_folder` returned, with the same ids."""
         with self._db().transaction() as tx:
-            tx.executemany(
-                f"INSERT INTO folders ({_FOLDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                [_folder_values(f) for f in snapshot.folders],
-            )
-            tx.executemany(
-                f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 17)})",
-                [_bookmark_values(b) for b in snapshot.bookmarks],
-            )
+            tx.executemany(_INSERT_FOLDER, [_folder_values(f) for f in snapshot.folders])
+            tx.executemany(_INSERT_BOOKMARK, [_bookmark_values(b) for b in snapshot.bookmarks])
 
     def move_bookmarks(self, bookmark_ids: Sequence[int], folder_id: int | None, row: int) -> None:
         """Move bookmarks (in the order given) into ``folder_id`` before its ``row``-th bookmark.
@@ -477,11 +475,7 @@ class BookmarkStore:
                 self._check_folder(tx, parent_id, book_identity)
             position = self._next_position(tx, "folders", book_identity, parent_id)
             values = (book_identity, name, parent_id, position, created)
-            cursor = tx.execute(
-                "INSERT INTO folders (book_identity, name, parent_id, position, created) "
-                "VALUES (?, ?, ?, ?, ?)",
-                values,
-            )
+            cursor = tx.execute(_INSERT_NEW_FOLDER, values)
         return Folder(int(cursor.lastrowid or 0), *values)
 
     def rename_folder(self, folder_id: int, name: str) -> Folder:
@@ -588,8 +582,7 @@ class BookmarkStore:
                     continue
                 position = self._next_position(tx, "folders", folder.book_identity, parent)
                 cursor = tx.execute(
-                    "INSERT INTO folders (book_identity, name, parent_id, position, created) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    _INSERT_NEW_FOLDER,
                     (folder.book_identity, folder.name, parent, position, folder.created),
                 )
                 folder_map[folder.id] = int(cursor.lastrowid or 0)
@@ -606,11 +599,7 @@ class BookmarkStore:
                 folder_id = folder_map.get(bookmark.folder_id) if bookmark.folder_id else None
                 position = self._next_position(tx, "bookmarks", bookmark.book_identity, folder_id)
                 values = _bookmark_values(replace(bookmark, folder_id=folder_id, position=position))
-                tx.execute(
-                    f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS.removeprefix('id, ')}) "
-                    f"VALUES ({', '.join('?' * 16)})",
-                    values[1:],
-                )
+                tx.execute(_INSERT_NEW_BOOKMARK, values[1:])
                 added += 1
         return ImportResult(added, skipped, folders_added)
 
@@ -747,9 +736,18 @@ def _parents_first(folders: Sequence[Folder]) -> list[Folder]:
     return ordered
 
 
+_PROBE_PREFIX = ".write-test-"
+
+
 def _probe_writable(folder: Path) -> None:
-    """Raise OSError unless a file can be created in ``folder`` (root ignores 0555, so try)."""
-    fd, name = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+    """Raise OSError unless a file can be created in ``folder`` (root ignores 0555, so try).
+
+    A probe left by a killed process is removed by the next one.
+    """
+    for orphan in folder.glob(f"{_PROBE_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            orphan.unlink()
+    fd, name = tempfile.mkstemp(prefix=_PROBE_PREFIX, dir=folder)
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(name)
