@@ -336,12 +336,11 @@ class BookmarkTreeModel(QStandardItemModel):
         folder_id = target.id if target.kind == FOLDER else None
         if FOLDER in kinds and folder_id is not None and self._inside(folder_id, rows):
             return None
-        subfolders = sum(
-            1
-            for n in range(container.rowCount())
-            if (RowKey.parse(container.child(n).data(ITEM_KEY_ROLE)) or RowKey("", "")).kind
-            == FOLDER
-        )
+        subfolders = 0  # a container lists its folders first, then its bookmarks
+        while subfolders < container.rowCount() and str(
+            container.child(subfolders).data(ITEM_KEY_ROLE)
+        ).startswith(FOLDER):
+            subfolders += 1
         if row >= 0:
             row = max(row - subfolders, 0) if BOOKMARK in kinds else min(row, subfolders)
         return MoveRequest(tuple(rows), book, folder_id, row)

@@ -422,10 +422,9 @@ class BookmarksPanel(QWidget):
     def index_of(self, key: RowKey) -> QModelIndex:
         """The row of ``key`` in the view shown (invalid if not shown)."""
         if self.filtering():
-            keys = self.results.stringList()
-            return (
-                self.results.index(keys.index(str(key)), 0) if str(key) in keys else QModelIndex()
-            )
+            text = str(key)
+            found = text in self._found
+            return self.results.index(self._found.index(text), 0) if found else QModelIndex()
         return self.model.index_of(key)
 
     def reveal(self, bookmark_id: int) -> None:
