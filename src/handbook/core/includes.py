@@ -23,7 +23,7 @@ from pathlib import Path
 
 MAX_DEPTH = 10  # as mdBook
 MAX_INCLUDED_BYTES = 5 * 1024 * 1024  # one included file
-MAX_EXPANDED_CHARS = 20 * 1024 * 1024  # all of a chapter's includes together
+MAX_EXPANDED_CHARS = 5 * 1024 * 1024  # all of a chapter's includes together
 
 _LINK = re.compile(
     r"""\\\{\{\#.*?\}\}                # escaped link: left as text, minus the backslash
