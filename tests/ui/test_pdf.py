@@ -50,32 +50,10 @@ def small_book(tmp_path: Path) -> Book:
 
 
 def renderer(book: Book):  # type: ignore[no-untyped-def]
-    try:
-        from handbook.core.render import Renderer
-    except ImportError:  # TODO(pdf): drop once core/render.py has landed
-        return _standin_render(book)
+    from handbook.core.render import Renderer
     from handbook.core.theme import LIGHT
 
     return Renderer(book, theme=LIGHT).render
-
-
-def _standin_render(book: Book):  # type: ignore[no-untyped-def]
-    import markdown
-
-    from handbook.core.book import read_chapter_source
-
-    def render(path: str) -> RenderedChapter:
-        node = book.chapter(path)
-        assert node is not None
-        headings = iter(node.headings)
-
-        def heading(m: re.Match[str]) -> str:
-            return f'<h{m.group(1)}><a name="{next(headings).anchor}"></a>'
-
-        body = re.sub(r"<h([1-6])>", heading, markdown.markdown(read_chapter_source(book, path)))
-        return RenderedChapter(path, f"<html><body>{body}</body></html>", node.headings)
-
-    return render
 
 
 def squeeze(text: str) -> str:

@@ -92,7 +92,7 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
         return EXIT_FAILURE
     from PySide6.QtGui import QGuiApplication, QPageSize
 
-    from handbook.core.render import Renderer  # type: ignore[import-not-found,unused-ignore]
+    from handbook.core.render import Renderer
     from handbook.core.theme import LIGHT
     from handbook.ui.pdf_export import export_pdf
 
