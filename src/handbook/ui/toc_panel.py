@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPersistentModelIndex,
     QPoint,
     Qt,
     Signal,
@@ -38,6 +39,7 @@ class TocPanel(QDockWidget):
             Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
         self._model = model
+        self._unfolded: list[QPersistentModelIndex] = []  # rows unfolded to follow the reader
         self.tree = QTreeView(self)
         self.tree.setObjectName("contents_tree")
         self.tree.setHeaderHidden(True)
@@ -63,17 +65,30 @@ class TocPanel(QDockWidget):
     def set_model(self, model: TocModel) -> None:
         """Show another book's tree (the old model is the caller's to delete)."""
         self._model = model
+        self._unfolded = []
         self.tree.setModel(model)
 
     def select_section(self, section: str) -> None:
-        """Select the row of ``section`` (or of its chapter) and unfold its parents, silently."""
+        """Select the row of ``section`` (or of its chapter) and unfold its parents, silently.
+
+        Rows unfolded only to follow the reader fold again once the reader has moved on, so the
+        tree does not keep every chapter passed through open; rows the reader opened stay open.
+        """
         index = self._model.index_for_section(section)
         if not index.isValid() or index == self.tree.currentIndex():
             return
+        parents: list[QPersistentModelIndex] = []
         parent = index.parent()
         while parent.isValid():
-            self.tree.expand(parent)
+            parents.append(QPersistentModelIndex(parent))
             parent = parent.parent()
+        for opened in self._unfolded:
+            if opened.isValid() and opened not in parents:
+                self.tree.collapse(opened)
+        kept = [opened for opened in self._unfolded if opened in parents]
+        self._unfolded = kept + [p for p in parents if not self.tree.isExpanded(p)]
+        for parent_index in reversed(parents):
+            self.tree.expand(parent_index)
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.tree.selectionModel().setCurrentIndex(index, flags)
         self.tree.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
