@@ -303,6 +303,7 @@ def test_the_bundled_guide(guide: Path, tmp_path: Path) -> None:
     for chapter in result.chapters:
         assert squeeze(chapter.title) in texts[chapter.first_page - 1], chapter
     assert len(outline(reader)) >= len(result.chapters)
+    assert link_targets(reader)  # every internal link names a destination that exists
 
 
 def test_book_print_lays_out_for_any_page_size(small_book: Book) -> None:
