@@ -107,7 +107,7 @@ def check_guide(context: Context) -> str:
 
 def check_render(context: Context) -> str:
     book = _book(context)
-    from handbook.core.render import Renderer  # type: ignore[import-not-found,unused-ignore]
+    from handbook.core.render import Renderer
 
     _ensure_qt_application()
     from PySide6.QtWidgets import QTextBrowser
@@ -122,6 +122,8 @@ def check_render(context: Context) -> str:
             rendered = renderer.render(chapter.path)
         except Exception as exc:
             raise CheckFailed(f"{chapter.path}: {type(exc).__name__}: {exc}") from exc
+        if rendered.notes:  # include and read problems: none belong in the bundled guide
+            raise CheckFailed("; ".join(rendered.notes[:3]))
         browser.setHtml(rendered.html)
         document = browser.document()
         document.setTextWidth(760)
