@@ -6,12 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: Qt's xcb platform plugin and fonts; venv; Xvfb/xdotool/strace for the tests.
+# Debian packages: Qt's xcb platform plugin and fonts; venv; Xvfb/xdotool/strace for the tests;
+# binutils (strip, readelf) and gcc for packaging/build.sh; desktop-file-utils for its tests.
 runtime_pkgs=(python3-venv libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libx11-xcb1 libdbus-1-3 libglib2.0-0
   fonts-dejavu-core)
-test_pkgs=(xvfb xdotool x11-utils strace appstream binutils)
+test_pkgs=(xvfb xdotool x11-utils strace appstream binutils desktop-file-utils gcc)
 
 want=("${runtime_pkgs[@]}")
 [[ ${1:-} == dev ]] && want+=("${test_pkgs[@]}")
