@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,19 +7,8 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from handbook.core.book import load_book
 from handbook.core.model import Book
-from handbook.ui.signals import give_back_true
 from handbook.ui.toc_model import SECTION_ID_ROLE, SEPARATOR_TEXT, TocModel
 from tests.conftest import write_book
-
-
-@pytest.fixture(autouse=True)
-def _true_refs_kept() -> Iterator[None]:
-    """pytest-qt's wait_signal and our test emits lose references to True under PySide 6.12
-    (see handbook/ui/signals.py); give them back, or the interpreter aborts at exit."""
-    before = sys.getrefcount(True)
-    yield
-    give_back_true(max(0, before - sys.getrefcount(True)))
-
 
 SUMMARY = """# Summary
 

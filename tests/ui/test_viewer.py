@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import struct
-import sys
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
 from handbook.core.model import Book, Heading, RenderedChapter
-from handbook.ui.signals import give_back_true
 from handbook.ui.viewer import Viewer
 from tests.conftest import write_book
-
-
-@pytest.fixture(autouse=True)
-def _true_refs_kept() -> Iterator[None]:
-    """pytest-qt's wait_signal and our test emits lose references to True under PySide 6.12
-    (see handbook/ui/signals.py); give them back, or the interpreter aborts at exit."""
-    before = sys.getrefcount(True)
-    yield
-    give_back_true(max(0, before - sys.getrefcount(True)))
 
 
 def png(width: int, height: int) -> bytes:
