@@ -314,3 +314,37 @@ def test_book_print_lays_out_for_any_page_size(small_book: Book) -> None:
     small = job.pages
     job.build(QSizeF(800, 1200))
     assert small >= job.pages == 5
+
+
+def test_links_to_an_old_anchor_beside_a_heading_resolve(tmp_path: Path) -> None:
+    """The Rust book keeps old link targets as ``<a id="old"></a>`` just before a heading: two
+    names on one spot, of which Qt's PDF engine keeps one. Links to either must still work."""
+    chapter = (
+        "# Top\n\nSee [new](#new-name) and [old](#old-name).\n\n"
+        + "Filler.\n\n" * 80
+        + '<a id="old-name"></a>\n\n## New name\n\nHere.\n'
+    )
+    root = write_book(tmp_path / "b", "# Summary\n\n- [Top](top.md)\n", {"top.md": chapter})
+    book = load_book(root)
+    out = tmp_path / "alias.pdf"
+    export_pdf(book, renderer(book), out)
+    reader = pypdf.PdfReader(out)
+    last = len(reader.pages)
+    assert last >= 2
+    assert link_targets(reader) == [(1, f"page {last}"), (1, f"page {last}")]
+    assert outline(reader) == [(0, "1. Top", 1), (1, "New name", last)]
+
+
+def test_footnote_links_resolve(tmp_path: Path) -> None:
+    chapter = (
+        "# Notes\n\nA claim.[^src]\n\n" + "Filler.\n\n" * 80 + "[^src]: Where it comes from.\n"
+    )
+    root = write_book(tmp_path / "b", "# Summary\n\n- [Notes](notes.md)\n", {"notes.md": chapter})
+    book = load_book(root)
+    out = tmp_path / "notes.pdf"
+    export_pdf(book, renderer(book), out)
+    reader = pypdf.PdfReader(out)
+    last = len(reader.pages)
+    links = link_targets(reader)  # raises KeyError on a link to no destination
+    assert (1, f"page {last}") in links  # the reference goes to the note
+    assert (last, "page 1") in links  # and the note's back-link to the reference

@@ -13,7 +13,7 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -31,6 +31,9 @@ _TAG = re.compile(r"<[A-Za-z][^<>]*>")
 _ATTR = re.compile(r"""(\s)(name|id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _STYLE = re.compile(r"<style[^>]*>.*?</style>", re.IGNORECASE | re.DOTALL)
 _TEXT_BEFORE = re.compile(r"[^\s]")
+_ID_HOLDER = re.compile(r"<(li|p|div|span|sup|sub|dt|dd|td|th|blockquote|em|strong|b|i)\b", re.I)
+_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_LOCAL_HREF = re.compile(r'href="#([^"]*)"')
 _BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.IGNORECASE | re.DOTALL)
 
 
@@ -104,7 +107,18 @@ class _Rewriter:
         tag = match.group(0)
         if re.match(r"<img\b", tag, re.IGNORECASE):
             return self._img(tag)
-        return _ATTR.sub(self._attribute, tag)
+        rewritten = _ATTR.sub(self._attribute, tag)
+        holder = _ID_HOLDER.match(tag)
+        element_id = _ID.search(tag)
+        if holder and element_id:
+            # Qt makes anchors only of <a name>/<a id>: a footnote's <li id> or a <sup id> gets
+            # an <a name> just inside it. It holds a zero-width space: Qt's PDF engine makes no
+            # destination of a name whose first character is a link's (footnote references).
+            name = chapter_anchor(
+                self.index, html.unescape(element_id.group(1) or element_id.group(2))
+            )
+            return f'{_ID.sub("", rewritten)}<a name="{name}">&#8203;</a>'
+        return rewritten
 
     def _img(self, tag: str) -> str:
         """The image when it is a file inside the book; else its alt text (Qt would draw a
@@ -221,6 +235,8 @@ class PrintBook:
         self._headings: dict[int, list[tuple[str, int, str]]] = {}  # index -> (title, level, name)
         self.images: list[Path] = []  # what the print document may read, by index
         self.notes: list[str] = []
+        # name -> the name Qt keeps for that spot (set by the layout; see ui/pdf_export.py)
+        self.aliases: dict[str, str] = {}
         self._styles, self._body_attributes = "", ""
         raw = [(self._index[path], path, self._render(path, render)) for path in paths]
         # Qt makes a PDF destination of only the first of two anchors at one spot, so a chapter
@@ -246,7 +262,7 @@ class PrintBook:
         styles, attributes, body = _split(rendered.html)
         if not self._styles:
             self._styles, self._body_attributes = styles, attributes
-        self.notes.extend(f"{path}: {note}" for note in rendered.notes)
+        self.notes.extend(rendered.notes)  # they name their file and line already
         self._headings[index] = [
             (h.title, h.level, chapter_anchor(index, h.anchor)) for h in rendered.headings
         ]
@@ -300,7 +316,10 @@ class PrintBook:
             own = "" if self._start.get(index) else f'<a name="{chapter_anchor(index)}"></a>'
             parts.append(f"<div{brk}>{own}{body}</div>")
         parts.append("</body></html>")
-        return "".join(parts)
+        return _LOCAL_HREF.sub(self._unalias, "".join(parts))
+
+    def _unalias(self, match: re.Match[str]) -> str:
+        return f'href="#{self.aliases.get(match.group(1), match.group(1))}"'
 
     def outline(self, max_heading_level: int = 3) -> list[OutlineEntry]:
         """Bookmarks: each chapter, and beneath it its headings down to ``max_heading_level``."""
@@ -318,7 +337,9 @@ class PrintBook:
                 if (n == 0 and level == 1) or level > max_heading_level:
                     continue  # the chapter's own title is the chapter's bookmark
                 entries.append(OutlineEntry(text, entry.level + max(1, level - 1), name))
-        return entries
+        return [
+            replace(e, destination=self.aliases.get(e.destination, e.destination)) for e in entries
+        ]
 
     # -- painting --------------------------------------------------------------------------------
 

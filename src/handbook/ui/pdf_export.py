@@ -123,14 +123,17 @@ class BookPrint(PrintBook):
     def build(self, page: QSizeF) -> PrintDocument:
         """The laid-out document for pages of ``page`` layout pixels, contents page numbered."""
         pages: dict[str, int] = {}
+        self.aliases = {}
         document = self._layout(page, pages)
-        found = anchor_pages(document)
-        for _ in range(3):  # page numbers start as placeholders; they settle in a pass or two
-            if not self.contents or found == pages:
+        found, aliases = anchor_places(document)
+        # Page numbers start as placeholders, links as written; both settle in a pass or two
+        # (neither changes the layout: same text, same digits' room).
+        for _ in range(3):
+            if (not self.contents or found == pages) and aliases == self.aliases:
                 break
-            pages = found
+            pages, self.aliases = (found if self.contents else pages), aliases
             document = self._layout(page, pages)
-            found = anchor_pages(document)
+            found, aliases = anchor_places(document)
         self.pages = document.pageCount()
         self.chapters_printed = tuple(self.printed(found))
         return document
@@ -148,11 +151,17 @@ class BookPrint(PrintBook):
         return f"{page} / {pages}"
 
 
-def anchor_pages(document: QTextDocument) -> dict[str, int]:
-    """The 1-based page of every anchor name in a paginated document."""
+def anchor_places(document: QTextDocument) -> tuple[dict[str, int], dict[str, str]]:
+    """The 1-based page of every anchor name in a paginated document, and the aliases.
+
+    Where several names sit on one spot (the Rust book puts ``<a id="old-name">`` just before a
+    heading's own anchor) Qt's PDF engine makes a destination of the first name only: the
+    others are aliases of it, and links to them must name it instead.
+    """
     layout = document.documentLayout()
     height = document.pageSize().height()
     found: dict[str, int] = {}
+    aliases: dict[str, str] = {}
     block = document.begin()
     while block.isValid():
         it = block.begin()
@@ -166,9 +175,11 @@ def anchor_pages(document: QTextDocument) -> dict[str, int]:
                     top += line.y()
                 for name in names:
                     found.setdefault(name, int(top // height) + 1)
+                    if name != names[0]:
+                        aliases.setdefault(name, names[0])
             it += 1
         block = block.next()
-    return found
+    return found, aliases
 
 
 def _page_font() -> QFont:
@@ -272,7 +283,7 @@ def export_pdf(
     try:
         pages = job.paint(writer)
         del writer  # closes the file
-        outlined = add_outline(partial, job.outline())
+        outlined = add_outline(partial, job.outline())  # after paint(): aliases known
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
