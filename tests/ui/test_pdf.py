@@ -348,3 +348,14 @@ def test_footnote_links_resolve(tmp_path: Path) -> None:
     links = link_targets(reader)  # raises KeyError on a link to no destination
     assert (1, f"page {last}") in links  # the reference goes to the note
     assert (last, "page 1") in links  # and the note's back-link to the reference
+
+
+@pytest.mark.slow
+def test_the_rust_book(rust_book: Path, tmp_path: Path) -> None:
+    book = load_book(rust_book)
+    out = tmp_path / "rust.pdf"
+    result = export_pdf(book, renderer(book), out)
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == result.pages > len(result.chapters) > 100
+    assert len(link_targets(reader)) > 300  # and every internal one has its destination
+    assert [c.first_page for c in result.chapters] == sorted(c.first_page for c in result.chapters)
