@@ -290,3 +290,17 @@ def test_rows_unfolded_to_follow_the_reader_fold_again(window: MainWindow) -> No
     window.open_section("welcome.md")
     assert tree.isExpanded(basics)
     assert not tree.isExpanded(details)
+
+
+def test_start_up_work_waits_for_the_window_to_be_on_screen(qtbot: QtBot, book: Book) -> None:
+    win = MainWindow(book)
+    qtbot.addWidget(win)
+    calls: list[bool] = []
+    win.when_exposed(lambda: calls.append(win.isVisible()))
+    assert calls == []
+    win.show()
+    qtbot.waitUntil(lambda: calls == [True])
+    win.hide()
+    win.show()
+    qtbot.wait(20)
+    assert calls == [True]  # once only

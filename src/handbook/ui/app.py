@@ -12,15 +12,11 @@ import os
 import signal
 import sys
 import time
-from typing import TYPE_CHECKING
 
 from handbook import APP_NAME, ORGANIZATION, __version__
 from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE
 from handbook.commands.common import load_book_or_exit
 from handbook.ui.syslibs import ensure_qt_libraries
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
 
 BENCH_ENV = "HANDBOOK_BENCH_EXIT"  # set to 1 by benchmarks/bench_startup.py
 
@@ -47,10 +43,11 @@ def run_app(path: str | None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the window
 
     window = MainWindow(book)
+    # the first chapter is rendered once the window is on screen and painted
+    window.when_exposed(lambda: QTimer.singleShot(0, window.open_first_chapter))
     if os.environ.get(BENCH_ENV) == "1":
-        _report_startup(window)
+        window.when_exposed(_report_startup)
     window.show()
-    QTimer.singleShot(0, window.open_first_chapter)
     return int(app.exec())
 
 
@@ -68,32 +65,23 @@ def memory_kib() -> tuple[int, int]:
     return values["VmRSS"], values["VmHWM"]
 
 
-def _report_startup(window: QWidget) -> None:
-    """For benchmarks/bench_startup.py: print when the window is first exposed and when its
-    first page is shown, then quit. One line each, as benchmarks/bare_window.py prints them:
-    ``HANDBOOK_BENCH <window|page> <unix time> <VmRSS KiB> <VmHWM KiB>``.
+def _report_startup() -> None:
+    """For benchmarks/bench_startup.py, called when the window is first exposed: print that
+    moment, then the moment the first page is shown, and quit. One line each, as
+    benchmarks/bare_window.py prints them: ``HANDBOOK_BENCH <window|page> <unix time>
+    <VmRSS KiB> <VmHWM KiB>``.
     """
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     def report(event: str) -> None:
         rss, hwm = memory_kib()
         print(f"HANDBOOK_BENCH {event} {time.time():.6f} {rss} {hwm}", flush=True)
 
-    class ExposeWatch(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Expose:
-                watched.removeEventFilter(self)
-                report("window")
-            return False
-
-    def page_shown() -> None:  # queued after open_first_chapter, which is queued at show()
+    def page_shown() -> None:  # queued after open_first_chapter, queued just before
         QApplication.processEvents()
         report("page")
         QApplication.quit()
 
-    window.winId()  # the native window, whose first Expose event is the one to catch
-    handle = window.windowHandle()
-    if handle is not None:
-        handle.installEventFilter(ExposeWatch(window))
-    QTimer.singleShot(0, lambda: QTimer.singleShot(0, page_shown))
+    report("window")
+    QTimer.singleShot(0, page_shown)

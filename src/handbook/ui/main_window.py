@@ -11,8 +11,8 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QWindow
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar, QWidget
 
 from handbook.core.history import History, HistoryEntry
@@ -34,6 +34,26 @@ def default_renderer(book: Book) -> RenderChapter:
     return Renderer(book).render
 
 
+class _FirstExpose(QObject):
+    """Calls back once, when its window is first exposed (drawn on screen)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.callbacks: list[Callable[[], object]] = []
+        window.winId()  # the native window exists from now on: its Expose event is the one
+        handle = window.windowHandle()
+        assert handle is not None
+        handle.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        exposed = isinstance(watched, QWindow) and watched.isExposed()
+        if event.type() == QEvent.Type.Expose and exposed:
+            watched.removeEventFilter(self)
+            for callback in self.callbacks:
+                callback()
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -49,6 +69,7 @@ class MainWindow(QMainWindow):
         self._render_uncached: RenderChapter | None = None
         self._render = functools.lru_cache(maxsize=CHAPTER_CACHE_SIZE)(self._render_chapter)
         self._history = History()
+        self._first_expose: _FirstExpose | None = None
         self.action_set = Actions(self)
         self._build_panels(open_external)
         self._build_menus()
@@ -133,6 +154,16 @@ class MainWindow(QMainWindow):
         self.viewer.set_book(book)
         self._show_book_state()
         self.open_first_chapter()
+
+    def when_exposed(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the window is first on screen (before it is, not at all).
+
+        Start-up renders the first chapter then, so the reader sees a window without waiting
+        for the markdown stack to load.
+        """
+        if self._first_expose is None:
+            self._first_expose = _FirstExpose(self)
+        self._first_expose.callbacks.append(callback)
 
     def open_first_chapter(self) -> None:
         chapters = self._book.chapters()
