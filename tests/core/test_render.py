@@ -180,6 +180,13 @@ def test_list_after_paragraph_and_list_kinds_apart(tmp_path: Path) -> None:
     assert "<ol>\n<li>first</li>\n</ol>" in html
 
 
+def test_details_summary_shows_as_a_bold_line(tmp_path: Path) -> None:
+    html = body(
+        render(tmp_path, "<details>\n<summary>Answer</summary>\n\nHidden text\n</details>\n")
+    )
+    assert "<p><b>Answer</b></p>" in html and "Hidden text" in html
+
+
 def test_rust_book_listing_tags(tmp_path: Path) -> None:
     text = (
         '<Listing number="2-1" file-name="src/main.rs" caption="Reading `input`">\n\n'
@@ -366,6 +373,14 @@ def test_pathological_markdown_finishes_without_exception(tmp_path: Path, name: 
     page = result[0]
     assert page.html.startswith("<!DOCTYPE html>")
     assert page.headings or page.notes  # rendered, or an error page saying why
+
+
+def test_guarded_input_still_shows_its_text(tmp_path: Path) -> None:
+    page = render(tmp_path, "[" * 8000 + "\n\n" + "<![" * 4000 + "\n\n" + "word " * 200_000)
+    html = body(page)
+    assert html.count("[") == 8000 + 4000  # as text, cut into paragraphs of a few kB
+    assert html.count("&lt;") == 4000 and "<![" not in html
+    assert html.count("word") == 200_000
 
 
 # --- the Rust book ----------------------------------------------------------------------------
