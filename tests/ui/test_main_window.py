@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
 from pytestqt.qtbot import QtBot
 
 from handbook import cli
@@ -202,6 +202,14 @@ def test_the_contents_dock_can_be_hidden_and_is_named_for_save_state(
     assert not window.toc_panel.isVisible()
     window.action_set.show_contents.trigger()
     assert window.toc_panel.isVisible()
+
+    other = QDockWidget("Search", window)  # a dock tabbed with the contents, in front of it
+    other.setObjectName("other_dock")
+    window.tabifyDockWidget(window.toc_panel, other)
+    other.show()
+    other.raise_()
+    QApplication.processEvents()
+    assert window.action_set.show_contents.isChecked()  # still open, only behind a tab
 
 
 def test_opening_another_book(tmp_path: Path, window: MainWindow) -> None:

@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         a.open_book.triggered.connect(self._choose_book)
         a.quit.triggered.connect(self.close)
         # panels shown or hidden
-        a.show_contents.toggled.connect(self.toc_panel.setVisible)
+        a.show_contents.toggled.connect(self._show_contents)
         self.toc_panel.visibilityChanged.connect(self._on_contents_visibility)
         # later: search results and bookmarks open sections through open_section; the
         # bookmarks panel adds "Bookmark this section" via toc_panel.context_menu_requested.
@@ -300,6 +300,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(url.toDisplayString())
 
     @Slot(bool)
-    def _on_contents_visibility(self, visible: bool) -> None:
-        if not self.isMinimized():
-            self.action_set.show_contents.setChecked(visible)
+    def _on_contents_visibility(self, _visible: bool) -> None:
+        # hidden behind another tabbed dock, or with the window minimized, it is still open
+        self.action_set.show_contents.setChecked(not self.toc_panel.isHidden())
+
+    @Slot(bool)
+    def _show_contents(self, show: bool) -> None:
+        self.toc_panel.setVisible(show)
+        if show:
+            self.toc_panel.raise_()  # to the front of its tab group
