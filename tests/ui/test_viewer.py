@@ -257,3 +257,13 @@ def test_the_last_heading_stays_current_when_the_page_cannot_scroll_to_it(
 def test_scroll_position_is_restored(viewer: Viewer) -> None:
     viewer.show_chapter(long_page(), scroll=321)
     assert viewer.scroll_position() == 321
+
+
+def test_a_heading_asked_for_at_the_very_top_is_the_top_section(viewer: Viewer) -> None:
+    body = '<h1 id="a"><a name="a"></a>A</h1><p>x</p><h1 id="b"><a name="b"></a>B</h1>'
+    headings = (Heading(1, "A", "a"), Heading(1, "B", "b"))
+    viewer.show_chapter(page("intro.md", body, headings), anchor="a")
+    assert viewer.scroll_position() == 0
+    assert viewer.current_section() == "intro.md#a"
+    viewer.show_chapter(page("intro.md", body, headings))
+    assert viewer.current_section() == "intro.md"

@@ -109,10 +109,10 @@ class Viewer(QTextBrowser):
         """
         if self._path is None:
             return ""
-        if self.scroll_position() == 0:
-            return self._path
         if self._pinned is not None and self._pinned[1] == self.scroll_position():
             return section_id(self._path, self._pinned[0])
+        if self.scroll_position() == 0:
+            return self._path
         top = self.cursorForPosition(QPoint(0, 0)).position()
         at = bisect.bisect_right(self._anchor_positions, top) - 1
         return section_id(self._path, self._anchor_names[at] if at >= 0 else None)
