@@ -1,0 +1,131 @@
+"""A book written to attack its reader, and the files outside it that it reaches for.
+
+Used in-process by test_hostile_content.py and, under strace, by scripts/show_book.py.
+Everything outside the book holds :data:`SENTINEL` (or is a PNG), so that a leak shows on the
+page, in the HTML, or as an open() of one of :func:`outside_paths` in the syscall log.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+SENTINEL = "SENTINEL-outside-the-book-7c21"
+PASSWD_LINE = "root:x:0:0"  # what /etc/passwd would show if it were read
+
+
+def png(width: int = 8, height: int = 6) -> bytes:
+    raw = b"".join(b"\x00" + b"\x20\x80\xc0" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+SUMMARY = """# Summary
+
+- [Hostile](hostile.md)
+- [Loop](loop.md)
+- [Leak](leak.md)
+- [Plain](plain.md)
+"""
+
+# {abs_png} is replaced by the absolute path of a PNG outside the book.
+HOSTILE = """# Hostile
+
+<script>document.title = "pwned"</script>
+<p onclick="alert(1)" onmouseover="alert(2)">Click text.</p>
+<img src="pic.png" onerror="alert(3)" onload="alert(4)" alt="in-book picture">
+<svg onload="alert(5)"><circle r="1"/></svg>
+
+<a href="javascript:alert(6)">js link</a>
+[md js link](javascript:alert(7))
+<a href="JaVaScRiPt:alert(8)">mixed case js</a>
+<a href="&#106;avascript:alert(9)">entity js</a>
+<a href="data:text/html;base64,PHNjcmlwdD4=">data link</a>
+![data image](data:image/png;base64,iVBORw0KGgo=)
+<a href="file:///etc/passwd">file link</a>
+![file image](file:///etc/passwd)
+<img src="/etc/passwd" alt="passwd image">
+<img src="{abs_png}" alt="absolute outside image">
+![outside image](../../outside/secret.png)
+[outside link](../../outside/secret.md)
+![symlinked image](escape.png)
+[remote link](http://127.0.0.1:9/page)
+
+<iframe src="file:///etc/passwd"></iframe>
+<object data="file:///etc/passwd"></object>
+<embed src="file:///etc/passwd">
+<link rel="stylesheet" href="file:///etc/passwd">
+<style>body {{ background: url(file:///etc/passwd) }}</style>
+<p style="background-image: url(file:///etc/passwd)">styled text</p>
+<meta http-equiv="refresh" content="0; url=file:///etc/passwd">
+<base href="file:///etc/">
+<form action="javascript:alert(10)"><input value="x"></form>
+
+{{{{#include ../../../etc/passwd}}}}
+
+{{{{#include ../../outside/secret.md}}}}
+
+{{{{#include escape.md}}}}
+
+{{{{#include {abs_md}}}}}
+
+End of the hostile page.
+"""
+
+LOOP = """# Loop
+
+[again](loop.md) and [to the top](#loop) and [as html](loop.html)
+
+{{#include loop.md}}
+
+Loop text.
+"""
+
+PLAIN = "# Plain\n\nNothing special here.\n"
+
+
+@dataclass(frozen=True)
+class HostileBook:
+    root: Path
+    outside: Path  # a folder beside the book: nothing in it may be read
+
+    @property
+    def src(self) -> Path:
+        return self.root / "src"
+
+    def outside_paths(self) -> list[Path]:
+        """Paths whose reading would be a leak (the outside folder, and /etc/passwd)."""
+        return [self.outside, self.outside.resolve(), Path("/etc/passwd")]
+
+
+def build(base: Path) -> HostileBook:
+    """The hostile book at ``base/book`` and its targets at ``base/outside``."""
+    outside = base / "outside"
+    outside.mkdir(parents=True)
+    (outside / "secret.md").write_text(f"# Secret\n\n{SENTINEL}\n", encoding="utf-8")
+    (outside / "secret.png").write_bytes(png(50, 50))
+    root = base / "book"
+    src = root / "src"
+    src.mkdir(parents=True)
+    (src / "SUMMARY.md").write_text(SUMMARY, encoding="utf-8")
+    hostile = HOSTILE.format(abs_png=outside / "secret.png", abs_md=outside / "secret.md")
+    (src / "hostile.md").write_text(hostile, encoding="utf-8")
+    (src / "loop.md").write_text(LOOP, encoding="utf-8")
+    (src / "plain.md").write_text(PLAIN, encoding="utf-8")
+    (src / "pic.png").write_bytes(png())
+    (src / "escape.png").symlink_to(outside / "secret.png")  # an image leaving the book
+    (src / "escape.md").symlink_to(outside / "secret.md")  # an include leaving the book
+    (src / "leak.md").symlink_to(outside / "secret.md")  # a chapter leaving the book
+    return HostileBook(root, outside)
