@@ -18,6 +18,8 @@ import atheris
 with atheris.instrument_imports(include=["handbook"]):
     from handbook.core.includes import expand_includes
     from handbook.core.query import match_expression, parse_query
+    from handbook.core.render import make_markdown
+    from handbook.core.sanitize import sanitize
     from handbook.core.summary import parse_summary
 
 SENTINEL = "SENTINEL-outside-the-book-3f9a"
@@ -69,9 +71,10 @@ def query(data: bytes) -> None:
 
 
 def render(data: bytes) -> None:
-    from handbook.core.render import make_markdown  # type: ignore[attr-defined]
-
-    make_markdown().convert(_text(data))
+    MD.reset()
+    html = sanitize(MD.convert(_text(data)))
+    if "<script" in html or "javascript:" in html:
+        raise AssertionError("unsafe HTML passed the sanitizer")
 
 
 TARGETS: dict[str, Callable[[bytes], None]] = {
@@ -85,6 +88,8 @@ if __name__ == "__main__":
     target = sys.argv.pop(1)
     if target == "includes":
         BOOK = _include_tree()
+    if target == "render":
+        MD = make_markdown()
     if target == "query":
         FTS = sqlite3.connect(":memory:")
         FTS.execute(
