@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtGui import QColor, QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
@@ -184,34 +184,56 @@ def test_in_book_images_are_served_png_and_svg(viewer: Viewer) -> None:
     assert (shape.width(), shape.height()) == (40, 30)
 
 
+def outside_pixels(viewer: Viewer) -> int:
+    """Pixels on screen in the colour of the test PNGs (none but in-book images have it)."""
+    shot = viewer.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    colour = QColor(0x20, 0x80, 0xC0).rgb()
+    return sum(
+        shot.pixel(x, y) == colour for y in range(0, shot.height()) for x in range(shot.width())
+    )
+
+
 @pytest.mark.parametrize(
     "src",
     [
         "/etc/passwd",
         "file:///etc/passwd",
         "../../outside.png",
+        "{outside}",  # the same file by its absolute path
         "img/sneaky.png",  # a symlink leaving the book
         "notes.txt",  # inside the book, but not an image
         "http://example.org/track.png",
     ],
 )
-def test_nothing_outside_the_book_is_read(qtbot: QtBot, viewer: Viewer, src: str) -> None:
+def test_nothing_outside_the_book_is_read(
+    qtbot: QtBot, viewer: Viewer, book: Book, monkeypatch: pytest.MonkeyPatch, src: str
+) -> None:
+    src = src.format(outside=book.root.parent / "outside.png")
+    # Qt's own fallback reads the src as a path from the working folder: make that succeed
+    monkeypatch.chdir(book.src)
     with qtbot.wait_signal(viewer.status_message) as message:
         viewer.show_chapter(page("intro.md", f'<p>x<img src="{src}">y</p>'))
     assert "Not shown" in message.args[0]
-    # what the page holds for it is empty: Qt did not read the file on its own either
+    # what the page holds for it is a small placeholder, and nothing of the outside image shows
     resource = image_resource(viewer, src)
-    assert not isinstance(resource, QImage)
-    assert not resource
+    assert isinstance(resource, QImage)
+    assert (resource.width(), resource.height()) == (16, 16)
+    assert outside_pixels(viewer) == 0
+
+
+def test_in_book_images_are_drawn(viewer: Viewer) -> None:
+    viewer.show_chapter(page("intro.md", '<p>x<img src="img/dot.png">y</p>'))
+    assert outside_pixels(viewer) == 30 * 20 * round(viewer.devicePixelRatioF()) ** 2
 
 
 def test_load_resource_refuses_passwd_directly(viewer: Viewer) -> None:
     viewer.show_chapter(page("intro.md", "<p>x</p>"))
     for url in (QUrl.fromLocalFile("/etc/passwd"), QUrl("../../../../etc/passwd")):
-        answer = viewer.loadResource(QTextDocument.ResourceType.ImageResource, url)
-        assert not answer
-        answer = viewer.loadResource(QTextDocument.ResourceType.StyleSheetResource, url)
-        assert not answer
+        image = viewer.loadResource(QTextDocument.ResourceType.ImageResource, url)
+        assert isinstance(image, QImage)
+        assert (image.width(), image.height()) == (16, 16)  # the placeholder
+        sheet = viewer.loadResource(QTextDocument.ResourceType.StyleSheetResource, url)
+        assert not sheet
 
 
 def long_page() -> RenderedChapter:

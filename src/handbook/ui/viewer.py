@@ -5,19 +5,30 @@ Links: a relative ``.md`` (or mdBook ``.html``) link, with or without ``#fragmen
 the system browser; anything else is refused with a :attr:`Viewer.status_message`.
 
 Resources: only images (PNG, JPEG, GIF, SVG) inside the book folder, symlinks resolved, are read.
-A refused resource answers an empty QByteArray, never None: on None, QTextDocument goes on to read
-the file itself (checked with Qt 6.12), which is exactly what must not happen.
+Qt falls back to reading the file itself when a resource is refused the obvious ways (checked with
+Qt 6.11/6.12): on None, QTextDocument reads it; on anything that is not a valid image, the image
+handler calls ``QImage::load(src)``. So a refused image answers a small placeholder image, and any
+other refused resource an empty QByteArray.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QPoint, QSize, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QShowEvent, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QImage,
+    QImageReader,
+    QPainter,
+    QShowEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from handbook.core.model import Book, RenderedChapter, section_id
@@ -223,6 +234,8 @@ class Viewer(QTextBrowser):
             image = self._read_image(path) if path is not None else None
             if image is not None:
                 return image
+            self._refuse(url)
+            return _refused_image()  # a valid image: see the module docstring
         self._refuse(url)
         return QByteArray()  # not None: see the module docstring
 
@@ -280,6 +293,18 @@ class Viewer(QTextBrowser):
             return
         self._refused.add(shown)
         emit(self.status_message, f"Not shown: {_short(shown)} (only images inside the book are)")
+
+
+@functools.cache
+def _refused_image() -> QImage:
+    """What stands in for an image that is not shown: an empty grey frame."""
+    image = QImage(16, 16, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    painter.setPen(QColor(128, 128, 128))
+    painter.drawRect(0, 0, 15, 15)
+    painter.end()
+    return image
 
 
 def _short(text: str, limit: int = 80) -> str:
