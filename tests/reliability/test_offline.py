@@ -68,7 +68,8 @@ SEARCHES = ["ownership", "borrow checker", "async await", "Box<T>", "C++", '"x',
 def test_reading_and_searching_the_rust_book_opens_no_network_socket(
     rust_book: Path, tmp_path: Path
 ) -> None:
-    """Every chapter shown in the real window, every link on every page followed, searched."""
+    """Every chapter shown in the real window, every link on every page followed; searched in
+    the core and through the search panel (its worker thread builds and caches the index)."""
     done = run_traced(
         python_command(str(SCRIPTS / "show_book.py"), str(rust_book), "--search", *SEARCHES),
         NETWORK_CALLS,
@@ -84,6 +85,7 @@ def test_reading_and_searching_the_rust_book_opens_no_network_socket(
     assert sum(len(page["links"]) for page in chapters.values()) > 250  # 299 distinct
     assert any(url.startswith("https://") for url in report["external"])  # to the recorder
     assert report["search"]["ownership"] > 0 and report["search"]["borrow checker"] > 0
+    assert report["search_panel"]["ownership"] > 0  # typed into the search panel, off-thread
     assert network_sockets(done.log) == [], socket_families(done.log)
 
 

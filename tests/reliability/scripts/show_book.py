@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Slot
@@ -21,22 +22,32 @@ from PySide6.QtWidgets import QApplication
 from handbook.core.book import load_book
 from handbook.core.search import IndexCache
 from handbook.ui.main_window import MainWindow
+from handbook.ui.search_panel import SearchPanel
 from handbook.ui.signals import emit
 
 
 class Recorder(QObject):
-    """Records status messages and external links. A method, not a lambda, is connected:
-    with PySide 6.12 a lambda called from a C++ signal was seen to lose a reference to None."""
+    """Records status messages, external links and search results."""
 
     def __init__(self) -> None:
         super().__init__()
         self.status: list[str] = []
         self.external: list[str] = []
+        self.index_ready = False
+        self.results: list[int] = []
 
     @Slot(str)
     def on_status(self, text: str) -> None:
         if text:
             self.status.append(text)
+
+    @Slot()
+    def on_index_ready(self) -> None:
+        self.index_ready = True
+
+    @Slot(int)
+    def on_results(self, total: int) -> None:
+        self.results.append(total)
 
     def open_external(self, url: QUrl) -> bool:
         self.external.append(url.toString())
@@ -61,6 +72,41 @@ def links_on_page(document: QTextDocument) -> list[str]:
 def settle(app: QApplication) -> None:
     for _ in range(3):
         app.processEvents()
+
+
+def wait_for(app: QApplication, done: Callable[[], bool], seconds: float = 60) -> bool:
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+    return done()
+
+
+def search_in_panel(
+    app: QApplication, window: MainWindow, recorder: Recorder, cache: Path, words: list[str]
+) -> dict[str, int]:
+    """Type each query in the search panel (the window's, or one made here until the window
+    has it) and open the first hit in the window; the totals the panel showed."""
+    panel = getattr(window, "search_panel", None)
+    if panel is None:
+        panel = SearchPanel(cache)
+        panel.show()
+    panel.runner.index_ready.connect(recorder.on_index_ready)
+    panel.results_shown.connect(recorder.on_results)
+    panel.set_book(window.book())
+    wait_for(app, lambda: recorder.index_ready)
+    totals: dict[str, int] = {}
+    for word in words:
+        recorder.results.clear()
+        panel.field.setText(word)
+        wait_for(app, lambda: bool(recorder.results), 10)
+        totals[word] = recorder.results[-1] if recorder.results else -1
+        hit = panel.model.hit(0)
+        if hit is not None:
+            window.open_section(hit.id)
+            settle(app)
+    panel.runner.stop()
+    return totals
 
 
 def main() -> int:
@@ -111,8 +157,7 @@ def main() -> int:
         cache = Path(os.environ.get("XDG_CACHE_HOME", "")) / "handbook"
         index = IndexCache(cache if cache.is_absolute() else None).open(book)
         report["search"] = {word: index.search(word).total for word in args.search}
-        panel = getattr(window, "search_panel", None)
-        report["search_panel"] = panel is not None
+        report["search_panel"] = search_in_panel(app, window, recorder, cache, args.search)
     window.close()
     settle(app)
     print(json.dumps(report))
