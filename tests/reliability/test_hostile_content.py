@@ -31,7 +31,14 @@ from handbook.core.model import Book
 from handbook.core.render import Renderer
 from handbook.ui.signals import emit
 from tests.reliability import hostile_book
-from tests.reliability.helpers import SCRIPTS, calls_on, child_env, python_command, run_traced
+from tests.reliability.helpers import (
+    SCRIPTS,
+    calls_on,
+    child_env,
+    network_sockets,
+    python_command,
+    run_traced,
+)
 from tests.reliability.hostile_book import PASSWD_LINE, SENTINEL, HostileBook
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
@@ -112,6 +119,24 @@ def test_refused_includes_are_notes_on_the_page_and_in_the_status_bar(
         assert f"hostile.md:{line}: Include refused" in status
     assert SENTINEL not in page and PASSWD_LINE not in page
     assert window.windowTitle().startswith("Hostile")  # type: ignore[attr-defined]
+
+
+def test_what_the_sanitizer_removes_is_announced(
+    book: Book, open_window: Callable[[Book], object]
+) -> None:
+    """The issue asks that every refusal be visible, on the page or in the status bar. Include
+    refusals and outside images and links are; what the sanitizer removes is not: a
+    ``javascript:``, ``data:`` or ``file:`` link keeps its text but silently loses its target,
+    and a ``data:`` or ``file:`` image vanishes without a word."""
+    window = open_window(book)
+    window.open_section("hostile.md")  # type: ignore[attr-defined]
+    said = (
+        window.statusBar().currentMessage()  # type: ignore[attr-defined]
+        + "\n"
+        + window.viewer.toPlainText()  # type: ignore[attr-defined]
+    ).lower()
+    for removed in ("javascript:", "data:", "file:"):
+        assert removed in said, f"nothing tells the reader that a {removed} link was removed"
 
 
 def shown_url(message: str) -> str:
@@ -252,10 +277,11 @@ def test_the_window_opens_nothing_outside_the_book_under_strace(
     hostile: HostileBook, tmp_path: Path
 ) -> None:
     """Every page shown in the real window and every link on it followed, in a child process
-    whose working folder is the book's src folder (where Qt would resolve a bare file name)."""
+    whose working folder is the book's src folder (where Qt would resolve a bare file name):
+    no file outside the book opened, no program started, no network socket."""
     done = run_traced(
         python_command(str(SCRIPTS / "show_book.py"), str(hostile.root)),
-        "%file",
+        "%file,socket,connect",
         tmp_path / "strace.log",
         child_env(tmp_path),
         cwd=hostile.src,
@@ -276,3 +302,4 @@ def test_the_window_opens_nothing_outside_the_book_under_strace(
     ]
     assert reads == []
     assert [line for line in done.lines if "execve(" in line][1:] == []  # nothing started
+    assert network_sockets(done.log) == []  # the http link went to the browser (a recorder)
