@@ -1,5 +1,9 @@
 """Markdown that made Python-Markdown 3.11 take seconds or crash, and a 50 MB chapter.
 
+tests/core/test_render.py renders a wider set of such inputs under a 120 s guard; here, the
+checklist's own inputs under the issue's 10 s guard, with their text on the page, and the
+window's side of it.
+
 Each chapter renders within a hang guard (10 s; the times are in docs/RELIABILITY.md, from
 scripts/measure_pathological.py) with its text on the page, or is refused with a message
 naming the file; in the real window each opens without an exception reaching Qt (pytest-qt
@@ -10,6 +14,7 @@ thread: test_the_ui_thread_keeps_ticking measures how long it is blocked, and as
 from __future__ import annotations
 
 import faulthandler
+import html
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -29,7 +34,7 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  #
 # What each chapter's page must still show: its text survives, escaped or flattened.
 SHOWN = {
     "brackets.md": "[" * 200,
-    "cdata.md": "&lt;![" * 50,
+    "cdata.md": "<![" * 50,
     "deep-list.md": "item 399",
     "deep-quote.md": "the bottom of the quotes",
     "long-line.md": "many words on one line " * 50,
@@ -54,7 +59,7 @@ def hang_guard() -> Iterator[None]:
 def test_each_renders_within_the_hang_guard_with_its_text(book: Book, path: str) -> None:
     rendered, seconds = within(HANG_GUARD_S, lambda: Renderer(book).render(path))
     assert rendered.notes == (), rendered.notes  # shown, not an error page
-    assert SHOWN[path] in rendered.html
+    assert SHOWN[path] in html.unescape(rendered.html)
     print(f"{path}: rendered in {seconds:.2f} s")
 
 
@@ -85,7 +90,7 @@ def test_the_window_opens_each_and_the_rest_of_the_book_still_works(
             assert "cannot be shown" in page and "50.0 MB" in page
             assert "50.0 MB" in window.statusBar().currentMessage()  # type: ignore[attr-defined]
         else:
-            assert page.strip() and "could not be rendered" not in page
+            assert SHOWN[path] in page and "could not be rendered" not in page
         window.next_chapter()  # type: ignore[attr-defined]
         assert viewer.current_chapter() != path  # the next one opened after it
     assert viewer.current_chapter() == pathological.PLAIN
