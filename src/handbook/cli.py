@@ -33,7 +33,9 @@ def _open_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", nargs="?", help="an mdBook book: its folder, or its SUMMARY.md")
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
-    parser.add_argument("--self-test", action="store_true", help="check the program works, then exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check the program works, then exit"
+    )
     parser.add_argument(
         "--install-desktop", action="store_true", help="add handbook to the desktop's menus"
     )

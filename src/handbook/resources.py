@@ -1,4 +1,4 @@
-"""One locator for bundled files: works from a checkout, an installed wheel and a PyInstaller bundle."""
+"""One locator for bundled files: a source checkout, an installed wheel, a PyInstaller bundle."""
 
 from __future__ import annotations
 
