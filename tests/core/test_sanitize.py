@@ -124,3 +124,22 @@ def test_never_raises_and_never_lets_a_script_through(text: str) -> None:
     assert "<script" not in out.lower()
     for url in re.findall(r'(?:href|src)="([^"]*)"', out):
         assert not re.match(r"\s*(javascript|vbscript|data|file):", html.unescape(url), re.I)
+
+
+def test_what_is_removed_is_reported_for_the_reader() -> None:
+    from handbook.core.sanitize import removed_by_sanitizer
+
+    hostile = (
+        '<a href="javascript:alert(1)">a</a><a href="JaVa&#x53;cript:x">b</a>'
+        '<img src="data:image/png;base64,AA"><img src="file:///etc/passwd" onerror="x()">'
+        "<script>alert(1)</script>"
+    )
+    assert set(removed_by_sanitizer(hostile)) == {
+        "2 × javascript: link",
+        "data: image",
+        "file: image",
+        "onerror= handler",
+        "<script>",
+    }
+    safe = '<p><a href="ch01.md#x">in book</a> <a href="https://example.org">web</a></p>'
+    assert removed_by_sanitizer(safe) == ()

@@ -28,7 +28,7 @@ from handbook.core.md_lists import ListIndentExtension
 from handbook.core.md_qt import QtMarkupExtension
 from handbook.core.md_rust import RustHiddenLinesExtension
 from handbook.core.model import Book, BookError, Heading, RenderedChapter
-from handbook.core.sanitize import sanitize
+from handbook.core.sanitize import removed_by_sanitizer, sanitize
 from handbook.core.theme import LIGHT, THEMES, PageTheme
 
 MAX_CHAPTER_BYTES = 5 * 1024 * 1024
@@ -182,8 +182,9 @@ class Renderer:
         expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
         md = self._markdown()
         md.reset()
-        body = sanitize(md.convert(expanded.text))
-        body = notes.substitute(body, self.theme)
+        converted = md.convert(expanded.text)
+        removed = removed_by_sanitizer(converted)
+        body = notes.substitute(sanitize(converted), self.theme)
         lines = {h.anchor: h.line for h in extract_headings(source)}
         headings = tuple(
             Heading(h.level, h.title, h.anchor, lines.get(h.anchor, 0)) for h in page_headings(md)
@@ -192,7 +193,8 @@ class Renderer:
             path=path,
             html=wrap_page(body, self._title(path, headings), self.theme),
             headings=headings,
-            notes=tuple(f"{path}:{n.line}: {n.message}" for n in expanded.notes),
+            notes=tuple(f"{path}:{n.line}: {n.message}" for n in expanded.notes)
+            + ((f"{path}: removed for safety: {', '.join(removed)}",) if removed else ()),
         )
 
     def _markdown(self) -> markdown.Markdown:

@@ -13,7 +13,9 @@ only files inside the book); any other scheme loses its ``href``, and an image w
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import nh3
 
@@ -102,3 +104,49 @@ def sanitize(html: str) -> str:
     """``html`` reduced to the allow-list; never raises for any text."""
     cleaned: str = _CLEANER.clean(html)
     return _IMG_WITHOUT_SRC.sub("", cleaned)
+
+
+# A cheap first look: only pages that may hold something unsafe are inspected in full.
+_SUSPICIOUS = re.compile(
+    r"<(?:" + "|".join(sorted(DROPPED_WITH_CONTENT)) + r")\b"
+    r"|\son[a-z]+\s*="
+    r"|\b(?:href|src)\s*=\s*[\"']?\s*(?:(?!https?:|mailto:)[a-z][a-z0-9+.\-]*\s*:|[^\"'>\s]*&)",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_CONTROL = re.compile(r"[\x00-\x20]+")
+
+
+class _Inspector(HTMLParser):
+    """Counts what the allow-list is about to remove, so the reader can be told."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.removed: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED_WITH_CONTENT:
+            self.removed[f"<{tag}>"] += 1
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.removed[f"{name}= handler"] += 1
+            elif name in ("href", "src") and value:
+                m = _SCHEME.match(_CONTROL.sub("", value).lower())
+                if m and m.group(1) not in URL_SCHEMES:
+                    kind = "link" if name == "href" else "image"
+                    self.removed[f"{m.group(1)}: {kind}"] += 1
+
+
+def removed_by_sanitizer(html: str) -> tuple[str, ...]:
+    """What :func:`sanitize` takes out of ``html`` ("javascript: link", "<script>"...)."""
+    if not _SUSPICIOUS.search(html):
+        return ()
+    inspector = _Inspector()
+    try:
+        inspector.feed(html)
+        inspector.close()
+    except Exception:  # html.parser on hostile input: the sanitizer still runs
+        return ("unsafe markup",)
+    return tuple(
+        f"{count} × {what}" if count > 1 else what for what, count in inspector.removed.items()
+    )
