@@ -12,17 +12,21 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from handbook import APP_NAME, ORGANIZATION, __version__
 from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE
 from handbook.commands.common import load_book_or_exit
+from handbook.core.model import Book, BookError
+from handbook.ui.settings import LAST_BOOK
 from handbook.ui.syslibs import ensure_qt_libraries
 
 BENCH_ENV = "HANDBOOK_BENCH_EXIT"  # set to 1 by benchmarks/bench_startup.py
 
 
-def run_app(path: str | None) -> int:
-    book = load_book_or_exit(path)
+def run_app(path: str | None, settings_path: Path | None = None) -> int:
+    """Show ``path`` (without one: the book read last, else the guide) until the window closes."""
+    book = load_book_or_exit(path) if path else None
     if isinstance(book, int):
         return EXIT_BAD_INPUT
     if not ensure_qt_libraries():
@@ -32,6 +36,7 @@ def run_app(path: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from handbook.ui.main_window import MainWindow
+    from handbook.ui.services import open_services
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -40,15 +45,38 @@ def run_app(path: str | None) -> int:
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("Handbook")
     app.setDesktopFileName(APP_NAME)
+    app.setStyle("Fusion")  # the one style that honours the theme's palette everywhere
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the window
 
-    window = MainWindow(book)
+    services = open_services(app, settings_path=settings_path)
+    app.aboutToQuit.connect(services.close)  # the bookmarks' daily backup, the settings
+    if book is None:
+        book = last_book(services.settings.get(LAST_BOOK))
+    if book is None:
+        book = load_book_or_exit(None)
+        if isinstance(book, int):
+            return EXIT_BAD_INPUT
+    services.themes.apply()
+    window = MainWindow(book, services=services)
     # the first chapter is rendered once the window is on screen and painted
-    window.when_exposed(lambda: QTimer.singleShot(0, window.open_first_chapter))
+    window.when_exposed(lambda: QTimer.singleShot(0, window.restore_place))
     if os.environ.get(BENCH_ENV) == "1":
         window.when_exposed(_report_startup)
     window.show()
+    window.show_start_messages()
     return int(app.exec())
+
+
+def last_book(path: str) -> Book | None:
+    """The book read last, if it still opens (else the guide is shown: no message)."""
+    from handbook.core.book import load_book
+
+    if not path:
+        return None
+    try:
+        return load_book(Path(path))
+    except (BookError, OSError, ValueError):
+        return None
 
 
 def memory_kib() -> tuple[int, int]:

@@ -1,37 +1,78 @@
 """The main window: builds the panels, wires them in ``_connect_signals``, keeps the history.
 
 Panels are built in ``_build_panels`` and know nothing of each other; everything between them
-goes through ``_connect_signals``. New docks (search, bookmarks) and bars (find) are added at
-the places marked "later" in both methods, and their actions in ``ui/actions.py``.
+goes through ``_connect_signals``. Actions are declared in ``ui/actions.py`` and placed in menus
+by ``ui/menus.py``. Settings, themes, bookmarks and the cache folder come in as
+:class:`~handbook.ui.services.Services` (``ui/app.py`` opens them).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QWindow
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QToolBar, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QSignalBlocker, Qt, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut, QWindow
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
+from handbook import __version__
+from handbook.core.bookmarks import Bookmark
 from handbook.core.history import History, HistoryEntry
 from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
+from handbook.core.search import SearchHit
+from handbook.core.theme import LIGHT, PageTheme
 from handbook.ui.actions import Actions
+from handbook.ui.bookmarks_panel import BookmarksPanel
+from handbook.ui.find_bar import FindBar
+from handbook.ui.highlighter import PageHighlighter
+from handbook.ui.menus import build_menus, fill_toolbar, star_icon
+from handbook.ui.search_panel import SearchPanel
+from handbook.ui.services import Services, open_services
+from handbook.ui.settings import (
+    LAST_BOOK,
+    LAST_SCROLL,
+    LAST_SECTION,
+    restore_window,
+    save_window,
+    section_exists_in,
+)
 from handbook.ui.toc_model import TocModel
 from handbook.ui.toc_panel import TocPanel
 from handbook.ui.viewer import UrlOpener, Viewer
+from handbook.ui.zoom import ZoomController
 
 RenderChapter = Callable[[str], RenderedChapter]
 RendererFactory = Callable[[Book], RenderChapter]
 CHAPTER_CACHE_SIZE = 12  # rendered chapters kept: going back and forth re-renders nothing
+PAGE_MARGIN = 24  # pixels around the page's text
+SHORTCUT_EXTRAS = (
+    ("Search from the page", "/"),
+    ("Keyboard shortcuts from the page", "?"),
+    ("Clear the search highlights (on the page)", "Esc"),
+    ("Zoom with the mouse wheel", "Ctrl+Wheel"),
+    ("Open the selected section, result or bookmark", "Enter"),
+    ("Find: next / previous match (in the find field)", "Enter / Shift+Enter"),
+    ("Close the find bar or the search panel (in its field)", "Esc"),
+)
 
 
-def default_renderer(book: Book) -> RenderChapter:
+def default_renderer(book: Book, theme: PageTheme = LIGHT) -> RenderChapter:
     # Imported here, not at the top: markdown, pygments and nh3 load after the window shows.
     from handbook.core.render import Renderer
 
-    return Renderer(book).render
+    return Renderer(book, theme=theme).render
 
 
 class _FirstExpose(QObject):
@@ -58,60 +99,123 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         book: Book,
-        make_renderer: RendererFactory = default_renderer,
+        make_renderer: RendererFactory | None = None,
         open_external: UrlOpener = QDesktopServices.openUrl,
         parent: QWidget | None = None,
+        *,
+        services: Services | None = None,
     ) -> None:
+        """``make_renderer`` defaults to the core's renderer in the current page theme;
+        without ``services`` the window opens the user's own (and closes them with itself)."""
         super().__init__(parent)
         self.setObjectName("main_window")
+        self._owns_services = services is None
+        if services is None:
+            app = QApplication.instance()
+            assert isinstance(app, QApplication)
+            services = open_services(app)
+        self.services = services
+        self.settings = services.settings
+        self.themes = services.themes
+        self.bookmarks = services.bookmarks
         self._book = book
         self._make_renderer = make_renderer
         self._render_uncached: RenderChapter | None = None
         self._render = functools.lru_cache(maxsize=CHAPTER_CACHE_SIZE)(self._render_chapter)
         self._history = History()
         self._first_expose: _FirstExpose | None = None
+        self._search_book: Book | None = None  # the book the search panel was last given
+        self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
         self.action_set = Actions(self)
-        self._build_panels(open_external)
+        self._build_panels(open_external, services.cache_dir)
         self._build_menus()
         self._connect_signals()
+        restore_window(self, self.settings)
+        self._book_opened()
         self._show_book_state()
 
     # -- construction ----------------------------------------------------------------------
 
-    def _build_panels(self, open_external: UrlOpener) -> None:
+    def _build_panels(self, open_external: UrlOpener, cache_dir: Path | None) -> None:
+        # the page, with the find bar below it
         self.viewer = Viewer(self._book, open_external, self)
         self.viewer.setObjectName("viewer")
-        self.setCentralWidget(self.viewer)
+        self.viewer.setAccessibleName("Page")
+        self.viewer.setAccessibleDescription(
+            "The section you are reading. / searches the book, ? lists the keyboard shortcuts"
+        )
+        self.viewer.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self.highlighter = PageHighlighter(self.viewer, self.themes.page_theme())
+        self.find_bar = FindBar(self.viewer, self.highlighter, self)
+        self.find_bar.setAccessibleName("Find in page")
+        self.find_bar.field.setAccessibleDescription("Type to find in the page; Enter: next match")
+        page = QWidget(self)
+        page.setObjectName("page_area")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.viewer, 1)
+        layout.addWidget(self.find_bar)
+        self.setCentralWidget(page)
+        self.zoom = ZoomController(self.viewer, self.settings)
 
+        # the docks: contents and search on the left (tabbed), bookmarks on the right
         self.toc_panel = TocPanel(TocModel(self._book, self), self)
+        self.toc_panel.tree.setAccessibleDescription(
+            "The book's chapters and sections; Enter opens the one selected"
+        )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.toc_panel)
+        self.search_panel = SearchPanel(cache_dir, self)
+        self.search_panel.field.setAccessibleDescription(
+            "Type words to search every chapter; Down moves to the results, Enter opens one"
+        )
+        self.search_panel.results_view.setAccessibleDescription(
+            "The sections that match, best first; Enter opens one"
+        )
+        self.search_dock = self._dock("Search", "search_dock", self.search_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
+        self.tabifyDockWidget(self.toc_panel, self.search_dock)
+        self.search_dock.hide()
+        self.bookmarks_panel = BookmarksPanel(self.bookmarks, self)
+        self.bookmarks_panel.tree.setAccessibleDescription(
+            "Your bookmarks, by book; Enter opens one, F2 renames, Delete removes"
+        )
+        self.bookmarks_dock = self._dock("Bookmarks", "bookmarks_dock", self.bookmarks_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bookmarks_dock)
+        self.bookmarks_dock.hide()
+        self.toc_panel.raise_()
         self.resizeDocks([self.toc_panel], [320], Qt.Orientation.Horizontal)
-        # later: the search dock (tabified with the contents), the bookmarks dock,
-        # and the find bar (above the viewer) are built here.
 
         self.navigation_bar = QToolBar("Navigation", self)
         self.navigation_bar.setObjectName("navigation_toolbar")
         self.navigation_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.navigation_bar)
         self.statusBar().setObjectName("status_bar")
-        self.resize(1100, 760)
+
+        # keys that belong to the page only (typing "/" in a field must stay a "/")
+        page_only = Qt.ShortcutContext.WidgetShortcut
+        self.search_key = QShortcut(QKeySequence("/"), self.viewer, context=page_only)
+        self.shortcuts_key = QShortcut(QKeySequence("?"), self.viewer, context=page_only)
+        self.clear_key = QShortcut(QKeySequence("Esc"), self.viewer, context=page_only)
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # the key saveState() / restoreState() use
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        dock.setWidget(widget)
+        return dock
 
     def _build_menus(self) -> None:
         a = self.action_set
-        self.navigation_bar.addActions([a.back, a.forward, a.previous_chapter, a.next_chapter])
-        menus = self.menuBar()
-        book_menu = menus.addMenu("&Book")
-        book_menu.addActions([a.open_book])
-        book_menu.addSeparator()
-        book_menu.addActions([a.quit])
-        # later: an Edit menu (find, copy), a Bookmarks menu.
-        go_menu = menus.addMenu("&Go")
-        go_menu.addActions([a.back, a.forward])
-        go_menu.addSeparator()
-        go_menu.addActions([a.previous_chapter, a.next_chapter])
-        view_menu = menus.addMenu("&View")
-        view_menu.addActions([a.show_contents])
-        # later: zoom and theme actions in the View menu.
+        self.menus = build_menus(self.menuBar(), a)
+        fill_toolbar(self.navigation_bar, a)
+        a.toggle_bookmark.setIcon(star_icon(self.palette()))
+        a.theme_group.setExclusive(True)
+        a.themes()[self.themes.mode()].setChecked(True)
+        self._fill_recent_books()
 
     def _connect_signals(self) -> None:
         a = self.action_set
@@ -130,12 +234,62 @@ class MainWindow(QMainWindow):
         self.viewer.highlighted.connect(self._on_link_hovered)
         # book
         a.open_book.triggered.connect(self._choose_book)
+        self.menus.recent.triggered.connect(self._open_recent)
         a.quit.triggered.connect(self.close)
-        # panels shown or hidden
+        # printing and PDF
+        a.print.triggered.connect(self.print_chapter)
+        a.export_chapter_pdf.triggered.connect(self.export_chapter_pdf)
+        a.export_book_pdf.triggered.connect(self.export_book_pdf)
+        # the page's text
+        a.copy.triggered.connect(self.viewer.copy)
+        a.select_all.triggered.connect(self.viewer.selectAll)
+        self.viewer.customContextMenuRequested.connect(self._on_page_context_menu)
+        # find in page
+        a.find.triggered.connect(self.find_bar.open_bar)
+        a.find_next.triggered.connect(self.find_bar.find_next)
+        a.find_previous.triggered.connect(self.find_bar.find_previous)
+        self.find_bar.closed.connect(self.focus_page)
+        # search the book
+        a.search.triggered.connect(self.show_search)
+        self.search_key.activated.connect(self.show_search)
+        a.show_search.toggled.connect(self._show_search_dock)
+        self.search_dock.visibilityChanged.connect(self._on_search_visibility)
+        self.search_panel.hit_activated.connect(self.open_hit)
+        self.search_panel.close_requested.connect(self._close_search)
+        a.clear_highlights.triggered.connect(self.highlighter.clear)
+        self.clear_key.activated.connect(self.highlighter.clear)
+        # bookmarks
+        a.add_bookmark.triggered.connect(self.bookmark_this_section)
+        a.toggle_bookmark.triggered.connect(self._toggle_bookmark)
+        a.show_bookmarks.toggled.connect(self._show_bookmarks_dock)
+        self.bookmarks_dock.visibilityChanged.connect(self._on_bookmarks_visibility)
+        self.bookmarks.changed.connect(self._update_star)
+        self.viewer.top_section_changed.connect(self._update_star)
+        self.bookmarks.error.connect(self.show_status)
+        self.bookmarks_panel.bookmark_activated.connect(self.open_bookmark)
+        self.toc_panel.context_menu_requested.connect(self._offer_bookmark)
+        # zoom and page font
+        a.zoom_in.triggered.connect(self.zoom.zoom_in)
+        a.zoom_out.triggered.connect(self.zoom.zoom_out)
+        a.reset_zoom.triggered.connect(self.zoom.reset_zoom)
+        a.page_font.triggered.connect(self._choose_page_font)
+        a.reset_page_font.triggered.connect(self.zoom.reset_page_font)
+        self.zoom.zoom_changed.connect(self._on_zoom_changed)
+        # themes
+        for mode, action in a.themes().items():
+            action.triggered.connect(functools.partial(self.themes.set_mode, mode))
+        self.themes.mode_changed.connect(self._on_theme_mode_changed)
+        self.themes.page_theme_changed.connect(self._on_page_theme_changed)
+        # panels shown or hidden, and the keyboard focus between them
         a.show_contents.toggled.connect(self._show_contents)
         self.toc_panel.visibilityChanged.connect(self._on_contents_visibility)
-        # later: search results and bookmarks open sections through open_section; the
-        # bookmarks panel adds "Bookmark this section" via toc_panel.context_menu_requested.
+        a.next_pane.triggered.connect(functools.partial(self.cycle_focus, +1))
+        a.previous_pane.triggered.connect(functools.partial(self.cycle_focus, -1))
+        self._set_tab_order()
+        # help
+        a.show_shortcuts.triggered.connect(self.show_shortcuts)
+        self.shortcuts_key.activated.connect(self.show_shortcuts)
+        a.about.triggered.connect(self.show_about)
 
     # -- the book --------------------------------------------------------------------------
 
@@ -152,8 +306,56 @@ class MainWindow(QMainWindow):
         self.toc_panel.set_model(TocModel(book, self))
         old_model.deleteLater()
         self.viewer.set_book(book)
+        self._book_opened()
         self._show_book_state()
         self.open_first_chapter()
+
+    def _book_opened(self) -> None:
+        """What follows the open book: bookmarks, zoom, search, the recent books."""
+        book = self._book
+        self.bookmarks.set_book(book)
+        with QSignalBlocker(self.zoom):  # a book's zoom is no news in the status bar
+            self.zoom.set_book(book.identity)
+        if self.search_dock.isVisible():
+            self._give_search_the_book()
+        self.settings.add_recent_book(str(book.root))
+        self._fill_recent_books()
+        self._update_star()
+
+    def restore_place(self) -> None:
+        """Continue where the reader left off in this book; else open its first chapter."""
+        if self.settings.get(LAST_BOOK) == str(self._book.root):
+            section = self.settings.last_section(section_exists_in(self._book.chapter))
+            if section and self.open_section(section, self.settings.get(LAST_SCROLL)):
+                return
+        self.open_first_chapter()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        save_window(self, self.settings)
+        self.settings.set(LAST_BOOK, str(self._book.root))
+        if self.viewer.current_chapter() is not None:
+            self.settings.set(LAST_SECTION, self.current_section())
+            self.settings.set(LAST_SCROLL, self.viewer.scroll_position())
+        if self._owns_services:
+            self.services.close()
+        elif not self.settings.sync():
+            self.show_status("Your settings could not be saved")
+        super().closeEvent(event)
+
+    def show_start_messages(self) -> None:
+        """Tell the reader, once, about anything found wrong at start (call after show())."""
+        message = self.bookmarks.store.recovery_message or self.bookmarks.load_error
+        if message:
+            self.show_status(message, timeout_ms=0)
+            self.inform("Bookmarks", message)
+
+    def inform(self, title: str, text: str) -> QMessageBox:
+        """A non-modal message box (tests find it in ``_dialog``; nothing waits for it)."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self._dialog = box
+        return box
 
     def when_exposed(self, callback: Callable[[], object]) -> None:
         """Call ``callback`` once the window is first on screen (before it is, not at all).
@@ -192,10 +394,30 @@ class MainWindow(QMainWindow):
         try:
             book = load_book(path)
         except BookError as exc:
-            QMessageBox.warning(self, "Cannot open this book", str(exc))
+            self.show_status(f"Cannot open this book: {exc}", timeout_ms=0)
+            self.inform("Cannot open this book", str(exc))
             return False
         self.open_book(book)
         return True
+
+    def _fill_recent_books(self) -> None:
+        menu = self.menus.recent
+        menu.clear()
+        current = str(self._book.root)
+        for number, path in enumerate(self.settings.existing_recent_books(), start=1):
+            if path == current:
+                continue
+            label = f"&{number} {Path(path).name}" if number < 10 else Path(path).name
+            action = menu.addAction(label)
+            action.setData(path)
+            action.setStatusTip(path)
+        menu.setEnabled(not menu.isEmpty())
+
+    @Slot(QAction)
+    def _open_recent(self, action: QAction) -> None:
+        path = action.data()
+        if isinstance(path, str) and path:
+            self.open_book_at(Path(path))
 
     # -- sections --------------------------------------------------------------------------
 
@@ -262,7 +484,7 @@ class MainWindow(QMainWindow):
             self.viewer.go_to(anchor, scroll)
         else:
             rendered = self._render(path)
-            self.viewer.show_chapter(rendered, anchor, scroll)
+            self._show_rendered(rendered, anchor, scroll)
             self.setWindowTitle(f"{node.title} — {self._book.title}")
             if node.problem:
                 self.show_status(f"This chapter cannot be shown: {node.problem}", timeout_ms=0)
@@ -271,13 +493,35 @@ class MainWindow(QMainWindow):
         self.toc_panel.select_section(self.viewer.current_section())
         return True
 
+    def _show_rendered(
+        self, rendered: RenderedChapter, anchor: str | None, scroll: int | None
+    ) -> None:
+        self.viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self.viewer.show_chapter(rendered, anchor, scroll)
+        self.viewer.document().setDocumentMargin(PAGE_MARGIN)
+
+    def reshow(self) -> None:
+        """Render the chapter shown again (a new theme), at the same scroll position."""
+        path = self.viewer.current_chapter()
+        self._render_uncached = None
+        self.clear_chapter_cache()
+        if path is None:
+            return
+        scroll = self.viewer.scroll_position()
+        section = self.current_section()
+        self._show_rendered(self._render(path), None, scroll)
+        self.toc_panel.select_section(section)
+
     def clear_chapter_cache(self) -> None:
         """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
         self._render.cache_clear()
 
     def _render_chapter(self, path: str) -> RenderedChapter:
         if self._render_uncached is None:
-            self._render_uncached = self._make_renderer(self._book)
+            if self._make_renderer is None:
+                self._render_uncached = default_renderer(self._book, self.themes.page_theme())
+            else:
+                self._render_uncached = self._make_renderer(self._book)
         return self._render_uncached(path)
 
     def _update_actions(self) -> None:
@@ -285,6 +529,7 @@ class MainWindow(QMainWindow):
         self.action_set.forward.setEnabled(self._history.can_go_forward())
         self.action_set.previous_chapter.setEnabled(self._neighbour(-1) is not None)
         self.action_set.next_chapter.setEnabled(self._neighbour(+1) is not None)
+        self._update_star()
 
     # -- status bar ------------------------------------------------------------------------
 
@@ -309,3 +554,253 @@ class MainWindow(QMainWindow):
         self.toc_panel.setVisible(show)
         if show:
             self.toc_panel.raise_()  # to the front of its tab group
+
+    # -- search and find -------------------------------------------------------------------
+
+    @Slot()
+    def show_search(self) -> None:
+        """Ctrl+K, Ctrl+Shift+F, / on the page: the search panel in front, its field focused."""
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self._give_search_the_book()
+        self.search_panel.focus_search()
+
+    def _give_search_the_book(self) -> None:
+        """The index is built the first time the reader searches a book, not at start."""
+        if self._search_book is not self._book:
+            self._search_book = self._book
+            self.search_panel.set_book(self._book)
+
+    @Slot(SearchHit)
+    def open_hit(self, hit: SearchHit) -> None:
+        if self.open_section(hit.id):
+            self.highlighter.highlight_terms(hit.terms)
+
+    @Slot()
+    def _close_search(self) -> None:
+        self.search_dock.hide()
+        self.focus_page()
+
+    @Slot()
+    def focus_page(self) -> None:
+        self.viewer.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot(bool)
+    def _show_search_dock(self, show: bool) -> None:
+        if show:
+            self.show_search()
+        else:
+            self.search_dock.hide()
+
+    @Slot(bool)
+    def _on_search_visibility(self, _visible: bool) -> None:
+        self.action_set.show_search.setChecked(not self.search_dock.isHidden())
+        if not self.search_dock.isHidden():
+            self._give_search_the_book()
+
+    # -- bookmarks -------------------------------------------------------------------------
+
+    @Slot()
+    def bookmark_this_section(self) -> None:
+        """Ctrl+D: bookmark the section read; when it already is, show its bookmark."""
+        section = self.current_section()
+        if not section:
+            return
+        existing = self.bookmarks.bookmarks_at(self._book.identity, section)
+        if existing:
+            self._show_bookmarks_dock(True)
+            self.bookmarks_panel.reveal(existing[0].id)
+            self.show_status("This section is already bookmarked")
+            return
+        scroll = self.viewer.scroll_position()
+        if self.bookmarks.add_bookmark(self._book, section, scroll=scroll) is not None:
+            self.show_status("Bookmarked")
+
+    @Slot()
+    def _toggle_bookmark(self) -> None:
+        section = self.current_section()
+        if section:
+            scroll = self.viewer.scroll_position()
+            self.bookmarks.toggle_bookmark(self._book, section, scroll=scroll)
+        self._update_star()
+
+    @Slot()
+    def _update_star(self) -> None:
+        a = self.action_set
+        enabled = self.bookmarks.enabled
+        reason = self.bookmarks.disabled_reason or ""
+        for action in (a.add_bookmark, a.toggle_bookmark):
+            action.setEnabled(enabled)
+            if not enabled:
+                action.setToolTip(reason)
+        section = self.viewer.current_section()
+        a.toggle_bookmark.setChecked(
+            bool(section) and self.bookmarks.is_bookmarked(self._book.identity, section)
+        )
+
+    @Slot(object)
+    def open_bookmark(self, bookmark: Bookmark) -> None:
+        """Open a bookmark, in its own book if that is another one."""
+        other_book = bookmark.book_identity != self._book.identity
+        if other_book and not self.open_book_at(Path(bookmark.book_path)):
+            return
+        section, scroll = self.bookmarks.open_target(bookmark.id, self._book)
+        if section:
+            self.open_section(section, scroll)
+            self.focus_page()
+
+    @Slot(str, QMenu)
+    def _offer_bookmark(self, section: str, menu: QMenu) -> None:
+        action = menu.addAction("&Bookmark This Section")
+        action.setEnabled(self.bookmarks.enabled)
+        action.triggered.connect(lambda: self.bookmarks.add_bookmark(self._book, section))
+
+    def page_context_menu(self, position: QPoint) -> QMenu:
+        """The page's menu: Qt's (copy, select all, links) and "Bookmark This Section"."""
+        menu = self.viewer.createStandardContextMenu(position)
+        menu.addSeparator()
+        menu.addAction(self.action_set.add_bookmark)
+        menu.addAction(self.action_set.find)
+        return menu
+
+    @Slot(QPoint)
+    def _on_page_context_menu(self, position: QPoint) -> None:
+        menu = self.page_context_menu(position)
+        menu.exec(self.viewer.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    @Slot(bool)
+    def _show_bookmarks_dock(self, show: bool) -> None:
+        self.bookmarks_dock.setVisible(show)
+        if show:
+            self.bookmarks_dock.raise_()
+            self.bookmarks_panel.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot(bool)
+    def _on_bookmarks_visibility(self, _visible: bool) -> None:
+        self.action_set.show_bookmarks.setChecked(not self.bookmarks_dock.isHidden())
+
+    # -- zoom and themes -------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_zoom_changed(self, percent: int) -> None:
+        self.show_status(f"Zoom {percent}%", timeout_ms=3000)
+
+    @Slot()
+    def _choose_page_font(self) -> None:
+        self.zoom.choose_font(self)
+
+    @Slot(str)
+    def _on_theme_mode_changed(self, mode: str) -> None:
+        self.action_set.themes()[mode].setChecked(True)
+
+    @Slot(object)
+    def _on_page_theme_changed(self, theme: PageTheme) -> None:
+        self.highlighter.set_theme(theme)
+        self.action_set.toggle_bookmark.setIcon(star_icon(self.palette()))
+        self.reshow()
+
+    # -- printing --------------------------------------------------------------------------
+
+    def _paper_renderer(self) -> RenderChapter:
+        """Paper is white: printing and PDF use the light theme, whatever the window shows."""
+        return default_renderer(self._book, LIGHT)
+
+    def _current_chapters(self) -> list[str] | None:
+        chapter = self.viewer.current_chapter()
+        return [chapter] if chapter else None
+
+    @Slot()
+    def print_chapter(self) -> None:
+        from handbook.ui import print_support
+
+        chapters = self._current_chapters()
+        if chapters is not None:
+            print_support.print_with_preview(self, self._book, self._paper_renderer(), chapters)
+
+    @Slot()
+    def export_chapter_pdf(self) -> None:
+        chapters = self._current_chapters()
+        if chapters is not None:
+            self._export_pdf(chapters)
+
+    @Slot()
+    def export_book_pdf(self) -> None:
+        self._export_pdf(None)
+
+    def _export_pdf(self, chapters: list[str] | None) -> None:
+        from handbook.ui import print_support
+
+        result = print_support.export_pdf_interactively(
+            self, self._book, self._paper_renderer(), chapters
+        )
+        if result is not None:
+            self.show_status(f"Saved {result.path}")
+
+    # -- keyboard and help -----------------------------------------------------------------
+
+    def _panes(self) -> list[QWidget]:
+        """The panes F6 moves between, in the order Tab goes: tree, page, search, bookmarks."""
+        return [
+            self.toc_panel.tree,
+            self.viewer,
+            self.search_panel.field,
+            self.bookmarks_panel.tree,
+        ]
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [
+            self.toc_panel.tree,
+            self.viewer,
+            self.find_bar.field,
+            self.search_panel.field,
+            self.search_panel.results_view,
+            self.bookmarks_panel.filter_edit,
+            self.bookmarks_panel.tree,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    @Slot()
+    def cycle_focus(self, step: int) -> None:
+        """F6 / Shift+F6: the next (previous) visible pane gets the keyboard focus."""
+        panes = [p for p in self._panes() if p.isVisible() and p.isEnabled()]
+        if not panes:
+            return
+        focused = QApplication.focusWidget()
+        at = next(
+            (
+                i
+                for i, p in enumerate(panes)
+                if focused is not None and (focused is p or p.isAncestorOf(focused))
+            ),
+            None,
+        )
+        target = panes[0 if at is None else (at + step) % len(panes)]
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        from handbook.ui.shortcuts_dialog import ShortcutsDialog
+
+        panel = self.bookmarks_panel
+        actions = [
+            *self.action_set.all(),
+            panel.undo_action,
+            panel.redo_action,
+            panel.delete_action,
+        ]
+        dialog = ShortcutsDialog(actions, extra=SHORTCUT_EXTRAS, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self._dialog = dialog
+
+    @Slot()
+    def show_about(self) -> None:
+        box = self.inform(
+            "About handbook",
+            f"handbook {__version__}\n\n"
+            "An offline reader for books in mdBook's layout: contents, search, bookmarks, "
+            "print and PDF, all without a network.",
+        )
+        box.setWindowTitle("About handbook")

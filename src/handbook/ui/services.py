@@ -1,0 +1,50 @@
+"""What the window needs from the world: settings, themes, bookmarks, the cache folder.
+
+The application opens them once (:func:`open_services`) and passes them to the window; tests
+open their own over files in ``tmp_path``. Nothing here is created at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+
+from handbook.core.bookmarks import BookmarkStore
+from handbook.ui.bookmark_controller import BookmarkController
+from handbook.ui.settings import Settings, open_settings
+from handbook.ui.themes import ThemeManager
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    themes: ThemeManager
+    bookmarks: BookmarkController
+    cache_dir: Path | None  # the search index cache; None: indexes are not kept
+
+    def close(self) -> None:
+        """Write what is pending: the bookmarks' daily backup, the settings file."""
+        self.bookmarks.store.close()
+        self.settings.sync()
+
+
+def open_services(
+    app: QGuiApplication,
+    *,
+    settings_path: Path | None = None,
+    data_dir: Path | None = None,
+    cache_dir: Path | None = None,
+) -> Services:
+    """Open settings, themes and bookmarks; folders not given are the user's (handbook.paths)."""
+    from handbook import paths
+
+    settings = open_settings(settings_path)
+    store = BookmarkStore.open(data_dir or paths.data_dir())
+    return Services(
+        settings=settings,
+        themes=ThemeManager(app, settings),
+        bookmarks=BookmarkController(store),
+        cache_dir=cache_dir or paths.cache_dir(),
+    )
