@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from handbook.core.headings import (
+    MAX_LINE,
     extract_headings,
     find_links,
     match_link,
@@ -133,3 +138,108 @@ def test_hostile_inline_markdown_still_gives_a_title(hostile: str) -> None:
 def test_a_one_megabyte_heading_line_is_cut_not_choked_on() -> None:
     (heading,) = extract_headings("# " + " " * 1_000_000 + "x" * 1_000_000 + "\n")
     assert heading.level == 1
+
+
+# --- the fast scan gives what the line-by-line reading gives ---------------------------------
+
+_PIECES = [
+    "# A",
+    "## B *c*",
+    "### `x` ##",
+    "#no",
+    "####### 7",
+    "   # three",
+    "    # code",
+    "```",
+    "```rust",
+    "````",
+    "``` x`",
+    "~~~",
+    "~~~~",
+    "  ```",
+    "<!--",
+    "-->",
+    "<!-- c -->",
+    "a <!-- b",
+    "===",
+    "---",
+    "- ",
+    "-",
+    "  ---  ",
+    "= =",
+    "Title",
+    "two words",
+    "  lead",
+    "    indented",
+    "\tTab",
+    "> quote",
+    "- item",
+    "1. one",
+    "| t |",
+    "<div>",
+    "",
+    " ",
+    "x {#id}",
+    "snake_case",
+    "a & b",
+    "[l](u)",
+    "\\#",
+    "\r",
+    "\x0b",
+    "\u2028",
+    "\x85",
+]
+
+
+def _by_line(text: str) -> tuple[object, ...]:
+    from handbook.core.headings import _extract_headings_by_line
+
+    return _extract_headings_by_line(text.splitlines())
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=40),
+    st.sampled_from(["\n", "\r\n", "\r", "\n\n", "\x0c", "\u2029"]),
+    st.booleans(),
+)
+def test_fast_scan_matches_line_by_line(pieces: list[str], sep: str, trailing: bool) -> None:
+    text = sep.join(pieces) + (sep if trailing else "")
+    assert extract_headings(text) == _by_line(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "# A",
+        "a\n===",
+        "   \n    code\npara\n---",
+        "```\n# in\n",
+        "<!--\n# in\n",
+        "<!-- a\n# in\nb --> c\n# out\nline\n---\n",
+        "~~~~\n~~~\n# in\n~~~~~\n# out",
+        "x" * (MAX_LINE + 5) + "\n# A\n" + "=" * (MAX_LINE + 3),
+        "para\n" + "-" * (MAX_LINE + 2) + "x",
+    ],
+)
+def test_fast_scan_matches_line_by_line_on_edges(text: str) -> None:
+    assert extract_headings(text) == _by_line(text)
+
+
+def test_fast_scan_matches_line_by_line_on_real_books() -> None:
+    roots = [Path(__file__).resolve().parents[2] / "resources" / "guide"]
+    roots.append(Path(__file__).resolve().parents[3] / "shared" / "corpora" / "rust-book")
+    files = [f for root in roots if root.is_dir() for f in sorted(root.rglob("*.md"))]
+    assert files
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert extract_headings(text) == _by_line(text), file
+
+
+def test_ascii_slugs_agree_with_the_general_loop() -> None:
+    """Ending with a non-ASCII letter sends a title down the character loop."""
+    for code in range(128):
+        text = f"x{chr(code)}Y {chr(code)}"
+        assert slugify(text + "é") == slugify(text) + "é", repr(chr(code))

@@ -25,6 +25,14 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}(?=[^`]*$)|~{3,})")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
+# extract_headings visits only lines that can matter: ATX, fence, comment and setext candidates
+_HIT = re.compile(r"\n {0,3}(?:#|```|~~~|<!--|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+_HIT_FIRST = re.compile(r" {0,3}(?:#|```|~~~|<!--|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
+_FENCE_CLOSE_SCAN = re.compile(r"\n {0,3}(`{3,}|~{3,})[ \t]*$", re.MULTILINE)
+_LINE_END = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # line ends besides a newline
+_ASCII_SPACE_TO_DASH = {c: "-" for c in range(128) if chr(c).isspace()}
+_SLUG_DROP = re.compile(r"[^a-z0-9_\-]")
+_PLAIN_TITLE = re.compile("[\\\\`<&\\[*_~\ue000\ue001]")  # inline markup in a heading's text
 _BLOCK_START = re.compile(r"^ {0,3}(?:[>|<]|[-*+][ \t]|\d{1,9}[.)][ \t])")
 _CUSTOM_ID = re.compile(r"\s*\{#([A-Za-z0-9_\-:.]+)[^}]*\}\s*$")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
@@ -45,6 +53,9 @@ _MAX_PARENS = 32  # nested parentheses in a link destination
 
 
 def slugify(text: str) -> str:
+    if text.isascii():  # the same as the loop below, in two C-speed passes
+        slug = _SLUG_DROP.sub("", text.lower().translate(_ASCII_SPACE_TO_DASH))
+        return slug or "section"
     out = []
     for ch in text:
         if ch.isalnum() or ch in "_-":
@@ -396,13 +407,89 @@ def extract_headings(markdown_text: str) -> tuple[Heading, ...]:
 
     ATX (``## Title``) and setext (``Title`` + ``===``, over one or more paragraph lines)
     headings; fenced code and HTML comments are skipped, since ``#`` lines there are not headings.
+
+    Only the lines that can start or end a block that matters (``#``, fences, ``<!--``,
+    ``===``/``---``) are visited, found by one regex scan; a setext underline looks back at the
+    lines above it for its paragraph. :func:`_extract_headings_by_line`, which visits every
+    line, gives the same result (the tests compare them) and is used for lines over
+    :data:`MAX_LINE`.
     """
+    lines = markdown_text.splitlines()
+    if not lines or max(map(len, lines)) > MAX_LINE:
+        return _extract_headings_by_line(lines)
+    text = markdown_text
+    only_newlines = len(lines) == text.count("\n") + (text[-1] != "\n")
+    if not only_newlines or "\r" in text or _LINE_END.match(text[-1]):
+        text = "\n".join(lines)  # other line separators (splitlines' set): "\n" only from here
+    hits = [0] if _HIT_FIRST.match(text) else []
+    hits.extend(m.start() + 1 for m in _HIT.finditer(text))
+    headings: list[Heading] = []
+    used: set[str] = set()
+    done = -1  # lines up to this index are handled (a fence, a comment, a heading)
+    line_at, counted = 0, 0  # the line index at offset `counted`
+    for offset in hits:
+        line_at += text.count("\n", counted, offset)
+        counted = offset
+        i = line_at
+        if i <= done:
+            continue
+        line = lines[i]
+        if _COMMENT_OPEN.match(line):
+            done = _comment_end(text, lines, i, offset)
+        elif opening := _FENCE_OPEN.match(line):
+            done = _fence_end(text, lines, i, offset, opening.group(1))
+        elif atx := _ATX.match(line):
+            _add(headings, used, len(atx.group(1)), atx.group(2) or "", i + 1)
+            done = i
+        elif (setext := _SETEXT.match(line)) and (para := _paragraph_above(lines, i, done)):
+            level = 1 if setext.group(1)[0] == "=" else 2
+            _add(headings, used, level, "\n".join(para[1]), para[0] + 1)
+            done = i
+        if done >= len(lines):
+            break
+    return tuple(headings)
+
+
+def _comment_end(text: str, lines: list[str], i: int, offset: int) -> int:
+    """The index of the line closing the comment opened on line ``i`` (at ``offset``)."""
+    if "-->" in lines[i]:
+        return i
+    close = text.find("-->", offset + len(lines[i]))
+    return i + text.count("\n", offset, close) if close >= 0 else len(lines)
+
+
+def _fence_end(text: str, lines: list[str], i: int, offset: int, fence: str) -> int:
+    """The index of the line closing the fence ``fence`` opened on line ``i`` (at ``offset``)."""
+    for m in _FENCE_CLOSE_SCAN.finditer(text, offset + len(lines[i])):
+        mark = m.group(1)
+        if mark[0] == fence[0] and len(mark) >= len(fence):
+            return i + text.count("\n", offset, m.start() + 1)
+    return len(lines)
+
+
+def _paragraph_above(lines: list[str], k: int, done: int) -> tuple[int, list[str]] | None:
+    """(first index, stripped lines) of the paragraph open above line ``k``, if there is one.
+
+    Going up from ``k``: a blank line or a block start (list item, quote...) ends it, as does a
+    line already handled (index ``done``); indented lines at its top are code, not paragraph.
+    """
+    j = k - 1
+    while j > done and lines[j].strip() and not _BLOCK_START.match(lines[j]):
+        j -= 1
+    start = j + 1
+    while start < k and _is_indented(lines[start]):
+        start += 1
+    return (start, [line.strip() for line in lines[start:k]]) if start < k else None
+
+
+def _extract_headings_by_line(lines: list[str]) -> tuple[Heading, ...]:
+    """:func:`extract_headings` the plain way, visiting every line (truncated to MAX_LINE)."""
     headings: list[Heading] = []
     used: set[str] = set()
     fence: str | None = None
     in_comment = False
     para: list[str] = []  # the open paragraph's lines (a setext underline turns them into a title)
-    for lineno, whole_line in enumerate(markdown_text.splitlines(), start=1):
+    for lineno, whole_line in enumerate(lines, start=1):
         line = whole_line[:MAX_LINE]
         if fence is not None:
             close = _FENCE_CLOSE.match(line)
@@ -439,7 +526,10 @@ def _is_indented(line: str) -> bool:
 
 
 def _add(headings: list[Heading], used: set[str], level: int, raw: str, line: int) -> None:
-    raw, custom = split_custom_id(raw)
-    title = plain_heading_text(raw)
+    raw, custom = split_custom_id(raw) if "{#" in raw else (raw, None)
+    if len(raw) <= MAX_INLINE and not _PLAIN_TITLE.search(raw):
+        title = " ".join(raw.split())  # no markup: what plain_heading_text would give, sooner
+    else:
+        title = plain_heading_text(raw)
     anchor = unique_anchor(custom or slugify(title), used)
     headings.append(Heading(level=level, title=title, anchor=anchor, line=line))
