@@ -9,7 +9,6 @@ by ``ui/menus.py``. Settings, themes, bookmarks and the cache folder come in as
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from handbook import __version__
 from handbook.core.bookmarks import Bookmark
 from handbook.core.history import History, HistoryEntry
 from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
@@ -36,8 +34,10 @@ from handbook.core.theme import LIGHT, PageTheme
 from handbook.ui.actions import Actions
 from handbook.ui.bookmarks_panel import BookmarksPanel
 from handbook.ui.find_bar import FindBar
+from handbook.ui.focus import focus_next_pane, set_tab_order
+from handbook.ui.help import open_about, open_message, open_shortcuts
 from handbook.ui.highlighter import PageHighlighter
-from handbook.ui.menus import build_menus, fill_toolbar, star_icon
+from handbook.ui.menus import build_menus, fill_recent_books, fill_toolbar, star_icon
 from handbook.ui.search_panel import SearchPanel
 from handbook.ui.services import Services, open_services
 from handbook.ui.settings import (
@@ -57,15 +57,6 @@ RenderChapter = Callable[[str], RenderedChapter]
 RendererFactory = Callable[[Book], RenderChapter]
 CHAPTER_CACHE_SIZE = 12  # rendered chapters kept: going back and forth re-renders nothing
 PAGE_MARGIN = 24  # pixels around the page's text
-SHORTCUT_EXTRAS = (
-    ("Search from the page", "/"),
-    ("Keyboard shortcuts from the page", "?"),
-    ("Clear the search highlights (on the page)", "Esc"),
-    ("Zoom with the mouse wheel", "Ctrl+Wheel"),
-    ("Open the selected section, result or bookmark", "Enter"),
-    ("Find: next / previous match (in the find field)", "Enter / Shift+Enter"),
-    ("Close the find bar or the search panel (in its field)", "Esc"),
-)
 
 
 def default_renderer(book: Book, theme: PageTheme = LIGHT) -> RenderChapter:
@@ -285,7 +276,17 @@ class MainWindow(QMainWindow):
         self.toc_panel.visibilityChanged.connect(self._on_contents_visibility)
         a.next_pane.triggered.connect(functools.partial(self.cycle_focus, +1))
         a.previous_pane.triggered.connect(functools.partial(self.cycle_focus, -1))
-        self._set_tab_order()
+        set_tab_order(
+            [
+                self.toc_panel.tree,
+                self.viewer,
+                self.find_bar.field,
+                self.search_panel.field,
+                self.search_panel.results_view,
+                self.bookmarks_panel.filter_edit,
+                self.bookmarks_panel.tree,
+            ]
+        )
         # help
         a.show_shortcuts.triggered.connect(self.show_shortcuts)
         self.shortcuts_key.activated.connect(self.show_shortcuts)
@@ -351,10 +352,7 @@ class MainWindow(QMainWindow):
 
     def inform(self, title: str, text: str) -> QMessageBox:
         """A non-modal message box (tests find it in ``_dialog``; nothing waits for it)."""
-        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self._dialog = box
+        self._dialog = box = open_message(self, title, text)
         return box
 
     def when_exposed(self, callback: Callable[[], object]) -> None:
@@ -394,24 +392,15 @@ class MainWindow(QMainWindow):
         try:
             book = load_book(path)
         except BookError as exc:
-            self.show_status(f"Cannot open this book: {exc}", timeout_ms=0)
-            self.inform("Cannot open this book", str(exc))
+            QMessageBox.warning(self, "Cannot open this book", str(exc))
             return False
         self.open_book(book)
         return True
 
     def _fill_recent_books(self) -> None:
-        menu = self.menus.recent
-        menu.clear()
         current = str(self._book.root)
-        for number, path in enumerate(self.settings.existing_recent_books(), start=1):
-            if path == current:
-                continue
-            label = f"&{number} {Path(path).name}" if number < 10 else Path(path).name
-            action = menu.addAction(label)
-            action.setData(path)
-            action.setStatusTip(path)
-        menu.setEnabled(not menu.isEmpty())
+        others = [p for p in self.settings.existing_recent_books() if p != current]
+        fill_recent_books(self.menus.recent, others)
 
     @Slot(QAction)
     def _open_recent(self, action: QAction) -> None:
@@ -748,59 +737,17 @@ class MainWindow(QMainWindow):
             self.bookmarks_panel.tree,
         ]
 
-    def _set_tab_order(self) -> None:
-        chain: list[QWidget] = [
-            self.toc_panel.tree,
-            self.viewer,
-            self.find_bar.field,
-            self.search_panel.field,
-            self.search_panel.results_view,
-            self.bookmarks_panel.filter_edit,
-            self.bookmarks_panel.tree,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
-
     @Slot()
     def cycle_focus(self, step: int) -> None:
         """F6 / Shift+F6: the next (previous) visible pane gets the keyboard focus."""
-        panes = [p for p in self._panes() if p.isVisible() and p.isEnabled()]
-        if not panes:
-            return
-        focused = QApplication.focusWidget()
-        at = next(
-            (
-                i
-                for i, p in enumerate(panes)
-                if focused is not None and (focused is p or p.isAncestorOf(focused))
-            ),
-            None,
-        )
-        target = panes[0 if at is None else (at + step) % len(panes)]
-        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        focus_next_pane(self._panes(), step)
 
     @Slot()
     def show_shortcuts(self) -> None:
-        from handbook.ui.shortcuts_dialog import ShortcutsDialog
-
         panel = self.bookmarks_panel
-        actions = [
-            *self.action_set.all(),
-            panel.undo_action,
-            panel.redo_action,
-            panel.delete_action,
-        ]
-        dialog = ShortcutsDialog(actions, extra=SHORTCUT_EXTRAS, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self._dialog = dialog
+        more = [panel.undo_action, panel.redo_action, panel.delete_action]
+        self._dialog = open_shortcuts(self, [*self.action_set.all(), *more])
 
     @Slot()
     def show_about(self) -> None:
-        box = self.inform(
-            "About handbook",
-            f"handbook {__version__}\n\n"
-            "An offline reader for books in mdBook's layout: contents, search, bookmarks, "
-            "print and PDF, all without a network.",
-        )
-        box.setWindowTitle("About handbook")
+        self._dialog = open_about(self)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPixmap
@@ -78,6 +79,17 @@ def fill_toolbar(bar: QToolBar, a: Actions) -> None:
         if button is not None:
             button.setAccessibleName(action.iconText())
             button.setAccessibleDescription(action.statusTip())
+
+
+def fill_recent_books(menu: QMenu, paths: list[str]) -> None:
+    """One entry per book folder, its path in the action's data; numbered for the keyboard."""
+    menu.clear()
+    for number, path in enumerate(paths, start=1):
+        name = Path(path).name or path
+        action = menu.addAction(f"&{number} {name}" if number < 10 else name)
+        action.setData(path)
+        action.setStatusTip(path)
+    menu.setEnabled(bool(paths))
 
 
 def star_icon(palette: QPalette, size: int = 32) -> QIcon:
