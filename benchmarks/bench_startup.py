@@ -16,6 +16,11 @@ Each program prints ``HANDBOOK_BENCH <event> <unix time> <VmRSS KiB> <VmHWM KiB>
 HANDBOOK_BENCH_EXIT=1, then quits. The starts are interleaved (a, b, c, a, b, c...) so that a
 slower moment of the machine weighs on all three alike. Runs on Qt's offscreen platform, or
 with --xvfb on a private Xvfb screen (the xcb platform, as on a desktop).
+
+handbook's modules run from bytecode, as when installed (pip compiles a wheel's modules, a
+PyInstaller bundle holds .pyc files): a private PYTHONPYCACHEPREFIX, filled by the uncounted
+first start, even when PYTHONDONTWRITEBYTECODE is set. --no-bytecode-cache measures them
+compiled from source at every start instead (about 50 ms more).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,12 +81,22 @@ def run_once(program: Program, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def display(use_xvfb: bool) -> Iterator[tuple[dict[str, str], str]]:
+def display(use_xvfb: bool, bytecode: bool = True) -> Iterator[tuple[dict[str, str], str]]:
     env = {**os.environ, "HANDBOOK_BENCH_EXIT": "1"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-pyc-") as pyc:
+        if bytecode:  # as installed (a wheel's or PyInstaller's .pyc), not compiled each start
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = pyc
+        with _platform(env, use_xvfb) as where:
+            yield env, where
+
+
+@contextmanager
+def _platform(env: dict[str, str], use_xvfb: bool) -> Iterator[str]:
     if not use_xvfb:
         env["QT_QPA_PLATFORM"] = "offscreen"
-        yield env, "Qt offscreen platform"
+        yield "Qt offscreen platform"
         return
     if not shutil.which("Xvfb"):
         raise SystemExit("--xvfb: Xvfb is not installed (Debian: apt-get install xvfb)")
@@ -93,7 +109,7 @@ def display(use_xvfb: bool) -> Iterator[tuple[dict[str, str], str]]:
     try:
         time.sleep(1.0)
         env.update(DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
-        yield env, f"Xvfb :{number}, xcb platform"
+        yield f"Xvfb :{number}, xcb platform"
     finally:
         server.terminate()
         server.wait()
@@ -203,6 +219,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="starts of each program (7)")
     parser.add_argument("--clicks", type=int, default=7, help="clicks on the chapter (7)")
     parser.add_argument("--xvfb", action="store_true", help="on Xvfb (xcb), not offscreen")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="keep PYTHONDONTWRITEBYTECODE: handbook's modules compiled from source at each start",
+    )
     parser.add_argument("--chapter-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.chapter_child:
@@ -218,8 +239,10 @@ def main() -> int:
         Program("guide", "handbook, bundled guide", [python, "-m", "handbook", str(GUIDE)]),
         Program("rust", "handbook, Rust book", [python, "-m", "handbook", str(RUST_BOOK)]),
     ]
-    with display(args.xvfb) as (env, where):
-        for program in programs:  # one start each, not counted: fills the disk cache
+    with display(args.xvfb, not args.no_bytecode_cache) as (env, where):
+        if args.no_bytecode_cache:
+            where += "; no bytecode cache"
+        for program in programs:  # one start each, not counted: fills the disk and bytecode caches
             run_once(program, env)
             for samples in (program.window_ms, program.page_ms, program.rss_kib, program.hwm_kib):
                 samples.clear()
