@@ -14,7 +14,6 @@ Folders, FIFOs and devices are refused before reading (a FIFO would block), as a
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -240,7 +239,20 @@ def _title(config: _Config, summary_title: str | None, root: Path) -> str:
 
 def _identity(root: Path) -> str:
     real = os.path.normcase(os.path.realpath(root))
-    return hashlib.sha256(real.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return _sha256_hex(real.encode("utf-8", "surrogatepass"))[:16]
+
+
+def _sha256_hex(data: bytes) -> str:
+    """SHA-256 from CPython's built-in module: hashlib would load OpenSSL (~2 ms at start-up)."""
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:  # pragma: no cover - a Python built without them
+            from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return digest
 
 
 # --- chapters -----------------------------------------------------------------------------------
