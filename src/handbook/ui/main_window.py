@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------
 
     def _build_panels(self, open_external: UrlOpener, cache_dir: Path | None) -> None:
-        # the page, with the find bar below it
+        # the page, with the find bar above it
         self.viewer = Viewer(self._book, open_external, self)
         self.viewer.setObjectName("viewer")
         self.viewer.setAccessibleName("Page")
@@ -146,8 +146,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.viewer, 1)
         layout.addWidget(self.find_bar)
+        layout.addWidget(self.viewer, 1)
         self.setCentralWidget(page)
         self.zoom = ZoomController(self.viewer, self.settings)
 
