@@ -163,9 +163,7 @@ THEME_DARK = ActionSpec("&Dark", "Dark window and page", checkable=True)
 THEME_SYSTEM = ActionSpec(
     "Follow the &System", "Light or dark as the desktop is set", checkable=True
 )
-NEXT_PANE = ActionSpec(
-    "Next &Pane", "Move the keyboard focus to the next pane", "F6"
-)
+NEXT_PANE = ActionSpec("Next &Pane", "Move the keyboard focus to the next pane", "F6")
 PREVIOUS_PANE = ActionSpec(
     "Previous Pa&ne",
     "Move the keyboard focus to the previous pane",
