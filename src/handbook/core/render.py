@@ -94,7 +94,7 @@ a {{ color: {t.link}; }}
 h1, h2, h3, h4, h5, h6 {{ color: {t.text}; }}
 code, tt, kbd, samp {{ font-family: monospace; color: {t.code_text};
   background-color: {t.code_background}; }}
-pre {{ font-family: monospace; color: {t.code_text}; margin: 0px; }}
+pre {{ font-family: monospace; color: {t.code_text}; margin: 0px; white-space: pre-wrap; }}
 table.code {{ margin-top: 8px; margin-bottom: 8px; }}
 table.grid {{ border-collapse: collapse; margin-top: 8px; margin-bottom: 8px; }}
 table.grid td, table.grid th {{ border: 1px solid {t.border}; padding: 4px 8px; }}
