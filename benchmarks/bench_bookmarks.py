@@ -29,22 +29,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
-
-def _keep_none_alive() -> None:
-    """PySide6 6.12.0 on CPython 3.11 drops a reference to None (and to True/False) on every
-    call of a void method; some 5,000 such calls free None and abort the process. Python 3.12
-    made None immortal; here, give it references enough for any run. Remove once PySide6 is
-    pinned to a release without the bug (6.11.3 has none)."""
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    for immortal in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(immortal)).value += 1 << 40
-
-
-_keep_none_alive()
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QTreeView, QVBoxLayout, QWidget  # noqa: E402

@@ -18,7 +18,6 @@ Prints one table; asserts nothing. Measures, in one run:
 
 from __future__ import annotations
 
-import ctypes
 import os
 import statistics
 import sys
@@ -65,19 +64,6 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
-
-
-def top_up_constants(floor: int = 50_000) -> None:
-    """PySide6 6.12 on Python 3.11 drops a reference to None on every call of a void method
-    from Python (setText, QTimer.start, processEvents, QTest.keyClicks...) and to True on
-    every emit; this loop makes tens of thousands of such calls, and would end in "Fatal Python
-    error: none_dealloc". Give the references back (one too many is harmless)."""
-    incref = ctypes.pythonapi.Py_IncRef
-    incref.argtypes = [ctypes.py_object]
-    incref.restype = None
-    for constant in (None, True, False):
-        for _ in range(max(0, floor - sys.getrefcount(constant))):
-            incref(constant)
 
 
 class StallMeter:
@@ -132,7 +118,6 @@ def build_in_thread(book: Book, folder: Path) -> tuple[float, float]:
     thread.start()
     while not done.is_set():
         QTest.qWait(1)
-        top_up_constants()
     elapsed = time.perf_counter() - start
     stall = meter.stop()
     thread.join()
@@ -196,7 +181,6 @@ def keystroke_times(app: QApplication, book: Book, folder: Path) -> list[float]:
     panel.results_shown.connect(lambda _total: shown.append(time.perf_counter()))
     times = []
     for query in QUERIES:
-        top_up_constants()
         panel.field.setText(query[:-1])
         QTest.qWait(
             250
@@ -217,7 +201,6 @@ def main(argv: list[str]) -> int:
     root = Path(argv[1]) if len(argv) > 1 else DEFAULT_BOOK
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
-    top_up_constants()
     book = load_book(root)
     rows: list[tuple[str, str, str]] = []
 

@@ -123,7 +123,6 @@ def chapter_child(book_path: str, clicks: int) -> None:
     from handbook.core.book import load_book
     from handbook.core.model import Book, RenderedChapter
     from handbook.ui.main_window import MainWindow, RenderChapter, default_renderer
-    from handbook.ui.signals import emit
 
     app = QApplication(sys.argv[:1])
     book = load_book(Path(book_path))
@@ -155,7 +154,7 @@ def chapter_child(book_path: str, clicks: int) -> None:
         window.clear_chapter_cache()
         render_ms.clear()
         start = time.perf_counter()
-        emit(window.toc_panel.section_activated, largest)  # what a click on its row sends
+        window.toc_panel.section_activated.emit(largest)  # what a click on its row sends
         window.viewer.document().documentLayout().documentSize()
         app.processEvents()
         total_ms.append((time.perf_counter() - start) * 1000)

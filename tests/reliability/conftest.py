@@ -1,24 +1,13 @@
-"""Fixtures for the reliability tests: the real main window on a book, PySide's lost references."""
+"""Fixtures for the reliability tests: the real main window on a book."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from handbook.core.model import Book
-from handbook.ui.signals import give_back_true
-
-
-@pytest.fixture(autouse=True)
-def _true_refs_kept() -> Iterator[None]:
-    """pytest-qt's wait_signal and test emits lose references to True under PySide 6.12
-    (see handbook/ui/signals.py); give them back, or the interpreter aborts at exit."""
-    before = sys.getrefcount(True)
-    yield
-    give_back_true(max(0, before - sys.getrefcount(True)))
 
 
 @pytest.fixture

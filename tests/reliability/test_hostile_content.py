@@ -29,7 +29,6 @@ from pytestqt.qtbot import QtBot
 from handbook.core.book import load_book
 from handbook.core.model import Book
 from handbook.core.render import Renderer
-from handbook.ui.signals import emit
 from tests.reliability import hostile_book
 from tests.reliability.helpers import (
     SCRIPTS,
@@ -179,7 +178,7 @@ def test_links_out_of_the_book_are_refused_and_the_web_goes_to_the_browser(
     viewer.status_message.connect(messages.add)
     window.open_section("hostile.md")  # type: ignore[attr-defined]
     for href in ("../../outside/secret.md", "http://127.0.0.1:9/page"):
-        emit(viewer.anchorClicked, QUrl(href))
+        viewer.anchorClicked.emit(QUrl(href))
     assert viewer.current_chapter() == "hostile.md"
     assert "Link not opened: ../../outside/secret.md is outside the book" in messages.seen
     assert window.opened_externally == ["http://127.0.0.1:9/page"]  # type: ignore[attr-defined]
@@ -206,7 +205,7 @@ def test_a_chapter_that_links_to_and_includes_itself_does_not_loop(
     assert "⚠ Include cycle stopped: src/loop.md → src/loop.md" in viewer.toPlainText()
     for _ in range(100):
         for href in ("loop.md", "#loop", "loop.html"):
-            emit(viewer.anchorClicked, QUrl(href))
+            viewer.anchorClicked.emit(QUrl(href))
     assert viewer.current_chapter() == "loop.md"
     assert viewer.toPlainText().count("Loop text.") == 1
     window.next_chapter()  # type: ignore[attr-defined]

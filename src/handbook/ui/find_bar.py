@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from handbook.ui.highlighter import PageHighlighter, Span, find_spans, literal_pattern
-from handbook.ui.signals import emit
 
 
 class FindBar(QWidget):
@@ -98,7 +97,7 @@ class FindBar(QWidget):
         self.hide()
         self._spans, self._current = [], None
         self._highlighter.clear_find()
-        emit(self.closed)
+        self.closed.emit()
 
     # -- matches ---------------------------------------------------------------------------
 
@@ -158,7 +157,7 @@ class FindBar(QWidget):
             self.count_label.setText(f"{current} of {total}")
         else:
             self.count_label.setText("No matches")
-        emit(self.matches_changed, current, total)
+        self.matches_changed.emit(current, total)
 
     def _viewport_top(self) -> int:
         return self._browser.cursorForPosition(self._browser.viewport().rect().topLeft()).position()

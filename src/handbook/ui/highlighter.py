@@ -22,7 +22,6 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
 from handbook.core.theme import LIGHT, PageTheme
-from handbook.ui.signals import emit
 
 MAX_SELECTIONS = 5000  # painting more extra selections than this makes scrolling crawl
 _WORD = re.compile(r"[^\W_]+")
@@ -103,7 +102,7 @@ class PageHighlighter(QObject):
             start, end = self._find[self._current]
             selections.append(self._selection(start, end, self._format(self._theme.find_current)))
         self._browser.setExtraSelections(selections)
-        emit(self.changed)
+        self.changed.emit()
 
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         cursor = QTextCursor(self._browser.document())

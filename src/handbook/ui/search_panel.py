@@ -53,7 +53,6 @@ from PySide6.QtWidgets import (
 from handbook.core.model import Book
 from handbook.core.search import DEFAULT_LIMIT, SearchHit, SearchResults, snippet_text
 from handbook.ui.search_worker import SearchRunner
-from handbook.ui.signals import emit
 
 DEBOUNCE_MS = 100
 RESULT_LIMIT = DEFAULT_LIMIT
@@ -344,7 +343,7 @@ class SearchPanel(QWidget):
             self.results_view.setCurrentIndex(self.model.index(0, 0))
         self._suggestion = results.suggestion
         self.status_label.setText(self._count_text(results))
-        emit(self.results_shown, results.total)
+        self.results_shown.emit(results.total)
 
     def _count_text(self, results: SearchResults) -> str:
         if not results.query.strip():
@@ -400,7 +399,7 @@ class SearchPanel(QWidget):
             if self.field.text():
                 self.field.clear()
             else:
-                emit(self.close_requested)
+                self.close_requested.emit()
             return True
         return False
 
@@ -426,4 +425,4 @@ class SearchPanel(QWidget):
     def _activate(self, index: QModelIndex) -> None:
         hit = self.model.hit(index.row()) if index.isValid() else None
         if hit is not None:
-            emit(self.hit_activated, hit)
+            self.hit_activated.emit(hit)

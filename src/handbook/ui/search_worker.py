@@ -25,7 +25,6 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from handbook.core.model import Book
 from handbook.core.search import DEFAULT_LIMIT, IndexCache, SearchIndex, SearchResults
-from handbook.ui.signals import emit
 
 SLICE_MS = 8  # work done per turn of the event loop, at most (plus one step)
 IndexSteps = Generator[tuple[int, int], None, SearchIndex]
@@ -114,18 +113,18 @@ class SearchRunner(QObject):
         except StopIteration as finished:
             self._steps = None
             self._index = finished.value
-            emit(self.index_ready, finished.value.section_count)
+            self.index_ready.emit(finished.value.section_count)
             return
         except Exception as exc:  # a book we cannot index must not take the window down
             self._steps = None
-            emit(self.failed, f"Search is not available for this book: {exc}")
+            self.failed.emit(f"Search is not available for this book: {exc}")
             return
-        emit(self.progress, done, total)
+        self.progress.emit(done, total)
 
     def _answer(self, index: SearchIndex, query: _Query) -> None:
         try:
             results = index.search(query.text, typing=query.typing, limit=query.limit)
         except Exception as exc:  # a failed query is reported, never fatal
-            emit(self.failed, f"Search failed: {exc}")
+            self.failed.emit(f"Search failed: {exc}")
             results = SearchResults(query.text, (), 0)
-        emit(self.results_ready, query.request, results)
+        self.results_ready.emit(query.request, results)

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMenu, QTreeView, QWidget
 
-from handbook.ui.signals import emit
 from handbook.ui.toc_model import TocModel
 
 ACTIVATING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -116,7 +115,7 @@ class TocPanel(QDockWidget):
             return
         section = self._model.section_at(index)
         if section:
-            emit(self.section_activated, section)
+            self.section_activated.emit(section)
 
     def context_menu_at(self, position: QPoint) -> QMenu | None:
         """The menu for the row at ``position`` (tree viewport coordinates), if it offers any."""
@@ -124,7 +123,7 @@ class TocPanel(QDockWidget):
         if not section:
             return None
         menu = QMenu(self)
-        emit(self.context_menu_requested, section, menu)
+        self.context_menu_requested.emit(section, menu)
         if menu.isEmpty():
             menu.deleteLater()
             return None

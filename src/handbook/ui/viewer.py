@@ -32,7 +32,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from handbook.core.model import Book, RenderedChapter, section_id
-from handbook.ui.signals import emit
 
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"svg", b"svgz"})
@@ -171,7 +170,7 @@ class Viewer(QTextBrowser):
         top = self.current_section()
         if top and top != self._last_top:
             self._last_top = top
-            emit(self.top_section_changed, top)
+            self.top_section_changed.emit(top)
 
     # -- links -----------------------------------------------------------------------------
 
@@ -180,10 +179,9 @@ class Viewer(QTextBrowser):
         scheme = url.scheme().lower()
         if scheme in EXTERNAL_SCHEMES:
             self._open_external(url)
-            emit(self.status_message, f"Opened in your browser: {url.toDisplayString()}")
+            self.status_message.emit(f"Opened in your browser: {url.toDisplayString()}")
         elif scheme or url.host():
-            emit(
-                self.status_message,
+            self.status_message.emit(
                 f"Link not opened: {scheme or 'this kind of'} links are not followed "
                 f"({_short(url.toDisplayString())})",
             )
@@ -196,17 +194,17 @@ class Viewer(QTextBrowser):
         if self._path is None:
             return
         if not path:
-            emit(self.section_requested, section_id(self._path, fragment))
+            self.section_requested.emit(section_id(self._path, fragment))
             return
         base = "" if path.startswith("/") else posixpath.dirname(self._path)
         target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         chapter = self._chapter_for(target)
         if chapter is not None:
-            emit(self.section_requested, section_id(chapter, fragment))
+            self.section_requested.emit(section_id(chapter, fragment))
         elif target == ".." or target.startswith("../") or not self._inside_book(target):
-            emit(self.status_message, f"Link not opened: {path} is outside the book")
+            self.status_message.emit(f"Link not opened: {path} is outside the book")
         else:
-            emit(self.status_message, f"Link not opened: {path} is not a chapter of this book")
+            self.status_message.emit(f"Link not opened: {path} is not a chapter of this book")
 
     def _chapter_for(self, target: str) -> str | None:
         """The chapter a link names: its ``.md`` file, or the ``.html`` page mdBook makes of it."""
@@ -292,7 +290,7 @@ class Viewer(QTextBrowser):
         if shown in self._refused:
             return
         self._refused.add(shown)
-        emit(self.status_message, f"Not shown: {_short(shown)} (only images inside the book are)")
+        self.status_message.emit(f"Not shown: {_short(shown)} (only images inside the book are)")
 
 
 @functools.cache

@@ -23,7 +23,6 @@ from handbook.core.book import load_book
 from handbook.core.search import IndexCache
 from handbook.ui.main_window import MainWindow
 from handbook.ui.search_panel import SearchPanel
-from handbook.ui.signals import emit
 
 
 class Recorder(QObject):
@@ -142,7 +141,7 @@ def main() -> int:
         }
         if not args.no_links:
             for href in links:
-                emit(viewer.anchorClicked, QUrl(href))
+                viewer.anchorClicked.emit(QUrl(href))
                 settle(app)
                 if viewer.current_chapter() != node.path:
                     window.open_section(node.path)
