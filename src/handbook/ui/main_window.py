@@ -12,8 +12,8 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QSignalBlocker, Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut, QWindow
+from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -26,18 +26,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from handbook.core.bookmarks import Bookmark
 from handbook.core.history import History, HistoryEntry
 from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
-from handbook.core.search import SearchHit
-from handbook.core.theme import LIGHT, PageTheme
 from handbook.ui.actions import Actions
+from handbook.ui.bookmark_handlers import BookmarkHandlers
 from handbook.ui.bookmarks_panel import BookmarksPanel
+from handbook.ui.chapter_cache import (  # RenderChapter, default_renderer: bench_startup
+    ChapterCache,
+    RenderChapter,
+    RendererFactory,
+    default_renderer,
+)
 from handbook.ui.find_bar import FindBar
+from handbook.ui.first_expose import FirstExpose
 from handbook.ui.focus import focus_next_pane, set_tab_order
 from handbook.ui.help import open_about, open_message, open_shortcuts
 from handbook.ui.highlighter import PageHighlighter
 from handbook.ui.menus import build_menus, fill_recent_books, fill_toolbar, star_icon
+from handbook.ui.page_handlers import PageHandlers
+from handbook.ui.search_handlers import SearchHandlers
 from handbook.ui.search_panel import SearchPanel
 from handbook.ui.services import Services, open_services
 from handbook.ui.settings import (
@@ -53,37 +60,9 @@ from handbook.ui.toc_panel import TocPanel
 from handbook.ui.viewer import UrlOpener, Viewer
 from handbook.ui.zoom import ZoomController
 
-RenderChapter = Callable[[str], RenderedChapter]
-RendererFactory = Callable[[Book], RenderChapter]
-CHAPTER_CACHE_SIZE = 12  # rendered chapters kept: going back and forth re-renders nothing
+__all__ = ["MainWindow", "RenderChapter", "RendererFactory", "default_renderer"]
+
 PAGE_MARGIN = 24  # pixels around the page's text
-
-
-def default_renderer(book: Book, theme: PageTheme = LIGHT) -> RenderChapter:
-    # Imported here, not at the top: markdown, pygments and nh3 load after the window shows.
-    from handbook.core.render import Renderer
-
-    return Renderer(book, theme=theme).render
-
-
-class _FirstExpose(QObject):
-    """Calls back once, when its window is first exposed (drawn on screen)."""
-
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self.callbacks: list[Callable[[], object]] = []
-        window.winId()  # the native window exists from now on: its Expose event is the one
-        handle = window.windowHandle()
-        assert handle is not None
-        handle.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        exposed = isinstance(watched, QWindow) and watched.isExposed()
-        if event.type() == QEvent.Type.Expose and exposed:
-            watched.removeEventFilter(self)
-            for callback in self.callbacks:
-                callback()
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -110,14 +89,14 @@ class MainWindow(QMainWindow):
         self.themes = services.themes
         self.bookmarks = services.bookmarks
         self._book = book
-        self._make_renderer = make_renderer
-        self._render_uncached: RenderChapter | None = None
-        self._render = functools.lru_cache(maxsize=CHAPTER_CACHE_SIZE)(self._render_chapter)
+        self._chapters = ChapterCache(book, make_renderer or self._themed_renderer)
         self._history = History()
-        self._first_expose: _FirstExpose | None = None
-        self._search_book: Book | None = None  # the book the search panel was last given
+        self._first_expose: FirstExpose | None = None
         self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
         self.action_set = Actions(self)
+        self.bookmark_handlers = BookmarkHandlers(self)
+        self.search_handlers = SearchHandlers(self)
+        self.page_handlers = PageHandlers(self)
         self._build_panels(open_external, services.cache_dir)
         self._build_menus()
         self._connect_signals()
@@ -210,6 +189,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         a = self.action_set
+        marks, search, pages = self.bookmark_handlers, self.search_handlers, self.page_handlers
         # navigation: actions
         a.back.triggered.connect(self.go_back)
         a.forward.triggered.connect(self.go_forward)
@@ -228,13 +208,13 @@ class MainWindow(QMainWindow):
         self.menus.recent.triggered.connect(self._open_recent)
         a.quit.triggered.connect(self.close)
         # printing and PDF
-        a.print.triggered.connect(self.print_chapter)
-        a.export_chapter_pdf.triggered.connect(self.export_chapter_pdf)
-        a.export_book_pdf.triggered.connect(self.export_book_pdf)
+        a.print.triggered.connect(pages.print_chapter)
+        a.export_chapter_pdf.triggered.connect(pages.export_chapter_pdf)
+        a.export_book_pdf.triggered.connect(pages.export_book_pdf)
         # the page's text
         a.copy.triggered.connect(self.viewer.copy)
         a.select_all.triggered.connect(self.viewer.selectAll)
-        self.viewer.customContextMenuRequested.connect(self._on_page_context_menu)
+        self.viewer.customContextMenuRequested.connect(marks.show_page_context_menu)
         # find in page
         a.find.triggered.connect(self.find_bar.open_bar)
         a.find_next.triggered.connect(self.find_bar.find_next)
@@ -243,34 +223,34 @@ class MainWindow(QMainWindow):
         # search the book
         a.search.triggered.connect(self.show_search)
         self.search_key.activated.connect(self.show_search)
-        a.show_search.toggled.connect(self._show_search_dock)
-        self.search_dock.visibilityChanged.connect(self._on_search_visibility)
-        self.search_panel.hit_activated.connect(self.open_hit)
-        self.search_panel.close_requested.connect(self._close_search)
+        a.show_search.toggled.connect(search.show_dock)
+        self.search_dock.visibilityChanged.connect(search.on_dock_visibility)
+        self.search_panel.hit_activated.connect(search.open_hit)
+        self.search_panel.close_requested.connect(search.close_search)
         a.clear_highlights.triggered.connect(self.highlighter.clear)
         self.clear_key.activated.connect(self.highlighter.clear)
         # bookmarks
-        a.add_bookmark.triggered.connect(self.bookmark_this_section)
-        a.toggle_bookmark.triggered.connect(self._toggle_bookmark)
-        a.show_bookmarks.toggled.connect(self._show_bookmarks_dock)
-        self.bookmarks_dock.visibilityChanged.connect(self._on_bookmarks_visibility)
-        self.bookmarks.changed.connect(self._update_star)
-        self.viewer.top_section_changed.connect(self._update_star)
+        a.add_bookmark.triggered.connect(marks.bookmark_this_section)
+        a.toggle_bookmark.triggered.connect(marks.toggle_bookmark)
+        a.show_bookmarks.toggled.connect(marks.show_dock)
+        self.bookmarks_dock.visibilityChanged.connect(marks.on_dock_visibility)
+        self.bookmarks.changed.connect(marks.update_star)
+        self.viewer.top_section_changed.connect(marks.update_star)
         self.bookmarks.error.connect(self.show_status)
-        self.bookmarks_panel.bookmark_activated.connect(self.open_bookmark)
-        self.toc_panel.context_menu_requested.connect(self._offer_bookmark)
+        self.bookmarks_panel.bookmark_activated.connect(marks.open_bookmark)
+        self.toc_panel.context_menu_requested.connect(marks.offer_bookmark)
         # zoom and page font
         a.zoom_in.triggered.connect(self.zoom.zoom_in)
         a.zoom_out.triggered.connect(self.zoom.zoom_out)
         a.reset_zoom.triggered.connect(self.zoom.reset_zoom)
-        a.page_font.triggered.connect(self._choose_page_font)
+        a.page_font.triggered.connect(pages.choose_page_font)
         a.reset_page_font.triggered.connect(self.zoom.reset_page_font)
-        self.zoom.zoom_changed.connect(self._on_zoom_changed)
+        self.zoom.zoom_changed.connect(pages.on_zoom_changed)
         # themes
         for mode, action in a.themes().items():
             action.triggered.connect(functools.partial(self.themes.set_mode, mode))
-        self.themes.mode_changed.connect(self._on_theme_mode_changed)
-        self.themes.page_theme_changed.connect(self._on_page_theme_changed)
+        self.themes.mode_changed.connect(pages.on_theme_mode_changed)
+        self.themes.page_theme_changed.connect(pages.on_page_theme_changed)
         # panels shown or hidden, and the keyboard focus between them
         a.show_contents.toggled.connect(self._show_contents)
         self.toc_panel.visibilityChanged.connect(self._on_contents_visibility)
@@ -301,8 +281,7 @@ class MainWindow(QMainWindow):
         """Show another book, at its first chapter."""
         old_model = self.toc_panel.model()
         self._book = book
-        self._render_uncached = None
-        self.clear_chapter_cache()
+        self._chapters.set_book(book)
         self._history.clear()
         self.toc_panel.set_model(TocModel(book, self))
         old_model.deleteLater()
@@ -317,11 +296,10 @@ class MainWindow(QMainWindow):
         self.bookmarks.set_book(book)
         with QSignalBlocker(self.zoom):  # a book's zoom is no news in the status bar
             self.zoom.set_book(book.identity)
-        if self.search_dock.isVisible():
-            self._give_search_the_book()
+        self.search_handlers.book_opened()
         self.settings.add_recent_book(str(book.root))
         self._fill_recent_books()
-        self._update_star()
+        self.bookmark_handlers.update_star()
 
     def restore_place(self) -> None:
         """Continue where the reader left off in this book; else open its first chapter."""
@@ -362,7 +340,7 @@ class MainWindow(QMainWindow):
         for the markdown stack to load.
         """
         if self._first_expose is None:
-            self._first_expose = _FirstExpose(self)
+            self._first_expose = FirstExpose(self)
         self._first_expose.callbacks.append(callback)
 
     def open_first_chapter(self) -> None:
@@ -472,7 +450,7 @@ class MainWindow(QMainWindow):
         if path == self.viewer.current_chapter():
             self.viewer.go_to(anchor, scroll)
         else:
-            rendered = self._render(path)
+            rendered = self._chapters.render(path)
             self._show_rendered(rendered, anchor, scroll)
             self.setWindowTitle(f"{node.title} — {self._book.title}")
             if node.problem:
@@ -492,33 +470,27 @@ class MainWindow(QMainWindow):
     def reshow(self) -> None:
         """Render the chapter shown again (a new theme), at the same scroll position."""
         path = self.viewer.current_chapter()
-        self._render_uncached = None
         self.clear_chapter_cache()
         if path is None:
             return
         scroll = self.viewer.scroll_position()
         section = self.current_section()
-        self._show_rendered(self._render(path), None, scroll)
+        self._show_rendered(self._chapters.render(path), None, scroll)
         self.toc_panel.select_section(section)
 
     def clear_chapter_cache(self) -> None:
         """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
-        self._render.cache_clear()
+        self._chapters.clear()
 
-    def _render_chapter(self, path: str) -> RenderedChapter:
-        if self._render_uncached is None:
-            if self._make_renderer is None:
-                self._render_uncached = default_renderer(self._book, self.themes.page_theme())
-            else:
-                self._render_uncached = self._make_renderer(self._book)
-        return self._render_uncached(path)
+    def _themed_renderer(self, book: Book) -> RenderChapter:
+        return default_renderer(book, self.themes.page_theme())
 
     def _update_actions(self) -> None:
         self.action_set.back.setEnabled(self._history.can_go_back())
         self.action_set.forward.setEnabled(self._history.can_go_forward())
         self.action_set.previous_chapter.setEnabled(self._neighbour(-1) is not None)
         self.action_set.next_chapter.setEnabled(self._neighbour(+1) is not None)
-        self._update_star()
+        self.bookmark_handlers.update_star()
 
     # -- status bar ------------------------------------------------------------------------
 
@@ -544,187 +516,16 @@ class MainWindow(QMainWindow):
         if show:
             self.toc_panel.raise_()  # to the front of its tab group
 
-    # -- search and find -------------------------------------------------------------------
-
     @Slot()
     def show_search(self) -> None:
-        """Ctrl+K, Ctrl+Shift+F, / on the page: the search panel in front, its field focused."""
-        self.search_dock.show()
-        self.search_dock.raise_()
-        self._give_search_the_book()
-        self.search_panel.focus_search()
+        self.search_handlers.show_search()
 
-    def _give_search_the_book(self) -> None:
-        """The index is built the first time the reader searches a book, not at start."""
-        if self._search_book is not self._book:
-            self._search_book = self._book
-            self.search_panel.set_book(self._book)
-
-    @Slot(SearchHit)
-    def open_hit(self, hit: SearchHit) -> None:
-        if self.open_section(hit.id):
-            self.highlighter.highlight_terms(hit.terms)
-
-    @Slot()
-    def _close_search(self) -> None:
-        self.search_dock.hide()
-        self.focus_page()
+    def page_context_menu(self, position: QPoint) -> QMenu:
+        return self.bookmark_handlers.page_context_menu(position)
 
     @Slot()
     def focus_page(self) -> None:
         self.viewer.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    @Slot(bool)
-    def _show_search_dock(self, show: bool) -> None:
-        if show:
-            self.show_search()
-        else:
-            self.search_dock.hide()
-
-    @Slot(bool)
-    def _on_search_visibility(self, _visible: bool) -> None:
-        self.action_set.show_search.setChecked(not self.search_dock.isHidden())
-        if not self.search_dock.isHidden():
-            self._give_search_the_book()
-
-    # -- bookmarks -------------------------------------------------------------------------
-
-    @Slot()
-    def bookmark_this_section(self) -> None:
-        """Ctrl+D: bookmark the section read; when it already is, show its bookmark."""
-        section = self.current_section()
-        if not section:
-            return
-        existing = self.bookmarks.bookmarks_at(self._book.identity, section)
-        if existing:
-            self._show_bookmarks_dock(True)
-            self.bookmarks_panel.reveal(existing[0].id)
-            self.show_status("This section is already bookmarked")
-            return
-        scroll = self.viewer.scroll_position()
-        if self.bookmarks.add_bookmark(self._book, section, scroll=scroll) is not None:
-            self.show_status("Bookmarked")
-
-    @Slot()
-    def _toggle_bookmark(self) -> None:
-        section = self.current_section()
-        if section:
-            scroll = self.viewer.scroll_position()
-            self.bookmarks.toggle_bookmark(self._book, section, scroll=scroll)
-        self._update_star()
-
-    @Slot()
-    def _update_star(self) -> None:
-        a = self.action_set
-        enabled = self.bookmarks.enabled
-        reason = self.bookmarks.disabled_reason or ""
-        for action in (a.add_bookmark, a.toggle_bookmark):
-            action.setEnabled(enabled)
-            if not enabled:
-                action.setToolTip(reason)
-        section = self.viewer.current_section()
-        a.toggle_bookmark.setChecked(
-            bool(section) and self.bookmarks.is_bookmarked(self._book.identity, section)
-        )
-
-    @Slot(object)
-    def open_bookmark(self, bookmark: Bookmark) -> None:
-        """Open a bookmark, in its own book if that is another one."""
-        other_book = bookmark.book_identity != self._book.identity
-        if other_book and not self.open_book_at(Path(bookmark.book_path)):
-            return
-        section, scroll = self.bookmarks.open_target(bookmark.id, self._book)
-        if section:
-            self.open_section(section, scroll)
-            self.focus_page()
-
-    @Slot(str, QMenu)
-    def _offer_bookmark(self, section: str, menu: QMenu) -> None:
-        action = menu.addAction("&Bookmark This Section")
-        action.setEnabled(self.bookmarks.enabled)
-        action.triggered.connect(lambda: self.bookmarks.add_bookmark(self._book, section))
-
-    def page_context_menu(self, position: QPoint) -> QMenu:
-        """The page's menu: Qt's (copy, select all, links) and "Bookmark This Section"."""
-        menu = self.viewer.createStandardContextMenu(position)
-        menu.addSeparator()
-        menu.addAction(self.action_set.add_bookmark)
-        menu.addAction(self.action_set.find)
-        return menu
-
-    @Slot(QPoint)
-    def _on_page_context_menu(self, position: QPoint) -> None:
-        menu = self.page_context_menu(position)
-        menu.exec(self.viewer.viewport().mapToGlobal(position))
-        menu.deleteLater()
-
-    @Slot(bool)
-    def _show_bookmarks_dock(self, show: bool) -> None:
-        self.bookmarks_dock.setVisible(show)
-        if show:
-            self.bookmarks_dock.raise_()
-            self.bookmarks_panel.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    @Slot(bool)
-    def _on_bookmarks_visibility(self, _visible: bool) -> None:
-        self.action_set.show_bookmarks.setChecked(not self.bookmarks_dock.isHidden())
-
-    # -- zoom and themes -------------------------------------------------------------------
-
-    @Slot(int)
-    def _on_zoom_changed(self, percent: int) -> None:
-        self.show_status(f"Zoom {percent}%", timeout_ms=3000)
-
-    @Slot()
-    def _choose_page_font(self) -> None:
-        self.zoom.choose_font(self)
-
-    @Slot(str)
-    def _on_theme_mode_changed(self, mode: str) -> None:
-        self.action_set.themes()[mode].setChecked(True)
-
-    @Slot(object)
-    def _on_page_theme_changed(self, theme: PageTheme) -> None:
-        self.highlighter.set_theme(theme)
-        self.action_set.toggle_bookmark.setIcon(star_icon(self.palette()))
-        self.reshow()
-
-    # -- printing --------------------------------------------------------------------------
-
-    def _paper_renderer(self) -> RenderChapter:
-        """Paper is white: printing and PDF use the light theme, whatever the window shows."""
-        return default_renderer(self._book, LIGHT)
-
-    def _current_chapters(self) -> list[str] | None:
-        chapter = self.viewer.current_chapter()
-        return [chapter] if chapter else None
-
-    @Slot()
-    def print_chapter(self) -> None:
-        from handbook.ui import print_support
-
-        chapters = self._current_chapters()
-        if chapters is not None:
-            print_support.print_with_preview(self, self._book, self._paper_renderer(), chapters)
-
-    @Slot()
-    def export_chapter_pdf(self) -> None:
-        chapters = self._current_chapters()
-        if chapters is not None:
-            self._export_pdf(chapters)
-
-    @Slot()
-    def export_book_pdf(self) -> None:
-        self._export_pdf(None)
-
-    def _export_pdf(self, chapters: list[str] | None) -> None:
-        from handbook.ui import print_support
-
-        result = print_support.export_pdf_interactively(
-            self, self._book, self._paper_renderer(), chapters
-        )
-        if result is not None:
-            self.show_status(f"Saved {result.path}")
 
     # -- keyboard and help -----------------------------------------------------------------
 

@@ -1,0 +1,112 @@
+"""The window's bookmark commands: Ctrl+D, the star, the menus' "Bookmark This Section",
+the bookmarks dock, and opening a bookmark (in its own book if that is another one).
+
+Slots only: ``MainWindow._connect_signals`` connects them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Qt, Slot
+from PySide6.QtWidgets import QMenu
+
+from handbook.core.bookmarks import Bookmark
+
+if TYPE_CHECKING:
+    from handbook.ui.main_window import MainWindow
+
+
+class BookmarkHandlers(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    @Slot()
+    def bookmark_this_section(self) -> None:
+        """Ctrl+D: bookmark the section read; when it already is, show its bookmark."""
+        w = self._window
+        section = w.current_section()
+        if not section:
+            return
+        existing = w.bookmarks.bookmarks_at(w.book().identity, section)
+        if existing:
+            self.show_dock(True)
+            w.bookmarks_panel.reveal(existing[0].id)
+            w.show_status("This section is already bookmarked")
+            return
+        scroll = w.viewer.scroll_position()
+        if w.bookmarks.add_bookmark(w.book(), section, scroll=scroll) is not None:
+            w.show_status("Bookmarked")
+
+    @Slot()
+    def toggle_bookmark(self) -> None:
+        w = self._window
+        section = w.current_section()
+        if section:
+            w.bookmarks.toggle_bookmark(w.book(), section, scroll=w.viewer.scroll_position())
+        self.update_star()
+
+    @Slot()
+    def update_star(self) -> None:
+        w = self._window
+        a = w.action_set
+        enabled = w.bookmarks.enabled
+        reason = w.bookmarks.disabled_reason or ""
+        for action in (a.add_bookmark, a.toggle_bookmark):
+            action.setEnabled(enabled)
+            if not enabled:
+                action.setToolTip(reason)
+        section = w.viewer.current_section()
+        a.toggle_bookmark.setChecked(
+            bool(section) and w.bookmarks.is_bookmarked(w.book().identity, section)
+        )
+
+    @Slot(object)
+    def open_bookmark(self, bookmark: Bookmark) -> None:
+        """Open a bookmark, in its own book if that is another one."""
+        w = self._window
+        other_book = bookmark.book_identity != w.book().identity
+        if other_book and not w.open_book_at(Path(bookmark.book_path)):
+            return
+        section, scroll = w.bookmarks.open_target(bookmark.id, w.book())
+        if section:
+            w.open_section(section, scroll)
+            w.focus_page()
+
+    @Slot(str, QMenu)
+    def offer_bookmark(self, section: str, menu: QMenu) -> None:
+        """The contents tree's menu on ``section``: "Bookmark This Section"."""
+        w = self._window
+        action = menu.addAction("&Bookmark This Section")
+        action.setEnabled(w.bookmarks.enabled)
+        action.triggered.connect(lambda: w.bookmarks.add_bookmark(w.book(), section))
+
+    def page_context_menu(self, position: QPoint) -> QMenu:
+        """The page's menu: Qt's (copy, select all, links) and "Bookmark This Section"."""
+        w = self._window
+        menu = w.viewer.createStandardContextMenu(position)
+        menu.addSeparator()
+        menu.addAction(w.action_set.add_bookmark)
+        menu.addAction(w.action_set.find)
+        return menu
+
+    @Slot(QPoint)
+    def show_page_context_menu(self, position: QPoint) -> None:
+        menu = self.page_context_menu(position)
+        menu.exec(self._window.viewer.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    @Slot(bool)
+    def show_dock(self, show: bool) -> None:
+        w = self._window
+        w.bookmarks_dock.setVisible(show)
+        if show:
+            w.bookmarks_dock.raise_()
+            w.bookmarks_panel.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot(bool)
+    def on_dock_visibility(self, _visible: bool) -> None:
+        w = self._window
+        w.action_set.show_bookmarks.setChecked(not w.bookmarks_dock.isHidden())
