@@ -32,6 +32,7 @@ class ChapterCache:
         self._make_renderer = make_renderer
         self._renderer: RenderChapter | None = None
         self._kept: OrderedDict[str, RenderedChapter] = OrderedDict()
+        self.generation = 0  # one more at each clear: a page rendered before is not kept
 
     def set_book(self, book: Book) -> None:
         self._book = book
@@ -41,6 +42,11 @@ class ChapterCache:
         """Forget the renderer and every rendered chapter (a new theme, another book)."""
         self._renderer = None
         self._kept.clear()
+        self.generation += 1
+
+    def new_renderer(self) -> RenderChapter:
+        """A renderer of its own, for another thread (a renderer is not shared between them)."""
+        return self._make_renderer(self._book)
 
     def cached(self, path: str) -> RenderedChapter | None:
         rendered = self._kept.get(path)
@@ -48,7 +54,10 @@ class ChapterCache:
             self._kept.move_to_end(path)
         return rendered
 
-    def keep(self, rendered: RenderedChapter) -> None:
+    def keep(self, rendered: RenderedChapter, generation: int | None = None) -> None:
+        """Keep ``rendered`` (unless the cache was cleared since ``generation``)."""
+        if generation is not None and generation != self.generation:
+            return
         self._kept[rendered.path] = rendered
         self._kept.move_to_end(rendered.path)
         while len(self._kept) > CHAPTER_CACHE_SIZE:

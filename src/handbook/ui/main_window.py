@@ -29,6 +29,13 @@ from PySide6.QtWidgets import (
 from handbook.core.history import History, HistoryEntry
 from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
 from handbook.ui.actions import Actions
+from handbook.ui.background_render import (
+    BackgroundRender,
+    placeholder_html,
+    renders_in_background,
+    size_text,
+    source_bytes,
+)
 from handbook.ui.bookmark_handlers import BookmarkHandlers
 from handbook.ui.bookmarks_panel import BookmarksPanel
 from handbook.ui.chapter_cache import (  # RenderChapter, default_renderer: bench_startup
@@ -90,6 +97,8 @@ class MainWindow(QMainWindow):
         self.bookmarks = services.bookmarks
         self._book = book
         self._chapters = ChapterCache(book, make_renderer or self._themed_renderer)
+        self._background = BackgroundRender(self)  # big chapters, off the UI thread
+        self._pending_place: tuple[str | None, int | None, int] = (None, None, 0)
         self._history = History()
         self._first_expose: FirstExpose | None = None
         self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
@@ -198,6 +207,8 @@ class MainWindow(QMainWindow):
         # navigation: the contents tree and the page's links open sections
         self.toc_panel.section_activated.connect(self.open_section)
         self.viewer.section_requested.connect(self.open_section)
+        # a big chapter rendered off the UI thread arrives
+        self._background.finished.connect(self._on_background_rendered)
         # the tree follows the reader
         self.viewer.top_section_changed.connect(self.toc_panel.select_section)
         # status bar
@@ -281,6 +292,7 @@ class MainWindow(QMainWindow):
         """Show another book, at its first chapter."""
         old_model = self.toc_panel.model()
         self._book = book
+        self._background.cancel()
         self._chapters.set_book(book)
         self._history.clear()
         self.toc_panel.set_model(TocModel(book, self))
@@ -447,18 +459,59 @@ class MainWindow(QMainWindow):
         if node is None:
             self.show_status(f"No such section in this book: {section}")
             return False
-        if path == self.viewer.current_chapter():
+        if path == self._background.pending():
+            self._pending_place = (anchor, scroll, self._pending_place[2])
+        elif path == self.viewer.current_chapter():
             self.viewer.go_to(anchor, scroll)
         else:
-            rendered = self._chapters.render(path)
-            self._show_rendered(rendered, anchor, scroll)
+            rendered = self._display(path, anchor, scroll)
             self.setWindowTitle(f"{node.title} — {self._book.title}")
             if node.problem:
                 self.show_status(f"This chapter cannot be shown: {node.problem}", timeout_ms=0)
-            elif rendered.notes:
-                self.show_status("; ".join(rendered.notes), timeout_ms=0)
+            elif rendered is not None:
+                self._show_notes(rendered)
         self.toc_panel.select_section(self.viewer.current_section())
         return True
+
+    def _display(self, path: str, anchor: str | None, scroll: int | None) -> RenderedChapter | None:
+        """Show chapter ``path``: at once when cached or small; else a placeholder page while
+        it renders off the UI thread (None then: ``_on_background_rendered`` shows it)."""
+        self._background.cancel()
+        rendered = self._chapters.cached(path)
+        if rendered is None and renders_in_background(self._book, path):
+            self._render_in_background(path, anchor, scroll)
+            return None
+        rendered = rendered or self._chapters.render(path)
+        self._show_rendered(rendered, anchor, scroll)
+        return rendered
+
+    def _render_in_background(self, path: str, anchor: str | None, scroll: int | None) -> None:
+        node = self._book.chapter(path)
+        title = node.title if node is not None and node.title else path
+        size = source_bytes(self._book, path)
+        self._pending_place = (anchor, scroll, self._chapters.generation)
+        self._background.start(path, self._chapters.new_renderer())
+        self.viewer.show_placeholder(path, placeholder_html(title, size))
+        self.show_status(f"Rendering {title} ({size_text(size)})…", timeout_ms=0)
+
+    @Slot(object)
+    def _on_background_rendered(self, rendered: RenderedChapter) -> None:
+        anchor, scroll, generation = self._pending_place
+        self._chapters.keep(rendered, generation)
+        if rendered.path != self.viewer.current_chapter():
+            return  # another book or chapter is shown by now
+        self._show_rendered(rendered, anchor, scroll)
+        self.statusBar().clearMessage()
+        self._show_notes(rendered)
+        self.toc_panel.select_section(self.viewer.current_section())
+
+    def _show_notes(self, rendered: RenderedChapter) -> None:
+        if rendered.notes:
+            self.show_status("; ".join(rendered.notes), timeout_ms=0)
+
+    def rendering(self) -> str | None:
+        """The chapter being rendered off the UI thread (a placeholder shown meanwhile)."""
+        return self._background.pending()
 
     def _show_rendered(
         self, rendered: RenderedChapter, anchor: str | None, scroll: int | None
@@ -473,9 +526,12 @@ class MainWindow(QMainWindow):
         self.clear_chapter_cache()
         if path is None:
             return
-        scroll = self.viewer.scroll_position()
+        anchor: str | None = None
+        scroll: int | None = self.viewer.scroll_position()
+        if path == self._background.pending():  # the placeholder: where the page will be
+            anchor, scroll, _ = self._pending_place
         section = self.current_section()
-        self._show_rendered(self._chapters.render(path), None, scroll)
+        self._display(path, anchor, scroll)
         self.toc_panel.select_section(section)
 
     def clear_chapter_cache(self) -> None:

@@ -101,6 +101,15 @@ class Viewer(QTextBrowser):
         self._index_anchors(rendered)
         self.go_to(anchor, scroll)
 
+    def show_placeholder(self, path: str, html: str) -> None:
+        """Stand in for chapter ``path`` with ``html`` while it renders (no anchors, at the top)."""
+        self._path = path
+        self._refused.clear()
+        self._pinned = None
+        self.setHtml(html)
+        self._anchor_positions, self._anchor_names = [], []
+        self.go_to()
+
     def go_to(self, anchor: str | None = None, scroll: int | None = None) -> None:
         """Scroll within the chapter shown: to ``scroll`` if given, else to ``anchor``."""
         if scroll is not None:

@@ -54,7 +54,7 @@ def ui_stall_ms(app: QApplication, window: MainWindow, path: str) -> int:
     ticks.start()
     QTimer.singleShot(30, lambda: window.open_section(path))
     end = time.monotonic() + 0.3
-    while time.monotonic() < end or window.viewer.current_chapter() != path:
+    while time.monotonic() < end or window.viewer.current_chapter() != path or window.rendering():
         app.processEvents()
         time.sleep(0.002)
     ticks.timer.stop()

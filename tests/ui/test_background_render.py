@@ -1,0 +1,128 @@
+"""Big chapters render off the UI thread: a placeholder page first, then the chapter."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from handbook.core.book import load_book
+from handbook.core.model import Book, RenderedChapter
+from handbook.core.render import Renderer
+from handbook.ui.background_render import BACKGROUND_BYTES
+from handbook.ui.chapter_cache import RenderChapter
+from handbook.ui.main_window import MainWindow
+from tests.conftest import write_book
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
+
+PARAGRAPH = "Words of a long chapter, with *emphasis* and `code`, to make it big.\n\n"
+BIG_TEXT = PARAGRAPH * (BACKGROUND_BYTES // len(PARAGRAPH) + 100)
+CHAPTERS = {
+    "small.md": "# Small\n\nA short chapter.\n",
+    "big.md": f"# Big\n\n{BIG_TEXT}## Far down\n\n{PARAGRAPH * 60}The end of the big one.\n",
+}
+SUMMARY = "# Summary\n\n- [Small](small.md)\n- [Big](big.md)\n"
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Book:
+    return load_book(write_book(tmp_path / "book", SUMMARY, CHAPTERS))
+
+
+class GatedRenderer:
+    """The real renderer, except that big.md waits until ``release`` is set."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def __call__(self, book: Book) -> RenderChapter:
+        renderer = Renderer(book)
+
+        def render(path: str) -> RenderedChapter:
+            if path == "big.md":
+                assert self.release.wait(30)
+            return renderer.render(path)
+
+        return render
+
+
+def make_window(qtbot: QtBot, book: Book, gate: GatedRenderer | None = None) -> MainWindow:
+    window = MainWindow(book, make_renderer=gate, open_external=lambda url: None)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_first_chapter()
+    return window
+
+
+def test_a_big_chapter_shows_a_placeholder_then_the_chapter_at_its_anchor(
+    qtbot: QtBot, book: Book
+) -> None:
+    gate = GatedRenderer()
+    window = make_window(qtbot, book, gate)
+    assert window.open_section("big.md#far-down")
+    assert window.rendering() == "big.md"
+    assert "Rendering Big" in window.viewer.toPlainText()
+    assert window.statusBar().currentMessage().startswith("Rendering Big (")
+    assert "The end of the big one" not in window.viewer.toPlainText()
+
+    gate.release.set()
+    qtbot.waitUntil(lambda: "The end of the big one" in window.viewer.toPlainText(), timeout=30_000)
+    assert window.rendering() is None
+    assert window.current_section() == "big.md#far-down"
+    assert not window.statusBar().currentMessage().startswith("Rendering")
+
+    window.open_section("small.md")
+    window.open_section("big.md")  # kept in the chapter cache: shown at once
+    assert window.rendering() is None
+    assert "The end of the big one" in window.viewer.toPlainText()
+
+
+def test_a_navigation_made_while_it_renders_wins(qtbot: QtBot, book: Book) -> None:
+    gate = GatedRenderer()
+    window = make_window(qtbot, book, gate)
+    window.open_section("big.md")
+    assert window.rendering() == "big.md"
+    window.open_section("small.md")
+    assert window.rendering() is None
+    assert "A short chapter." in window.viewer.toPlainText()
+
+    with qtbot.waitSignal(window._background._done, timeout=30_000):  # the stale page arrives
+        gate.release.set()
+    assert window.current_section() == "small.md"
+    assert "A short chapter." in window.viewer.toPlainText()
+    assert "big one" not in window.viewer.toPlainText()
+
+
+def test_going_back_to_the_big_chapter_while_it_renders_keeps_one_render(
+    qtbot: QtBot, book: Book
+) -> None:
+    gate = GatedRenderer()
+    window = make_window(qtbot, book, gate)
+    window.open_section("big.md")
+    window.go_back()
+    window.go_forward()  # big.md again: rendered afresh, the first page dropped
+    assert window.rendering() == "big.md"
+    gate.release.set()
+    qtbot.waitUntil(lambda: "The end of the big one" in window.viewer.toPlainText(), timeout=30_000)
+    assert window.current_section() == "big.md"
+
+
+def test_the_real_renderer_renders_a_big_chapter_in_the_background(
+    qtbot: QtBot, book: Book
+) -> None:
+    window = make_window(qtbot, book)
+    window.open_section("big.md")
+    assert "Rendering Big" in window.viewer.toPlainText()
+    qtbot.waitUntil(lambda: "The end of the big one" in window.viewer.toPlainText(), timeout=30_000)
+    assert window.rendering() is None
+
+
+def test_small_chapters_are_shown_at_once(qtbot: QtBot, book: Book) -> None:
+    window = make_window(qtbot, book)
+    assert window.rendering() is None
+    assert "A short chapter." in window.viewer.toPlainText()
