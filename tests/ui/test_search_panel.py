@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
 from handbook.core.model import Book
-from handbook.core.search import IndexCache, SearchHit
+from handbook.core.search import IndexCache, SearchHit, SearchIndex
+from handbook.core.sections import Progress
 from handbook.ui.highlighter import PageHighlighter
+from handbook.ui.main_window import MainWindow
 from handbook.ui.search_panel import ResultsModel, SearchPanel
-from handbook.ui.search_worker import IndexSteps, SearchRunner
+from handbook.ui.search_worker import SearchRunner
+from handbook.ui.services import open_services
 from tests.conftest import write_book
 
 # The offscreen platform warns on every shown top-level widget; nothing to do with search.
@@ -153,14 +158,14 @@ def test_the_model_passes_qt_model_tester(qtmodeltester, panel: SearchPanel) -> 
 
 
 def test_progress_shows_while_the_index_builds(qtbot: QtBot, book: Book) -> None:
-    release = False
+    release = threading.Event()
 
-    def slow_open(book: Book) -> IndexSteps:
-        while not release:
-            yield 1, 4
-        return (yield from IndexCache(None).open_steps(book))
+    def slow_open(book: Book, progress: Progress) -> SearchIndex:
+        while not release.wait(0.005):
+            progress(1, 4)  # raises once the build is no longer wanted
+        return IndexCache(None).open(book, progress)
 
-    runner = SearchRunner(None, open_steps=slow_open)
+    runner = SearchRunner(None, open_index=slow_open)
     panel = SearchPanel(None, runner=runner)
     qtbot.addWidget(panel)
     panel.show()
@@ -168,24 +173,110 @@ def test_progress_shows_while_the_index_builds(qtbot: QtBot, book: Book) -> None
     qtbot.waitUntil(lambda: panel.progress_bar.value() == 1, timeout=5_000)
     assert panel.progress_bar.isVisible()
     assert panel.status_label.text() == "Indexing the book… 25%"
+    assert not runner.is_ready()
     qtbot.keyClicks(panel.field, "sleep")  # typed while indexing: answered when ready
     with qtbot.waitSignal(runner.index_ready, timeout=10_000):
-        release = True
-    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=5_000)
+        release.set()
+    qtbot.waitUntil(lambda: titles(panel) == ["Sleep"], timeout=5_000)
     assert not panel.progress_bar.isVisible()
+    assert panel.status_label.text() == "1 result"
+    runner.stop()
+
+
+def test_the_index_is_built_when_the_book_is_given_not_when_shown(
+    qtbot: QtBot, book: Book, tmp_path: Path
+) -> None:
+    panel = SearchPanel(tmp_path / "cache")
+    qtbot.addWidget(panel)  # never shown
+    panel.set_book(book)
+    assert runner_is_building(panel.runner)
+    qtbot.waitUntil(panel.runner.is_ready, timeout=10_000)
+    assert not panel.isVisible()
+    index = panel.runner.index()
+    assert index is not None and index.section_count == 4
+    assert IndexCache(tmp_path / "cache").path_for(book).is_file()  # type: ignore[union-attr]
+    panel.field.setText("protein")  # queried on the UI thread, after the hand-over
+    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=5_000)
+    panel.runner.stop()
+    assert panel.runner.index() is None
+
+
+def runner_is_building(runner: SearchRunner) -> bool:
+    return runner.is_building() and not runner.is_ready()
+
+
+def test_switching_books_mid_build_keeps_only_the_new_books_results(
+    qtbot: QtBot, book: Book, tmp_path: Path
+) -> None:
+    other = load_book(
+        write_book(
+            tmp_path / "other", "# S\n\n- [Yoga](yoga.md)\n", {"yoga.md": "# Yoga\n\nPoses.\n"}
+        )
+    )
+    release = threading.Event()
+    stale_done = threading.Event()
+
+    def open_index(which: Book, progress: Progress) -> SearchIndex:
+        if which is book:  # the first book's build finishes late, deaf to cancellation
+            release.wait(10)
+            index = IndexCache(None).open(which)
+            stale_done.set()
+            return index
+        return IndexCache(None).open(which, progress)
+
+    runner = SearchRunner(None, open_index=open_index)
+    panel = SearchPanel(None, runner=runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_book(book)
+    qtbot.keyClicks(panel.field, "meditation")  # typed while the first book builds
+    ready: list[int] = []
+    runner.index_ready.connect(ready.append)
+    panel.set_book(other)
+    qtbot.waitUntil(lambda: ready == [1], timeout=10_000)
+    release.set()  # now the first book's index arrives, stale
+    assert stale_done.wait(10)
+    qtbot.wait(50)  # its delivery is handled (and dropped)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "No results", timeout=5_000)
+    assert ready == [1]
+    index = runner.index()
+    assert index is not None and index.section_count == 1
+    panel.field.setText("poses")
+    qtbot.waitUntil(lambda: titles(panel) == ["Yoga"], timeout=5_000)
+    runner.stop()
+
+
+def test_stop_during_a_build_returns_and_drops_it(qtbot: QtBot, book: Book) -> None:
+    started = threading.Event()
+
+    def endless(book: Book, progress: Progress) -> SearchIndex:
+        started.set()
+        while True:
+            time.sleep(0.005)
+            progress(1, 2)  # raises once stopped
+
+    runner = SearchRunner(None, open_index=endless)
+    runner.open_book(book)
+    assert started.wait(5)
+    with qtbot.assertNotEmitted(runner.index_ready), qtbot.assertNotEmitted(runner.failed):
+        runner.stop()
+        qtbot.wait(50)
+    assert not runner.is_building() and not runner.is_ready()
+    assert not [t for t in threading.enumerate() if t.name.startswith("search-index")]
 
 
 def test_a_book_that_cannot_be_indexed_says_so(qtbot: QtBot, book: Book) -> None:
-    def broken(book: Book) -> IndexSteps:
-        yield 0, 1
+    def broken(book: Book, progress: Progress) -> SearchIndex:
+        progress(0, 1)
         raise OSError("disk on fire")
 
-    runner = SearchRunner(None, open_steps=broken)
+    runner = SearchRunner(None, open_index=broken)
     panel = SearchPanel(None, runner=runner)
     qtbot.addWidget(panel)
     with qtbot.waitSignal(runner.failed, timeout=5_000):
         panel.set_book(book)
     assert panel.status_label.text() == "Search is not available for this book: disk on fire"
+    assert not panel.progress_bar.isVisible()
 
 
 def test_a_second_book_replaces_the_first(qtbot: QtBot, panel: SearchPanel, tmp_path: Path) -> None:
@@ -219,3 +310,32 @@ def test_how_the_window_wires_search_to_the_page(qtbot: QtBot, panel: SearchPane
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
     assert highlighter.search_count() == 2
     assert [s.cursor.selectedText() for s in page.extraSelections()] == ["Meditation"] * 2
+
+
+def test_the_window_indexes_a_book_when_it_opens(
+    qtbot: QtBot, qapp: QApplication, book: Book, tmp_path: Path
+) -> None:
+    """Once the window is on screen, its book is indexed with the search panel hidden."""
+    palette = qapp.palette()
+    services = open_services(
+        qapp,
+        settings_path=tmp_path / "config" / "handbook.ini",
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+    )
+    window = MainWindow(book, services=services)
+    qtbot.addWidget(window)
+    runner = window.search_panel.runner
+    assert not runner.is_building()  # nothing before the window is on screen
+    window.show()
+    qtbot.waitUntil(runner.is_ready, timeout=10_000)
+    assert window.search_dock.isHidden()
+    window.search_handlers.show_search()  # the same book: not indexed again
+    assert runner.is_ready()
+    window.close()
+    runner.stop()
+    services.close()
+    services.themes.deleteLater()
+    services.bookmarks.deleteLater()
+    qapp.styleHints().unsetColorScheme()
+    qapp.setPalette(palette)

@@ -1,14 +1,16 @@
 """The window's search commands: the search dock (Ctrl+K, /), a hit opened and highlighted.
 
-The index is built the first time the reader searches a book, not at start. Slots only:
-``MainWindow._connect_signals`` connects them.
+A book's index is built (on a worker thread, see :mod:`handbook.ui.search_worker`) as soon as
+the book opens, so that it is usually ready by the first search; at start-up only once the
+window is on screen and its first chapter has been asked for, so that neither waits on it.
+Slots only: ``MainWindow._connect_signals`` connects them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from handbook.core.model import Book
 from handbook.core.search import SearchHit
@@ -22,6 +24,8 @@ class SearchHandlers(QObject):
         super().__init__(window)
         self._window = window
         self._search_book: Book | None = None  # the book the search panel was last given
+        self._exposed = False  # the window has been on screen
+        self._waiting = False  # for the window's first expose
 
     @Slot()
     def show_search(self) -> None:
@@ -40,8 +44,22 @@ class SearchHandlers(QObject):
             self._window.search_panel.set_book(book)
 
     def book_opened(self) -> None:
-        if self._window.search_dock.isVisible():
-            self.give_search_the_book()
+        """Start indexing the open book: in the next turn of the event loop (after the first
+        chapter is shown), or at start-up once the window is first on screen."""
+        if self._exposed:
+            QTimer.singleShot(0, self, self.give_search_the_book)
+        elif not self._waiting:
+            self._waiting = True
+            self._window.when_exposed(self._on_first_expose)
+
+    def _on_first_expose(self) -> None:
+        self._exposed = True
+        # Two turns: app.run's restore_place (also queued on first expose, after this) renders
+        # the first chapter before the build starts competing with it for the GIL.
+        QTimer.singleShot(0, self, self._after_first_chapter)
+
+    def _after_first_chapter(self) -> None:
+        QTimer.singleShot(0, self, self.give_search_the_book)
 
     @Slot(SearchHit)
     def open_hit(self, hit: SearchHit) -> None:

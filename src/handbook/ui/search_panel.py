@@ -4,8 +4,9 @@ Typing never waits on search: a query runs (in about a millisecond on the Rust b
 keystroke has been handled, through the :class:`SearchRunner`; keystrokes are throttled (the
 first key after a pause searches at once, a burst searches again ``debounce_ms`` after the
 previous search). ↑/↓ in the field move through the results, Enter opens one, Esc clears the
-field (or, when it is empty, asks to close the panel). While a book's index is built, a thin
-progress bar shows how far it is.
+field (or, when it is empty, asks to close the panel). While a book's index is built (on a
+worker thread, see :mod:`handbook.ui.search_worker`), a thin progress bar and "Indexing the
+book… 40%" show how far it is; what was typed meanwhile is searched once the index is ready.
 """
 
 from __future__ import annotations
@@ -270,7 +271,9 @@ class SearchPanel(QWidget):
     # -- what the window calls -------------------------------------------------------------
 
     def set_book(self, book: Book) -> None:
-        """Search ``book`` from now on; its index is built (or read from the cache) meanwhile."""
+        """Search ``book`` from now on; its index is built (or read from the cache) on a worker
+        thread meanwhile, whether or not the panel is shown. The window calls this when a book
+        opens."""
         self._show_results(SearchResults("", (), 0))
         self.progress_bar.setRange(0, 0)  # busy until the first chapter is done
         self.progress_bar.show()

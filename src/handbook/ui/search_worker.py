@@ -1,34 +1,39 @@
-"""Search work for the window, in slices of a few milliseconds between the UI's own events.
+"""Search work for the window: the index built on a worker thread, queries on the UI thread.
 
-Opening a book's index is a generator (:meth:`IndexCache.open_steps`) advanced for at most
-``SLICE_MS`` per turn of the event loop by a zero-interval timer, which Qt runs only once pending
-input has been handled. Queries (about a millisecond or two on the Rust book) run in the next
-turn after they are asked for; only the newest is run. The interface is the one a worker thread
-would have: requests in, answers out as signals.
+Opening a book's index (:meth:`IndexCache.open`: read the chapters, then load the cache file or
+build the index and save it) runs on a daemon ``threading.Thread`` that touches no widget: it
+only emits the signals of a small parentless :class:`_Delivery` object, which Qt queues to the
+UI thread. The finished :class:`SearchIndex` is handed over in that signal; from then on only
+the UI thread uses it (its SQLite connection is opened with ``check_same_thread=False`` and
+guarded by a lock, so the hand-over is safe). Every build carries a number: progress, results
+and failures of a build that is no longer the current one (another book was opened, or
+:meth:`SearchRunner.stop` was called) are dropped, and its index closed. A superseded build is
+also told to stop, at its next step (one chapter at most).
 
-Why not a worker thread: measured on the Rust book (benchmarks/bench_search.py), a plain Python
-thread building the index while the UI thread runs its event loop finishes in 0.7-0.9 s instead
-of 0.3-0.4 s in slices (most of the build is Python, markdown to plain text, so the two threads
-trade the GIL), for a longest UI stall of 10-15 ms against 20-25 ms here; both far under the
-50 ms a reader notices. Slices need no locks, hand no Qt object across threads, and tests see
-events in a fixed order.
+Queries (about a millisecond or two on the Rust book) run on the UI thread in the turn of the
+event loop after they are asked for; only the newest is run. A query asked for before the
+index is ready waits for it.
+
+Measured on the Rust book (benchmarks/bench_search.py): the build takes longer on a thread than
+in slices of the UI thread (the two threads trade the GIL), but the UI thread's longest stall
+meanwhile is a few milliseconds, far under the 50 ms a reader notices.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Generator
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from handbook.core.model import Book
 from handbook.core.search import DEFAULT_LIMIT, IndexCache, SearchIndex, SearchResults
+from handbook.core.sections import Progress
 
-SLICE_MS = 8  # work done per turn of the event loop, at most (plus one step)
-IndexSteps = Generator[tuple[int, int], None, SearchIndex]
-OpenSteps = Callable[[Book], IndexSteps]
+OpenIndex = Callable[[Book, Progress], SearchIndex]  # IndexCache.open
+JOIN_SECONDS = 2.0  # how long stop() waits for a cancelled build to notice (one step, usually)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,28 @@ class _Query:
     text: str
     typing: bool
     limit: int
+
+
+class _Cancelled(Exception):
+    """Raised inside a build's progress callback once the build is no longer wanted."""
+
+
+class _Delivery(QObject):
+    """What a build thread emits; Qt queues each emission to the UI thread.
+
+    Parentless and held by every build thread as well as by the runner, so it outlives both.
+    """
+
+    progress = Signal(int, int, int)  # (build, steps done, steps in all)
+    finished = Signal(int, object)  # (build, SearchIndex)
+    failed = Signal(int, str)  # (build, message)
+
+
+@dataclass
+class _Build:
+    number: int
+    cancel: threading.Event
+    thread: threading.Thread
 
 
 class SearchRunner(QObject):
@@ -49,37 +76,60 @@ class SearchRunner(QObject):
         self,
         cache_folder: Path | None,
         parent: QObject | None = None,
-        open_steps: OpenSteps | None = None,
+        open_index: OpenIndex | None = None,
     ) -> None:
         super().__init__(parent)
-        self._open_steps = open_steps or IndexCache(cache_folder).open_steps
-        self._steps: IndexSteps | None = None
+        self._open_index = open_index or IndexCache(cache_folder).open
+        self._build: _Build | None = None
+        self._builds = 0  # numbers handed out; the current build has the last one
         self._index: SearchIndex | None = None
         self._query: _Query | None = None
         self._request = 0
+        self._delivery = _Delivery()
+        queued = Qt.ConnectionType.QueuedConnection
+        self._delivery.progress.connect(self._on_progress, queued)
+        self._delivery.finished.connect(self._on_finished, queued)
+        self._delivery.failed.connect(self._on_failed, queued)
         self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
         self._timer.setInterval(0)
-        self._timer.timeout.connect(self._work)
+        self._timer.timeout.connect(self._answer_pending)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
 
     def open_book(self, book: Book) -> None:
-        """Open ``book``'s index (from the cache when valid, else built); pending queries are
-        dropped and the previous index closed."""
-        if self._index is not None:
-            self._index.close()
-            self._index = None
+        """Open ``book``'s index on a worker thread (from the cache when valid, else built);
+        pending queries are dropped, the previous index closed and any build still running
+        for another book told to stop (its result is discarded)."""
+        self._drop_build()
+        self._close_index()
         self._query = None
-        self._steps = self._open_steps(book)
-        self._timer.start()
+        self._builds += 1
+        cancel = threading.Event()
+        thread = threading.Thread(
+            target=_run_build,
+            args=(self._delivery, self._open_index, book, self._builds, cancel),
+            name=f"search-index-{self._builds}",
+            daemon=True,  # never keeps the process alive; stop() joins it on quit
+        )
+        self._build = _Build(self._builds, cancel, thread)
+        thread.start()
 
     def search(self, text: str, *, typing: bool = True, limit: int = DEFAULT_LIMIT) -> int:
-        """Ask for ``text``'s results; returns the request number results_ready will carry."""
+        """Ask for ``text``'s results; returns the request number results_ready will carry.
+        Before the index is ready the query waits for it (only the newest)."""
         self._request += 1
         self._query = _Query(self._request, text, typing, limit)
-        self._timer.start()
+        if self._index is not None:
+            self._timer.start()
         return self._request
 
     def is_ready(self) -> bool:
         return self._index is not None
+
+    def is_building(self) -> bool:
+        return self._build is not None
 
     def index(self) -> SearchIndex | None:
         """The open index (for tools that query it directly), or None while it is opened."""
@@ -87,44 +137,91 @@ class SearchRunner(QObject):
 
     @Slot()
     def stop(self) -> None:
-        """Drop all pending work and close the index."""
+        """Drop all pending work and close the index; a running build is told to stop and
+        waited for (at most ``JOIN_SECONDS``). Called on quit."""
         self._timer.stop()
-        self._steps, self._query = None, None
+        self._query = None
+        build = self._drop_build()
+        if build is not None and build.thread is not threading.current_thread():
+            build.thread.join(JOIN_SECONDS)
+        self._close_index()
+
+    # -- inside the UI thread ----------------------------------------------------------------
+
+    def _drop_build(self) -> _Build | None:
+        build, self._build = self._build, None
+        if build is not None:
+            build.cancel.set()
+        return build
+
+    def _close_index(self) -> None:
         if self._index is not None:
             self._index.close()
             self._index = None
 
+    def _is_current(self, number: int) -> bool:
+        return self._build is not None and self._build.number == number
+
+    @Slot(int, int, int)
+    def _on_progress(self, number: int, done: int, total: int) -> None:
+        if self._is_current(number):
+            self.progress.emit(done, total)
+
+    @Slot(int, object)
+    def _on_finished(self, number: int, index: SearchIndex) -> None:
+        if not self._is_current(number):
+            index.close()  # a stale book's index, or one built after stop()
+            return
+        self._build = None
+        self._index = index
+        self.index_ready.emit(index.section_count)
+        if self._query is not None:
+            self._timer.start()
+
+    @Slot(int, str)
+    def _on_failed(self, number: int, message: str) -> None:
+        if self._is_current(number):
+            self._build = None
+            self.failed.emit(f"Search is not available for this book: {message}")
+
     @Slot()
-    def _work(self) -> None:
-        if self._steps is not None:
-            self._advance(self._steps)
-        elif self._query is not None and self._index is not None:
-            query, self._query = self._query, None
-            self._answer(self._index, query)
-        if self._steps is None and (self._query is None or self._index is None):
-            self._timer.stop()
-
-    def _advance(self, steps: IndexSteps) -> None:
-        deadline = time.perf_counter() + SLICE_MS / 1000
-        done = total = 0
-        try:
-            while time.perf_counter() < deadline:
-                done, total = next(steps)
-        except StopIteration as finished:
-            self._steps = None
-            self._index = finished.value
-            self.index_ready.emit(finished.value.section_count)
+    def _answer_pending(self) -> None:
+        query, self._query = self._query, None
+        if query is None or self._index is None:
             return
-        except Exception as exc:  # a book we cannot index must not take the window down
-            self._steps = None
-            self.failed.emit(f"Search is not available for this book: {exc}")
-            return
-        self.progress.emit(done, total)
-
-    def _answer(self, index: SearchIndex, query: _Query) -> None:
         try:
-            results = index.search(query.text, typing=query.typing, limit=query.limit)
+            results = self._index.search(query.text, typing=query.typing, limit=query.limit)
         except Exception as exc:  # a failed query is reported, never fatal
             self.failed.emit(f"Search failed: {exc}")
             results = SearchResults(query.text, (), 0)
         self.results_ready.emit(query.request, results)
+
+
+def _run_build(
+    delivery: _Delivery, open_index: OpenIndex, book: Book, number: int, cancel: threading.Event
+) -> None:
+    """The worker thread: open the index, report progress (once per percent) and the result.
+    Touches no Qt object but ``delivery``'s signals."""
+    shown = -1
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if cancel.is_set():
+            raise _Cancelled
+        percent = 100 * done // max(total, 1)
+        if percent != shown:
+            shown = percent
+            delivery.progress.emit(number, done, total)
+
+    try:
+        index = open_index(book, progress)
+    except _Cancelled:
+        return
+    except Exception as exc:  # a book we cannot index must not take the window down
+        if not cancel.is_set():
+            delivery.failed.emit(number, str(exc))
+        return
+    if cancel.is_set():
+        index.close()
+        return
+    delivery.finished.emit(number, index)
