@@ -6,7 +6,8 @@ Prints one table; asserts nothing. In one run it measures:
 
 - the time from starting the process to its first window being exposed, median over --runs
   starts, and the memory at that moment (VmRSS, and VmHWM the peak so far, from /proc), for
-  (a) a bare QMainWindow with a QTextBrowser (benchmarks/bare_window.py), (b) handbook on the
+  (a) a bare QMainWindow with a QTextBrowser (packaging/bare_window.py, which bench_package.py
+  freezes), (b) handbook on the
   bundled guide, (c) handbook on the Rust book; for handbook also the time until its first
   page is shown (the first chapter is rendered just after the window appears);
 - the time to show the Rust book's largest chapter after a click in the contents (render,
@@ -233,7 +234,7 @@ def main() -> int:
         Program(
             "bare",
             "bare QMainWindow + QTextBrowser",
-            [python, str(REPO / "benchmarks/bare_window.py")],
+            [python, str(REPO / "packaging/bare_window.py")],
         ),
         Program("guide", "handbook, bundled guide", [python, "-m", "handbook", str(GUIDE)]),
         Program("rust", "handbook, Rust book", [python, "-m", "handbook", str(RUST_BOOK)]),

@@ -3,7 +3,7 @@ for benchmarks/bench_package.py.
 
 With HANDBOOK_BENCH_EXIT=1 it prints, when its window is first exposed, the line handbook prints
 (``HANDBOOK_BENCH window <unix time> <VmRSS KiB> <VmHWM KiB>``), then quits: the same contract
-and the same window as benchmarks/bare_window.py, so the frozen and unfrozen numbers compare.
+and the same program bench_startup.py runs unfrozen, so the two benchmarks compare.
 It imports nothing of handbook's, which would weigh on the baseline.
 """
 

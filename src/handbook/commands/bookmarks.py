@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from handbook.commands.toc import _print as print_text  # stdout that survives `| head`
+from handbook.commands.common import print_out as print_text
 from handbook.core import bookmark_io
 from handbook.core.bookmarks import Bookmark, BookmarkStore, Folder
 from handbook.core.storage import StorageError

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -18,3 +20,17 @@ def load_book_or_exit(path: str | None) -> Book | int:
     except BookError as exc:
         print(f"handbook: {exc}", file=sys.stderr)
         return 2
+
+
+def print_out(text: str) -> int:
+    """Write a line to stdout; characters the console cannot show are replaced, and a closed
+    pipe (``handbook toc | head``) stops quietly, as other tools do. Returns exit status 0."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0

@@ -9,14 +9,13 @@ path that is not a book. The index is cached in the user's cache folder, or kept
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from handbook.commands.common import load_book_or_exit
+from handbook.commands.common import load_book_or_exit, print_out
 from handbook.core.search import IndexCache, SearchHit, SearchResults, snippet_text
 
 DEFAULT_LIMIT = 10
@@ -57,9 +56,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         index.close()
     if args.json:
-        _print(json.dumps([hit_json(hit) for hit in results.hits], indent=2, ensure_ascii=False))
+        print_out(json.dumps([hit_json(hit) for hit in results.hits], indent=2, ensure_ascii=False))
     elif results.hits:
-        _print("\n".join(result_lines(results, bold=_bold_terminal())))
+        print_out("\n".join(result_lines(results, bold=_bold_terminal())))
     if not results.hits:
         print(f"handbook: no results for {args.query!r}", file=sys.stderr)
         if results.suggestion:
@@ -118,15 +117,3 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
-
-
-def _print(text: str) -> None:
-    """Write to stdout; characters the console cannot show are replaced, a closed pipe is fine."""
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(errors="replace")
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `handbook search x | head`: stop quietly, as other tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())

@@ -10,13 +10,11 @@ is 0. A path that is not a book is one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import os
 import sys
 from typing import Any
 
-from handbook.commands.common import load_book_or_exit
+from handbook.commands.common import load_book_or_exit, print_out
 from handbook.core.model import Book, NodeKind, TocNode
 
 
@@ -45,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(book_json(book), indent=2)
     else:
         text = "\n".join(toc_lines(book.toc, with_headings=args.headings))
-    return _print(text)
+    return print_out(text)
 
 
 def toc_lines(nodes: tuple[TocNode, ...], with_headings: bool = False, depth: int = 0) -> list[str]:
@@ -89,16 +87,3 @@ def node_json(node: TocNode) -> dict[str, Any]:
         ],
         "children": [node_json(child) for child in node.children],
     }
-
-
-def _print(text: str) -> int:
-    """Write to stdout; characters the console cannot show are replaced, a closed pipe is fine."""
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(errors="replace")
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `handbook toc | head`: stop quietly, as other tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    return 0
