@@ -610,20 +610,23 @@ class BookmarkStore:
         """
         if self.database is None:
             return None
-        from handbook.core import bookmark_io  # it imports this module's data classes
-
         try:
             meta = dict(self.database.execute("SELECT key, value FROM meta"))
             if meta["revision"] == 0 and not self.backups.files():
                 return None  # nothing saved yet
             version = f"{meta['database_id']}r{meta['revision']}"
             day = time.strftime("%Y-%m-%d", time.localtime(self._clock()))
-            return self.backups.write_if_changed(
-                day, version, lambda: bookmark_io.to_json(self.snapshot()).encode("utf-8")
-            )
+            return self.backups.write_if_changed(day, version, self._backup_json)
         except (StorageError, OSError) as exc:
             log.warning("bookmark backup not written: %s", exc)
             return None
+
+    def _backup_json(self) -> bytes:
+        # imported only when a backup is written (not at every start): it costs ~5 ms with
+        # defusedxml, and it imports this module's data classes
+        from handbook.core import bookmark_io
+
+        return bookmark_io.to_json(self.snapshot()).encode("utf-8")
 
     # -- helpers ---------------------------------------------------------------------------
 
