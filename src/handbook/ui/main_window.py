@@ -1,9 +1,12 @@
 """The main window: builds the panels, wires them in ``_connect_signals``, keeps the history.
 
-Panels are built in ``_build_panels`` and know nothing of each other; everything between them
-goes through ``_connect_signals``. Actions are declared in ``ui/actions.py`` and placed in menus
-by ``ui/menus.py``. Settings, themes, bookmarks and the cache folder come in as
-:class:`~handbook.ui.services.Services` (``ui/app.py`` opens them).
+Panels are built by ``ui/panels.py`` and know nothing of each other; everything between them
+goes through ``_connect_signals``. The find bar, the search panel and the bookmarks panel are
+built on first use (:class:`~handbook.ui.panels.Lazy`, to keep start-up short): each is
+connected, once built, by its ``_connect_find_bar`` / ``_connect_search_panel`` /
+``_connect_bookmarks_panel``, next to ``_connect_signals``. Actions are declared in
+``ui/actions.py`` and placed in menus by ``ui/menus.py``. Settings, themes, bookmarks and the
+cache folder come in as :class:`~handbook.ui.services.Services` (``ui/app.py`` opens them).
 """
 
 from __future__ import annotations
@@ -11,20 +14,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QFileDialog,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from handbook.core.history import History, HistoryEntry
 from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
@@ -37,22 +31,32 @@ from handbook.ui.background_render import (
     source_bytes,
 )
 from handbook.ui.bookmark_handlers import BookmarkHandlers
-from handbook.ui.bookmarks_panel import BookmarksPanel
 from handbook.ui.chapter_cache import (  # RenderChapter, default_renderer: bench_startup
     ChapterCache,
     RenderChapter,
     RendererFactory,
     default_renderer,
 )
-from handbook.ui.find_bar import FindBar
 from handbook.ui.first_expose import FirstExpose
 from handbook.ui.focus import focus_next_pane, set_tab_order
 from handbook.ui.help import open_about, open_message, open_shortcuts
 from handbook.ui.highlighter import PageHighlighter
 from handbook.ui.menus import build_menus, fill_recent_books, fill_toolbar, star_icon
 from handbook.ui.page_handlers import PageHandlers
+from handbook.ui.panels import (
+    PAGE_MARGIN,
+    Lazy,
+    LazyDock,
+    build_bookmarks_panel,
+    build_docks,
+    build_find_bar,
+    build_navigation_bar,
+    build_page_area,
+    build_search_panel,
+    build_toc_panel,
+    build_viewer,
+)
 from handbook.ui.search_handlers import SearchHandlers
-from handbook.ui.search_panel import SearchPanel
 from handbook.ui.services import Services, open_services
 from handbook.ui.settings import (
     LAST_BOOK,
@@ -63,13 +67,15 @@ from handbook.ui.settings import (
     section_exists_in,
 )
 from handbook.ui.toc_model import TocModel
-from handbook.ui.toc_panel import TocPanel
-from handbook.ui.viewer import UrlOpener, Viewer
+from handbook.ui.viewer import UrlOpener
 from handbook.ui.zoom import ZoomController
 
-__all__ = ["MainWindow", "RenderChapter", "RendererFactory", "default_renderer"]
+if TYPE_CHECKING:
+    from handbook.ui.bookmarks_panel import BookmarksPanel
+    from handbook.ui.find_bar import FindBar
+    from handbook.ui.search_panel import SearchPanel
 
-PAGE_MARGIN = 24  # pixels around the page's text
+__all__ = ["MainWindow", "RenderChapter", "RendererFactory", "default_renderer"]
 
 
 class MainWindow(QMainWindow):
@@ -116,60 +122,29 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------
 
     def _build_panels(self, open_external: UrlOpener, cache_dir: Path | None) -> None:
-        # the page, with the find bar above it
-        self.viewer = Viewer(self._book, open_external, self)
-        self.viewer.setObjectName("viewer")
-        self.viewer.setAccessibleName("Page")
-        self.viewer.setAccessibleDescription(
-            "The section you are reading. / searches the book, ? lists the keyboard shortcuts"
-        )
-        self.viewer.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self.viewer = build_viewer(self._book, open_external, self)
         self.highlighter = PageHighlighter(self.viewer, self.themes.page_theme())
-        self.find_bar = FindBar(self.viewer, self.highlighter, self)
-        self.find_bar.setAccessibleName("Find in page")
-        self.find_bar.field.setAccessibleDescription("Type to find in the page; Enter: next match")
-        page = QWidget(self)
-        page.setObjectName("page_area")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.find_bar)
-        layout.addWidget(self.viewer, 1)
+        page = build_page_area(self.viewer, self)
         self.setCentralWidget(page)
         self.zoom = ZoomController(self.viewer, self.settings)
-
-        # the docks: contents and search on the left (tabbed), bookmarks on the right
-        self.toc_panel = TocPanel(TocModel(self._book, self), self)
-        self.toc_panel.tree.setAccessibleDescription(
-            "The book's chapters and sections; Enter opens the one selected"
+        self.toc_panel = build_toc_panel(self._book, self)
+        self.search_dock, self.bookmarks_dock = build_docks(self, self.toc_panel)
+        self._find_bar = Lazy(
+            lambda: build_find_bar(self.viewer, self.highlighter, page), self._connect_find_bar
         )
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.toc_panel)
-        self.search_panel = SearchPanel(cache_dir, self)
-        self.search_panel.field.setAccessibleDescription(
-            "Type words to search every chapter; Down moves to the results, Enter opens one"
+        self._search_panel = LazyDock(
+            self.search_dock,
+            lambda: build_search_panel(cache_dir, self),
+            self._connect_search_panel,
+            self.after_expose,
         )
-        self.search_panel.results_view.setAccessibleDescription(
-            "The sections that match, best first; Enter opens one"
+        self._bookmarks_panel = LazyDock(
+            self.bookmarks_dock,
+            lambda: build_bookmarks_panel(self.bookmarks, self),
+            self._connect_bookmarks_panel,
+            self.after_expose,
         )
-        self.search_dock = self._dock("Search", "search_dock", self.search_panel)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
-        self.tabifyDockWidget(self.toc_panel, self.search_dock)
-        self.search_dock.hide()
-        self.bookmarks_panel = BookmarksPanel(self.bookmarks, self)
-        self.bookmarks_panel.tree.setAccessibleDescription(
-            "Your bookmarks, by book; Enter opens one, F2 renames, Delete removes"
-        )
-        self.bookmarks_dock = self._dock("Bookmarks", "bookmarks_dock", self.bookmarks_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.bookmarks_dock)
-        self.bookmarks_dock.hide()
-        self.toc_panel.raise_()
-        self.resizeDocks([self.toc_panel], [320], Qt.Orientation.Horizontal)
-
-        self.navigation_bar = QToolBar("Navigation", self)
-        self.navigation_bar.setObjectName("navigation_toolbar")
-        self.navigation_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.navigation_bar)
+        self.navigation_bar = build_navigation_bar(self)
         self.statusBar().setObjectName("status_bar")
 
         # keys that belong to the page only (typing "/" in a field must stay a "/")
@@ -178,14 +153,18 @@ class MainWindow(QMainWindow):
         self.shortcuts_key = QShortcut(QKeySequence("?"), self.viewer, context=page_only)
         self.clear_key = QShortcut(QKeySequence("Esc"), self.viewer, context=page_only)
 
-    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)  # the key saveState() / restoreState() use
-        dock.setAllowedAreas(
-            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        dock.setWidget(widget)
-        return dock
+    @property
+    def find_bar(self) -> FindBar:
+        """Built the first time it is asked for (Ctrl+F, F3), as are the two panels below."""
+        return self._find_bar.get()
+
+    @property
+    def search_panel(self) -> SearchPanel:
+        return self._search_panel.get()
+
+    @property
+    def bookmarks_panel(self) -> BookmarksPanel:
+        return self._bookmarks_panel.get()
 
     def _build_menus(self) -> None:
         a = self.action_set
@@ -226,29 +205,27 @@ class MainWindow(QMainWindow):
         a.copy.triggered.connect(self.viewer.copy)
         a.select_all.triggered.connect(self.viewer.selectAll)
         self.viewer.customContextMenuRequested.connect(marks.show_page_context_menu)
-        # find in page
-        a.find.triggered.connect(self.find_bar.open_bar)
-        a.find_next.triggered.connect(self.find_bar.find_next)
-        a.find_previous.triggered.connect(self.find_bar.find_previous)
-        self.find_bar.closed.connect(self.focus_page)
-        # search the book
+        # find in page (the find bar's own signals: _connect_find_bar)
+        a.find.triggered.connect(lambda: self.find_bar.open_bar())
+        a.find_next.triggered.connect(lambda: self.find_bar.find_next())
+        a.find_previous.triggered.connect(lambda: self.find_bar.find_previous())
+        # search the book (the panel's own signals: _connect_search_panel)
         a.search.triggered.connect(self.show_search)
         self.search_key.activated.connect(self.show_search)
         a.show_search.toggled.connect(search.show_dock)
+        self.search_dock.visibilityChanged.connect(self._search_panel.on_visibility)
         self.search_dock.visibilityChanged.connect(search.on_dock_visibility)
-        self.search_panel.hit_activated.connect(search.open_hit)
-        self.search_panel.close_requested.connect(search.close_search)
         a.clear_highlights.triggered.connect(self.highlighter.clear)
         self.clear_key.activated.connect(self.highlighter.clear)
         # bookmarks
         a.add_bookmark.triggered.connect(marks.bookmark_this_section)
         a.toggle_bookmark.triggered.connect(marks.toggle_bookmark)
         a.show_bookmarks.toggled.connect(marks.show_dock)
+        self.bookmarks_dock.visibilityChanged.connect(self._bookmarks_panel.on_visibility)
         self.bookmarks_dock.visibilityChanged.connect(marks.on_dock_visibility)
         self.bookmarks.changed.connect(marks.update_star)
         self.viewer.top_section_changed.connect(marks.update_star)
         self.bookmarks.error.connect(self.show_status)
-        self.bookmarks_panel.bookmark_activated.connect(marks.open_bookmark)
         self.toc_panel.context_menu_requested.connect(marks.offer_bookmark)
         # zoom and page font
         a.zoom_in.triggered.connect(self.zoom.zoom_in)
@@ -267,21 +244,44 @@ class MainWindow(QMainWindow):
         self.toc_panel.visibilityChanged.connect(self._on_contents_visibility)
         a.next_pane.triggered.connect(functools.partial(self.cycle_focus, +1))
         a.previous_pane.triggered.connect(functools.partial(self.cycle_focus, -1))
-        set_tab_order(
-            [
-                self.toc_panel.tree,
-                self.viewer,
-                self.find_bar.field,
-                self.search_panel.field,
-                self.search_panel.results_view,
-                self.bookmarks_panel.filter_edit,
-                self.bookmarks_panel.tree,
-            ]
-        )
+        self._set_tab_order()
         # help
         a.show_shortcuts.triggered.connect(self.show_shortcuts)
         self.shortcuts_key.activated.connect(self.show_shortcuts)
         a.about.triggered.connect(self.show_about)
+
+    # the panels built on first use, connected once each, when built
+
+    def _connect_find_bar(self, find_bar: FindBar) -> None:
+        find_bar.closed.connect(self.focus_page)
+        self._set_tab_order()
+
+    def _connect_search_panel(self, panel: SearchPanel) -> None:
+        panel.hit_activated.connect(self.search_handlers.open_hit)
+        panel.close_requested.connect(self.search_handlers.close_search)
+        self._set_tab_order()
+
+    def _connect_bookmarks_panel(self, panel: BookmarksPanel) -> None:
+        panel.bookmark_activated.connect(self.bookmark_handlers.open_bookmark)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab: tree, page, find bar, search, bookmarks (those built so far)."""
+        find_bar, search, marks = (
+            self._find_bar.built(),
+            self._search_panel.built(),
+            self._bookmarks_panel.built(),
+        )
+        chain: list[QWidget | None] = [
+            self.toc_panel.tree,
+            self.viewer,
+            find_bar and find_bar.field,
+            search and search.field,
+            search and search.results_view,
+            marks and marks.filter_edit,
+            marks and marks.tree,
+        ]
+        set_tab_order([w for w in chain if w is not None])
 
     # -- the book --------------------------------------------------------------------------
 
@@ -354,6 +354,14 @@ class MainWindow(QMainWindow):
         if self._first_expose is None:
             self._first_expose = FirstExpose(self)
         self._first_expose.callbacks.append(callback)
+
+    def after_expose(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` now if the window is on screen, else once it is."""
+        handle = self.windowHandle()
+        if handle is not None and handle.isExposed():
+            callback()
+        else:
+            self.when_exposed(callback)
 
     def open_first_chapter(self) -> None:
         chapters = self._book.chapters()
@@ -587,12 +595,9 @@ class MainWindow(QMainWindow):
 
     def _panes(self) -> list[QWidget]:
         """The panes F6 moves between, in the order Tab goes: tree, page, search, bookmarks."""
-        return [
-            self.toc_panel.tree,
-            self.viewer,
-            self.search_panel.field,
-            self.bookmarks_panel.tree,
-        ]
+        search, marks = self._search_panel.built(), self._bookmarks_panel.built()
+        panes = [self.toc_panel.tree, self.viewer, search and search.field, marks and marks.tree]
+        return [p for p in panes if p is not None]  # one not built yet is not shown either
 
     @Slot()
     def cycle_focus(self, step: int) -> None:
