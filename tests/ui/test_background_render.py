@@ -91,7 +91,7 @@ def test_a_navigation_made_while_it_renders_wins(qtbot: QtBot, book: Book) -> No
     assert window.rendering() is None
     assert "A short chapter." in window.viewer.toPlainText()
 
-    with qtbot.waitSignal(window._background._done, timeout=30_000):  # the stale page arrives
+    with qtbot.waitSignal(window.page.background._done, timeout=30_000):  # the stale page arrives
         gate.release.set()
     assert window.current_section() == "small.md"
     assert "A short chapter." in window.viewer.toPlainText()

@@ -23,16 +23,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMe
 from handbook.core.history import History, HistoryEntry
 from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
 from handbook.ui.actions import Actions
-from handbook.ui.background_render import (
-    BackgroundRender,
-    placeholder_html,
-    renders_in_background,
-    size_text,
-    source_bytes,
-)
 from handbook.ui.bookmark_handlers import BookmarkHandlers
 from handbook.ui.chapter_cache import (  # RenderChapter, default_renderer: bench_startup
-    ChapterCache,
     RenderChapter,
     RendererFactory,
     default_renderer,
@@ -43,8 +35,8 @@ from handbook.ui.help import open_about, open_message, open_shortcuts
 from handbook.ui.highlighter import PageHighlighter
 from handbook.ui.menus import build_menus, fill_recent_books, fill_toolbar, star_icon
 from handbook.ui.page_handlers import PageHandlers
+from handbook.ui.page_view import PageView
 from handbook.ui.panels import (
-    PAGE_MARGIN,
     Lazy,
     LazyDock,
     build_bookmarks_panel,
@@ -102,9 +94,6 @@ class MainWindow(QMainWindow):
         self.themes = services.themes
         self.bookmarks = services.bookmarks
         self._book = book
-        self._chapters = ChapterCache(book, make_renderer or self._themed_renderer)
-        self._background = BackgroundRender(self)  # big chapters, off the UI thread
-        self._pending_place: tuple[str | None, int | None, int] = (None, None, 0)
         self._history = History()
         self._first_expose: FirstExpose | None = None
         self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
@@ -113,6 +102,9 @@ class MainWindow(QMainWindow):
         self.search_handlers = SearchHandlers(self)
         self.page_handlers = PageHandlers(self)
         self._build_panels(open_external, services.cache_dir)
+        self.page = PageView(
+            book, self.viewer, make_renderer or self._themed_renderer, self.show_status, self
+        )
         self._build_menus()
         self._connect_signals()
         restore_window(self, self.settings)
@@ -186,8 +178,8 @@ class MainWindow(QMainWindow):
         # navigation: the contents tree and the page's links open sections
         self.toc_panel.section_activated.connect(self.open_section)
         self.viewer.section_requested.connect(self.open_section)
-        # a big chapter rendered off the UI thread arrives
-        self._background.finished.connect(self._on_background_rendered)
+        # a big chapter rendered off the UI thread is shown
+        self.page.background_shown.connect(self._on_background_shown)
         # the tree follows the reader
         self.viewer.top_section_changed.connect(self.toc_panel.select_section)
         # status bar
@@ -292,8 +284,7 @@ class MainWindow(QMainWindow):
         """Show another book, at its first chapter."""
         old_model = self.toc_panel.model()
         self._book = book
-        self._background.cancel()
-        self._chapters.set_book(book)
+        self.page.set_book(book)
         self._history.clear()
         self.toc_panel.set_model(TocModel(book, self))
         old_model.deleteLater()
@@ -467,12 +458,12 @@ class MainWindow(QMainWindow):
         if node is None:
             self.show_status(f"No such section in this book: {section}")
             return False
-        if path == self._background.pending():
-            self._pending_place = (anchor, scroll, self._pending_place[2])
+        if path == self.page.rendering():
+            self.page.move_pending(anchor, scroll)
         elif path == self.viewer.current_chapter():
             self.viewer.go_to(anchor, scroll)
         else:
-            rendered = self._display(path, anchor, scroll)
+            rendered = self.page.display(path, anchor, scroll)
             self.setWindowTitle(f"{node.title} — {self._book.title}")
             if node.problem:
                 self.show_status(f"This chapter cannot be shown: {node.problem}", timeout_ms=0)
@@ -481,34 +472,8 @@ class MainWindow(QMainWindow):
         self.toc_panel.select_section(self.viewer.current_section())
         return True
 
-    def _display(self, path: str, anchor: str | None, scroll: int | None) -> RenderedChapter | None:
-        """Show chapter ``path``: at once when cached or small; else a placeholder page while
-        it renders off the UI thread (None then: ``_on_background_rendered`` shows it)."""
-        self._background.cancel()
-        rendered = self._chapters.cached(path)
-        if rendered is None and renders_in_background(self._book, path):
-            self._render_in_background(path, anchor, scroll)
-            return None
-        rendered = rendered or self._chapters.render(path)
-        self._show_rendered(rendered, anchor, scroll)
-        return rendered
-
-    def _render_in_background(self, path: str, anchor: str | None, scroll: int | None) -> None:
-        node = self._book.chapter(path)
-        title = node.title if node is not None and node.title else path
-        size = source_bytes(self._book, path)
-        self._pending_place = (anchor, scroll, self._chapters.generation)
-        self._background.start(path, self._chapters.new_renderer())
-        self.viewer.show_placeholder(path, placeholder_html(title, size))
-        self.show_status(f"Rendering {title} ({size_text(size)})…", timeout_ms=0)
-
     @Slot(object)
-    def _on_background_rendered(self, rendered: RenderedChapter) -> None:
-        anchor, scroll, generation = self._pending_place
-        self._chapters.keep(rendered, generation)
-        if rendered.path != self.viewer.current_chapter():
-            return  # another book or chapter is shown by now
-        self._show_rendered(rendered, anchor, scroll)
+    def _on_background_shown(self, rendered: RenderedChapter) -> None:
         self.statusBar().clearMessage()
         self._show_notes(rendered)
         self.toc_panel.select_section(self.viewer.current_section())
@@ -519,32 +484,18 @@ class MainWindow(QMainWindow):
 
     def rendering(self) -> str | None:
         """The chapter being rendered off the UI thread (a placeholder shown meanwhile)."""
-        return self._background.pending()
-
-    def _show_rendered(
-        self, rendered: RenderedChapter, anchor: str | None, scroll: int | None
-    ) -> None:
-        self.viewer.document().setDocumentMargin(PAGE_MARGIN)
-        self.viewer.show_chapter(rendered, anchor, scroll)
-        self.viewer.document().setDocumentMargin(PAGE_MARGIN)
+        return self.page.rendering()
 
     def reshow(self) -> None:
         """Render the chapter shown again (a new theme), at the same scroll position."""
-        path = self.viewer.current_chapter()
-        self.clear_chapter_cache()
-        if path is None:
-            return
-        anchor: str | None = None
-        scroll: int | None = self.viewer.scroll_position()
-        if path == self._background.pending():  # the placeholder: where the page will be
-            anchor, scroll, _ = self._pending_place
         section = self.current_section()
-        self._display(path, anchor, scroll)
-        self.toc_panel.select_section(section)
+        self.page.reshow()
+        if self.viewer.current_chapter() is not None:
+            self.toc_panel.select_section(section)
 
     def clear_chapter_cache(self) -> None:
         """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
-        self._chapters.clear()
+        self.page.clear()
 
     def _themed_renderer(self, book: Book) -> RenderChapter:
         return default_renderer(book, self.themes.page_theme())

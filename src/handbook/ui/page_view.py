@@ -1,0 +1,114 @@
+"""The chapter on the page: shown at once when cached or small, else behind a placeholder page
+while it renders off the UI thread (:mod:`handbook.ui.background_render`).
+
+The window decides which section to show (its history, its title, the contents tree); this
+puts the chapter's page in the viewer. A chapter rendered in the background comes back through
+``background_shown``, which ``MainWindow._connect_signals`` connects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from handbook.core.model import Book, RenderedChapter
+from handbook.ui.background_render import (
+    BackgroundRender,
+    placeholder_html,
+    renders_in_background,
+    size_text,
+    source_bytes,
+)
+from handbook.ui.chapter_cache import ChapterCache, RendererFactory
+from handbook.ui.panels import PAGE_MARGIN
+from handbook.ui.viewer import Viewer
+
+ShowStatus = Callable[[str, int], None]  # (message, timeout in ms; 0: until replaced)
+
+
+class PageView(QObject):
+    background_shown = Signal(object)  # RenderedChapter: a big chapter, shown when rendered
+
+    def __init__(
+        self,
+        book: Book,
+        viewer: Viewer,
+        make_renderer: RendererFactory,
+        show_status: ShowStatus,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._book = book
+        self._viewer = viewer
+        self._show_status = show_status
+        self._chapters = ChapterCache(book, make_renderer)
+        self.background = BackgroundRender(self)  # big chapters, off the UI thread
+        self._pending_place: tuple[str | None, int | None, int] = (None, None, 0)
+        self.background.finished.connect(self._on_background_rendered)
+
+    def set_book(self, book: Book) -> None:
+        self._book = book
+        self.background.cancel()
+        self._chapters.set_book(book)
+
+    def rendering(self) -> str | None:
+        """The chapter being rendered off the UI thread (a placeholder shown meanwhile)."""
+        return self.background.pending()
+
+    def move_pending(self, anchor: str | None, scroll: int | None) -> None:
+        """Where to show the chapter being rendered, once it is."""
+        self._pending_place = (anchor, scroll, self._pending_place[2])
+
+    def display(self, path: str, anchor: str | None, scroll: int | None) -> RenderedChapter | None:
+        """Show chapter ``path``: at once when cached or small; else a placeholder page while
+        it renders off the UI thread (None then: ``background_shown`` follows)."""
+        self.background.cancel()
+        rendered = self._chapters.cached(path)
+        if rendered is None and renders_in_background(self._book, path):
+            self._render_in_background(path, anchor, scroll)
+            return None
+        rendered = rendered or self._chapters.render(path)
+        self._show_rendered(rendered, anchor, scroll)
+        return rendered
+
+    def reshow(self) -> None:
+        """Render the chapter shown again (a new theme), at the same scroll position."""
+        path = self._viewer.current_chapter()
+        self.clear()
+        if path is None:
+            return
+        anchor: str | None = None
+        scroll: int | None = self._viewer.scroll_position()
+        if path == self.background.pending():  # the placeholder: where the page will be
+            anchor, scroll, _ = self._pending_place
+        self.display(path, anchor, scroll)
+
+    def clear(self) -> None:
+        """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
+        self._chapters.clear()
+
+    def _render_in_background(self, path: str, anchor: str | None, scroll: int | None) -> None:
+        node = self._book.chapter(path)
+        title = node.title if node is not None and node.title else path
+        size = source_bytes(self._book, path)
+        self._pending_place = (anchor, scroll, self._chapters.generation)
+        self.background.start(path, self._chapters.new_renderer())
+        self._viewer.show_placeholder(path, placeholder_html(title, size))
+        self._show_status(f"Rendering {title} ({size_text(size)})…", 0)
+
+    @Slot(object)
+    def _on_background_rendered(self, rendered: RenderedChapter) -> None:
+        anchor, scroll, generation = self._pending_place
+        self._chapters.keep(rendered, generation)
+        if rendered.path != self._viewer.current_chapter():
+            return  # another book or chapter is shown by now
+        self._show_rendered(rendered, anchor, scroll)
+        self.background_shown.emit(rendered)
+
+    def _show_rendered(
+        self, rendered: RenderedChapter, anchor: str | None, scroll: int | None
+    ) -> None:
+        self._viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self._viewer.show_chapter(rendered, anchor, scroll)
+        self._viewer.document().setDocumentMargin(PAGE_MARGIN)
