@@ -125,7 +125,7 @@ def test_the_window_shows_an_error_page_and_the_rest_opens(
     page = viewer.toPlainText()
     assert GOOD not in page and "SENTINEL" not in page
     assert says in page  # the error page says what is wrong
-    window.next_chapter()  # type: ignore[attr-defined]
+    window.navigation.next_chapter()  # type: ignore[attr-defined]
     assert viewer.current_chapter() == "after.md"
     assert AFTER in viewer.toPlainText()
 
@@ -217,7 +217,7 @@ def test_opening_a_bad_book_from_the_window_keeps_the_open_one(
     assert not window.open_book_at(root)  # type: ignore[attr-defined]
     assert len(shown) == 1 and shown[0].startswith(message)
     assert window.book().root == (tmp_path / "good" / "book")  # type: ignore[attr-defined]
-    window.next_chapter()  # type: ignore[attr-defined]
+    window.navigation.next_chapter()  # type: ignore[attr-defined]
     assert window.viewer.current_chapter() == "bad.md"  # type: ignore[attr-defined]
 
 
@@ -232,7 +232,7 @@ def test_a_summary_whose_every_link_is_missing_still_opens(
     window = open_window(load_book(root))
     window.open_first_chapter()  # type: ignore[attr-defined]
     assert "SUMMARY.md:3" in window.statusBar().currentMessage()  # type: ignore[attr-defined]
-    window.next_chapter()  # type: ignore[attr-defined]
+    window.navigation.next_chapter()  # type: ignore[attr-defined]
     assert "SUMMARY.md:4" in window.statusBar().currentMessage()  # type: ignore[attr-defined]
 
 

@@ -192,7 +192,7 @@ def test_a_chapter_that_is_a_symlink_out_of_the_book_is_an_error_page(
     page = window.viewer.toPlainText()  # type: ignore[attr-defined]
     assert "leads outside the book" in page and SENTINEL not in page
     assert "SUMMARY.md:5" in window.statusBar().currentMessage()  # type: ignore[attr-defined]
-    window.next_chapter()  # type: ignore[attr-defined]
+    window.navigation.next_chapter()  # type: ignore[attr-defined]
     assert "Nothing special here." in window.viewer.toPlainText()  # type: ignore[attr-defined]
 
 
@@ -208,7 +208,7 @@ def test_a_chapter_that_links_to_and_includes_itself_does_not_loop(
             viewer.anchorClicked.emit(QUrl(href))
     assert viewer.current_chapter() == "loop.md"
     assert viewer.toPlainText().count("Loop text.") == 1
-    window.next_chapter()  # type: ignore[attr-defined]
+    window.navigation.next_chapter()  # type: ignore[attr-defined]
     assert viewer.current_chapter() == "leak.md"
 
 

@@ -93,11 +93,11 @@ def test_the_window_opens_each_and_the_rest_of_the_book_still_works(
             assert "50.0 MB" in window.statusBar().currentMessage()  # type: ignore[attr-defined]
         else:
             assert SHOWN[path] in page and "could not be rendered" not in page
-        window.next_chapter()  # type: ignore[attr-defined]
+        window.navigation.next_chapter()  # type: ignore[attr-defined]
         assert viewer.current_chapter() != path  # the next one opened after it
     assert viewer.current_chapter() == pathological.PLAIN
     assert pathological.PLAIN_TEXT in viewer.toPlainText()
-    window.go_back()  # type: ignore[attr-defined]
+    window.navigation.go_back()  # type: ignore[attr-defined]
     assert viewer.current_chapter() == pathological.HUGE
 
 

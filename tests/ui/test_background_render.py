@@ -104,8 +104,8 @@ def test_going_back_to_the_big_chapter_while_it_renders_keeps_one_render(
     gate = GatedRenderer()
     window = make_window(qtbot, book, gate)
     window.open_section("big.md")
-    window.go_back()
-    window.go_forward()  # big.md again: rendered afresh, the first page dropped
+    window.navigation.go_back()
+    window.navigation.go_forward()  # big.md again: rendered afresh, the first page dropped
     assert window.rendering() == "big.md"
     gate.release.set()
     qtbot.waitUntil(lambda: "The end of the big one" in window.viewer.toPlainText(), timeout=30_000)

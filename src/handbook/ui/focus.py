@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 
-def set_tab_order(chain: Sequence[QWidget]) -> None:
-    for first, second in itertools.pairwise(chain):
+def set_tab_order(chain: Sequence[QWidget | None]) -> None:
+    """Tab goes along ``chain``; a None (a panel not built yet) is left out."""
+    for first, second in itertools.pairwise([w for w in chain if w is not None]):
         QWidget.setTabOrder(first, second)
 
 

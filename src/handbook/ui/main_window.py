@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
 
-from handbook.core.history import History, HistoryEntry
+from handbook.core.history import HistoryEntry
 from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
 from handbook.ui.actions import Actions
+from handbook.ui.book_handlers import BookHandlers
 from handbook.ui.bookmark_handlers import BookmarkHandlers
 from handbook.ui.chapter_cache import (  # RenderChapter, default_renderer: bench_startup
     RenderChapter,
@@ -33,7 +34,8 @@ from handbook.ui.first_expose import FirstExpose
 from handbook.ui.focus import focus_next_pane, set_tab_order
 from handbook.ui.help import open_about, open_message, open_shortcuts
 from handbook.ui.highlighter import PageHighlighter
-from handbook.ui.menus import build_menus, fill_recent_books, fill_toolbar, star_icon
+from handbook.ui.menus import build_menus, fill_toolbar, star_icon
+from handbook.ui.navigation_handlers import NavigationHandlers
 from handbook.ui.page_handlers import PageHandlers
 from handbook.ui.page_view import PageView
 from handbook.ui.panels import (
@@ -94,10 +96,11 @@ class MainWindow(QMainWindow):
         self.themes = services.themes
         self.bookmarks = services.bookmarks
         self._book = book
-        self._history = History()
         self._first_expose: FirstExpose | None = None
         self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
         self.action_set = Actions(self)
+        self.book_handlers = BookHandlers(self)
+        self.navigation = NavigationHandlers(self)
         self.bookmark_handlers = BookmarkHandlers(self)
         self.search_handlers = SearchHandlers(self)
         self.page_handlers = PageHandlers(self)
@@ -165,16 +168,16 @@ class MainWindow(QMainWindow):
         a.toggle_bookmark.setIcon(star_icon(self.palette()))
         a.theme_group.setExclusive(True)
         a.themes()[self.themes.mode()].setChecked(True)
-        self._fill_recent_books()
+        self.book_handlers.fill_recent_books()
 
     def _connect_signals(self) -> None:
         a = self.action_set
         marks, search, pages = self.bookmark_handlers, self.search_handlers, self.page_handlers
         # navigation: actions
-        a.back.triggered.connect(self.go_back)
-        a.forward.triggered.connect(self.go_forward)
-        a.previous_chapter.triggered.connect(self.previous_chapter)
-        a.next_chapter.triggered.connect(self.next_chapter)
+        a.back.triggered.connect(self.navigation.go_back)
+        a.forward.triggered.connect(self.navigation.go_forward)
+        a.previous_chapter.triggered.connect(self.navigation.previous_chapter)
+        a.next_chapter.triggered.connect(self.navigation.next_chapter)
         # navigation: the contents tree and the page's links open sections
         self.toc_panel.section_activated.connect(self.open_section)
         self.viewer.section_requested.connect(self.open_section)
@@ -186,8 +189,8 @@ class MainWindow(QMainWindow):
         self.viewer.status_message.connect(self.show_status)
         self.viewer.highlighted.connect(self._on_link_hovered)
         # book
-        a.open_book.triggered.connect(self._choose_book)
-        self.menus.recent.triggered.connect(self._open_recent)
+        a.open_book.triggered.connect(self.book_handlers.choose_book)
+        self.menus.recent.triggered.connect(self.book_handlers.open_recent)
         a.quit.triggered.connect(self.close)
         # printing and PDF
         a.print.triggered.connect(pages.print_chapter)
@@ -259,21 +262,12 @@ class MainWindow(QMainWindow):
 
     def _set_tab_order(self) -> None:
         """Tab: tree, page, find bar, search, bookmarks (those built so far)."""
-        find_bar, search, marks = (
-            self._find_bar.built(),
-            self._search_panel.built(),
-            self._bookmarks_panel.built(),
-        )
-        chain: list[QWidget | None] = [
-            self.toc_panel.tree,
-            self.viewer,
-            find_bar and find_bar.field,
-            search and search.field,
-            search and search.results_view,
-            marks and marks.filter_edit,
-            marks and marks.tree,
-        ]
-        set_tab_order([w for w in chain if w is not None])
+        bar, search = self._find_bar.built(), self._search_panel.built()
+        marks = self._bookmarks_panel.built()
+        tree, page = self.toc_panel.tree, self.viewer
+        search_chain = [search.field, search.results_view] if search else []
+        marks_chain = [marks.filter_edit, marks.tree] if marks else []
+        set_tab_order([tree, page, bar and bar.field, *search_chain, *marks_chain])
 
     # -- the book --------------------------------------------------------------------------
 
@@ -285,7 +279,7 @@ class MainWindow(QMainWindow):
         old_model = self.toc_panel.model()
         self._book = book
         self.page.set_book(book)
-        self._history.clear()
+        self.navigation.history.clear()
         self.toc_panel.set_model(TocModel(book, self))
         old_model.deleteLater()
         self.viewer.set_book(book)
@@ -301,7 +295,7 @@ class MainWindow(QMainWindow):
             self.zoom.set_book(book.identity)
         self.search_handlers.book_opened()
         self.settings.add_recent_book(str(book.root))
-        self._fill_recent_books()
+        self.book_handlers.fill_recent_books()
         self.bookmark_handlers.update_star()
 
     def restore_place(self) -> None:
@@ -362,18 +356,11 @@ class MainWindow(QMainWindow):
     def _show_book_state(self) -> None:
         self.setWindowTitle(self._book.title)
         self.action_set.show_contents.setChecked(True)
-        self._update_actions()
+        self.navigation.update_actions()
         problems = self._book.problems
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             self.show_status(f"This book has problems: {problems[0]}{more}", timeout_ms=0)
-
-    @Slot()
-    def _choose_book(self) -> None:
-        start = str(self._book.root.parent)
-        folder = QFileDialog.getExistingDirectory(self, "Open Book", start)
-        if folder:
-            self.open_book_at(Path(folder))
 
     def open_book_at(self, path: Path) -> bool:
         from handbook.core.book import load_book
@@ -386,73 +373,23 @@ class MainWindow(QMainWindow):
         self.open_book(book)
         return True
 
-    def _fill_recent_books(self) -> None:
-        current = str(self._book.root)
-        others = [p for p in self.settings.existing_recent_books() if p != current]
-        fill_recent_books(self.menus.recent, others)
-
-    @Slot(QAction)
-    def _open_recent(self, action: QAction) -> None:
-        path = action.data()
-        if isinstance(path, str) and path:
-            self.open_book_at(Path(path))
-
     # -- sections --------------------------------------------------------------------------
 
     @Slot(str)
     def open_section(self, section: str, scroll: int | None = None) -> bool:
         """Show ``section`` (a section id), at ``scroll`` if given; recorded in the history."""
-        leaving = self._here()
-        if not self._show(section, scroll):
+        leaving = self.navigation.here()
+        if not self.show_section(section, scroll):
             return False
-        self._history.visit(HistoryEntry(section, scroll), leaving)
-        self._update_actions()
+        self.navigation.history.visit(HistoryEntry(section, scroll), leaving)
+        self.navigation.update_actions()
         return True
 
     def current_section(self) -> str:
         return self.viewer.current_section()
 
-    @Slot()
-    def go_back(self) -> None:
-        entry = self._history.back(self._here())
-        if entry is not None:
-            self._show(entry.section, entry.scroll)
-        self._update_actions()
-
-    @Slot()
-    def go_forward(self) -> None:
-        entry = self._history.forward(self._here())
-        if entry is not None:
-            self._show(entry.section, entry.scroll)
-        self._update_actions()
-
-    @Slot()
-    def previous_chapter(self) -> None:
-        self._open_neighbour(-1)
-
-    @Slot()
-    def next_chapter(self) -> None:
-        self._open_neighbour(+1)
-
-    def _neighbour(self, step: int) -> str | None:
-        paths = [c.path for c in self._book.chapters()]
-        current = self.viewer.current_chapter()
-        if current not in paths:
-            return None
-        at = paths.index(current) + step
-        return paths[at] if 0 <= at < len(paths) else None
-
-    def _open_neighbour(self, step: int) -> None:
-        target = self._neighbour(step)
-        if target is not None:
-            self.open_section(target)
-
-    def _here(self) -> HistoryEntry | None:
-        if self.viewer.current_chapter() is None:
-            return None
-        return HistoryEntry(self.viewer.current_section(), self.viewer.scroll_position())
-
-    def _show(self, section: str, scroll: int | None) -> bool:
+    def show_section(self, section: str, scroll: int | None) -> bool:
+        """Show ``section`` without recording it in the history (Back and Forward do)."""
         path, anchor = split_section_id(section)
         node = self._book.chapter(path)
         if node is None:
@@ -499,13 +436,6 @@ class MainWindow(QMainWindow):
 
     def _themed_renderer(self, book: Book) -> RenderChapter:
         return default_renderer(book, self.themes.page_theme())
-
-    def _update_actions(self) -> None:
-        self.action_set.back.setEnabled(self._history.can_go_back())
-        self.action_set.forward.setEnabled(self._history.can_go_forward())
-        self.action_set.previous_chapter.setEnabled(self._neighbour(-1) is not None)
-        self.action_set.next_chapter.setEnabled(self._neighbour(+1) is not None)
-        self.bookmark_handlers.update_star()
 
     # -- status bar ------------------------------------------------------------------------
 

@@ -1,0 +1,44 @@
+"""The window's book commands: Open Book…, the Recent Books menu.
+
+Slots only: ``MainWindow._connect_signals`` connects them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog
+
+from handbook.ui.menus import fill_recent_books
+
+if TYPE_CHECKING:
+    from handbook.ui.main_window import MainWindow
+
+
+class BookHandlers(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    @Slot()
+    def choose_book(self) -> None:
+        w = self._window
+        folder = QFileDialog.getExistingDirectory(w, "Open Book", str(w.book().root.parent))
+        if folder:
+            w.open_book_at(Path(folder))
+
+    @Slot(QAction)
+    def open_recent(self, action: QAction) -> None:
+        path = action.data()
+        if isinstance(path, str) and path:
+            self._window.open_book_at(Path(path))
+
+    def fill_recent_books(self) -> None:
+        """The Recent Books menu: the books read before, but not the open one."""
+        w = self._window
+        current = str(w.book().root)
+        others = [p for p in w.settings.existing_recent_books() if p != current]
+        fill_recent_books(w.menus.recent, others)
