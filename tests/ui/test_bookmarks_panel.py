@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from handbook.core.bookmarks import Bookmark, BookmarkStatus, BookmarkStore
 from handbook.core.reanchor import draft_for
 from handbook.ui.bookmark_controller import BookmarkController
-from handbook.ui.bookmarks_model import BOOKMARK, RowKey, row_key
+from handbook.ui.bookmark_rows import BOOKMARK, RowKey
+from handbook.ui.bookmarks_model import row_key
 from handbook.ui.bookmarks_panel import BookmarksPanel, NoteDialog
 from tests.helpers.bookmark_writer import chapter, sample_book
 

@@ -27,7 +27,7 @@ from handbook.core.bookmarks import (
 from handbook.core.model import Book
 from handbook.core.reanchor import draft_for, open_target, reanchor
 from handbook.core.storage import StorageError
-from handbook.ui.bookmarks_model import BOOKMARK, FOLDER, MoveRequest, RowKey
+from handbook.ui.bookmark_rows import BOOKMARK, FOLDER, MoveRequest, RowKey
 
 
 class _Step(QUndoCommand):

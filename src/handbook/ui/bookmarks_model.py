@@ -56,11 +56,11 @@ from PySide6.QtWidgets import (
 )
 
 from handbook.core.bookmarks import Bookmark, Folder
+from handbook.ui.bookmark_rows import BOOK, BOOKMARK, FOLDER, MoveRequest, RowKey
 
 ITEM_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 _KEY_ROLE = int(ITEM_KEY_ROLE)  # an int converts faster than the enum, 10,000 times
 MIME_TYPE = "application/x-handbook-bookmark-rows"
-BOOK, FOLDER, BOOKMARK = "k", "f", "b"
 NOTE_PREVIEW = 80  # characters of a note shown under its bookmark
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -88,42 +88,8 @@ _FOLDER_FLAGS = (
 )
 
 
-@dataclass(frozen=True)
-class RowKey:
-    kind: str  # BOOK, FOLDER or BOOKMARK
-    key: str  # the book identity, or the folder or bookmark id as text
-
-    @property
-    def id(self) -> int:
-        return int(self.key)
-
-    def __str__(self) -> str:
-        return self.kind + self.key
-
-    @staticmethod
-    def parse(text: object) -> RowKey | None:
-        if not isinstance(text, str) or len(text) < 2 or text[0] not in (BOOK, FOLDER, BOOKMARK):
-            return None
-        return RowKey(text[0], text[1:])
-
-
 def row_key(index: AnyIndex) -> RowKey | None:
     return RowKey.parse(index.data(ITEM_KEY_ROLE)) if index.isValid() else None
-
-
-@dataclass(frozen=True)
-class MoveRequest:
-    """Rows dragged (``rows``, in order) and where they were dropped.
-
-    ``book`` is the book the target belongs to, ``folder_id`` the folder (None: the book's top
-    level) and ``row`` the place among that folder's bookmarks, or among its subfolders when
-    folders are moved (-1: at the end).
-    """
-
-    rows: tuple[RowKey, ...]
-    book: str
-    folder_id: int | None
-    row: int
 
 
 def haystack(bookmark: Bookmark) -> str:

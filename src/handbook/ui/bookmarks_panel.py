@@ -32,15 +32,11 @@ from PySide6.QtWidgets import (
 
 from handbook.core.bookmarks import Bookmark, Folder
 from handbook.ui.bookmark_controller import BookmarkController
+from handbook.ui.bookmark_rows import BOOK, BOOKMARK, FOLDER, MoveRequest, RowKey
 from handbook.ui.bookmarks_model import (
-    BOOK,
-    BOOKMARK,
-    FOLDER,
     BookmarkDelegate,
     BookmarkTreeModel,
     FilterResults,
-    MoveRequest,
-    RowKey,
     RowText,
     note_preview,
     row_key,

@@ -7,13 +7,16 @@ these open with ``open()`` and delete themselves when closed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from handbook import __version__
-from handbook.ui.shortcuts_dialog import ShortcutsDialog
+
+if TYPE_CHECKING:
+    from handbook.ui.shortcuts_dialog import ShortcutsDialog
 
 # keys that are not actions: shown in the shortcuts dialog after them
 SHORTCUT_EXTRAS = (
@@ -47,6 +50,8 @@ def open_about(parent: QWidget) -> QMessageBox:
 
 
 def open_shortcuts(parent: QWidget, actions: Iterable[QAction]) -> ShortcutsDialog:
+    from handbook.ui.shortcuts_dialog import ShortcutsDialog  # on first use, not at start
+
     dialog = ShortcutsDialog(actions, extra=SHORTCUT_EXTRAS, parent=parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
