@@ -313,3 +313,29 @@ def test_start_up_work_waits_for_the_window_to_be_on_screen(qtbot: QtBot, book: 
     win.show()
     qtbot.wait(20)
     assert calls == [True]  # once only
+
+
+def test_the_find_bar_and_bookmarks_panel_are_built_on_first_use(qtbot: QtBot, book: Book) -> None:
+    from handbook.ui.find_bar import FindBar
+
+    win = MainWindow(book)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.findChild(FindBar) is None
+    assert win.bookmarks_dock.widget() is None  # the dock is there, empty, for restoreState
+    win.action_set.find.trigger()
+    assert win.findChild(FindBar) is win.find_bar
+    assert win.find_bar.isVisible()
+    win.action_set.show_bookmarks.setChecked(True)
+    assert win.bookmarks_dock.widget() is win.bookmarks_panel
+    assert win.bookmarks_panel.tree.hasFocus() or win.bookmarks_panel.isVisible()
+    win.close()
+
+    again = MainWindow(book)  # the bookmarks dock restored visible: its panel after expose
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(lambda: again.bookmarks_dock.widget() is not None)
+    assert again.bookmarks_panel.isVisible()
+    assert again.action_set.show_bookmarks.isChecked()
