@@ -233,6 +233,19 @@ def test_ctrl_d_bookmarks_the_section_and_fills_the_star(qtbot: QtBot, window: M
     assert not star.isChecked()
 
 
+def test_ctrl_b_shows_the_bookmarks_wide_enough_to_read(qtbot: QtBot, window: MainWindow) -> None:
+    window.viewer.setFocus()
+    qtbot.keyClick(window.viewer, Qt.Key.Key_B, CTRL)
+    qtbot.waitUntil(window.bookmarks_dock.isVisible)
+    qtbot.waitUntil(lambda: window.bookmarks_dock.width() >= 300)
+    qtbot.waitUntil(lambda: window.bookmarks_panel.filter_edit.hasFocus())  # none yet: the filter
+    qtbot.keyClick(window.viewer, Qt.Key.Key_D, CTRL)
+    qtbot.keyClick(window.viewer, Qt.Key.Key_B, CTRL)  # hidden again
+    qtbot.waitUntil(lambda: not window.bookmarks_dock.isVisible())
+    qtbot.keyClick(window.viewer, Qt.Key.Key_B, CTRL)  # one bookmark: the list takes the focus
+    qtbot.waitUntil(lambda: window.bookmarks_panel.tree.hasFocus())
+
+
 def test_the_star_follows_the_section_read(window: MainWindow) -> None:
     window.bookmarks.add_bookmark(window.book(), "meditation.md")
     assert not window.action_set.toggle_bookmark.isChecked()

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from handbook.ui.main_window import MainWindow
 
 
+BOOKMARKS_DOCK_WIDTH = 340  # titles, breadcrumbs and the start of notes fit
+BOOKMARKS_DOCK_MIN_WIDTH = 200
+
+
 class BookmarkHandlers(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -104,7 +108,9 @@ class BookmarkHandlers(QObject):
         w.bookmarks_dock.setVisible(show)
         if show:
             w.bookmarks_dock.raise_()
-            w.bookmarks_panel.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if w.bookmarks_dock.width() < BOOKMARKS_DOCK_MIN_WIDTH:  # first shown: Qt's sliver
+                w.resizeDocks([w.bookmarks_dock], [BOOKMARKS_DOCK_WIDTH], Qt.Orientation.Horizontal)
+            w.bookmarks_panel.focus_list()
 
     @Slot(bool)
     def on_dock_visibility(self, _visible: bool) -> None:

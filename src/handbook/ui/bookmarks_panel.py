@@ -322,6 +322,13 @@ class BookmarksPanel(QWidget):
         self._refilter()
         self._show_empty_hint()
 
+    def focus_list(self) -> None:
+        """Keyboard focus where the reader works: the list shown, or the filter when empty."""
+        for widget in (self.tree, self.results_view, self.filter_edit):
+            if not widget.isHidden():
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+
     @Slot()
     def _show_empty_hint(self) -> None:
         """Instead of an empty list, a word on how to add a bookmark."""
