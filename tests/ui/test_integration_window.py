@@ -380,3 +380,30 @@ def test_the_main_controls_have_accessible_names_and_descriptions(window: MainWi
         button = bar.widgetForAction(action)
         if button is not None and not action.isSeparator():
             assert button.accessibleName(), action.text()
+
+
+def test_bookmarks_export_and_import_from_the_window(tmp_path: Path, window: MainWindow) -> None:
+    menu_texts = [a.text() for a in window.menus.bookmarks.actions()]
+    assert "&Import Bookmarks…" in menu_texts and "&Export Bookmarks…" in menu_texts
+    window.open_section("basics.md")
+    window.action_set.add_bookmark.trigger()
+    out = tmp_path / "mine.xbel"
+    window.bookmark_handlers.export_to(out)
+    assert "Exported 1 bookmark" in window.statusBar().currentMessage()
+    assert "<xbel" in out.read_text(encoding="utf-8")
+
+    window.action_set.toggle_bookmark.trigger()  # removed here...
+    assert window.bookmarks.bookmarks() == []
+    window.bookmark_handlers.import_from(out)  # ...and back from the file
+    assert "Imported 1 bookmark" in window.statusBar().currentMessage()
+    assert [b.section_id for b in window.bookmarks.bookmarks()] == ["basics.md"]
+    assert window.action_set.toggle_bookmark.isChecked()
+    window.bookmark_handlers.import_from(out)  # again: no duplicate
+    assert "1 already here" in window.statusBar().currentMessage()
+    assert len(window.bookmarks.bookmarks()) == 1
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    window.bookmark_handlers.import_from(broken)
+    assert "nothing was changed" in window.statusBar().currentMessage()
+    assert len(window.bookmarks.bookmarks()) == 1

@@ -119,8 +119,7 @@ def _export(store: BookmarkStore, path: Path, fmt: str) -> int:
         bookmark_io.write_file(path, snapshot, fmt)
     except OSError as exc:
         return _fail(f"handbook: cannot write {path}: {exc.strerror or exc}")
-    count = _count(len(snapshot.bookmarks), "bookmark")
-    return print_text(f"Exported {count} to {path}.")
+    return print_text(bookmark_io.describe_export(len(snapshot.bookmarks), path))
 
 
 def _import(store: BookmarkStore, path: Path, fmt: str) -> int:
@@ -131,17 +130,9 @@ def _import(store: BookmarkStore, path: Path, fmt: str) -> int:
     except bookmark_io.ImportFormatError as exc:
         return _fail(f"handbook: cannot import {exc}; nothing was changed")
     result = store.merge(snapshot)
-    text = f"Imported {_count(result.added, 'bookmark')}"
-    if result.folders_added:
-        text += f" and {_count(result.folders_added, 'folder')}"
-    text += f" from {path}"
-    if result.skipped:
-        text += f"; {result.skipped} already here"
-    return print_text(text + ".")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return print_text(
+        bookmark_io.describe_import(result.added, result.skipped, result.folders_added, path)
+    )
 
 
 def _fail(message: str, status: int = EXIT_FAILURE) -> int:

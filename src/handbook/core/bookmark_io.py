@@ -54,6 +54,24 @@ def format_for(path: Path, explicit: str | None = None) -> str:
     return fmt
 
 
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def describe_export(count: int, path: Path) -> str:
+    return f"Exported {counted(count, 'bookmark')} to {path}."
+
+
+def describe_import(added: int, skipped: int, folders_added: int, path: Path) -> str:
+    text = f"Imported {counted(added, 'bookmark')}"
+    if folders_added:
+        text += f" and {counted(folders_added, 'folder')}"
+    text += f" from {path}"
+    if skipped:
+        text += f"; {skipped} already here"
+    return text + "."
+
+
 def read_file(path: Path, fmt: str | None = None) -> Snapshot:
     """The bookmarks in ``path``; raises ImportFormatError (or OSError) and changes nothing."""
     fmt = format_for(path, fmt)

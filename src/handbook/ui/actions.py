@@ -189,6 +189,14 @@ SHOW_BOOKMARKS = ActionSpec(
     "Ctrl+B",
     checkable=True,
 )
+IMPORT_BOOKMARKS = ActionSpec(
+    "&Import Bookmarks…",
+    "Add the bookmarks of an XBEL or JSON file (Qt Assistant, browsers, handbook)",
+)
+EXPORT_BOOKMARKS = ActionSpec(
+    "&Export Bookmarks…",
+    "Save every bookmark, with its notes and folders, as an XBEL or JSON file",
+)
 
 # -- help ------------------------------------------------------------------------------------
 SHOW_SHORTCUTS = ActionSpec(
@@ -278,6 +286,8 @@ class Actions:
         self.add_bookmark = make_action(ADD_BOOKMARK, parent)
         self.toggle_bookmark = make_action(TOGGLE_BOOKMARK, parent)
         self.show_bookmarks = make_action(SHOW_BOOKMARKS, parent)
+        self.import_bookmarks = make_action(IMPORT_BOOKMARKS, parent)
+        self.export_bookmarks = make_action(EXPORT_BOOKMARKS, parent)
         # help
         self.show_shortcuts = make_action(SHOW_SHORTCUTS, parent)
         self.about = make_action(ABOUT, parent)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -306,6 +307,37 @@ class BookmarkController(QObject):
             )
         )
         self.reload()
+
+    # -- export and import ------------------------------------------------------------------
+
+    def export_file(self, path: Path) -> str | None:
+        """Every bookmark to ``path`` (.xbel or .json): what to tell the reader, or None after
+        an error (already reported through :attr:`error`)."""
+        from handbook.core import bookmark_io  # only when asked: defusedxml and friends
+
+        try:
+            snapshot = self.store.snapshot()
+            bookmark_io.write_file(path, snapshot)
+        except (OSError, ValueError, StorageError) as exc:
+            self.error.emit(f"Cannot export bookmarks to {path}: {exc}")
+            return None
+        return bookmark_io.describe_export(len(snapshot.bookmarks), path)
+
+    def import_file(self, path: Path) -> str | None:
+        """Merge the bookmarks of ``path`` without duplicates; a bad file changes nothing."""
+        from handbook.core import bookmark_io
+
+        try:
+            snapshot = bookmark_io.read_file(path)
+        except (OSError, ValueError) as exc:  # ImportFormatError is a ValueError
+            self.error.emit(f"Cannot import {path.name}: {exc}; nothing was changed")
+            return None
+        merged = []
+        if not self.attempt(lambda: merged.append(self.store.merge(snapshot))):
+            return None
+        self.reload()
+        r = merged[0]
+        return bookmark_io.describe_import(r.added, r.skipped, r.folders_added, path)
 
     # -- keeping memory and disk equal ------------------------------------------------------
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, Slot
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from handbook.core.bookmarks import Bookmark
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 BOOKMARKS_DOCK_WIDTH = 340  # titles, breadcrumbs and the start of notes fit
 BOOKMARKS_DOCK_MIN_WIDTH = 200
+BOOKMARK_FILES = "Bookmarks (*.xbel *.json);;XBEL (*.xbel);;JSON (*.json)"
 
 
 class BookmarkHandlers(QObject):
@@ -101,6 +102,30 @@ class BookmarkHandlers(QObject):
         menu = self.page_context_menu(position)
         menu.exec(self._window.viewer.viewport().mapToGlobal(position))
         menu.deleteLater()
+
+    @Slot()
+    def import_bookmarks(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self._window, "Import Bookmarks", "", BOOKMARK_FILES)
+        if path:
+            self.import_from(Path(path))
+
+    @Slot()
+    def export_bookmarks(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self._window, "Export Bookmarks", "bookmarks.xbel", BOOKMARK_FILES
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def import_from(self, path: Path) -> None:
+        message = self._window.bookmarks.import_file(path)
+        if message:
+            self._window.show_status(message)
+
+    def export_to(self, path: Path) -> None:
+        message = self._window.bookmarks.export_file(path)
+        if message:
+            self._window.show_status(message)
 
     @Slot(bool)
     def show_dock(self, show: bool) -> None:

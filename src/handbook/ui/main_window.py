@@ -216,6 +216,8 @@ class MainWindow(QMainWindow):
         a.add_bookmark.triggered.connect(marks.bookmark_this_section)
         a.toggle_bookmark.triggered.connect(marks.toggle_bookmark)
         a.show_bookmarks.toggled.connect(marks.show_dock)
+        a.import_bookmarks.triggered.connect(marks.import_bookmarks)
+        a.export_bookmarks.triggered.connect(marks.export_bookmarks)
         self.bookmarks_dock.visibilityChanged.connect(self._bookmarks_panel.on_visibility)
         self.bookmarks_dock.visibilityChanged.connect(marks.on_dock_visibility)
         self.bookmarks.changed.connect(marks.update_star)

@@ -64,6 +64,8 @@ def build_menus(bar: QMenuBar, a: Actions) -> Menus:
 
     bookmarks = bar.addMenu("Book&marks")
     bookmarks.addActions([a.add_bookmark, a.toggle_bookmark, a.show_bookmarks])
+    bookmarks.addSeparator()
+    bookmarks.addActions([a.import_bookmarks, a.export_bookmarks])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([a.show_shortcuts, a.about])
