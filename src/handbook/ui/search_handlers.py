@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from handbook.core.model import Book
-from handbook.core.search import SearchHit
 
 if TYPE_CHECKING:
+    from handbook.core.search import SearchHit  # the index loads after the window shows
     from handbook.ui.main_window import MainWindow
 
 
@@ -61,7 +61,7 @@ class SearchHandlers(QObject):
     def _after_first_chapter(self) -> None:
         QTimer.singleShot(0, self, self.give_search_the_book)
 
-    @Slot(SearchHit)
+    @Slot(object)
     def open_hit(self, hit: SearchHit) -> None:
         w = self._window
         if w.open_section(hit.id):
