@@ -61,10 +61,12 @@ def placements(data_home: Path) -> list[Placement]:
     return [
         Placement(resource_path(DESKTOP_FILE), data_home / "applications" / DESKTOP_FILE),
         *(
-            Placement(icons / f"handbook-{n}.png", hicolor / f"{n}x{n}" / "apps" / "handbook.png")
+            Placement(
+                icons / f"handbook-{n}.png", hicolor / f"{n}x{n}" / "apps" / f"{ICON_NAME}.png"
+            )
             for n in ICON_SIZES
         ),
-        Placement(icons / "handbook.svg", hicolor / "scalable" / "apps" / "handbook.svg"),
+        Placement(icons / "handbook.svg", hicolor / "scalable" / "apps" / f"{ICON_NAME}.svg"),
         Placement(resource_path(METAINFO_FILE), data_home / "metainfo" / METAINFO_FILE),
     ]
 

@@ -17,7 +17,6 @@ from handbook.core.theme import PageTheme
 
 PRIORITY = 26  # before inline parsing (20): the marker is still plain text
 
-KINDS = ("note", "tip", "important", "warning", "caution")
 _TITLES = {  # words, not emoji: a desktop's fonts may lack the emoji
     "note": "Note",
     "tip": "Tip",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -522,14 +521,3 @@ def _meta_number(value: str, tag: str) -> int:
 
 def _added(element: ET.Element) -> str | None:
     return element.get("added") or None
-
-
-def iter_books(snapshot: Snapshot) -> Iterator[tuple[str, str, str]]:
-    """``(identity, title, path)`` of each book in ``snapshot``, in order of appearance."""
-    seen: dict[str, tuple[str, str]] = {}
-    for bookmark in snapshot.bookmarks:
-        seen.setdefault(bookmark.book_identity, (bookmark.book_title, bookmark.book_path))
-    for folder in snapshot.folders:
-        seen.setdefault(folder.book_identity, ("", ""))
-    for identity, (title, path) in seen.items():
-        yield identity, title, path

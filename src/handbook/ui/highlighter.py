@@ -40,7 +40,6 @@ class PageHighlighter(QObject):
         super().__init__(browser)
         self._browser = browser
         self._theme = theme
-        self._terms: list[str] = []
         self._search: list[Span] = []
         self._find: list[Span] = []
         self._current: int | None = None
@@ -51,7 +50,6 @@ class PageHighlighter(QObject):
     def highlight_terms(self, terms: Sequence[str]) -> int:
         """Highlight every occurrence of ``terms`` (words match by stem, phrases in order);
         returns how many were found."""
-        self._terms = list(terms)
         pattern = terms_pattern(terms)
         self._search = [] if pattern is None else find_spans(self.page_text(), pattern)
         self._apply()
@@ -59,7 +57,7 @@ class PageHighlighter(QObject):
 
     def clear(self) -> None:
         """Remove the search terms' highlights (find matches stay)."""
-        self._terms, self._search = [], []
+        self._search = []
         self._apply()
 
     def search_count(self) -> int:
