@@ -21,14 +21,15 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 from handbook import __version__  # noqa: E402
+
+sys.path.insert(0, str(REPO))
+from tests.helpers.xvfb import xvfb  # noqa: E402
 
 ONEFILE_SIZE_TARGET_MB = 40.0
 ONEFILE_TIME_TARGET = 0.6  # x the bare single file
@@ -104,30 +105,6 @@ def run_builds(out: Path) -> None:
     print(f"bench_package: bare window built in {time.monotonic() - started:.0f} s")
 
 
-@contextmanager
-def xvfb() -> Iterator[str]:
-    """A private Xvfb screen on a display number the server picks itself; yields DISPLAY."""
-    if not shutil.which("Xvfb"):
-        raise SystemExit("bench_package: Xvfb is not installed (Debian: apt-get install xvfb)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as numbers:
-            number = numbers.readline().strip()
-        if not number:
-            raise SystemExit("bench_package: Xvfb did not start")
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait()
-
-
 def time_to_window(executable: Path, env: dict[str, str]) -> float:
     """Milliseconds from starting ``executable`` to its first window being exposed."""
     start = time.time()
@@ -142,6 +119,8 @@ def time_to_window(executable: Path, env: dict[str, str]) -> float:
 
 
 def measure(builds: tuple[Build, Build], runs: int) -> None:
+    if not shutil.which("Xvfb"):
+        raise SystemExit("bench_package: Xvfb is not installed (Debian: apt-get install xvfb)")
     with xvfb() as display:
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         env["HANDBOOK_BENCH_EXIT"] = "1"

@@ -13,8 +13,6 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ import pytest
 from handbook import __version__
 from handbook.core.book import load_book
 from tests.conftest import GUIDE, REPO
+from tests.helpers.xvfb import xvfb
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -127,27 +126,6 @@ def test_built_program_installs_a_launcher_that_runs_itself(
     assert (data / "icons" / "hicolor" / "48x48" / "apps" / "handbook.png").is_file()
 
 
-@contextmanager
-def _xvfb() -> Iterator[str]:
-    """A private X server on a display number it picks itself; yields the DISPLAY value."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as pipe:
-            number = pipe.readline().strip()
-        assert number, "Xvfb did not start"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 def _window_ids(display: str, title_pattern: str) -> list[str]:
     done = subprocess.run(
         ["xdotool", "search", "--onlyvisible", "--name", title_pattern],
@@ -168,7 +146,7 @@ def test_built_program_shows_the_guide_in_a_real_x_window(executable: Path, tmp_
     title = load_book(GUIDE).title
     pattern = re.sub(r"([.\[\]()*+?{}|^$\\])", r"\\\1", title.split(":")[0])
     log = tmp_path / "handbook.log"
-    with _xvfb() as display, log.open("w") as output:
+    with xvfb() as display, log.open("w") as output:
         program = subprocess.Popen(
             [str(executable)],
             env=_clean_env(DISPLAY=display, HOME=str(tmp_path)),
