@@ -7,29 +7,13 @@ page, in the HTML, or as an open() of one of :func:`outside_paths` in the syscal
 
 from __future__ import annotations
 
-import struct
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.conftest import png
+
 SENTINEL = "SENTINEL-outside-the-book-7c21"
 PASSWD_LINE = "root:x:0:0"  # what /etc/passwd would show if it were read
-
-
-def png(width: int = 8, height: int = 6) -> bytes:
-    raw = b"".join(b"\x00" + b"\x20\x80\xc0" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 SUMMARY = """# Summary

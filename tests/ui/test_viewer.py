@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -14,24 +12,7 @@ from pytestqt.qtbot import QtBot
 from handbook.core.book import load_book
 from handbook.core.model import Book, Heading, RenderedChapter
 from handbook.ui.viewer import Viewer
-from tests.conftest import write_book
-
-
-def png(width: int, height: int) -> bytes:
-    raw = b"".join(b"\x00" + b"\x20\x80\xc0" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
+from tests.conftest import png, write_book
 
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">'
