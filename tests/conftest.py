@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import struct
 import zlib
 from collections.abc import Iterator
@@ -34,6 +35,26 @@ def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(home))
     os.chmod(home, 0o700)
     yield home
+
+
+@pytest.fixture(scope="module")
+def fts() -> Iterator[sqlite3.Connection]:
+    """A small FTS5 table with the search index's own tokenizer and prefix indexes."""
+    from handbook.core.search import TOKENIZE
+
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        f"CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize = '{TOKENIZE}', prefix = '2 3')"
+    )
+    db.executemany(
+        "INSERT INTO t VALUES (?, ?)",
+        [
+            ("Pain", "Chronic pains, borrowing and café culture"),
+            ("Box<T>", "don't use C++ here; 38.101"),
+        ],
+    )
+    yield db
+    db.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -56,21 +55,6 @@ HOSTILE = [
     "++",
     "?",
 ]
-
-
-@pytest.fixture(scope="module")
-def fts() -> Iterator[sqlite3.Connection]:
-    db = sqlite3.connect(":memory:")
-    db.execute(
-        "CREATE VIRTUAL TABLE t USING fts5(title, body, "
-        "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')"
-    )
-    db.executemany(
-        "INSERT INTO t VALUES (?, ?)",
-        [("Pain", "Chronic pains and café culture"), ("Box<T>", "don't use C++ here; 38.101")],
-    )
-    yield db
-    db.close()
 
 
 def run(db: sqlite3.Connection, text: str, typing: bool = False) -> list[int]:

@@ -262,22 +262,6 @@ QUERY_PIECES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def fts() -> Iterator[sqlite3.Connection]:
-    """An FTS5 table with the index's tokenizer and prefix indexes, as core/search.py makes."""
-    db = sqlite3.connect(":memory:")
-    db.execute(
-        "CREATE VIRTUAL TABLE t USING fts5(title, body, "
-        "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')"
-    )
-    db.executemany(
-        "INSERT INTO t VALUES (?, ?)",
-        [("Pain", "Chronic pains, borrowing and café"), ("Box<T>", "don't use C++; 38.101")],
-    )
-    yield db
-    db.close()
-
-
 @seeded(800)
 @given(text=pieces_and_text(QUERY_PIECES, max_pieces=30), typing=st.booleans())
 def test_structured_queries_are_valid_fts5_or_nothing(
