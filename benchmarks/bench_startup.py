@@ -123,7 +123,8 @@ def chapter_child(book_path: str, clicks: int) -> None:
 
     from handbook.core.book import load_book
     from handbook.core.model import Book, RenderedChapter
-    from handbook.ui.main_window import MainWindow, RenderChapter, default_renderer
+    from handbook.ui.chapter_cache import RenderChapter, default_renderer
+    from handbook.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     book = load_book(Path(book_path))

@@ -2,16 +2,20 @@
 
 Each subcommand lives in ``handbook.commands.<name>`` with ``add_arguments(parser)`` and
 ``run(args) -> int``; modules are imported only when their command runs, to keep start-up fast.
+For the same reason ``handbook`` and ``handbook PATH`` open the window without argparse.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from handbook import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 SUBCOMMANDS: dict[str, str] = {
     "toc": "print the section tree of a book",
@@ -24,6 +28,8 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _open_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="handbook",
         description="An offline reader for handbooks in mdBook's layout. "
@@ -52,6 +58,8 @@ def _command_module(name: str):  # type: ignore[no-untyped-def]
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
+        import argparse
+
         name = args_list[0]
         module = _command_module(name)
         parser = argparse.ArgumentParser(prog=f"handbook {name}", description=SUBCOMMANDS[name])
@@ -59,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list[1:])
         return int(module.run(args))
 
+    if len(args_list) <= 1 and not any(arg.startswith("-") for arg in args_list):
+        from handbook.ui.app import run_app  # the window, at once: no options to parse
+
+        return run_app(args_list[0] if args_list else None)
     args = _open_parser().parse_args(args_list)
     if args.self_test:
         return int(_command_module("selftest").run(args))

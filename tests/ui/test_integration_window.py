@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
@@ -16,6 +16,7 @@ from handbook.core.model import Book
 from handbook.core.theme import DARK
 from handbook.ui import app as app_module
 from handbook.ui.main_window import MainWindow
+from handbook.ui.panels import CONTENTS_WIDTH
 from handbook.ui.services import Services, open_services
 from handbook.ui.settings import BOOK_ZOOM, LAST_BOOK
 from handbook.ui.shortcuts_dialog import ShortcutsDialog, plain_label
@@ -110,6 +111,48 @@ def test_a_second_start_opens_the_same_section_scroll_and_docks(
     assert second.current_section() == section
     assert second.bookmarks_dock.isVisible()
     assert second.action_set.show_bookmarks.isChecked()
+
+
+def start_in_two_steps(qtbot: QtBot, services: Services, book: Book) -> MainWindow:
+    """What ui/app.py does: the frame on screen first, then the window built around the book."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_opening(services.settings, "the book")
+    window.show()
+    qtbot.waitExposed(window)
+    opening = window.centralWidget()
+    assert isinstance(opening, QTextBrowser)
+    assert "Opening the book" in opening.toPlainText()
+    assert window.findChildren(QDockWidget) == []  # nothing else built yet
+    window.build(book, services)
+    window.restore_place()
+    qtbot.waitUntil(window.updatesEnabled)  # the docks are sized after a layout pass
+    return window
+
+
+def test_started_in_two_steps_the_window_is_whole_with_a_readable_contents_dock(
+    qtbot: QtBot, make_services: MakeServices, book: Book
+) -> None:
+    window = start_in_two_steps(qtbot, make_services(), book)
+    assert window.windowTitle() == f"Basics — {book.title}"
+    assert window.viewer.current_chapter() == "basics.md"
+    assert window.centralWidget().isAncestorOf(window.viewer)
+    assert abs(window.toc_panel.width() - CONTENTS_WIDTH) < 20  # not the whole window
+    assert window.viewer.width() > window.toc_panel.width()
+
+
+def test_started_in_two_steps_the_saved_docks_come_back(
+    qtbot: QtBot, make_window: MakeWindow, make_services: MakeServices, book: Book
+) -> None:
+    first = make_window()
+    first.action_set.show_bookmarks.trigger()
+    first.resizeDocks([first.toc_panel], [260], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: abs(first.toc_panel.width() - 260) < 10)
+    first.close()
+
+    second = start_in_two_steps(qtbot, make_services(), book)
+    assert second.bookmarks_dock.isVisible()
+    assert abs(second.toc_panel.width() - 260) < 10
 
 
 def test_another_book_at_start_opens_at_its_first_chapter(

@@ -8,12 +8,12 @@ book) is recorded as a :class:`BookProblem`; a chapter that cannot be shown carr
 Files are read only inside the book: a chapter path must stay in the ``src`` folder as written
 (no ``../``, no absolute path) and, with symlinks resolved, inside the book's root folder.
 Folders, FIFOs and devices are refused before reading (a FIFO would block), as are files over
-:data:`MAX_FILE_BYTES`.
+:data:`MAX_FILE_BYTES`. Where a path's book is (its folder, its SUMMARY.md or book.toml) is
+found by :mod:`handbook.core.locate`.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import stat
@@ -22,18 +22,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from handbook.core.headings import extract_headings
-from handbook.core.model import Book, BookError, BookProblem, NodeKind, TocNode
-from handbook.core.summary import parse_summary
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+from handbook.core.errors import BookError
+from handbook.core.locate import CONFIG, SUMMARY, find_book, real_path, reason
+from handbook.core.model import Book, BookProblem, NodeKind, TocNode
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-SUMMARY = "SUMMARY.md"
-CONFIG = "book.toml"
 
 
 class _Unreadable(Exception):
@@ -64,6 +57,8 @@ def load_book(path: Path | str) -> Book:
 
     Raises :class:`BookError` (naming the path) when there is no book to show at all.
     """
+    from handbook.core.summary import parse_summary
+
     root, src, config, problems = _locate(Path(path))
     summary_path = src / SUMMARY
     summary = parse_summary(_read_summary(summary_path), summary_path)
@@ -116,31 +111,12 @@ def book_identity(book: Book) -> str:
 
 def _locate(path: Path) -> tuple[Path, Path, _Config, list[BookProblem]]:
     """(root, src, config, problems) for a book folder, its src folder, SUMMARY.md or book.toml."""
-    where = _real(path)
-    if where.is_file():
-        if where.name == CONFIG:
-            return _from_config(where.parent)
-        if where.name.lower() != SUMMARY.lower():
-            raise BookError("not a book: give the book's folder or its SUMMARY.md", path)
-        return _from_src(where.parent)
-    if not where.is_dir():
-        reason = "no such file or folder" if not os.path.lexists(path) else "not a folder"
-        raise BookError(reason, path)
-    if (where / CONFIG).is_file():
-        return _from_config(where)
-    if (where / "src" / SUMMARY).is_file():
-        return where, where / "src", _Config(), []
-    if (where / SUMMARY).is_file():
-        return _from_src(where)
-    raise BookError(f"not a book: no {SUMMARY} here or in its src folder", path)
-
-
-def _real(path: Path) -> Path:
-    """``path`` with symlinks resolved; a symlink loop is a :class:`BookError`, not a hang."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop before Python 3.13
-        raise BookError(f"cannot be opened: {_reason(exc)}", path) from None
+    folder, holds = find_book(path)
+    if holds == CONFIG:
+        return _from_config(folder)
+    if holds == "src":
+        return folder, folder / "src", _Config(), []
+    return _from_src(folder)
 
 
 def _from_config(root: Path) -> tuple[Path, Path, _Config, list[BookProblem]]:
@@ -161,7 +137,7 @@ def _from_src(folder: Path) -> tuple[Path, Path, _Config, list[BookProblem]]:
 
 def _src_folder(root: Path, config: _Config, problems: list[BookProblem]) -> Path:
     """``[book] src`` from book.toml, kept inside the book (else "src" and a problem)."""
-    src = _real(root / config.src)
+    src = real_path(root / config.src)
     if src.is_relative_to(root):
         return src
     problems.append(BookProblem(root / CONFIG, None, f"src = '{config.src}' is outside the book"))
@@ -187,6 +163,11 @@ def _no_chapters(summary_path: Path, problems: tuple[BookProblem, ...]) -> BookE
 
 def _read_config(path: Path) -> tuple[_Config, list[BookProblem]]:
     """book.toml's ``[book]`` table; a broken file is a problem, and defaults are used."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
     try:
         data = tomllib.loads(_decode(_read_file(path)))
     except _Unreadable as exc:
@@ -262,7 +243,7 @@ class _ChapterReader:
     """Reads chapters confined to the book, turning every failure into a problem."""
 
     def __init__(self, root: Path, src: Path, summary_path: Path) -> None:
-        self.root = _real(root)
+        self.root = real_path(root)
         self.src = src
         self.summary_path = summary_path
         self.summary_real = os.path.realpath(summary_path)
@@ -270,6 +251,8 @@ class _ChapterReader:
 
     def load(self, node: TocNode) -> TocNode:
         """``node`` and its children with headings read, or with the problem that stopped it."""
+        from handbook.core.headings import extract_headings
+
         children = tuple(self.load(child) for child in node.children)
         if node.kind is not NodeKind.CHAPTER or node.path is None:
             return replace(node, children=children) if children else node
@@ -293,7 +276,7 @@ class _ChapterReader:
         try:
             real = os.path.realpath(file)
         except (OSError, ValueError) as exc:
-            raise _Unreadable(_reason(exc)) from None
+            raise _Unreadable(reason(exc)) from None
         if not Path(real).is_relative_to(self.root):
             raise _Unreadable(f"leads outside the book (to {real}); it is not opened")
         if real == self.summary_real:
@@ -322,12 +305,12 @@ def _read_file(path: Path) -> bytes:
     try:
         fd = os.open(path, flags)
     except (OSError, ValueError) as exc:
-        raise _Unreadable(_reason(exc)) from None
+        raise _Unreadable(reason(exc)) from None
     try:
         _check_regular(os.fstat(fd))
         data = _read_at_most(fd, MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise _Unreadable(_reason(exc)) from None
+        raise _Unreadable(reason(exc)) from None
     finally:
         os.close(fd)
     if len(data) > MAX_FILE_BYTES:
@@ -369,20 +352,3 @@ def _decode(data: bytes) -> str:
         message = f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         raise _Unreadable(message, line) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _reason(exc: BaseException) -> str:
-    """A short, human reason for a failed open."""
-    if isinstance(exc, FileNotFoundError):
-        return "not found"
-    if isinstance(exc, IsADirectoryError):
-        return "is a folder, not a file"
-    if isinstance(exc, PermissionError):
-        return "cannot be read: permission denied"
-    if (isinstance(exc, OSError) and exc.errno == errno.ELOOP) or isinstance(exc, RuntimeError):
-        return "is a symlink loop"
-    if isinstance(exc, ValueError):
-        return "is not a valid file name"
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"cannot be read: {exc.strerror.lower()}"
-    return f"cannot be read: {exc}"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from handbook.core.errors import BookError as BookError  # where it was always imported from
+
 
 class NodeKind(str, Enum):
     PART = "part"
@@ -60,19 +62,6 @@ class BookProblem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
         return f"{where}: {self.message}"
-
-
-class BookError(Exception):
-    """A book that cannot be opened at all; the message names the file (and line)."""
-
-    def __init__(self, message: str, file: Path | None = None, line: int | None = None) -> None:
-        self.file = file
-        self.line = line
-        self.reason = message
-        where = ""
-        if file is not None:
-            where = f"{file}:{line}: " if line else f"{file}: "
-        super().__init__(where + message)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
-"""Start the window: check Qt can start, load the book, show it.
+"""Start the window: check Qt can start, show the window, load the book into it.
 
-The book is loaded before any window exists, so a bad path costs one line on stderr and exit
-status 2. The system libraries are checked before PySide6's GUI modules are imported (they fail
-to import without them). The first chapter is rendered just after the window is shown: the
-markdown stack (Python-Markdown, Pygments, nh3) is imported then, not before there is a window.
+Start-up comes in two steps, so that the window is on screen about as early as a bare Qt
+window would be: first its frame (the saved size and place, the theme's colours, "Opening the
+book..."), with only the modules that needs imported; then, once it is on screen, the book is
+loaded and the window built around it (its panels, menus and actions), and the first chapter
+is rendered. A path that is no book at all is refused before any window (one line on stderr,
+exit status 2); one that fails to load later is refused the same way, closing the window. The
+system libraries are checked before PySide6's GUI modules are imported (they fail to import
+without them).
 """
 
 from __future__ import annotations
@@ -13,22 +17,32 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handbook import APP_NAME, ORGANIZATION, __version__
 from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE
-from handbook.commands.common import load_book_or_exit
-from handbook.core.model import Book, BookError
-from handbook.ui.settings import LAST_BOOK
+from handbook.core.errors import BookError
+from handbook.core.locate import check_book_path
 from handbook.ui.syslibs import ensure_qt_libraries
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from handbook.core.model import Book
+    from handbook.ui.main_window import MainWindow
+    from handbook.ui.settings import Settings
 
 BENCH_ENV = "HANDBOOK_BENCH_EXIT"  # set to 1 by benchmarks/bench_startup.py
 
 
 def run_app(path: str | None, settings_path: Path | None = None) -> int:
     """Show ``path`` (without one: the book read last, else the guide) until the window closes."""
-    book = load_book_or_exit(path) if path else None
-    if isinstance(book, int):
-        return EXIT_BAD_INPUT
+    if path:
+        try:
+            check_book_path(path)
+        except BookError as exc:
+            print(f"handbook: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     if not ensure_qt_libraries():
         return EXIT_FAILURE
 
@@ -36,35 +50,50 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from handbook.ui.main_window import MainWindow
-    from handbook.ui.services import open_services
+    from handbook.ui.palette import apply_start_palette
+    from handbook.ui.settings import THEME, open_settings
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    # Fusion: the one style that honours the theme's palette everywhere (given as an argument,
+    # Qt makes it without creating QStyle's Python enums: start-up is shorter)
+    app = QApplication.instance() or QApplication([sys.argv[0], "-style", "Fusion"])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("Handbook")
     app.setDesktopFileName(APP_NAME)
-    app.setStyle("Fusion")  # the one style that honours the theme's palette everywhere
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the window
 
-    services = open_services(app, settings_path=settings_path)
-    app.aboutToQuit.connect(services.close)  # the bookmarks' daily backup, the settings
-    if book is None:
-        book = last_book(services.settings.get(LAST_BOOK))
-    if book is None:
-        book = load_book_or_exit(None)
-        if isinstance(book, int):
-            return EXIT_BAD_INPUT
-    services.themes.apply()
-    window = MainWindow(book, services=services)
-    # the first chapter is rendered once the window is on screen and painted
-    window.when_exposed(lambda: QTimer.singleShot(0, window.restore_place))
+    settings = open_settings(settings_path)
+    apply_start_palette(app, settings.get(THEME))
+    window = MainWindow()
+    window.show_opening(settings, "the book")
+    window.when_exposed(lambda: QTimer.singleShot(0, lambda: _build(window, app, settings, path)))
     if os.environ.get(BENCH_ENV) == "1":
         window.when_exposed(_report_startup)
     window.show()
-    window.show_start_messages()
     return int(app.exec())
+
+
+def _build(window: MainWindow, app: QApplication, settings: Settings, path: str | None) -> None:
+    """Start-up's second step, once the frame is on screen: the book, the services, the rest
+    of the window, and the place the reader left off (or the first chapter)."""
+    from handbook.commands.common import load_book_or_exit
+    from handbook.ui.services import open_services
+    from handbook.ui.settings import LAST_BOOK
+
+    book = load_book_or_exit(path) if path else last_book(settings.get(LAST_BOOK))
+    if book is None:
+        book = load_book_or_exit(None)
+    if isinstance(book, int):  # the message is on stderr
+        app.exit(EXIT_BAD_INPUT)
+        return
+    services = open_services(app, settings=settings)
+    app.aboutToQuit.connect(services.close)  # the bookmarks' daily backup, the settings
+    services.themes.apply()
+    window.build(book, services)
+    window.restore_place()
+    window.show_start_messages()
 
 
 def last_book(path: str) -> Book | None:

@@ -7,6 +7,11 @@ connected, once built, by its ``_connect_find_bar`` / ``_connect_search_panel`` 
 ``_connect_bookmarks_panel``, next to ``_connect_signals``. Actions are declared in
 ``ui/actions.py`` and placed in menus by ``ui/menus.py``. Settings, themes, bookmarks and the
 cache folder come in as :class:`~handbook.ui.services.Services` (``ui/app.py`` opens them).
+
+Start-up comes in two steps (``ui/app.py``): :meth:`MainWindow.show_opening` puts the frame on
+screen, then :meth:`MainWindow.build` builds the rest. So that the frame appears first, this
+module imports at its top only what the frame needs; the modules of the panels, actions and
+handlers are imported where they are used (mostly in ``build``), not at import time.
 """
 
 from __future__ import annotations
@@ -16,124 +21,182 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QUrl, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtCore import QTimer, QUrl, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QWidget
 
-from handbook.core.history import HistoryEntry
-from handbook.core.model import Book, BookError, RenderedChapter, split_section_id
-from handbook.ui.actions import Actions
-from handbook.ui.book_handlers import BookHandlers
-from handbook.ui.bookmark_handlers import BookmarkHandlers
-from handbook.ui.chapter_cache import (  # RenderChapter, default_renderer: bench_startup
-    RenderChapter,
-    RendererFactory,
-    default_renderer,
-)
 from handbook.ui.first_expose import FirstExpose
-from handbook.ui.focus import focus_next_pane, set_tab_order
-from handbook.ui.help import open_about, open_message, open_shortcuts
-from handbook.ui.highlighter import PageHighlighter
-from handbook.ui.menus import build_menus, fill_toolbar, star_icon
-from handbook.ui.navigation_handlers import NavigationHandlers
-from handbook.ui.page_handlers import PageHandlers
-from handbook.ui.page_view import PageView
-from handbook.ui.panels import (
-    Lazy,
-    LazyDock,
-    build_bookmarks_panel,
-    build_docks,
-    build_find_bar,
-    build_navigation_bar,
-    build_page_area,
-    build_search_panel,
-    build_toc_panel,
-    build_viewer,
-)
-from handbook.ui.search_handlers import SearchHandlers
-from handbook.ui.services import Services, open_services
-from handbook.ui.settings import (
-    LAST_BOOK,
-    LAST_SCROLL,
-    LAST_SECTION,
-    restore_window,
-    save_window,
-    section_exists_in,
-)
-from handbook.ui.toc_model import TocModel
-from handbook.ui.viewer import UrlOpener
-from handbook.ui.zoom import ZoomController
 
 if TYPE_CHECKING:
-    from handbook.ui.bookmarks_panel import BookmarksPanel
-    from handbook.ui.find_bar import FindBar
-    from handbook.ui.search_panel import SearchPanel
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QMenu, QMessageBox
 
-__all__ = ["MainWindow", "RenderChapter", "RendererFactory", "default_renderer"]
+    from handbook.core.model import Book, RenderedChapter
+    from handbook.ui.actions import Actions
+    from handbook.ui.book_handlers import BookHandlers
+    from handbook.ui.bookmark_controller import BookmarkController
+    from handbook.ui.bookmark_handlers import BookmarkHandlers
+    from handbook.ui.bookmarks_panel import BookmarksPanel
+    from handbook.ui.chapter_cache import RenderChapter, RendererFactory
+    from handbook.ui.find_bar import FindBar
+    from handbook.ui.highlighter import PageHighlighter
+    from handbook.ui.menus import Menus
+    from handbook.ui.navigation_handlers import NavigationHandlers
+    from handbook.ui.page_handlers import PageHandlers
+    from handbook.ui.page_view import PageView
+    from handbook.ui.panels import Lazy, LazyDock
+    from handbook.ui.search_handlers import SearchHandlers
+    from handbook.ui.search_panel import SearchPanel
+    from handbook.ui.services import Services
+    from handbook.ui.settings import Settings
+    from handbook.ui.themes import ThemeManager
+    from handbook.ui.toc_panel import TocPanel
+    from handbook.ui.viewer import UrlOpener, Viewer
+    from handbook.ui.zoom import ZoomController
+
+__all__ = ["MainWindow"]
 
 
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        book: Book,
+        book: Book | None = None,
         make_renderer: RendererFactory | None = None,
         open_external: UrlOpener = QDesktopServices.openUrl,
         parent: QWidget | None = None,
         *,
         services: Services | None = None,
     ) -> None:
-        """``make_renderer`` defaults to the core's renderer in the current page theme;
+        """The window on ``book``, built now; without a book, an empty frame until
+        :meth:`build` (start-up shows that first: see :meth:`show_opening`).
+
+        ``make_renderer`` defaults to the core's renderer in the current page theme;
         without ``services`` the window opens the user's own (and closes them with itself)."""
         super().__init__(parent)
         self.setObjectName("main_window")
+        self._first_expose: FirstExpose | None = None
+        self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
+        self._built = False
+        if book is not None:
+            self.build(book, services, make_renderer, open_external)
+
+    # -- construction ----------------------------------------------------------------------
+
+    def show_opening(self, settings: Settings, what: str) -> None:
+        """The frame start-up shows before :meth:`build`: the window's saved size and place
+        and an "Opening ..." page. Only what this needs is imported before it is on screen;
+        the panels, the actions and the book's modules load in :meth:`build`."""
+        from PySide6.QtWidgets import QTextBrowser
+
+        from handbook.ui.settings import restore_geometry
+
+        self.setWindowTitle(what)
+        opening = QTextBrowser(self)
+        opening.setObjectName("opening_page")
+        opening.setHtml(f"<p style='margin: 2em; font-size: large;'>Opening {what}\u2026</p>")
+        self.setCentralWidget(opening)
+        restore_geometry(self, settings)
+
+    def build(
+        self,
+        book: Book,
+        services: Services | None = None,
+        make_renderer: RendererFactory | None = None,
+        open_external: UrlOpener = QDesktopServices.openUrl,
+    ) -> None:
+        """Build the panels, menus and actions for ``book`` and wire them (once)."""
+        from handbook.ui.actions import Actions
+        from handbook.ui.book_handlers import BookHandlers
+        from handbook.ui.bookmark_handlers import BookmarkHandlers
+        from handbook.ui.navigation_handlers import NavigationHandlers
+        from handbook.ui.page_handlers import PageHandlers
+        from handbook.ui.page_view import PageView
+        from handbook.ui.search_handlers import SearchHandlers
+        from handbook.ui.services import open_services
+        from handbook.ui.settings import restore_window
+
+        assert not self._built, "MainWindow.build() is called once"
         self._owns_services = services is None
         if services is None:
+            from PySide6.QtWidgets import QApplication
+
             app = QApplication.instance()
             assert isinstance(app, QApplication)
             services = open_services(app)
         self.services = services
-        self.settings = services.settings
-        self.themes = services.themes
-        self.bookmarks = services.bookmarks
+        self.settings: Settings = services.settings
+        self.themes: ThemeManager = services.themes
+        self.bookmarks: BookmarkController = services.bookmarks
         self._book = book
-        self._first_expose: FirstExpose | None = None
-        self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
-        self.action_set = Actions(self)
-        self.book_handlers = BookHandlers(self)
-        self.navigation = NavigationHandlers(self)
-        self.bookmark_handlers = BookmarkHandlers(self)
-        self.search_handlers = SearchHandlers(self)
-        self.page_handlers = PageHandlers(self)
+        self.action_set: Actions = Actions(self)
+        self.book_handlers: BookHandlers = BookHandlers(self)
+        self.navigation: NavigationHandlers = NavigationHandlers(self)
+        self.bookmark_handlers: BookmarkHandlers = BookmarkHandlers(self)
+        self.search_handlers: SearchHandlers = SearchHandlers(self)
+        self.page_handlers: PageHandlers = PageHandlers(self)
         self._build_panels(open_external, services.cache_dir)
-        self.page = PageView(
+        self.page: PageView = PageView(
             book, self.viewer, make_renderer or self._themed_renderer, self.show_status, self
         )
         self._build_menus()
         self._connect_signals()
-        restore_window(self, self.settings)
+        if self.isVisible():  # start-up's frame is on screen: see _restore_docks
+            self.setUpdatesEnabled(False)
+            QTimer.singleShot(0, self._restore_docks)
+        else:
+            restore_window(self, self.settings)
+        self._built = True
         self._book_opened()
         self._show_book_state()
 
-    # -- construction ----------------------------------------------------------------------
+    @Slot()
+    def _restore_docks(self) -> None:
+        """The docks' saved layout (else their default sizes), when they were added to a window
+        already on screen: that waits for the layout pass after ``build``, which would size them
+        anew, and the window is not painted until then (it would show the docks too wide)."""
+        from handbook.ui.panels import size_docks
+        from handbook.ui.settings import restore_window
+
+        if not restore_window(self, self.settings):
+            size_docks(self, self.toc_panel)
+        self.setUpdatesEnabled(True)
 
     def _build_panels(self, open_external: UrlOpener, cache_dir: Path | None) -> None:
-        self.viewer = build_viewer(self._book, open_external, self)
-        self.highlighter = PageHighlighter(self.viewer, self.themes.page_theme())
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        from handbook.ui.highlighter import PageHighlighter
+        from handbook.ui.panels import (
+            Lazy,
+            LazyDock,
+            build_bookmarks_panel,
+            build_docks,
+            build_find_bar,
+            build_navigation_bar,
+            build_page_area,
+            build_search_panel,
+            build_toc_panel,
+            build_viewer,
+        )
+        from handbook.ui.zoom import ZoomController
+
+        self.viewer: Viewer = build_viewer(self._book, open_external, self)
+        self.highlighter: PageHighlighter = PageHighlighter(self.viewer, self.themes.page_theme())
         page = build_page_area(self.viewer, self)
         self.setCentralWidget(page)
-        self.zoom = ZoomController(self.viewer, self.settings)
-        self.toc_panel = build_toc_panel(self._book, self)
+        self.zoom: ZoomController = ZoomController(self.viewer, self.settings)
+        self.toc_panel: TocPanel = build_toc_panel(self._book, self)
         self.search_dock, self.bookmarks_dock = build_docks(self, self.toc_panel)
-        self._find_bar = Lazy(
+        self._find_bar: Lazy[FindBar] = Lazy(
             lambda: build_find_bar(self.viewer, self.highlighter, page), self._connect_find_bar
         )
-        self._search_panel = LazyDock(
+        self._search_panel: LazyDock[SearchPanel] = LazyDock(
             self.search_dock,
             lambda: build_search_panel(cache_dir, self),
             self._connect_search_panel,
             self.after_expose,
         )
-        self._bookmarks_panel = LazyDock(
+        self._bookmarks_panel: LazyDock[BookmarksPanel] = LazyDock(
             self.bookmarks_dock,
             lambda: build_bookmarks_panel(self.bookmarks, self),
             self._connect_bookmarks_panel,
@@ -162,8 +225,10 @@ class MainWindow(QMainWindow):
         return self._bookmarks_panel.get()
 
     def _build_menus(self) -> None:
+        from handbook.ui.menus import build_menus, fill_toolbar, star_icon
+
         a = self.action_set
-        self.menus = build_menus(self.menuBar(), a)
+        self.menus: Menus = build_menus(self.menuBar(), a)
         fill_toolbar(self.navigation_bar, a)
         a.toggle_bookmark.setIcon(star_icon(self.palette()))
         a.theme_group.setExclusive(True)
@@ -264,6 +329,8 @@ class MainWindow(QMainWindow):
 
     def _set_tab_order(self) -> None:
         """Tab: tree, page, find bar, search, bookmarks (those built so far)."""
+        from handbook.ui.focus import set_tab_order
+
         bar, search = self._find_bar.built(), self._search_panel.built()
         marks = self._bookmarks_panel.built()
         tree, page = self.toc_panel.tree, self.viewer
@@ -278,6 +345,8 @@ class MainWindow(QMainWindow):
 
     def open_book(self, book: Book) -> None:
         """Show another book, at its first chapter."""
+        from handbook.ui.toc_model import TocModel
+
         old_model = self.toc_panel.model()
         self._book = book
         self.page.set_book(book)
@@ -291,6 +360,8 @@ class MainWindow(QMainWindow):
 
     def _book_opened(self) -> None:
         """What follows the open book: bookmarks, zoom, search, the recent books."""
+        from PySide6.QtCore import QSignalBlocker
+
         book = self._book
         self.bookmarks.set_book(book)
         with QSignalBlocker(self.zoom):  # a book's zoom is no news in the status bar
@@ -302,6 +373,8 @@ class MainWindow(QMainWindow):
 
     def restore_place(self) -> None:
         """Continue where the reader left off in this book; else open its first chapter."""
+        from handbook.ui.settings import LAST_BOOK, LAST_SCROLL, section_exists_in
+
         if self.settings.get(LAST_BOOK) == str(self._book.root):
             section = self.settings.last_section(section_exists_in(self._book.chapter))
             if section and self.open_section(section, self.settings.get(LAST_SCROLL)):
@@ -309,6 +382,11 @@ class MainWindow(QMainWindow):
         self.open_first_chapter()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from handbook.ui.settings import LAST_BOOK, LAST_SCROLL, LAST_SECTION, save_window
+
+        if not self._built:  # closed while the start-up frame was shown
+            super().closeEvent(event)
+            return
         save_window(self, self.settings)
         self.settings.set(LAST_BOOK, str(self._book.root))
         if self.viewer.current_chapter() is not None:
@@ -329,6 +407,8 @@ class MainWindow(QMainWindow):
 
     def inform(self, title: str, text: str) -> QMessageBox:
         """A non-modal message box (tests find it in ``_dialog``; nothing waits for it)."""
+        from handbook.ui.help import open_message
+
         self._dialog = box = open_message(self, title, text)
         return box
 
@@ -365,7 +445,10 @@ class MainWindow(QMainWindow):
             self.show_status(f"This book has problems: {problems[0]}{more}", timeout_ms=0)
 
     def open_book_at(self, path: Path) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         from handbook.core.book import load_book
+        from handbook.core.model import BookError
 
         try:
             book = load_book(path)
@@ -380,6 +463,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def open_section(self, section: str, scroll: int | None = None) -> bool:
         """Show ``section`` (a section id), at ``scroll`` if given; recorded in the history."""
+        from handbook.core.history import HistoryEntry
+
         leaving = self.navigation.here()
         if not self.show_section(section, scroll):
             return False
@@ -392,6 +477,8 @@ class MainWindow(QMainWindow):
 
     def show_section(self, section: str, scroll: int | None) -> bool:
         """Show ``section`` without recording it in the history (Back and Forward do)."""
+        from handbook.core.model import split_section_id
+
         path, anchor = split_section_id(section)
         node = self._book.chapter(path)
         if node is None:
@@ -437,6 +524,8 @@ class MainWindow(QMainWindow):
         self.page.clear()
 
     def _themed_renderer(self, book: Book) -> RenderChapter:
+        from handbook.ui.chapter_cache import default_renderer
+
         return default_renderer(book, self.themes.page_theme())
 
     # -- status bar ------------------------------------------------------------------------
@@ -472,6 +561,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def focus_page(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.viewer.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- keyboard and help -----------------------------------------------------------------
@@ -485,14 +576,20 @@ class MainWindow(QMainWindow):
     @Slot()
     def cycle_focus(self, step: int) -> None:
         """F6 / Shift+F6: the next (previous) visible pane gets the keyboard focus."""
+        from handbook.ui.focus import focus_next_pane
+
         focus_next_pane(self._panes(), step)
 
     @Slot()
     def show_shortcuts(self) -> None:
+        from handbook.ui.help import open_shortcuts
+
         panel = self.bookmarks_panel
         more = [panel.undo_action, panel.redo_action, panel.delete_action]
         self._dialog = open_shortcuts(self, [*self.action_set.all(), *more])
 
     @Slot()
     def show_about(self) -> None:
+        from handbook.ui.help import open_about
+
         self._dialog = open_about(self)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from handbook.ui.search_panel import SearchPanel
 
 PAGE_MARGIN = 24  # pixels around the page's text
+CONTENTS_WIDTH = 320  # the contents dock, until the reader resizes it
 
 W = TypeVar("W", bound=QWidget)
 
@@ -165,8 +166,13 @@ def build_docks(window: QMainWindow, toc_panel: TocPanel) -> tuple[QDockWidget, 
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, bookmarks_dock)
     bookmarks_dock.hide()
     toc_panel.raise_()
-    window.resizeDocks([toc_panel], [320], Qt.Orientation.Horizontal)
+    size_docks(window, toc_panel)
     return search_dock, bookmarks_dock
+
+
+def size_docks(window: QMainWindow, toc_panel: TocPanel) -> None:
+    """The docks' default size: the contents a readable width, the page the rest."""
+    window.resizeDocks([toc_panel], [CONTENTS_WIDTH], Qt.Orientation.Horizontal)
 
 
 def build_navigation_bar(window: QMainWindow) -> QToolBar:

@@ -34,13 +34,16 @@ def open_services(
     app: QGuiApplication,
     *,
     settings_path: Path | None = None,
+    settings: Settings | None = None,
     data_dir: Path | None = None,
     cache_dir: Path | None = None,
 ) -> Services:
-    """Open settings, themes and bookmarks; folders not given are the user's (handbook.paths)."""
+    """Open settings (unless given, already open), themes and bookmarks; folders not given
+    are the user's (handbook.paths)."""
     from handbook import paths
 
-    settings = open_settings(settings_path)
+    if settings is None:
+        settings = open_settings(settings_path)
     store = BookmarkStore.open(data_dir or paths.data_dir())
     return Services(
         settings=settings,

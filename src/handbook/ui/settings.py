@@ -12,8 +12,6 @@ Nothing here is created at import time: the application opens one ``Settings`` w
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import math
 import time
 from collections.abc import Callable
@@ -21,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 
@@ -105,6 +103,8 @@ def _as_paths(raw: object) -> tuple[str, ...]:
     """A JSON list of paths (not a QStringList: INI turns a one-item list into plain text)."""
     if not isinstance(raw, str):
         raise TypeError("not a JSON list")
+    import json  # here, not at the top: not needed before the window shows
+
     items = json.loads(raw)
     if not isinstance(items, list):
         raise ValueError("not a JSON list")
@@ -121,6 +121,8 @@ def _as_paths(raw: object) -> tuple[str, ...]:
 
 
 def _paths_to_raw(paths: tuple[str, ...]) -> str:
+    import json
+
     return json.dumps(list(paths))
 
 
@@ -193,6 +195,8 @@ SCHEMA: tuple[Setting[Any], ...] = (
 
 
 def book_key(identity: str) -> str:
+    import hashlib  # here, not at the top: its OpenSSL is not loaded before the window shows
+
     """A settings group name for a book: its identity may hold ``/`` or ``\\``, a hash cannot."""
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
@@ -347,21 +351,29 @@ def _default_geometry(window: QMainWindow) -> None:
     window.move(area.center().x() - width // 2, area.center().y() - height // 2)
 
 
+def restore_geometry(window: QMainWindow, settings: Settings) -> bool:
+    """Restore the window's size and place; False (and a default size) when unusable."""
+    geometry = settings.get(WINDOW_GEOMETRY)
+    if geometry.isEmpty():
+        _default_geometry(window)
+        return False
+    if window.restoreGeometry(geometry) and _on_some_screen(window.frameGeometry()):
+        return True
+    from PySide6.QtCore import Qt  # here: its enums take a while to create, at every start
+
+    full = Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+    window.setWindowState(window.windowState() & ~full)
+    _default_geometry(window)
+    return False
+
+
 def restore_window(window: QMainWindow, settings: Settings) -> bool:
     """Restore geometry and dock layout; False (and a default size) when either was unusable.
 
-    Call once after the docks exist and before ``show()``.
+    Call once after the docks exist and before ``show()``. Start-up restores the geometry
+    first (:func:`restore_geometry`), so calling this again then only moves the docks.
     """
-    geometry = settings.get(WINDOW_GEOMETRY)
-    restored = (
-        not geometry.isEmpty()
-        and window.restoreGeometry(geometry)
-        and _on_some_screen(window.frameGeometry())
-    )
-    if not restored:
-        full = Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
-        window.setWindowState(window.windowState() & ~full)
-        _default_geometry(window)
+    restored = window.isVisible() or restore_geometry(window, settings)
     state = settings.get(WINDOW_STATE)
     state_ok = not state.isEmpty() and window.restoreState(state)
     return restored and state_ok

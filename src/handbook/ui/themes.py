@@ -8,62 +8,16 @@ code and its Pygments style, tables, alerts, search highlights all come from the
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QGuiApplication
 
 from handbook.core.theme import DARK, LIGHT, PageTheme
+from handbook.ui.palette import chrome_palette
 from handbook.ui.settings import THEME, THEME_CHOICES, Settings
+
+__all__ = ["MODES", "MODE_LABELS", "ThemeManager", "chrome_palette"]
 
 MODES = THEME_CHOICES  # "light", "dark", "system"
 MODE_LABELS = {"light": "&Light", "dark": "&Dark", "system": "Follow the &System"}
-
-
-def _mix(a: str, b: str, share_of_b: float) -> QColor:
-    ca, cb = QColor(a), QColor(b)
-    keep = 1.0 - share_of_b
-    return QColor(
-        round(ca.red() * keep + cb.red() * share_of_b),
-        round(ca.green() * keep + cb.green() * share_of_b),
-        round(ca.blue() * keep + cb.blue() * share_of_b),
-    )
-
-
-def chrome_palette(theme: PageTheme) -> QPalette:
-    """A palette for the window chrome that matches the page theme."""
-    R, G = QPalette.ColorRole, QPalette.ColorGroup
-    dark = theme is DARK or QColor(theme.background).lightness() < 128
-    window = _mix(theme.background, "#ffffff" if dark else "#000000", 0.06)
-    button = _mix(theme.background, "#ffffff" if dark else "#000000", 0.10)
-    palette = QPalette()
-    colours = {
-        R.Window: window,
-        R.WindowText: QColor(theme.text),
-        R.Base: QColor(theme.background),
-        R.AlternateBase: QColor(theme.code_background),
-        R.Text: QColor(theme.text),
-        R.Button: button,
-        R.ButtonText: QColor(theme.text),
-        R.BrightText: QColor("#ffffff" if not dark else "#000000"),
-        R.ToolTipBase: QColor(theme.code_background),
-        R.ToolTipText: QColor(theme.text),
-        R.PlaceholderText: QColor(theme.muted),
-        R.Link: QColor(theme.link),
-        R.LinkVisited: QColor(theme.important),
-        R.Highlight: QColor(theme.link),
-        R.HighlightedText: QColor(theme.background),
-        R.Accent: QColor(theme.link),
-        R.Light: _mix(theme.background, "#ffffff", 0.5),
-        R.Midlight: _mix(theme.background, theme.border, 0.5),
-        R.Mid: QColor(theme.border),
-        R.Dark: _mix(theme.border, "#000000", 0.3),
-        R.Shadow: QColor("#000000"),
-    }
-    for role, colour in colours.items():
-        palette.setColor(role, colour)
-    muted = QColor(theme.muted)
-    for role in (R.WindowText, R.Text, R.ButtonText):
-        palette.setColor(G.Disabled, role, muted)
-    palette.setColor(G.Disabled, R.Highlight, QColor(theme.border))
-    return palette
 
 
 class ThemeManager(QObject):
