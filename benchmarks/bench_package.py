@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO / "src"))
 from handbook import __version__  # noqa: E402
 
 sys.path.insert(0, str(REPO))
+from tests.helpers.profile import private_profile  # noqa: E402
 from tests.helpers.xvfb import xvfb  # noqa: E402
 
 ONEFILE_SIZE_TARGET_MB = 40.0
@@ -121,10 +122,10 @@ def time_to_window(executable: Path, env: dict[str, str]) -> float:
 def measure(builds: tuple[Build, Build], runs: int) -> None:
     if not shutil.which("Xvfb"):
         raise SystemExit("bench_package: Xvfb is not installed (Debian: apt-get install xvfb)")
-    with xvfb() as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-        env["HANDBOOK_BENCH_EXIT"] = "1"
-        env.pop("WAYLAND_DISPLAY", None)
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "HANDBOOK_BENCH_EXIT": "1"}
+    env.pop("WAYLAND_DISPLAY", None)
+    with xvfb() as display, private_profile(env):
+        env["DISPLAY"] = display
         for b in builds:  # warm-up: the first start reads the files from disk
             time_to_window(b.onefile, env)
             time_to_window(b.folder_executable, env)

@@ -7,16 +7,19 @@ Prints one table; asserts nothing. In one run it measures:
 - the time from starting the process to its first window being exposed, median over --runs
   starts, and the memory at that moment (VmRSS, and VmHWM the peak so far, from /proc), for
   (a) a bare QMainWindow with a QTextBrowser (packaging/bare_window.py, which bench_package.py
-  freezes), (b) handbook on the
-  bundled guide, (c) handbook on the Rust book; for handbook also the time until its first
-  page is shown (the first chapter is rendered just after the window appears);
+  freezes), (b) handbook on the bundled guide, (c) handbook on the Rust book. handbook starts
+  in two steps (ui/app.py): the window's frame is exposed first, then the book is loaded, the
+  window built around it and the first chapter rendered; so for handbook the table also gives
+  the time until that first page is shown, and the memory then (the whole reader at work);
 - the time to show the Rust book's largest chapter after a click in the contents (render,
   setHtml, layout), median over --clicks clicks, each with the chapter cache emptied.
 
 Each program prints ``HANDBOOK_BENCH <event> <unix time> <VmRSS KiB> <VmHWM KiB>`` when
 HANDBOOK_BENCH_EXIT=1, then quits. The starts are interleaved (a, b, c, a, b, c...) so that a
 slower moment of the machine weighs on all three alike. Runs on Qt's offscreen platform, or
-with --xvfb on a private Xvfb screen (the xcb platform, as on a desktop).
+with --xvfb on a private Xvfb screen (the xcb platform, as on a desktop), in a private user
+profile (tests/helpers/profile.py): the counted starts find what the uncounted first one
+saved (window geometry, docks, the section read), as a returning reader's do.
 
 handbook's modules run from bytecode, as when installed (pip compiles a wheel's modules, a
 PyInstaller bundle holds .pyc files): a private PYTHONPYCACHEPREFIX, filled by the uncounted
@@ -41,6 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tests.helpers.profile import private_profile  # noqa: E402
+
 GUIDE = REPO / "resources" / "guide"
 RUST_BOOK = REPO.parent / "shared" / "corpora" / "rust-book"
 TARGETS = {  # (time, memory) as a multiple of the bare window
@@ -57,6 +63,7 @@ class Program:
     command: list[str]
     window_ms: list[float] = field(default_factory=list)
     page_ms: list[float] = field(default_factory=list)
+    page_rss_kib: list[int] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     hwm_kib: list[int] = field(default_factory=list)
 
@@ -79,13 +86,14 @@ def run_once(program: Program, env: dict[str, str]) -> None:
     program.hwm_kib.append(hwm)
     if "page" in events:
         program.page_ms.append((events["page"][0] - start) * 1000)
+        program.page_rss_kib.append(events["page"][1])
 
 
 @contextmanager
 def display(use_xvfb: bool, bytecode: bool = True) -> Iterator[tuple[dict[str, str], str]]:
     env = {**os.environ, "HANDBOOK_BENCH_EXIT": "1"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
-    with tempfile.TemporaryDirectory(prefix="handbook-bench-pyc-") as pyc:
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-pyc-") as pyc, private_profile(env):
         if bytecode:  # as installed (a wheel's or PyInstaller's .pyc), not compiled each start
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = pyc
@@ -188,13 +196,14 @@ def table(programs: list[Program], where: str, runs: int) -> None:
     base_rss = statistics.median(bare.rss_kib)
     print(f"\nStart-up, median of {runs} starts each ({where}; memory when the window shows)\n")
     head = ["program", "to window", "× bare", "target", "VmRSS", "× bare", "target"]
-    head += ["VmHWM", "first page"]
+    head += ["VmHWM", "first page", "VmRSS then"]
     rows = [head]
     for program in programs:
         ms = statistics.median(program.window_ms)
         rss = statistics.median(program.rss_kib)
         time_target, memory_target = TARGETS.get(program.key, (None, None))
         page = f"{statistics.median(program.page_ms):.0f} ms" if program.page_ms else "—"
+        page_rss = mib(statistics.median(program.page_rss_kib)) if program.page_rss_kib else "—"
         rows.append(
             [
                 program.label,
@@ -206,6 +215,7 @@ def table(programs: list[Program], where: str, runs: int) -> None:
                 f"≤ {memory_target}" if memory_target else "",
                 mib(statistics.median(program.hwm_kib)),
                 page,
+                page_rss,
             ]
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
@@ -245,6 +255,7 @@ def main() -> int:
             where += "; no bytecode cache"
         for program in programs:  # one start each, not counted: fills the disk and bytecode caches
             run_once(program, env)
+            program.page_rss_kib.clear()
             for samples in (program.window_ms, program.page_ms, program.rss_kib, program.hwm_kib):
                 samples.clear()
         for _ in range(args.runs):

@@ -21,14 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QUrl, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from handbook.ui.first_expose import FirstExpose
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QPoint
+    from PySide6.QtCore import QPoint, QUrl
     from PySide6.QtWidgets import QMenu, QMessageBox
 
     from handbook.core.model import Book, RenderedChapter
@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
-    @Slot(QUrl)
+    @Slot("QUrl")  # by name: QUrl's class (and its enums) is not loaded before the frame shows
     def _on_link_hovered(self, url: QUrl) -> None:
         if url.isEmpty():
             self.statusBar().clearMessage()
