@@ -255,8 +255,13 @@ def main() -> int:
             where += "; no bytecode cache"
         for program in programs:  # one start each, not counted: fills the disk and bytecode caches
             run_once(program, env)
-            program.page_rss_kib.clear()
-            for samples in (program.window_ms, program.page_ms, program.rss_kib, program.hwm_kib):
+            for samples in (
+                program.window_ms,
+                program.page_ms,
+                program.page_rss_kib,
+                program.rss_kib,
+                program.hwm_kib,
+            ):
                 samples.clear()
         for _ in range(args.runs):
             for program in programs:

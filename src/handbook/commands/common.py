@@ -1,4 +1,4 @@
-"""Helpers shared by the window-less commands."""
+"""Helpers shared by the window-less commands (and start-up's refusal of a path: ui/app.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import io
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from handbook.core.model import Book, BookError
+from handbook.cli import EXIT_BAD_INPUT
+from handbook.core.errors import BookError
+
+if TYPE_CHECKING:
+    from handbook.core.model import Book
 
 
 def load_book_or_exit(path: str | None) -> Book | int:
@@ -18,8 +23,13 @@ def load_book_or_exit(path: str | None) -> Book | int:
     try:
         return load_book(Path(path) if path else guide_path())
     except BookError as exc:
-        print(f"handbook: {exc}", file=sys.stderr)
-        return 2
+        return refuse_book(exc)
+
+
+def refuse_book(exc: BookError) -> int:
+    """Say on stderr, in one line, why the book cannot be opened; return exit status 2."""
+    print(f"handbook: {exc}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def print_out(text: str) -> int:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from handbook import APP_NAME, ORGANIZATION, __version__
 from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE
+from handbook.commands.common import refuse_book
 from handbook.core.errors import BookError
 from handbook.core.locate import check_book_path
 from handbook.ui.syslibs import ensure_qt_libraries
@@ -41,8 +42,7 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
         try:
             check_book_path(path)
         except BookError as exc:
-            print(f"handbook: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return refuse_book(exc)
     if not ensure_qt_libraries():
         return EXIT_FAILURE
 

@@ -155,9 +155,9 @@ class MainWindow(QMainWindow):
         already on screen: that waits for the layout pass after ``build``, which would size them
         anew, and the window is not painted until then (it would show the docks too wide)."""
         from handbook.ui.panels import size_docks
-        from handbook.ui.settings import restore_window
+        from handbook.ui.settings import restore_docks
 
-        if not restore_window(self, self.settings):
+        if not restore_docks(self, self.settings):
             size_docks(self, self.toc_panel)
         self.setUpdatesEnabled(True)
 

@@ -195,9 +195,9 @@ SCHEMA: tuple[Setting[Any], ...] = (
 
 
 def book_key(identity: str) -> str:
+    """A settings group name for a book: its identity may hold ``/`` or ``\\``, a hash cannot."""
     import hashlib  # here, not at the top: its OpenSSL is not loaded before the window shows
 
-    """A settings group name for a book: its identity may hold ``/`` or ``\\``, a hash cannot."""
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
@@ -367,16 +367,20 @@ def restore_geometry(window: QMainWindow, settings: Settings) -> bool:
     return False
 
 
+def restore_docks(window: QMainWindow, settings: Settings) -> bool:
+    """Restore the dock and tool bar layout; False when there was none, or it was unusable."""
+    state = settings.get(WINDOW_STATE)
+    return not state.isEmpty() and window.restoreState(state)
+
+
 def restore_window(window: QMainWindow, settings: Settings) -> bool:
     """Restore geometry and dock layout; False (and a default size) when either was unusable.
 
-    Call once after the docks exist and before ``show()``. Start-up restores the geometry
-    first (:func:`restore_geometry`), so calling this again then only moves the docks.
+    Call once after the docks exist and before ``show()``. (Start-up shows the window before
+    its docks exist: it calls :func:`restore_geometry`, then :func:`restore_docks` later.)
     """
-    restored = window.isVisible() or restore_geometry(window, settings)
-    state = settings.get(WINDOW_STATE)
-    state_ok = not state.isEmpty() and window.restoreState(state)
-    return restored and state_ok
+    geometry_ok = restore_geometry(window, settings)
+    return restore_docks(window, settings) and geometry_ok
 
 
 def save_window(window: QMainWindow, settings: Settings) -> None:
