@@ -90,8 +90,7 @@ class MainWindow(QMainWindow):
 
         from handbook.ui.settings import restore_geometry
 
-        self.setWindowTitle(what)
-        opening = QTextBrowser(self)
+        opening = QTextBrowser(self)  # no title yet: the window shows the application's name
         opening.setObjectName("opening_page")
         opening.setHtml(f"<p style='margin: 2em; font-size: large;'>Opening {what}\u2026</p>")
         self.setCentralWidget(opening)
