@@ -152,12 +152,16 @@ class MainWindow(QMainWindow):
     def _restore_docks(self) -> None:
         """The docks' saved layout (else their default sizes), when they were added to a window
         already on screen: that waits for the layout pass after ``build``, which would size them
-        anew, and the window is not painted until then (it would show the docks too wide)."""
+        anew, then lays the window out at once, and the window is not painted until then (it
+        would show the docks too wide)."""
         from handbook.ui.panels import size_docks
         from handbook.ui.settings import restore_docks
 
         if not restore_docks(self, self.settings):
             size_docks(self, self.toc_panel)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the docks' new sizes, now: not at the next layout pass
         self.setUpdatesEnabled(True)
 
     def _build_panels(self, open_external: UrlOpener, cache_dir: Path | None) -> None:
