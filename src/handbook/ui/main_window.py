@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from handbook.ui.first_expose import FirstExpose
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QPoint, QUrl
+    from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QMenu, QMessageBox
 
     from handbook.core.model import Book, RenderedChapter

@@ -15,7 +15,6 @@ import contextlib
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -126,16 +125,33 @@ def _paths_to_raw(paths: tuple[str, ...]) -> str:
     return json.dumps(list(paths))
 
 
-@dataclass(frozen=True)
 class Setting(Generic[T]):
-    """One key of the settings file. ``key`` may hold ``{book}``: a per-book setting."""
+    """One key of the settings file. ``key`` may hold ``{book}``: a per-book setting.
 
-    key: str
-    type: type
-    default: T
-    validate: Callable[[object], T]  # raises ValueError / TypeError on a bad value
-    help: str
-    to_raw: Callable[[T], object] | None = None  # how it is stored, when not as is
+    A plain class, not a frozen dataclass: this module is imported before start-up's first
+    frame, and creating a dataclass (and importing :mod:`dataclasses`) costs a millisecond or
+    two there. Treat it as read-only."""
+
+    __slots__ = ("default", "help", "key", "to_raw", "type", "validate")
+
+    def __init__(
+        self,
+        key: str,
+        type: type,
+        default: T,
+        validate: Callable[[object], T],  # raises ValueError / TypeError on a bad value
+        help: str,
+        to_raw: Callable[[T], object] | None = None,  # how it is stored, when not as is
+    ) -> None:
+        self.key = key
+        self.type = type
+        self.default = default
+        self.validate = validate
+        self.help = help
+        self.to_raw = to_raw
+
+    def __repr__(self) -> str:
+        return f"Setting({self.key!r}, default={self.default!r})"
 
     @property
     def per_book(self) -> bool:

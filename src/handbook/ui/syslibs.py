@@ -13,12 +13,10 @@ import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 
-@dataclass(frozen=True)
-class SystemLibrary:
+class SystemLibrary(NamedTuple):  # not a dataclass: imported before start-up's first frame
     soname: str
     package: str  # the Debian / Ubuntu package that provides it
 
