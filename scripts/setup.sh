@@ -40,8 +40,10 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || {
   echo "setup: handbook needs Python >= 3.10 (found $(python3 --version))" >&2; exit 2; }
 [[ -x .venv/bin/python ]] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# --prefer-binary: a wheel of an older version rather than building the newest from source
+# (atheris has no wheel for Python 3.10 after 2.3, and building it needs clang and libFuzzer).
 if [[ ${1:-} == dev ]]; then
-  .venv/bin/python -m pip install -q -e ".[dev,build]"
+  .venv/bin/python -m pip install -q --prefer-binary -e ".[dev,build]"
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q --prefer-binary -e .
 fi
