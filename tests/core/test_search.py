@@ -29,24 +29,35 @@ def load(root: Path) -> Book:
     return load_book(root)
 
 
+_OPENED: list[SearchIndex] = []
+
+
 def open_index(root: Path, folder: Path | None = None) -> SearchIndex:
-    return IndexCache(folder).open(load(root))
+    """The book's index, closed when the test ends (as the app closes what it opens)."""
+    index = IndexCache(folder).open(load(root))
+    _OPENED.append(index)
+    return index
+
+
+@pytest.fixture(autouse=True)
+def _close_opened_indexes() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 @pytest.fixture(scope="module")
 def guide_index() -> Iterator[SearchIndex]:
-    index = open_index(GUIDE)
-    yield index
-    index.close()
+    with IndexCache(None).open(load(GUIDE)) as index:
+        yield index
 
 
 @pytest.fixture(scope="module")
 def rust_index() -> Iterator[SearchIndex]:
     if not (RUST_BOOK / "src" / "SUMMARY.md").is_file():
         pytest.skip(f"the Rust book is not at {RUST_BOOK}")
-    index = open_index(RUST_BOOK)
-    yield index
-    index.close()
+    with IndexCache(None).open(load(RUST_BOOK)) as index:
+        yield index
 
 
 # --- what ranks first ------------------------------------------------------------------------
@@ -147,6 +158,7 @@ def test_snippets_are_escaped_html_with_only_our_bold_tags() -> None:
     index = SearchIndex.build(
         [Section("a.md", "x", "Tags", "Tags", "use <script>alert('x')</script> & <b>bold</b>", 1)]
     )
+    _OPENED.append(index)
     [hit] = index.search("script").hits
     assert "<script>" not in hit.snippet and "&lt;<b>script</b>&gt;" in hit.snippet
     assert "&lt;b&gt;bold&lt;/b&gt;" in hit.snippet
@@ -438,11 +450,39 @@ def test_opening_in_steps_reports_progress_and_ends_with_the_index(
             seen.append(next(steps))
         except StopIteration as finished:
             index = finished.value
+            _OPENED.append(index)
             break
     assert seen and all(0 < done <= total for done, total in seen)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert index.origin is IndexOrigin.BUILT and index.search("sleep").hits
     calls: list[tuple[int, int]] = []
     again = cache.open(load(book_root), lambda done, total: calls.append((done, total)))
+    _OPENED.append(again)
     assert again.origin is IndexOrigin.CACHE
     assert len(calls) < len(seen)  # a valid cache skips splitting and indexing
+
+
+def test_a_build_stopped_midway_closes_its_database(
+    tmp_path: Path, book_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handbook.core import search
+
+    builders: list[search.IndexBuilder] = []
+
+    class Recorded(search.IndexBuilder):
+        def __init__(self, content_key: str = "") -> None:
+            super().__init__(content_key)
+            builders.append(self)
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        if builders:  # the build has begun: the reader opened another book meanwhile
+            raise Cancelled  # what the window's search worker does then
+
+    monkeypatch.setattr(search, "IndexBuilder", Recorded)
+    with pytest.raises(Cancelled):
+        IndexCache(tmp_path / "cache").open(load(book_root), progress)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        builders[0].add([])

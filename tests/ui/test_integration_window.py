@@ -450,3 +450,15 @@ def test_bookmarks_export_and_import_from_the_window(tmp_path: Path, window: Mai
     window.bookmark_handlers.import_from(broken)
     assert "nothing was changed" in window.statusBar().currentMessage()
     assert len(window.bookmarks.bookmarks()) == 1
+
+
+def test_a_window_closed_at_once_leaves_no_search_index_building(
+    qtbot: QtBot, make_services: MakeServices, book: Book, tmp_path: Path
+) -> None:
+    window = MainWindow(book, services=make_services())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)  # indexing is queued for after the first chapter
+    window.close()
+    qtbot.wait(300)  # the small book would be indexed and its index saved by now
+    assert not list((tmp_path / "cache").glob("search/*.sqlite3"))

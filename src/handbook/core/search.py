@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -97,10 +97,10 @@ class SearchIndex:
     @classmethod
     def build(cls, sections: Iterable[Section], content_key: str = "") -> SearchIndex:
         """An index of ``sections`` in one go (see :class:`IndexBuilder` for one in steps)."""
-        builder = IndexBuilder(content_key)
-        builder.add(sections)
-        builder.merge()
-        return builder.finish()
+        with IndexBuilder(content_key) as builder:
+            builder.add(sections)
+            builder.merge()
+            return builder.finish()
 
     def warm_up(self) -> None:
         """Load what the first "did you mean" needs, so that no keystroke pays for it."""
@@ -115,6 +115,12 @@ class SearchIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def search(
         self, text: str, *, limit: int = DEFAULT_LIMIT, typing: bool = False
@@ -267,12 +273,27 @@ class SearchIndex:
 
 
 class IndexBuilder:
-    """An index built a chapter at a time: ``add`` sections, ``merge``, then ``finish``."""
+    """An index built a chapter at a time: ``add`` sections, ``merge``, then ``finish``.
+
+    Use it in a ``with`` block: a build abandoned before ``finish`` (an error, a cancelled
+    :meth:`IndexCache.open_steps`) closes its database there."""
 
     def __init__(self, content_key: str = "") -> None:
         self._key = content_key
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._finished = False
         _create_schema(self._db)
+
+    def __enter__(self) -> IndexBuilder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the build, unless ``finish`` made it an index (which the index closes)."""
+        if not self._finished:
+            self._db.close()
 
     def add(self, sections: Iterable[Section]) -> None:
         rows = (
@@ -309,6 +330,7 @@ class IndexBuilder:
                 ],
             )
             db.execute("INSERT INTO meta(key, value) VALUES ('checksum', ?)", (_checksum(db),))
+        self._finished = True
         return SearchIndex(db, IndexOrigin.MEMORY)
 
 
@@ -471,15 +493,15 @@ class IndexCache:
 
     def open(self, book: Book, progress: Progress | None = None) -> SearchIndex:
         """The book's index: from the cache when valid, else built (and cached if possible)."""
-        steps = self.open_steps(book)
-        while True:
-            try:
-                done, total = next(steps)
-            except StopIteration as finished:
-                index: SearchIndex = finished.value
-                return index
-            if progress is not None:
-                progress(done, total)
+        with contextlib.closing(self.open_steps(book)) as steps:  # closed: a build stopped
+            while True:  # by ``progress`` raising drops its database at once
+                try:
+                    done, total = next(steps)
+                except StopIteration as finished:
+                    index: SearchIndex = finished.value
+                    return index
+                if progress is not None:
+                    progress(done, total)
 
     def open_steps(self, book: Book) -> Generator[tuple[int, int], None, SearchIndex]:
         """:meth:`open` in steps of a few milliseconds, for a caller that must stay responsive.
@@ -504,22 +526,24 @@ class IndexCache:
                 discarded = str(exc)
             else:
                 if cached is not None:
-                    yield total - 1, total
-                    cached.warm_up()
+                    with _closed_unless_returned(cached):
+                        yield total - 1, total
+                        cached.warm_up()
                     return cached
-        builder = IndexBuilder(key)
-        for done, (chapter, trail) in enumerate(trails, start=len(trails) + 1):
-            builder.add(split_sections(chapter, sources[chapter], trail))
-            yield done, total
-        builder.merge()
-        yield total - 3, total
-        index = builder.finish()
-        index.discarded = discarded
-        yield total - 2, total
-        if path is not None and _save(index, path):
-            index.origin = IndexOrigin.BUILT
-        yield total - 1, total
-        index.warm_up()
+        with IndexBuilder(key) as builder:
+            for done, (chapter, trail) in enumerate(trails, start=len(trails) + 1):
+                builder.add(split_sections(chapter, sources[chapter], trail))
+                yield done, total
+            builder.merge()
+            yield total - 3, total
+            index = builder.finish()
+        with _closed_unless_returned(index):
+            index.discarded = discarded
+            yield total - 2, total
+            if path is not None and _save(index, path):
+                index.origin = IndexOrigin.BUILT
+            yield total - 1, total
+            index.warm_up()
         return index
 
     def _remove_stale_temp_files(self, path: Path) -> None:
@@ -529,6 +553,17 @@ class IndexCache:
                     temp.unlink()
         except OSError:
             return
+
+
+@contextlib.contextmanager
+def _closed_unless_returned(index: SearchIndex) -> Iterator[None]:
+    """Close ``index`` when the block does not complete (an error, or the caller stopped the
+    steps: the generator is closed at a ``yield``)."""
+    try:
+        yield
+    except BaseException:
+        index.close()
+        raise
 
 
 class _Unusable(Exception):

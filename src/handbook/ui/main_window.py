@@ -391,6 +391,9 @@ class MainWindow(QMainWindow):
         if not self._built:  # closed while the start-up frame was shown
             super().closeEvent(event)
             return
+        search_panel = self._search_panel.built()
+        if search_panel is not None:
+            search_panel.runner.stop()  # its index closed, a build still running told to stop
         save_window(self, self.settings)
         self.settings.set(LAST_BOOK, str(self._book.root))
         if self.viewer.current_chapter() is not None:

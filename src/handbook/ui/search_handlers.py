@@ -47,7 +47,7 @@ class SearchHandlers(QObject):
         """Start indexing the open book: in the next turn of the event loop (after the first
         chapter is shown), or at start-up once the window is first on screen."""
         if self._exposed:
-            QTimer.singleShot(0, self, self.give_search_the_book)
+            QTimer.singleShot(0, self, self._index_in_background)
         elif not self._waiting:
             self._waiting = True
             self._window.when_exposed(self._on_first_expose)
@@ -59,7 +59,11 @@ class SearchHandlers(QObject):
         QTimer.singleShot(0, self, self._after_first_chapter)
 
     def _after_first_chapter(self) -> None:
-        QTimer.singleShot(0, self, self.give_search_the_book)
+        QTimer.singleShot(0, self, self._index_in_background)
+
+    def _index_in_background(self) -> None:
+        if self._window.isVisible():  # not for a window closed meanwhile (its index would
+            self.give_search_the_book()  # be built after closeEvent stopped the search)
 
     @Slot(object)
     def open_hit(self, hit: SearchHit) -> None:
