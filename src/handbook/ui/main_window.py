@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
         if layout is not None:
             layout.activate()  # the docks' new sizes, now: not at the next layout pass
         self.setUpdatesEnabled(True)
+        # Painted now, not on the update that re-enabling asks for: on Wayland (Qt 6.11) that
+        # one was lost about every other start under load, and the window stayed on "Opening
+        # the book..." (tests/reliability/scripts/wayland_check.sh shows it).
+        self.repaint()
 
     def _build_panels(self, open_external: UrlOpener, cache_dir: Path | None) -> None:
         from PySide6.QtCore import Qt
