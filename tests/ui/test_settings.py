@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from handbook.ui import settings as s
@@ -235,6 +236,16 @@ def test_garbage_geometry_gives_the_default_size(qtbot, ini: Path, garbage: byte
     assert on_a_screen(window)
     assert window.width() > 100
     assert window.height() > 100
+
+
+def test_the_first_window_leaves_room_for_its_title_bar_on_a_small_screen(qtbot, ini: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot)
+    assert not s.restore_window(window, open_settings(ini))  # nothing saved: the default size
+    screen = QGuiApplication.primaryScreen()
+    assert screen is not None
+    area = screen.availableGeometry()  # 800 x 800 on the offscreen platform: under 1100 x 750
+    assert window.width() <= area.width() * 0.9 and window.height() <= area.height() * 0.9
+    assert (window.geometry().center() - area.center()).manhattanLength() <= 2  # centred
 
 
 # -- SIGKILL during saves (RELIABILITY.md item 2) ----------------------------------------------

@@ -362,7 +362,10 @@ def _default_geometry(window: QMainWindow) -> None:
         window.resize(width, height)
         return
     area = screen.availableGeometry()
-    width, height = min(width, area.width()), min(height, area.height())
+    # At most 90% of the free area: the title bar and frame come on top of this size (and on
+    # Wayland the free area is the whole screen: panels are not subtracted).
+    width = min(width, area.width() * 9 // 10)
+    height = min(height, area.height() * 9 // 10)
     window.resize(width, height)
     window.move(area.center().x() - width // 2, area.center().y() - height // 2)
 
