@@ -118,8 +118,10 @@ def start_in_two_steps(qtbot: QtBot, services: Services, book: Book) -> MainWind
     window = MainWindow()
     qtbot.addWidget(window)
     window.show_opening(services.settings, "the book")
+    exposed: list[bool] = []
+    window.when_exposed(lambda: exposed.append(True))  # as app.run_app waits for it
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: bool(exposed))
     opening = window.centralWidget()
     assert isinstance(opening, QTextBrowser)
     assert "Opening the book" in opening.toPlainText()
@@ -153,6 +155,14 @@ def test_started_in_two_steps_the_saved_docks_come_back(
     second = start_in_two_steps(qtbot, make_services(), book)
     assert second.bookmarks_dock.isVisible()
     assert abs(second.toc_panel.width() - 260) < 10
+
+
+def test_started_in_two_steps_the_book_is_indexed_before_search_is_opened(
+    qtbot: QtBot, make_services: MakeServices, book: Book, tmp_path: Path
+) -> None:
+    start_in_two_steps(qtbot, make_services(), book)  # search never opened
+    index_files = tmp_path / "cache"
+    qtbot.waitUntil(lambda: bool(list(index_files.glob("search/*.sqlite3"))), timeout=10_000)
 
 
 def test_another_book_at_start_opens_at_its_first_chapter(

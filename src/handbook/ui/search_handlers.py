@@ -50,7 +50,7 @@ class SearchHandlers(QObject):
             QTimer.singleShot(0, self, self._index_in_background)
         elif not self._waiting:
             self._waiting = True
-            self._window.when_exposed(self._on_first_expose)
+            self._window.after_expose(self._on_first_expose)  # start-up builds it on screen
 
     def _on_first_expose(self) -> None:
         self._exposed = True
