@@ -13,6 +13,7 @@ without them).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -61,6 +62,7 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("Handbook")
     app.setDesktopFileName(APP_NAME)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the window
 
     settings = open_settings(settings_path)
     apply_start_palette(app, settings.get(THEME))
@@ -76,13 +78,9 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
 def _build(window: MainWindow, app: QApplication, settings: Settings, path: str | None) -> None:
     """Start-up's second step, once the frame is on screen: the book, the services, the rest
     of the window, and the place the reader left off (or the first chapter)."""
-    import signal  # here, not before the frame: its enums take a while to create
-
     from handbook.commands.common import load_book_or_exit
     from handbook.ui.services import open_services
     from handbook.ui.settings import LAST_BOOK
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the window
 
     book = load_book_or_exit(path) if path else last_book(settings.get(LAST_BOOK))
     if book is None:
