@@ -49,8 +49,8 @@ def real_path(path: Path) -> Path:
     """``path`` with symlinks resolved; a symlink loop is a :class:`BookError`, not a hang."""
     try:
         return path.resolve(strict=True)  # not strict, Python 3.13 returns a loop unresolved
-    except FileNotFoundError:
-        return path.resolve()  # nothing there, or a dangling link: the caller says which
+    except (FileNotFoundError, NotADirectoryError):  # nothing there (a dangling link, a file
+        return path.resolve()  # taken for a folder): the caller says so
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop before Python 3.13
         raise BookError(f"cannot be opened: {reason(exc)}", path) from None
 
