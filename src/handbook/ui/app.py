@@ -24,6 +24,7 @@ from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE
 from handbook.commands.common import refuse_book
 from handbook.core.errors import BookError
 from handbook.core.locate import check_book_path
+from handbook.ui.display import no_display_message
 from handbook.ui.syslibs import ensure_qt_libraries
 
 if TYPE_CHECKING:
@@ -43,6 +44,10 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
             check_book_path(path)
         except BookError as exc:
             return refuse_book(exc)
+    no_display = no_display_message()
+    if no_display:
+        print(no_display, file=sys.stderr)
+        return EXIT_BAD_INPUT
     if not ensure_qt_libraries():
         return EXIT_FAILURE
 

@@ -1,0 +1,60 @@
+"""No display: one clear line on stderr and exit status 2, never Qt's abort."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handbook.ui.display import no_display_message
+from tests.helpers.xvfb import xvfb
+
+
+def _start(guide: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    base.pop("QT_QPA_PLATFORM", None)
+    return subprocess.run(
+        [sys.executable, "-m", "handbook", str(guide)],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _says_no_display(done: subprocess.CompletedProcess[str]) -> None:
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "there is no display to show the window on" in lines[0]
+    assert "'handbook toc', 'search', 'show' and 'pdf' work without one" in lines[0]
+    assert "einstall" not in done.stderr
+
+
+def test_without_display_one_line_and_status_2(guide: Path) -> None:
+    _says_no_display(_start(guide))
+
+
+def test_with_an_unreachable_display_one_line_and_status_2(guide: Path) -> None:
+    done = _start(guide, DISPLAY=":999")
+    _says_no_display(done)
+    assert ":999 cannot be reached" in done.stderr
+
+
+def test_platforms_without_a_display_server_are_not_checked() -> None:
+    assert no_display_message({"QT_QPA_PLATFORM": "offscreen"}, "linux") == ""
+    assert no_display_message({}, "darwin") == ""
+    assert no_display_message({}, "linux").startswith("handbook: there is no display")
+
+
+@pytest.mark.skipif(not shutil.which("Xvfb"), reason="Xvfb absent")
+def test_a_reachable_x_display_passes() -> None:
+    with xvfb() as display:
+        assert no_display_message({"DISPLAY": display}, "linux") == ""
+        assert no_display_message({"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}, "linux") == ""
+    assert no_display_message({"DISPLAY": display}, "linux") != ""  # that server is gone
