@@ -486,3 +486,77 @@ def test_a_build_stopped_midway_closes_its_database(
         IndexCache(tmp_path / "cache").open(load(book_root), progress)
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         builders[0].add([])
+
+
+# --- a chapter changed on disk: the index updated for it alone ---------------------------------
+
+
+def _rows(index: SearchIndex) -> dict[int, tuple[str, str]]:
+    with index._lock:
+        rows = index._db.execute("SELECT rowid, chapter, body FROM fts").fetchall()
+    return {rowid: (chapter, body) for rowid, chapter, body in rows}
+
+
+def _three_chapters(tmp_path: Path) -> Path:
+    return write_book(
+        tmp_path / "book",
+        "# Summary\n\n- [Alpha](alpha.md)\n- [Beta](beta.md)\n- [Gamma](gamma.md)\n",
+        {
+            "alpha.md": "# Alpha\n\nAardvarks graze here.\n",
+            "beta.md": "# Beta\n\nBadgers dig here.\n\n## Setts\n\nUnderground burrows.\n",
+            "gamma.md": "# Gamma\n\nGazelles run here.\n",
+        },
+    )
+
+
+def test_updating_one_chapter_replaces_its_rows_and_leaves_the_others(tmp_path: Path) -> None:
+    root = _three_chapters(tmp_path)
+    cache = IndexCache(tmp_path / "cache")
+    book = load(root)
+    index = cache.open(book)
+    _OPENED.append(index)
+    before = _rows(index)
+    (root / "src" / "beta.md").write_text("# Beta\n\nWolverines moved in.\n", encoding="utf-8")
+
+    cache.update(index, book, ["beta.md"])
+
+    after = _rows(index)
+    others = {rowid: row for rowid, row in before.items() if row[0] != "beta.md"}
+    assert {rowid: row for rowid, row in after.items() if row[0] != "beta.md"} == others
+    assert [hit.id for hit in index.search("wolverines").hits] == ["beta.md#beta"]
+    assert index.search("badgers").hits == ()
+    assert index.search("burrows").hits == ()
+    assert index.search("wolverin", typing=True).total == 1  # prefixes: the new words
+    assert index.suggest("badgerz") is None  # "did you mean": the old words are gone
+    assert index.section_count == 3
+
+
+def test_an_updated_index_is_the_cache_the_next_opening_uses(tmp_path: Path) -> None:
+    root = _three_chapters(tmp_path)
+    folder = tmp_path / "cache"
+    cache = IndexCache(folder)
+    book = load(root)
+    index = cache.open(book)
+    _OPENED.append(index)
+    (root / "src" / "gamma.md").write_text("# Gamma\n\nOkapis hide here.\n", encoding="utf-8")
+    cache.update(index, book, ["gamma.md"])
+
+    reopened = open_index(root, folder)
+
+    assert reopened.origin is IndexOrigin.CACHE and reopened.discarded is None
+    assert [hit.id for hit in reopened.search("okapis").hits] == ["gamma.md#gamma"]
+    assert reopened.search("gazelles").hits == ()
+
+
+def test_a_chapter_gone_from_the_disk_leaves_the_index(tmp_path: Path) -> None:
+    root = _three_chapters(tmp_path)
+    cache = IndexCache(None)
+    book = load(root)
+    index = cache.open(book)
+    _OPENED.append(index)
+    (root / "src" / "alpha.md").unlink()
+
+    cache.update(index, book, ["alpha.md"])
+
+    assert index.search("aardvarks").hits == ()
+    assert [hit.id for hit in index.search("gazelles").hits] == ["gamma.md#gamma"]

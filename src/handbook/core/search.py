@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -145,6 +145,29 @@ class SearchIndex:
         that has hits, or None."""
         with self._lock:
             return self._suggest(parse_query(text), typing=False)
+
+    def update_chapters(
+        self, sections: Mapping[str, Iterable[Section]], content_key: str = ""
+    ) -> None:
+        """Replace the rows of the chapters in ``sections`` by their new sections (none: the
+        chapter is gone); every other chapter's rows are left as they are. ``content_key`` is
+        the book's new key (see :func:`content_key`), so that a cache saved after stays valid.
+        """
+        with self._lock, self._db:
+            for chapter, chapter_sections in sections.items():
+                _replace_chapter(self._db, chapter, chapter_sections)
+            count = self._db.execute("SELECT count(*) FROM fts").fetchone()[0]
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                [("content_key", content_key), ("sections", str(count))],
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('checksum', ?)",
+                (_checksum(self._db),),
+            )
+            self._token_cache.clear()
+            self._vocabulary = None
+            self._vocabulary_set = frozenset()
 
     # --- inside the lock -------------------------------------------------------------------
 
@@ -332,6 +355,26 @@ class IndexBuilder:
             db.execute("INSERT INTO meta(key, value) VALUES ('checksum', ?)", (_checksum(db),))
         self._finished = True
         return SearchIndex(db, IndexOrigin.MEMORY)
+
+
+def _replace_chapter(db: sqlite3.Connection, chapter: str, sections: Iterable[Section]) -> None:
+    """One chapter's rows in ``fts`` and its words in ``words`` (a contentless table: a row is
+    deleted by giving back the text it was made from)."""
+    old = db.execute(
+        "SELECT rowid, title || ' ' || body FROM fts WHERE chapter = ?", (chapter,)
+    ).fetchall()
+    db.executemany("INSERT INTO words(words, rowid, text) VALUES ('delete', ?, ?)", old)
+    db.execute("DELETE FROM fts WHERE chapter = ?", (chapter,))
+    db.executemany(
+        "INSERT INTO fts(title, breadcrumb, body, sid, chapter, anchor, depth) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((s.title, s.breadcrumb, s.body, s.id, s.chapter, s.anchor, s.depth) for s in sections),
+    )
+    db.execute(
+        "INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts "
+        "WHERE chapter = ?",
+        (chapter,),
+    )
 
 
 def _create_schema(db: sqlite3.Connection) -> None:
@@ -545,6 +588,28 @@ class IndexCache:
             yield total - 1, total
             index.warm_up()
         return index
+
+    def update(self, index: SearchIndex, book: Book, chapters: Collection[str]) -> None:
+        """Index ``chapters`` of ``book`` again (changed on disk, added or gone), the rest of
+        ``index`` kept, and save it to the cache under the book's new content key.
+
+        The book's layout must be the one the index was made for (a new SUMMARY.md changes
+        every chapter's breadcrumb: open the index again instead)."""
+        trails = dict(chapter_trails(book))
+        sources = read_sources(book, self._read_source)
+        key = content_key(book, sources)
+        index.update_chapters(
+            {
+                chapter: split_sections(chapter, sources[chapter], trails[chapter])
+                if chapter in trails
+                else ()
+                for chapter in chapters
+            },
+            key,
+        )
+        path = self.path_for(book)
+        if path is not None and _save(index, path):
+            index.origin = IndexOrigin.BUILT
 
     def _remove_stale_temp_files(self, path: Path) -> None:
         try:
