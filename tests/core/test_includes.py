@@ -165,3 +165,38 @@ def test_playground_wraps_the_file_in_a_rust_fence() -> None:
 def test_select_lines_directly() -> None:
     assert select_lines("a\nb\nc", "2") == "b"
     assert select_lines("a\nb\nc", "x") is None
+
+
+def test_the_size_limit_counts_the_chapter_and_its_includes_together(tmp_path: Path) -> None:
+    """Include amplification: the limit is on the text after expansion, not on the includes
+    beside a chapter that is itself near the limit."""
+    from handbook.core.includes import MAX_EXPANDED_CHARS
+
+    (tmp_path / "src").mkdir()
+    half = "w" * (MAX_EXPANDED_CHARS // 2 + 1000)
+    (tmp_path / "src" / "half.md").write_text(half, encoding="utf-8")
+    text, notes = expand(
+        f"{half}\n{{{{#include half.md}}}}\n", tmp_path / "src" / "chapter.md", tmp_path
+    )
+    assert notes == ["Included text too large, left out: src/half.md"]
+    assert len(text) < MAX_EXPANDED_CHARS
+
+
+def test_expanded_size_counts_what_the_includes_bring(tmp_path: Path) -> None:
+    from handbook.core.includes import expanded_size
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "big.md").write_text("b" * 300_000, encoding="utf-8")
+    (src / "middle.md").write_text("m\n{{#include big.md}}\n", encoding="utf-8")
+    (tmp_path.parent / "outside.md").write_text("o" * 300_000, encoding="utf-8")
+    chapter = src / "chapter.md"
+
+    def size(text: str) -> int:
+        return expanded_size(text, chapter, tmp_path, stop_at=128 * 1024)
+
+    assert size("{{#include big.md}}") >= 300_000
+    assert size("{{#include middle.md}}") >= 300_000  # nested
+    assert size("{{#include ../../outside.md}}") < 100  # refused: never counted, never read
+    assert size("{{#include missing.md}}") < 100
+    assert size("\\{{#include big.md}}") < 100  # escaped: text

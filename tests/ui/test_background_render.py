@@ -42,7 +42,7 @@ class GatedRenderer:
         renderer = Renderer(book)
 
         def render(path: str) -> RenderedChapter:
-            if path == "big.md":
+            if path in ("big.md", "tiny.md"):
                 assert self.release.wait(30)
             return renderer.render(path)
 
@@ -126,3 +126,27 @@ def test_small_chapters_are_shown_at_once(qtbot: QtBot, book: Book) -> None:
     window = make_window(qtbot, book)
     assert window.rendering() is None
     assert "A short chapter." in window.viewer.toPlainText()
+
+
+def test_a_small_chapter_that_includes_a_big_file_renders_in_the_background(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Include amplification: a 20-byte chapter that includes a big file is a big chapter."""
+    chapters = {
+        "small.md": "# Small\n\nA short chapter.\n",
+        "tiny.md": "{{#include big.txt}}\n",
+        "big.txt": f"# Included\n\n{BIG_TEXT}The end of the included one.\n",
+    }
+    summary = "# Summary\n\n- [Small](small.md)\n- [Tiny](tiny.md)\n"
+    book = load_book(write_book(tmp_path / "book", summary, chapters))
+    gate = GatedRenderer()
+    window = make_window(qtbot, book, gate)
+    assert window.open_section("tiny.md")
+    assert window.rendering() == "tiny.md"
+    assert "Rendering Tiny" in window.viewer.toPlainText()
+    assert "The end of the included one" not in window.viewer.toPlainText()
+
+    gate.release.set()
+    qtbot.waitUntil(
+        lambda: "The end of the included one" in window.viewer.toPlainText(), timeout=30_000
+    )

@@ -23,7 +23,7 @@ from pathlib import Path
 
 MAX_DEPTH = 10  # as mdBook
 MAX_INCLUDED_BYTES = 5 * 1024 * 1024  # one included file
-MAX_EXPANDED_CHARS = 5 * 1024 * 1024  # all of a chapter's includes together
+MAX_EXPANDED_CHARS = 5 * 1024 * 1024  # a chapter with all its includes expanded
 
 _LINK = re.compile(
     r"""\\\{\{\#.*?\}\}                # escaped link: left as text, minus the backslash
@@ -72,9 +72,24 @@ def expand_includes(
     a function returning a placeholder that it later swaps for styled HTML).
     """
     expander = _Expander(book_root, note_text)
+    expander.budget -= len(text)  # the limit is on the whole text, the chapter's own included
     chapter = _resolved(chapter_file)
     out = expander.expand(text, chapter, depth=0, chain=(chapter,), line=None)
     return Expanded(out, tuple(expander.notes))
+
+
+def expanded_size(text: str, chapter_file: Path, book_root: Path, stop_at: int) -> int:
+    """About how long ``text`` becomes once its includes are expanded, counted until it passes
+    ``stop_at``: a 37-byte chapter that includes a 5 MB file is a 5 MB chapter.
+
+    An upper bound (whole files, before line selection), cheap enough for the UI thread: files
+    are sized with ``stat`` and read (to follow their own includes) only while the count is
+    under ``stop_at``. The same confinement as :func:`expand_includes`: nothing outside the book
+    is touched.
+    """
+    expander = _Expander(book_root, plain_note)
+    chapter = _resolved(chapter_file)
+    return expander.measure(text, chapter, (chapter,), len(text), stop_at)
 
 
 class _Refusal(Exception):
@@ -113,6 +128,31 @@ class _Expander:
                 pieces.append(self.note_text(str(refusal)))
         pieces.append(text[last:])
         return "".join(pieces)
+
+    def measure(
+        self, text: str, file: Path, chain: tuple[Path, ...], total: int, stop_at: int
+    ) -> int:
+        """``total`` plus the size of what ``text``'s links include (see expanded_size)."""
+        if "{{" not in text:
+            return total
+        for m in _LINK.finditer(text):
+            if total > stop_at or len(chain) >= MAX_DEPTH:
+                break
+            if m.group(1) not in _INCLUDING:
+                continue
+            rel_path = m.group(2).strip().partition(" ")[0].partition(":")[0]
+            try:
+                found = self._locate(file.parent, rel_path, chain)
+                size = found.stat().st_size
+                if size > MAX_INCLUDED_BYTES:
+                    continue  # refused when expanded: a note, not the file
+                total += size
+                if total <= stop_at:
+                    nested = self._read(found)
+                    total = self.measure(nested, found, (*chain, found), total, stop_at)
+            except (_Refusal, OSError):
+                continue  # a note when expanded
+        return total
 
     def _link(
         self, m: re.Match[str], file: Path, depth: int, chain: tuple[Path, ...], line: int

@@ -16,22 +16,40 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from handbook.core.model import Book, RenderedChapter
+from handbook.core.book import read_chapter_source
+from handbook.core.includes import expanded_size
+from handbook.core.model import Book, BookError, RenderedChapter
 from handbook.ui.chapter_cache import RenderChapter
 
 BACKGROUND_BYTES = 128 * 1024  # from here, rendering prose takes over ~100-200 ms: off the UI
 MAX_CHAPTER_BYTES = 5 * 1024 * 1024  # core.render's limit (not imported: markdown loads late)
 
 
-def source_bytes(book: Book, path: str) -> int:
+def file_bytes(book: Book, path: str) -> int:
     try:
         return os.stat(book.src / path).st_size
     except (OSError, ValueError):
         return 0  # the renderer says what is wrong, at once
 
 
+def source_bytes(book: Book, path: str) -> int:
+    """The chapter's size with its includes expanded: what the renderer will convert."""
+    size = file_bytes(book, path)
+    if not 0 < size <= BACKGROUND_BYTES:
+        return size  # big enough already, or nothing to read
+    try:
+        text = read_chapter_source(book, path)
+    except BookError:
+        return size  # the renderer says what is wrong, at once
+    return expanded_size(text, book.src / path, book.root, stop_at=BACKGROUND_BYTES)
+
+
 def renders_in_background(book: Book, path: str) -> bool:
-    return BACKGROUND_BYTES < source_bytes(book, path) <= MAX_CHAPTER_BYTES
+    """A chapter renders off the UI thread when it is big once its includes are expanded (its
+    own file over the limit is refused at once, unread)."""
+    return (
+        file_bytes(book, path) <= MAX_CHAPTER_BYTES and source_bytes(book, path) > BACKGROUND_BYTES
+    )
 
 
 def size_text(size: int) -> str:
