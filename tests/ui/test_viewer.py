@@ -270,3 +270,26 @@ def test_a_heading_asked_for_at_the_very_top_is_the_top_section(viewer: Viewer) 
     assert viewer.current_section() == "intro.md#a"
     viewer.show_chapter(page("intro.md", body, headings))
     assert viewer.current_section() == "intro.md"
+
+
+def formula_page(tex: str, colour: str = "#c01010") -> RenderedChapter:
+    from handbook.core.formula import formula_html
+
+    return page("intro.md", f"<p>before {formula_html(tex, False, colour, '#ff0000')} after</p>")
+
+
+def test_a_formula_is_drawn_in_its_colour(viewer: Viewer) -> None:
+    viewer.show_chapter(formula_page(r"\frac{a}{b} + \sqrt{x}"))
+    shot = viewer.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    red = sum(
+        QColor(shot.pixel(x, y)).red() > 150 and QColor(shot.pixel(x, y)).green() < 100
+        for y in range(shot.height())
+        for x in range(shot.width())
+    )
+    assert red > 30  # the formula's strokes, not a placeholder frame
+
+
+def test_copying_a_formula_gives_its_tex(viewer: Viewer) -> None:
+    viewer.show_chapter(formula_page(r"E = mc^2"))
+    viewer.selectAll()
+    assert viewer.createMimeDataFromSelection().text() == "before E = mc^2 after"

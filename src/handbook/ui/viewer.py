@@ -4,7 +4,8 @@ Links: a relative ``.md`` (or mdBook ``.html``) link, with or without ``#fragmen
 ``#fragment`` become :attr:`Viewer.section_requested`; ``http``, ``https`` and ``mailto`` open in
 the system browser; anything else is refused with a :attr:`Viewer.status_message`.
 
-Resources: only images (PNG, JPEG, GIF, SVG) inside the book folder, symlinks resolved, are read.
+Resources: only images (PNG, JPEG, GIF, SVG) inside the book folder, symlinks resolved, are read,
+and the formulas the renderer drew (``data:`` SVG of paths only, see :mod:`handbook.core.formula`).
 Qt falls back to reading the file itself when a resource is refused the obvious ways (checked with
 Qt 6.11/6.12): on None, QTextDocument reads it; on anything that is not a valid image, the image
 handler calls ``QImage::load(src)``. So a refused image answers a small placeholder image, and any
@@ -19,7 +20,17 @@ import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QPoint, QSize, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QMimeData,
+    QPoint,
+    QSize,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -28,9 +39,11 @@ from PySide6.QtGui import (
     QPainter,
     QShowEvent,
     QTextDocument,
+    QTextFormat,
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from handbook.core.formula import formula_svg, is_formula_image
 from handbook.core.model import Book, RenderedChapter, section_id
 
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -40,6 +53,7 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 TOP_SECTION_DELAY_MS = 60  # scroll settles this long before the tree follows
 
 UrlOpener = Callable[[QUrl], object]
+OBJECT_REPLACEMENT = "\ufffc"  # what Qt's plain text holds for an image
 
 
 class Viewer(QTextBrowser):
@@ -232,11 +246,49 @@ class Viewer(QTextBrowser):
         except (OSError, RuntimeError):  # a symlink loop
             return False
 
+    # -- copying ---------------------------------------------------------------------------
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """A copied formula is its TeX (its image's alt text), not Qt's object character."""
+        data = super().createMimeDataFromSelection()
+        text = data.text()
+        if OBJECT_REPLACEMENT in text:
+            alts = iter(self._selected_image_alts())
+            text = "".join(next(alts, "") if ch == OBJECT_REPLACEMENT else ch for ch in text)
+            data.setText(text)
+        return data
+
+    def _selected_image_alts(self) -> list[str]:
+        """The alt text of each image in the selection, in document order."""
+        cursor = self.textCursor()
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        alts: list[str] = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() < end:
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    alt = str(fmt.property(QTextFormat.Property.ImageAltText) or "")
+                    first = max(start, fragment.position())
+                    last = min(end, fragment.position() + fragment.length())
+                    alts.extend([alt] * max(0, last - first))
+                fragments += 1
+            block = block.next()
+        return alts
+
     # -- resources -------------------------------------------------------------------------
 
     def loadResource(self, type: int, name: QUrl | str) -> object:
         url = QUrl(name)
         if type == QTextDocument.ResourceType.ImageResource:
+            text = name if isinstance(name, str) else name.toString()
+            if is_formula_image(text):
+                svg = formula_svg(text) or ""
+                formula = self._image_from(QByteArray(svg.encode("utf-8")))
+                if formula is not None:
+                    return formula
             path = self._book_file(url)
             image = self._read_image(path) if path is not None else None
             if image is not None:
@@ -272,6 +324,10 @@ class Viewer(QTextBrowser):
             data = QByteArray(path.read_bytes())
         except OSError:
             return None
+        return self._image_from(data)
+
+    def _image_from(self, data: QByteArray) -> QImage | None:
+        """An image's bytes decoded at the screen's pixel ratio, shrunk to the page's width."""
         buffer = QBuffer(data)
         reader = QImageReader(buffer)
         if bytes(reader.format().data()) not in IMAGE_FORMATS:
