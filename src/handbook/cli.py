@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "search": "search a book's full text",
     "bookmarks": "list, export or import bookmarks",
     "pdf": "write a book or one chapter to a PDF file",
+    "show": "print one chapter as the reader sees it (its text, or its HTML)",
 }
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
