@@ -30,18 +30,22 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
-def page_text(page_html: str, hidden_classes: Iterable[str] = ()) -> str:
-    """The text of ``page_html`` as a reader sees it (see the module docstring)."""
-    parser = _TextParser(frozenset(hidden_classes))
+def page_text(
+    page_html: str, hidden_classes: Iterable[str] = (), list_markers: bool = True
+) -> str:
+    """The text of ``page_html`` as a reader sees it (see the module docstring); without
+    ``list_markers``, list items are not marked (the words of the page, for its index)."""
+    parser = _TextParser(frozenset(hidden_classes), list_markers)
     parser.feed(page_html)
     parser.close()
     return parser.text()
 
 
 class _TextParser(HTMLParser):
-    def __init__(self, hidden_classes: frozenset[str]) -> None:
+    def __init__(self, hidden_classes: frozenset[str], list_markers: bool) -> None:
         super().__init__(convert_charrefs=True)
         self._hidden_classes = hidden_classes
+        self._list_markers = list_markers
         self._blocks: list[str] = []
         self._line: list[str] = []
         self._open: list[tuple[str, bool]] = []  # (tag, hides its content)
@@ -49,6 +53,7 @@ class _TextParser(HTMLParser):
         self._pre = 0
         self._lists: list[list[int]] = []  # [next number] for <ol>, [] for <ul>
         self._cells = 0  # cells so far in the table row
+        self._cell_waits = False  # a cell began after one with text: " | " before its text
         self._marker_waits = False  # the line holds a list marker and nothing yet
 
     # -- structure ---------------------------------------------------------------------------
@@ -74,13 +79,13 @@ class _TextParser(HTMLParser):
         elif tag == "ol":
             self._lists.append([_number(attributes.get("start"), 1)])
         elif tag == "li":
-            self._line[:] = [self._marker(attributes)]
-            self._marker_waits = True
+            marker = self._marker(attributes)
+            self._line[:] = [marker] if self._list_markers else []
+            self._marker_waits = self._list_markers
         elif tag == "tr":
             self._cells = 0
         elif tag in ("td", "th"):
-            if self._cells:
-                self._line.append(" | ")
+            self._cell_waits = self._cells > 0 and bool("".join(self._line).strip())
             self._cells += 1
         elif tag == "img":
             self._image(attributes)
@@ -111,6 +116,9 @@ class _TextParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._hidden and data:
+            if self._cell_waits and data.strip():
+                self._line.append(" | ")  # between two cells that hold text
+                self._cell_waits = False
             self._line.append(data if self._pre else _SPACE.sub(" ", data))
 
     # -- pieces ------------------------------------------------------------------------------
@@ -136,7 +144,7 @@ class _TextParser(HTMLParser):
     def _end_block(self) -> None:
         text = "".join(self._line)
         self._line.clear()
-        self._marker_waits = False
+        self._marker_waits = self._cell_waits = False
         if self._pre:
             text = text.strip("\n")
         else:
