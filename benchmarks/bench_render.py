@@ -160,7 +160,8 @@ def main() -> int:
         guide = folder / "guide"
         shutil.copytree(GUIDE, guide, ignore=shutil.ignore_patterns("book"))
 
-        print(f"{args.runs} runs each, medians; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        python = sys.version.split()[0]
+        print(f"{args.runs} runs each, medians; Python {python}, {os.cpu_count()} CPUs")
         print()
         header = (
             f"{'book':<12} {'chapters':>8} | {'mdbook build':>12} | {'handbook':>10} "
@@ -171,21 +172,26 @@ def main() -> int:
         for name, book in (("Rust book", rust), ("guide", guide)):
             baseline = [mdbook_run(book, folder / f"{name}-out") for _ in range(args.runs)]
             ours = [handbook_run(book) for _ in range(args.runs)]
+            chapters = int(ours[0]["chapters"])
             print(
-                f"{name:<12} {int(ours[0]['chapters']):>8} | {ms(statistics.median(baseline)):>12} | "
+                f"{name:<12} {chapters:>8} | {ms(statistics.median(baseline)):>12} | "
                 f"{ms(median(ours, 'work')):>10} {ms(median(ours, 'wall')):>10} | "
                 f"{ms(median(ours, 'imports')):>8} {ms(median(ours, 'load')):>8} "
                 f"{ms(median(ours, 'render')):>8} {ms(median(ours, 'index')):>8}"
             )
         print()
         print("handbook: load + render every chapter + cold index build, in the process;")
-        print("(process): the same, with Python's start and the imports; mdbook build: its wall time")
+        print("(process): the same, with Python's start and imports; mdbook build: its wall time")
         print()
         chapter, kib, times = click_to_shown(rust, args.runs)
-        print(f"Largest Rust book chapter, click to painted (offscreen, cache emptied): {chapter} "
-              f"({kib:.0f} KiB)")
-        print(f"  median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, "
-              f"max {max(times):.0f} ms over {len(times)} clicks")
+        print(
+            f"Largest Rust book chapter, click to painted (offscreen, cache emptied): {chapter} "
+            f"({kib:.0f} KiB)"
+        )
+        print(
+            f"  median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, "
+            f"max {max(times):.0f} ms over {len(times)} clicks"
+        )
     return 0
 
 
