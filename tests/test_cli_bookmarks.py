@@ -139,3 +139,32 @@ def test_a_data_folder_that_cannot_be_written_is_reported(
     monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
     assert main(["bookmarks"]) == 1
     assert "Bookmarks are turned off: the folder" in capsys.readouterr().err
+
+
+def test_a_deleted_store_is_restored_from_its_backup_not_wiped(
+    saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's repro: import (a backup is written), delete bookmarks.sqlite*, list."""
+    exported = tmp_path / "mine.json"
+    assert main(["bookmarks", "export", str(exported)]) == 0
+    for name in ("bookmarks.sqlite", "bookmarks.sqlite-wal", "bookmarks.sqlite-shm"):
+        (saved / name).unlink(missing_ok=True)
+    for backup in (saved / "bookmark-backups").iterdir():
+        backup.unlink()
+    assert main(["bookmarks", "import", str(exported)]) == 0
+    capsys.readouterr()
+    for name in ("bookmarks.sqlite", "bookmarks.sqlite-wal", "bookmarks.sqlite-shm"):
+        (saved / name).unlink(missing_ok=True)
+
+    assert main(["bookmarks"]) == 0
+    captured = capsys.readouterr()
+    assert "Linux setup  (intro.md#on-linux)" in captured.out
+    assert "Rules  (ownership.md#rules)" in captured.out
+    (line,) = captured.err.splitlines()
+    assert line.startswith("handbook: Your bookmark file ") and "was missing" in line
+    assert "2 bookmarks were restored from the backup of " in line
+    backups = list((saved / "bookmark-backups").glob("*.json"))
+    assert backups and all(len(json.loads(b.read_text())["bookmarks"]) == 2 for b in backups)
+    assert main(["bookmarks"]) == 0  # and it stays so
+    captured = capsys.readouterr()
+    assert "Linux setup" in captured.out and captured.err == ""

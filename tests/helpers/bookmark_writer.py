@@ -3,6 +3,7 @@
 Run as a script, it is the process the fault tests kill with SIGKILL::
 
     python bookmark_writer.py add DATA_DIR [COUNT]  # add bookmarks, print each id once committed
+                                                    # (and "# notice" when the file went away)
     python bookmark_writer.py backup FILE           # rewrite FILE atomically, print each generation
 
 Every line is flushed right after the commit (or the rename) it reports, so whatever the parent
@@ -81,6 +82,8 @@ def _add_forever(data_dir: Path, count: int) -> None:
     while count <= 0 or n < count:
         bookmark = store.add(draft, title=f"bookmark {n}", note="x" * (n % 50))
         print(bookmark.id, flush=True)
+        for notice in store.take_notices():  # the file was deleted or replaced under it
+            print(f"# {notice}", flush=True)
         n += 1
     store.close()
 

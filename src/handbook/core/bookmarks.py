@@ -12,19 +12,28 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from handbook.core.backups import Backups
+from handbook.core.backups import (
+    MAX_BACKUP_BYTES,
+    TEMP_SUFFIX,
+    Backups,
+    fsync_folder,
+    remove_orphan_temp_files,
+)
+from handbook.core.safefile import SpecialFile, TooLarge, check_regular, read_regular
 from handbook.core.storage import (
     DEFAULT_BUSY_TIMEOUT_MS,
     Database,
     DatabaseCorrupt,
+    ForeignDatabase,
     StorageError,
     Transaction,
     move_aside,
@@ -239,7 +248,11 @@ class BookmarkStore:
         self.backups = backups
         self.disabled_reason = disabled_reason
         self.recovery_message = recovery_message
+        self.backup_error: str | None = None  # why the last backup could not be written
+        self._notices: list[str] = []  # what happened to the file while open, for the reader
         self._clock = clock
+        self._busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS
+        self._file_id: FileId = _file_id(database.path) if database is not None else (None, None)
 
     @classmethod
     def open(
@@ -249,32 +262,21 @@ class BookmarkStore:
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
         clock: Callable[[], float] = time.time,
     ) -> BookmarkStore:
+        """The store in ``data_dir``; never raises for the environment: a store that cannot be
+        used is disabled, with :attr:`disabled_reason` saying why."""
         path = data_dir / FILE_NAME
         backups = Backups(data_dir / BACKUP_FOLDER)
-        try:
-            backups.folder.mkdir(parents=True, exist_ok=True)
-            _probe_writable(data_dir)
-        except OSError as exc:
-            reason = (
-                f"Bookmarks are turned off: the folder {data_dir} cannot be written "
-                f"({exc.strerror or exc})."
-            )
+        reason = _prepare_folders(data_dir, backups)
+        if reason is not None:
             return cls(None, backups, disabled_reason=reason, clock=clock)
         backups.remove_orphans()
-        recovery = None
         try:
-            try:
-                # SQLite takes an empty file for a new database: with backups about, it was
-                # one that got cut short.
-                if path.is_file() and path.stat().st_size == 0 and backups.files():
-                    raise DatabaseCorrupt(f"{WHAT} is empty (the file was cut short).")
-                database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
-            except DatabaseCorrupt as exc:
-                database, recovery = _recover(path, backups, exc, busy_timeout_ms, clock)
-        except (StorageError, OSError) as exc:
-            reason = f"Bookmarks are turned off: {exc}"
+            database, recovery = _open_database(path, backups, busy_timeout_ms, clock)
+        except (StorageError, OSError, SpecialFile) as exc:
+            reason = f"Bookmarks are turned off: {_sentence(exc)}"
             return cls(None, backups, disabled_reason=reason, clock=clock)
         store = cls(database, backups, recovery_message=recovery, clock=clock)
+        store._busy_timeout_ms = busy_timeout_ms
         store.backup_if_changed()
         return store
 
@@ -302,6 +304,67 @@ class BookmarkStore:
         if self.database is None:
             raise BookmarksDisabled(self.disabled_reason or "Bookmarks are turned off.")
         return self.database
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Transaction]:
+        """One write transaction, to the file that is at :attr:`path` now.
+
+        The file is looked at before the write (a file deleted or replaced under the open
+        store would swallow it) and again after the commit, so that nothing is acknowledged
+        that went to a file no longer there.
+        """
+        self._follow_file()
+        with self._db().transaction() as tx:
+            yield tx
+        self._follow_file()
+
+    def take_notices(self) -> list[str]:
+        """What happened to the file while it was open (said once), for the reader."""
+        notices, self._notices = self._notices, []
+        return notices
+
+    def _follow_file(self) -> None:
+        """Write what this store holds to a new file when its own was deleted; merge it into
+        the file that replaced its own. The reader is told (:meth:`take_notices`)."""
+        database = self.database
+        if database is None:
+            return
+        try:
+            now = _file_id(self.path)
+        except OSError:
+            return  # cannot tell; SQLite will say what is wrong
+        if now == self._file_id:
+            return
+        main = now[0]
+        if main is None or main == self._file_id[0]:
+            # deleted, or its journal deleted (the commits in it would never reach the file)
+            self.database = _rewrite(database, self.path, self._busy_timeout_ms)
+            self._file_id = _file_id(self.path)
+            count = _count(self.database)
+            what = self.path if main is None else f"{self.path}-wal (its journal)"
+            self._notices.append(
+                f"The bookmark file {what} was deleted while handbook was running; "
+                f"it was written again with your {_bookmarks_phrase(count)}."
+            )
+        else:
+            held = self.snapshot()
+            database.close()
+            self.database = None
+            try:
+                self.database, recovery = _open_database(
+                    self.path, self.backups, self._busy_timeout_ms, self._clock
+                )
+            except (StorageError, OSError, SpecialFile) as exc:
+                self.disabled_reason = f"Bookmarks are turned off: {_sentence(exc)}"
+                raise BookmarksDisabled(self.disabled_reason) from exc
+            self._file_id = _file_id(self.path)
+            result = self.merge(held)
+            note = f" {recovery}" if recovery else ""
+            self._notices.append(
+                f"The bookmark file {self.path} was replaced by another file while handbook "
+                f"was running;{note} {_bookmarks_phrase(result.added)} of this window "
+                "were added to it."
+            )
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -358,7 +421,7 @@ class BookmarkStore:
     ) -> Bookmark:
         """Save a new bookmark at the end of its folder (or of its book's top level)."""
         created = float(int(self._clock()))  # whole seconds: exports keep them exactly
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             if folder_id is not None:
                 self._check_folder(tx, folder_id, draft.book_identity)
             position = self._next_position(tx, "bookmarks", draft.book_identity, folder_id)
@@ -388,7 +451,7 @@ class BookmarkStore:
     ) -> Bookmark:
         """Rename a bookmark or change its note; returns it as saved."""
         changes = {k: v for k, v in (("title", title), ("note", note)) if v is not None}
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             for column, value in changes.items():
                 tx.execute(f"UPDATE bookmarks SET {column} = ? WHERE id = ?", (value, bookmark_id))
             rows = tx.execute(
@@ -401,14 +464,14 @@ class BookmarkStore:
     def remove(self, bookmark_ids: Iterable[int]) -> Snapshot:
         """Delete bookmarks; returns them, for :meth:`restore` (undo)."""
         ids = list(bookmark_ids)
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             removed = self._select_bookmarks(tx, ids)
             tx.executemany("DELETE FROM bookmarks WHERE id = ?", [(i,) for i in ids])
         return Snapshot((), tuple(removed))
 
     def restore(self, snapshot: Snapshot) -> None:
         """Put back what :meth:`remove` or :meth:`remove_folder` returned, with the same ids."""
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             tx.executemany(_INSERT_FOLDER, [_folder_values(f) for f in snapshot.folders])
             tx.executemany(_INSERT_BOOKMARK, [_bookmark_values(b) for b in snapshot.bookmarks])
 
@@ -420,7 +483,7 @@ class BookmarkStore:
         """
         if not bookmark_ids:
             return
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             moving = self._select_bookmarks(tx, bookmark_ids)
             books = {b.book_identity for b in moving}
             if len(books) != 1 or len(moving) != len(set(bookmark_ids)):
@@ -444,7 +507,7 @@ class BookmarkStore:
 
     def apply(self, changes: Iterable[AnchorChange]) -> None:
         """Record where re-anchoring put bookmarks (see :func:`handbook.core.reanchor.reanchor`)."""
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             for change in changes:
                 tx.execute(
                     "UPDATE bookmarks SET section_id = ?, status = ? WHERE id = ?",
@@ -470,7 +533,7 @@ class BookmarkStore:
 
     def create_folder(self, book_identity: str, name: str, parent_id: int | None = None) -> Folder:
         created = float(int(self._clock()))  # whole seconds: exports keep them exactly
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             if parent_id is not None:
                 self._check_folder(tx, parent_id, book_identity)
             position = self._next_position(tx, "folders", book_identity, parent_id)
@@ -479,7 +542,7 @@ class BookmarkStore:
         return Folder(int(cursor.lastrowid or 0), *values)
 
     def rename_folder(self, folder_id: int, name: str) -> Folder:
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             tx.execute("UPDATE folders SET name = ? WHERE id = ?", (name, folder_id))
             rows = tx.execute(
                 f"SELECT {_FOLDER_COLUMNS} FROM folders WHERE id = ?", (folder_id,)
@@ -490,7 +553,7 @@ class BookmarkStore:
 
     def move_folder(self, folder_id: int, parent_id: int | None, row: int) -> None:
         """Move a folder under ``parent_id`` (None: the book's top level) before its ``row``-th."""
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             rows = tx.execute(
                 "SELECT book_identity FROM folders WHERE id = ?", (folder_id,)
             ).fetchall()
@@ -517,7 +580,7 @@ class BookmarkStore:
 
     def remove_folder(self, folder_id: int) -> Snapshot:
         """Delete a folder with its subfolders and their bookmarks; returns them for undo."""
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             ids = self._descendants(tx, folder_id)
             marks = ", ".join("?" * len(ids))
             folders = [
@@ -549,7 +612,7 @@ class BookmarkStore:
         return Placements(tuple(map(tuple, folders)), tuple(map(tuple, bookmarks)))
 
     def set_placements(self, placements: Placements) -> None:
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             tx.executemany(
                 "UPDATE folders SET parent_id = ?, position = ? WHERE id = ?",
                 [(parent, position, i) for i, parent, position in placements.folders],
@@ -568,7 +631,7 @@ class BookmarkStore:
         folder when one of the same name sits in the same place. Ids in ``snapshot`` are its own.
         """
         added = skipped = folders_added = 0
-        with self._db().transaction() as tx:
+        with self._write() as tx:
             folder_map: dict[int, int] = {}
             for folder in _parents_first(snapshot.folders):
                 parent = folder_map.get(folder.parent_id) if folder.parent_id is not None else None
@@ -606,7 +669,8 @@ class BookmarkStore:
     def backup_if_changed(self) -> Path | None:
         """Today's backup (a JSON export), written when something changed since the newest one.
 
-        Never raises: a backup that cannot be written must not stop reading or bookmarking.
+        Never raises: a backup that cannot be written must not stop reading or bookmarking;
+        :attr:`backup_error` says why it was not written, for the window to show.
         """
         if self.database is None:
             return None
@@ -616,10 +680,17 @@ class BookmarkStore:
                 return None  # nothing saved yet
             version = f"{meta['database_id']}r{meta['revision']}"
             day = time.strftime("%Y-%m-%d", time.localtime(self._clock()))
-            return self.backups.write_if_changed(day, version, self._backup_json)
-        except (StorageError, OSError) as exc:
+            count = _count(self.database)
+            written = self.backups.write_if_changed(day, version, self._backup_json, count)
+        except (StorageError, OSError, KeyError, ValueError) as exc:
+            self.backup_error = (
+                f"The bookmarks' backup could not be written in {self.backups.folder}: "
+                f"{_sentence(exc)}"
+            )
             log.warning("bookmark backup not written: %s", exc)
             return None
+        self.backup_error = None
+        return written
 
     def _backup_json(self) -> bytes:
         # imported only when a backup is written (not at every start): it costs ~5 ms with
@@ -756,28 +827,130 @@ def _probe_writable(folder: Path) -> None:
         os.unlink(name)
 
 
-def _recover(
+def _prepare_folders(data_dir: Path, backups: Backups) -> str | None:
+    """Make the data and backup folders; why bookmarks must be off, or None."""
+    folder = backups.folder
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            try:
+                check_regular(folder)
+                what = "a file"
+            except SpecialFile as exc:
+                what = str(exc).removeprefix(f"{folder} is ").removesuffix(", not a file")
+            return (
+                f"Bookmarks are turned off: {folder} is {what}, where handbook keeps the "
+                "backups of your bookmarks in a folder. Move it away to turn bookmarks on."
+            )
+        folder.mkdir(exist_ok=True)
+        _probe_writable(data_dir)
+    except OSError as exc:
+        return (
+            f"Bookmarks are turned off: the folder {data_dir} cannot be written "
+            f"({exc.strerror or exc})."
+        )
+    remove_orphan_temp_files(data_dir, f".{FILE_NAME}.")
+    return None
+
+
+def _open_database(
+    path: Path, backups: Backups, busy_timeout_ms: int, clock: Callable[[], float]
+) -> tuple[Database, str | None]:
+    """The database at ``path``, and what to tell the reader about it (or None).
+
+    A path that is no regular file (a FIFO, a folder, a symlink loop or to a device) raises
+    :class:`SpecialFile` and is left alone. A damaged database, or another program's, is moved
+    aside untouched and a new one filled from the newest backup that holds bookmarks; so is a
+    missing one when there are backups.
+    """
+    if check_regular(path):
+        if path.stat().st_size == 0 and backups.files():
+            # SQLite takes an empty file for a new database: with backups about, it was one
+            # that got cut short.
+            damage = DatabaseCorrupt(f"{WHAT} is empty (the file was cut short).")
+            return _start_over(path, backups, damage, busy_timeout_ms, clock)
+        try:
+            _identify(path, busy_timeout_ms)
+            return Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms), None
+        except (DatabaseCorrupt, ForeignDatabase) as exc:
+            return _start_over(path, backups, exc, busy_timeout_ms, clock)
+    database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+    restored = _fill_from_backups(database, backups, clock) if backups.files() else None
+    if restored is None:
+        return database, None
+    return database, f"Your bookmark file {path} was missing; {restored}"
+
+
+def _identify(path: Path, busy_timeout_ms: int) -> None:
+    """Raise :class:`ForeignDatabase` unless ``path`` is our bookmark database or an empty one.
+
+    Read through a read-only connection: nothing (not even the journal mode) is changed in a
+    file that turns out not to be ours.
+    """
+    probe = Database(path, what=WHAT, busy_timeout_ms=busy_timeout_ms, read_only=True, check=False)
+    try:
+        tables = {
+            str(row[0])
+            for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        version = probe.user_version
+        if not tables and version == 0:
+            return  # an empty database: ours to fill
+        if version > 0 and {"bookmarks", "folders", "meta"} <= tables:
+            columns = {str(row[1]) for row in probe.execute("PRAGMA table_info(bookmarks)")}
+            keys = {str(row[0]) for row in probe.execute("SELECT key FROM meta")}
+            if set(_BOOKMARK_FIELDS) <= columns and {"database_id", "revision"} <= keys:
+                return
+    except sqlite3.Error as exc:  # not classified: a table or column is not what we made
+        raise ForeignDatabase(f"{path} is not a handbook bookmark database ({exc}).") from exc
+    finally:
+        probe.close()
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    raise ForeignDatabase(
+        f"{path} is not a handbook bookmark database (another program's? "
+        f"its tables: {shown or 'none'}; schema {version})."
+    )
+
+
+def _start_over(
     path: Path,
     backups: Backups,
-    damage: DatabaseCorrupt,
+    problem: StorageError,
     busy_timeout_ms: int,
     clock: Callable[[], float],
 ) -> tuple[Database, str]:
-    """Move a damaged database aside and fill a new one from the newest good backup."""
+    """Move a damaged or foreign database aside and fill a new one from the newest backup."""
+    foreign = isinstance(problem, ForeignDatabase)
+    aside = move_aside(path, "foreign" if foreign else "corrupt", clock())
+    database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+    if foreign:
+        message = f"{problem} It was kept, untouched, as {aside.name} in {aside.parent}."
+    else:
+        message = (
+            f"Your bookmarks could not be read: {problem} "
+            f"The damaged file was kept as {aside.name} in {aside.parent}."
+        )
+    restored = _fill_from_backups(database, backups, clock)
+    if restored is None:
+        restored = "No backup could be restored, so the bookmark list starts empty."
+    return database, f"{message} {restored}"
+
+
+def _fill_from_backups(
+    database: Database, backups: Backups, clock: Callable[[], float]
+) -> str | None:
+    """Merge the newest backup that holds bookmarks into ``database``; what was restored."""
     from handbook.core import bookmark_io  # it imports this module's data classes
 
-    aside = move_aside(path, "corrupt", clock())
-    database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
-    message = (
-        f"Your bookmarks could not be read: {damage} "
-        f"The damaged file was kept as {aside.name} in {aside.parent}."
-    )
     for backup in backups.files():
         try:
-            snapshot = bookmark_io.parse_json(backup.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, bookmark_io.ImportFormatError) as exc:
+            text = read_regular(backup, MAX_BACKUP_BYTES).decode("utf-8")
+            snapshot = bookmark_io.parse_json(text)
+        except (OSError, SpecialFile, TooLarge, UnicodeDecodeError, ValueError) as exc:
             log.warning("backup %s not usable: %s", backup, exc)
             continue
+        if not snapshot.bookmarks and not snapshot.folders:
+            continue  # an empty backup restores nothing: an older one may
         try:
             result = BookmarkStore(database, backups, clock=clock).merge(snapshot)
         except BaseException:
@@ -785,5 +958,67 @@ def _recover(
             raise
         day = backups.day_of(backup)
         count = "1 bookmark was" if result.added == 1 else f"{result.added} bookmarks were"
-        return database, f"{message} {count} restored from the backup of {day}."
-    return database, f"{message} No backup could be restored, so the bookmark list starts empty."
+        return f"{count} restored from the backup of {day}."
+    return None
+
+
+def _rewrite(old: Database, path: Path, busy_timeout_ms: int) -> Database:
+    """Write what ``old`` holds (its own file deleted under it) to a new file at ``path``."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        target = sqlite3.connect(temp)
+        try:
+            old.run(lambda: old.connection.backup(target))
+        finally:
+            target.close()
+        with open(temp, "rb+") as file:
+            os.fsync(file.fileno())
+        old.close()
+        for suffix in ("-wal", "-shm"):  # left by the deleted file: never to be applied here
+            with contextlib.suppress(FileNotFoundError):
+                path.with_name(path.name + suffix).unlink()
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_folder(path.parent)
+    return Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+
+
+FileId = tuple[tuple[int, int] | None, tuple[int, int] | None]
+
+
+def _file_id(path: Path) -> FileId:
+    """(device, inode) of the database and of its write-ahead log (None: no file)."""
+
+    def one(file: Path) -> tuple[int, int] | None:
+        try:
+            info = os.stat(file)
+        except FileNotFoundError:
+            return None
+        return info.st_dev, info.st_ino
+
+    return one(path), one(path.with_name(path.name + "-wal"))
+
+
+def _count(database: Database) -> int:
+    rows = database.execute(
+        "SELECT (SELECT count(*) FROM bookmarks) + (SELECT count(*) FROM folders)"
+    )
+    return int(rows[0][0])
+
+
+def _bookmarks_phrase(count: int) -> str:
+    return "1 bookmark" if count == 1 else f"{count} bookmarks"
+
+
+def _sentence(exc: BaseException) -> str:
+    """An exception as one sentence for the reader."""
+    if isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    else:
+        text = str(exc)
+    return text if text.endswith((".", "!", "?")) else text + "."

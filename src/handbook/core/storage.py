@@ -13,8 +13,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+R = TypeVar("R")
 Params = Sequence[Any] | dict[str, Any]
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
@@ -47,6 +48,10 @@ class DatabaseCorrupt(StorageError):
 
 class StorageUnavailable(StorageError):
     """The file cannot be opened or read (I/O error, missing folder, out of memory)."""
+
+
+class ForeignDatabase(StorageError):
+    """A database, but not ours: another program's file, or ours from no known version."""
 
 
 _MESSAGES: tuple[tuple[tuple[str, ...], type[StorageError], str], ...] = (
@@ -205,7 +210,7 @@ class Database:
 
     # -- running statements ----------------------------------------------------------------
 
-    def run(self, call: Callable[[], sqlite3.Cursor]) -> sqlite3.Cursor:
+    def run(self, call: Callable[[], R]) -> R:
         """Run ``call``, turning errors of the environment into :class:`StorageError`."""
         try:
             return call()
@@ -215,7 +220,8 @@ class Database:
 
     def execute(self, sql: str, params: Params = ()) -> list[Any]:
         """One statement outside any explicit transaction; its rows."""
-        return self.run(lambda: self.connection.execute(sql, params)).fetchall()
+        # fetchall() inside run(): reading the rows is where a bad file (/dev/null) fails
+        return self.run(lambda: self.connection.execute(sql, params).fetchall())
 
     def transaction(self) -> Transaction:
         return Transaction(self)

@@ -68,6 +68,7 @@ class BookmarkController(QObject):
     bookmarks_removed = Signal(object)  # list of ids
     changed = Signal()  # after any change, however small (the star button listens)
     error = Signal(str)  # a change was refused: the message for the user
+    notice = Signal(str)  # the file was deleted or replaced under the store: what was done
     removed = Signal(str)  # "Bookmark deleted": an undo bar is worth showing
 
     def __init__(self, store: BookmarkStore, parent: QObject | None = None) -> None:
@@ -343,18 +344,23 @@ class BookmarkController(QObject):
 
     def attempt(self, change: Callable[[], object], *, reload: bool = True) -> bool:
         """Run a store change; on an environment error show it and reload from the database."""
+        ok = False
         try:
             change()
+            ok = True
         except StorageError as exc:
             self.error.emit(str(exc))
-            if reload:
-                self.reload()
-            return False
+            reload = reload or bool(self.store.disabled_reason)
         except (KeyError, ValueError) as exc:  # a row changed under us (another instance)
             self.error.emit(f"That change could not be made: {exc}")
+            reload = True
+        notices = self.store.take_notices()  # the file was deleted or replaced under us
+        if notices:
+            self.notice.emit(" ".join(notices))
+            reload = True  # a file merged into gives other ids
+        if reload and (notices or not ok):
             self.reload()
-            return False
-        return True
+        return ok
 
     def reload(self) -> None:
         """Read everything again from the database and rebuild the views."""
@@ -383,6 +389,8 @@ class BookmarkController(QObject):
         return run
 
     def _remember(self, bookmark: Bookmark) -> None:
+        if bookmark.id in self._bookmarks:  # already read back (after a reload)
+            self._forget(bookmark.id)
         self._bookmarks[bookmark.id] = bookmark
         self._sections[(bookmark.book_identity, bookmark.section_id)] += 1
 

@@ -45,6 +45,12 @@ class BookmarkHandlers(QObject):
         if w.bookmarks.add_bookmark(w.book(), section, scroll=scroll) is not None:
             w.show_status("Bookmarked")
 
+    @Slot(str)
+    def show_notice(self, text: str) -> None:
+        """The bookmark file went away under the window and was written again: say so."""
+        self._window.show_status(text, timeout_ms=0)
+        self._window.inform("Bookmarks", text)
+
     @Slot()
     def toggle_bookmark(self) -> None:
         w = self._window

@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
         self.bookmarks.changed.connect(marks.update_star)
         self.viewer.top_section_changed.connect(marks.update_star)
         self.bookmarks.error.connect(self.show_status)
+        self.bookmarks.notice.connect(marks.show_notice)
         self.toc_panel.context_menu_requested.connect(marks.offer_bookmark)
         # zoom and page font
         a.zoom_in.triggered.connect(self.zoom.zoom_in)
@@ -411,7 +412,9 @@ class MainWindow(QMainWindow):
 
     def show_start_messages(self) -> None:
         """Tell the reader, once, about anything found wrong at start (call after show())."""
-        message = self.bookmarks.store.recovery_message or self.bookmarks.load_error
+        store = self.bookmarks.store
+        found = (store.recovery_message or self.bookmarks.load_error, store.backup_error)
+        message = " ".join(m for m in found if m)
         if message:
             self.show_status(message, timeout_ms=0)
             self.inform("Bookmarks", message)

@@ -1,0 +1,105 @@
+"""The bookmark file deleted, replaced or unusable while the window runs or at its start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from handbook.cli import main
+from handbook.core.book import load_book
+from handbook.core.model import Book
+from handbook.paths import data_dir
+from handbook.ui.main_window import MainWindow
+from handbook.ui.services import Services, open_services
+from tests.conftest import write_book
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
+
+SUMMARY = "# Summary\n\n- [Basics](basics.md)\n- [Meditation](meditation.md)\n"
+CHAPTERS = {
+    "basics.md": "# Basics\n\nFirst words.\n\n## Second steps\n\nMore words.\n",
+    "meditation.md": "# Meditation\n\nSit.\n\n## Breathing\n\nBreathing calms.\n",
+}
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Book:
+    return load_book(write_book(tmp_path / "book", SUMMARY, CHAPTERS))
+
+
+@pytest.fixture
+def services(tmp_path: Path, qapp: QApplication) -> Iterator[list[Services]]:
+    palette = qapp.palette()
+    opened: list[Services] = []
+    yield opened
+    for one in opened:
+        one.close()
+        one.themes.deleteLater()
+        one.bookmarks.deleteLater()
+    qapp.styleHints().unsetColorScheme()
+    qapp.setPalette(palette)
+
+
+def _start(qtbot: QtBot, qapp: QApplication, book: Book, opened: list[Services]) -> MainWindow:
+    """What a start of the app does: the user's folders (redirected into tmp_path)."""
+    services = open_services(qapp, settings_path=Path(qapp.applicationDirPath()) / "no.ini")
+    opened.append(services)
+    window = MainWindow(book, services=services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.show_start_messages()
+    return window
+
+
+def _bookmark_with_ctrl_d(qtbot: QtBot, window: MainWindow, section: str) -> None:
+    window.open_section(section)
+    assert window.action_set.add_bookmark.shortcut().toString() == "Ctrl+D"
+    window.action_set.add_bookmark.trigger()
+
+
+def _delete_store() -> None:
+    for name in ("bookmarks.sqlite", "bookmarks.sqlite-wal", "bookmarks.sqlite-shm"):
+        (data_dir() / name).unlink(missing_ok=True)
+
+
+def test_a_store_deleted_while_the_window_runs_loses_nothing(
+    qtbot: QtBot,
+    qapp: QApplication,
+    book: Book,
+    services: list[Services],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The issue's repro: two bookmarks, the file deleted, Ctrl+D twice, quit, start again."""
+    window = _start(qtbot, qapp, book, services)
+    _bookmark_with_ctrl_d(qtbot, window, "basics.md")
+    _bookmark_with_ctrl_d(qtbot, window, "basics.md#second-steps")
+    assert len(window.bookmarks.bookmarks()) == 2, window.statusBar().currentMessage()
+    window.close()
+    services.pop().close()
+
+    window = _start(qtbot, qapp, book, services)
+    _delete_store()
+    _bookmark_with_ctrl_d(qtbot, window, "meditation.md")
+    assert "was deleted while handbook was running" in window._dialog.text()
+    assert "your 2 bookmarks" in window._dialog.text()
+    _bookmark_with_ctrl_d(qtbot, window, "meditation.md#breathing")
+    assert window.statusBar().currentMessage() == "Bookmarked"
+    window.close()
+    services.pop().close()
+
+    window = _start(qtbot, qapp, book, services)  # the next start
+    assert len(window.bookmarks.bookmarks()) == 4
+    window.close()
+    services.pop().close()
+    capsys.readouterr()
+    assert main(["bookmarks"]) == 0
+    listed = capsys.readouterr().out
+    for title in ("Basics", "Second steps", "Meditation", "Breathing"):
+        assert f"  {title}  (" in listed
