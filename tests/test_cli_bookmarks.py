@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -168,3 +173,57 @@ def test_a_deleted_store_is_restored_from_its_backup_not_wiped(
     assert main(["bookmarks"]) == 0  # and it stays so
     captured = capsys.readouterr()
     assert "Linux setup" in captured.out and captured.err == ""
+
+
+@pytest.mark.parametrize(
+    ("make", "status", "said"),
+    [
+        (lambda p: p.symlink_to(p.name), 1, "is a symbolic link that loops"),
+        (lambda p: p.symlink_to("/dev/null"), 1, "is a symbolic link to /dev/null"),
+        (lambda p: p.mkdir(), 1, "is a folder"),
+        (
+            lambda p: sqlite3.connect(p).executescript("CREATE TABLE bookmarks (url);"),
+            0,
+            "is not a handbook bookmark database",
+        ),
+        (
+            lambda p: sqlite3.connect(p).executescript(
+                "CREATE TABLE meta (k); PRAGMA user_version = 1;"
+            ),
+            0,
+            "is not a handbook bookmark database",
+        ),
+    ],
+    ids=["symlink-loop", "dev-null", "folder", "bookmarks-table", "schema-1-other-tables"],
+)
+def test_a_store_that_is_not_ours_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], make: Callable[[Path], object], status: int, said: str
+) -> None:
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    made = make(folder / "bookmarks.sqlite")
+    if isinstance(made, sqlite3.Connection):
+        made.close()
+    assert main(["bookmarks"]) == status
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith("handbook: ") and said in line
+    assert captured.out == ("No bookmarks yet.\n" if status == 0 else "")
+
+
+def test_a_store_that_is_a_fifo_does_not_hang_the_command(tmp_path: Path) -> None:
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(folder / "bookmarks.sqlite")
+    done = subprocess.run(
+        [sys.executable, "-m", "handbook", "bookmarks"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"handbook: Bookmarks are turned off: {folder / 'bookmarks.sqlite'} "
+        "is a named pipe (FIFO), not a file.\n"
+    )

@@ -470,3 +470,127 @@ def test_acknowledged_bookmarks_survive_the_file_deleted_then_a_sigkill(tmp_path
     with BookmarkStore.open(tmp_path) as store:
         assert store.recovery_message is None
         assert acknowledged <= {b.id for b in store.bookmarks()}
+
+
+# -- (g) a file that is not ours, or not a file ------------------------------------------------
+
+
+def _loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+def _to_dev_null(path: Path) -> None:
+    path.symlink_to("/dev/null")
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+    (path / "inside").write_text("kept")
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (_loop, "is a symbolic link that loops, not a file"),
+        (_to_dev_null, "is a symbolic link to /dev/null, which is a device, not a file"),
+        (_folder, "is a folder, not a file"),
+        (_fifo, "is a named pipe (FIFO), not a file"),
+    ],
+    ids=["symlink-loop", "symlink-to-dev-null", "folder", "fifo"],
+)
+def test_a_store_that_is_no_file_is_left_alone_and_bookmarks_are_off(
+    tmp_path: Path, make: object, said: str
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / FILE_NAME
+    make(path)  # type: ignore[operator]
+    before = (os.lstat(path).st_mode, os.readlink(path) if path.is_symlink() else None)
+    with BookmarkStore.open(folder) as store:
+        assert not store.enabled
+        assert store.disabled_reason == f"Bookmarks are turned off: {path} {said}."
+        assert store.bookmarks() == []
+        with pytest.raises(BookmarksDisabled):
+            store.add(draft_for(BOOK, "intro.md"))
+    assert (os.lstat(path).st_mode, os.readlink(path) if path.is_symlink() else None) == before
+    assert sorted(p.name for p in folder.iterdir()) == [BACKUP_FOLDER, FILE_NAME]
+
+
+def _sqlite_file(path: Path, *statements: str) -> None:
+    connection = sqlite3.connect(path)
+    for statement in statements:
+        connection.execute(statement)
+    connection.commit()
+    connection.close()
+
+
+def _other_program_with_a_bookmarks_table(path: Path) -> None:
+    _sqlite_file(
+        path,
+        "CREATE TABLE bookmarks (url TEXT, title TEXT)",
+        "INSERT INTO bookmarks VALUES ('https://example.org', 'theirs')",
+    )
+
+
+def _schema_1_with_other_tables(path: Path) -> None:
+    _sqlite_file(path, "CREATE TABLE notes (body TEXT)", "PRAGMA user_version = 1")
+
+
+def _a_later_schema_of_another_program(path: Path) -> None:
+    _sqlite_file(path, "CREATE TABLE things (x)", "PRAGMA user_version = 9")
+
+
+def _a_search_cache(path: Path) -> None:
+    from handbook.core.search import IndexCache
+    from tests.conftest import write_book
+
+    book_root = write_book(path.parent / "book", "# Summary\n\n- [A](a.md)\n", {"a.md": "# A\n"})
+    from handbook.core.book import load_book
+
+    IndexCache(path.parent / "cache").open(load_book(book_root)).close()
+    (cached,) = (path.parent / "cache").rglob("*.sqlite3")
+    path.write_bytes(cached.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _other_program_with_a_bookmarks_table,
+        _schema_1_with_other_tables,
+        _a_later_schema_of_another_program,
+        _a_search_cache,
+    ],
+)
+def test_another_programs_database_is_set_aside_untouched(tmp_path: Path, make: object) -> None:
+    clock = Clock()
+    _two_days_of_bookmarks(tmp_path, clock)
+    path = tmp_path / FILE_NAME
+    _delete_store(tmp_path)
+    make(path)  # type: ignore[operator]
+    original = path.read_bytes()
+    with BookmarkStore.open(tmp_path, clock=clock) as store:
+        assert store.enabled
+        assert sorted(b.title for b in store.bookmarks()) == ["day one", "day two"]
+        message = store.recovery_message
+    assert message is not None
+    assert f"{path} is not a handbook bookmark database" in message
+    assert "newer version" not in message
+    (aside,) = tmp_path.glob(f"{FILE_NAME}.foreign-*")
+    assert aside.read_bytes() == original  # not a byte changed (not even the journal mode)
+    assert aside.name in message and "2 bookmarks were restored" in message
+
+
+def test_our_database_from_a_newer_version_is_left_alone(tmp_path: Path) -> None:
+    with BookmarkStore.open(tmp_path) as store:
+        store.add(draft_for(BOOK, "intro.md"))
+    path = tmp_path / FILE_NAME
+    _sqlite_file(path, "PRAGMA user_version = 7")
+    original = path.read_bytes()
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.disabled_reason is not None
+        assert "written by a newer version of handbook" in store.disabled_reason
+    assert path.read_bytes() == original

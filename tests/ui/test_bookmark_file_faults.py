@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,44 @@ def test_a_store_deleted_while_the_window_runs_loses_nothing(
     listed = capsys.readouterr().out
     for title in ("Basics", "Second steps", "Meditation", "Breathing"):
         assert f"  {title}  (" in listed
+
+
+def _meta_only(path: Path) -> None:
+    """What a copy of a search cache looks like to the store: a meta table, no revision."""
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value); "
+        "INSERT INTO meta VALUES ('schema', '3'); PRAGMA user_version = 1;"
+    )
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.symlink_to(p.name), "is a symbolic link that loops"),
+        (lambda p: p.symlink_to("/dev/null"), "is a symbolic link to /dev/null"),
+        (_meta_only, "is not a handbook bookmark database"),
+    ],
+    ids=["symlink-loop", "dev-null", "search-cache-like"],
+)
+def test_a_store_not_ours_still_opens_the_window_and_says_why(
+    qtbot: QtBot,
+    qapp: QApplication,
+    book: Book,
+    services: list[Services],
+    make: Callable[[Path], None],
+    said: str,
+) -> None:
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    make(folder / "bookmarks.sqlite")
+    window = _start(qtbot, qapp, book, services)
+    window.open_section("basics.md")
+    assert "First words." in window.viewer.toPlainText()
+    if window.bookmarks.enabled:  # set aside: a new, empty list, and the reader told
+        assert said in window._dialog.text()
+        assert window.bookmarks.bookmarks() == []
+    else:
+        assert said in (window.bookmarks.disabled_reason or "")
+        assert said in window.action_set.add_bookmark.toolTip()

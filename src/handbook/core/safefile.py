@@ -60,11 +60,12 @@ def check_regular(path: Path) -> bool:
     raise _special(path, describe_mode(mode))
 
 
-def read_regular(path: Path, max_bytes: int) -> bytes:
-    """The bytes of the regular file ``path``; never blocks on a FIFO or a device.
+def open_regular(path: Path, max_bytes: int) -> int:
+    """A descriptor open for reading on the regular file ``path``, opened without blocking
+    (a FIFO or a device never holds it up) and checked after opening.
 
     Raises :class:`SpecialFile` for anything but a regular file, :class:`TooLarge` past
-    ``max_bytes``, OSError (``FileNotFoundError`` too) when it cannot be read.
+    ``max_bytes``, OSError (``FileNotFoundError`` too) when it cannot be opened.
     """
     try:
         fd = os.open(path, _READ_FLAGS | _BINARY)
@@ -74,12 +75,32 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         if exc.errno == errno.ENXIO:  # a socket
             raise _special(path, "a socket") from exc
         raise
-    with os.fdopen(fd, "rb") as file:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _special(path, describe_mode(info.st_mode))
         if info.st_size > max_bytes:
             raise TooLarge(path, info.st_size, max_bytes)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def check_readable(path: Path, max_bytes: int) -> bool:
+    """:func:`open_regular`, closed at once: True when ``path`` can be read, False when it is
+    not there; raises as :func:`open_regular` does."""
+    try:
+        fd = open_regular(path, max_bytes)
+    except FileNotFoundError:
+        return False
+    os.close(fd)
+    return True
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path`` (see :func:`open_regular`)."""
+    with os.fdopen(open_regular(path, max_bytes), "rb") as file:
         data = file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise TooLarge(path, len(data), max_bytes)
