@@ -65,6 +65,8 @@ HOSTILE = """# Hostile
 
 {{{{#include {abs_md}}}}}
 
+![a drawing that reaches out](diagram.svg)
+
 End of the hostile page.
 """
 
@@ -78,6 +80,21 @@ Loop text.
 """
 
 PLAIN = "# Plain\n\nNothing special here.\n"
+
+# An SVG inside the book that names files outside it: QtSvg would open and draw each.
+DIAGRAM = """<?xml version="1.0"?>
+<?xml-stylesheet type="text/css" href="{outside}/style.css"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     width="200" height="200">
+  <style>@import url({outside}/style.css); rect {{ fill: url(file://{outside}/secret.png) }}</style>
+  <image x="0" y="0" width="50" height="50" xlink:href="{outside}/secret.png"/>
+  <image x="50" y="0" width="50" height="50" xlink:href="file://{outside}/secret.png"/>
+  <image x="100" y="0" width="50" height="50" xlink:href="../../outside/secret.png"/>
+  <image x="0" y="50" width="50" height="50" href="{outside}/secret.png"/>
+  <image x="50" y="50" width="50" height="50" xlink:href="escape.png"/>
+  <use xlink:href="{outside}/drawing.svg#shape"/>
+</svg>
+"""
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,11 @@ def build(base: Path) -> HostileBook:
     outside.mkdir(parents=True)
     (outside / "secret.md").write_text(f"# Secret\n\n{SENTINEL}\n", encoding="utf-8")
     (outside / "secret.png").write_bytes(png(50, 50))
+    (outside / "style.css").write_text("rect { fill: #2080c0 }", encoding="utf-8")
+    (outside / "drawing.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect id="shape" width="9" height="9"/></svg>',
+        encoding="utf-8",
+    )
     root = base / "book"
     src = root / "src"
     src.mkdir(parents=True)
@@ -109,6 +131,7 @@ def build(base: Path) -> HostileBook:
     (src / "loop.md").write_text(LOOP, encoding="utf-8")
     (src / "plain.md").write_text(PLAIN, encoding="utf-8")
     (src / "pic.png").write_bytes(png())
+    (src / "diagram.svg").write_text(DIAGRAM.format(outside=outside), encoding="utf-8")
     (src / "escape.png").symlink_to(outside / "secret.png")  # an image leaving the book
     (src / "escape.md").symlink_to(outside / "secret.md")  # an include leaving the book
     (src / "leak.md").symlink_to(outside / "secret.md")  # a chapter leaving the book

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
 from handbook.core.model import Book, Heading, RenderedChapter
+from handbook.ui import book_images
 from handbook.ui.viewer import Viewer
 from tests.conftest import png, write_book
 
@@ -293,3 +296,97 @@ def test_copying_a_formula_gives_its_tex(viewer: Viewer) -> None:
     viewer.show_chapter(formula_page(r"E = mc^2"))
     viewer.selectAll()
     assert viewer.createMimeDataFromSelection().text() == "before E = mc^2 after"
+
+
+def svg_drawing(*inside: str) -> bytes:
+    """An SVG of 200x100 on red, holding ``inside`` (elements, in the xlink namespace too)."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        ' width="200" height="100"><rect width="200" height="100" fill="#ff0000"/>'
+        + "".join(inside)
+        + "</svg>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        '<image width="50" height="50" xlink:href="{outside}"/>',
+        '<image width="50" height="50" href="{outside}"/>',
+        '<image width="50" height="50" xlink:href="file://{outside}"/>',
+        '<image width="50" height="50" xlink:href="../../../outside.png"/>',
+        '<image width="50" height="50" xlink:href="sneaky.png"/>',  # a symlink leaving the book
+        '<image width="50" height="50" xlink:href="http://127.0.0.1:9/x.png"/>',
+    ],
+    ids=["absolute", "svg2-href", "file-url", "relative-out", "symlink-out", "http"],
+)
+def test_an_svg_draws_nothing_from_outside_the_book(
+    qtbot: QtBot, viewer: Viewer, book: Book, monkeypatch: pytest.MonkeyPatch, reference: str
+) -> None:
+    """QtSvg opens whatever an SVG names (absolute, file:, relative to the working folder):
+    the viewer hands it an SVG whose references were taken out, and says so."""
+    outside = book.root.parent / "outside.png"
+    (book.src / "img" / "hostile.svg").write_bytes(svg_drawing(reference.format(outside=outside)))
+    monkeypatch.chdir(book.src / "img")  # where a relative reference would otherwise be read
+    with qtbot.wait_signal(viewer.status_message) as message:
+        viewer.show_chapter(page("intro.md", '<p><img src="img/hostile.svg"></p>'))
+    assert message.args[0].startswith("In img/hostile.svg, left out: ")
+    drawn = image_resource(viewer, "img/hostile.svg")
+    assert isinstance(drawn, QImage)
+    assert (drawn.width(), drawn.height()) == (200, 100)  # the rest of the drawing is shown
+    assert outside_pixels(viewer) == 0
+
+
+def test_an_svg_draws_images_inside_the_book(viewer: Viewer, book: Book) -> None:
+    (book.src / "img" / "framed.svg").write_bytes(
+        svg_drawing('<image width="30" height="20" xlink:href="dot.png"/>')
+    )
+    viewer.show_chapter(page("intro.md", '<p><img src="img/framed.svg"></p>'))
+    assert outside_pixels(viewer) == 30 * 20 * round(viewer.devicePixelRatioF()) ** 2
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (png(10, 10)[:40], "damaged"),  # a PNG cut short
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 60, "damaged"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><rect", "not a valid SVG image"),
+        (
+            b'<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>'
+            b"<svg xmlns='http://www.w3.org/2000/svg'><text>&a;&a;</text></svg>",
+            "refused for safety",
+        ),
+    ],
+    ids=["png-cut-short", "png-of-zeros", "svg-cut-short", "svg-with-entities"],
+)
+def test_a_malformed_image_says_so(
+    qtbot: QtBot, viewer: Viewer, book: Book, content: bytes, said: str
+) -> None:
+    name = "bad.svg" if content.lstrip().startswith(b"<") else "bad.png"
+    (book.src / "img" / name).write_bytes(content)
+    with qtbot.wait_signal(viewer.status_message) as message:
+        viewer.show_chapter(page("intro.md", f'<p><img src="img/{name}"></p>'))
+    assert message.args[0].startswith(f"Not shown: img/{name} (")
+    assert said in message.args[0]
+    assert "only images inside the book" not in message.args[0]
+
+
+def test_an_image_too_large_says_so(
+    qtbot: QtBot, viewer: Viewer, book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a PNG whose header says 20000 x 20000 pixels (1.6 GB decoded), its data a 2 x 2 one's
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", 20000, 20000, 8, 2, 0, 0, 0)
+    header = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + ihdr
+    header += struct.pack(">I", zlib.crc32(ihdr))
+    (book.src / "img" / "huge.png").write_bytes(header + png(2, 2)[33:])
+    with qtbot.wait_signal(viewer.status_message) as message:
+        viewer.show_chapter(page("intro.md", '<p><img src="img/huge.png"></p>'))
+    assert message.args[0] == "Not shown: img/huge.png (too large: 20000 × 20000 pixels)"
+
+    monkeypatch.setattr(book_images, "MAX_IMAGE_BYTES", 10)
+    viewer.clear()
+    with qtbot.wait_signal(viewer.status_message) as message:
+        viewer.show_chapter(page("intro.md", '<p><img src="img/dot.png"></p>'))
+    assert message.args[0] == (
+        "Not shown: img/dot.png (too large: 0.0 MB; images over 0 MB are not shown)"
+    )

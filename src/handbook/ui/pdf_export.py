@@ -20,14 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QLocale, QMarginsF, QRectF, QSize, QSizeF, Qt, QUrl
+from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QGuiApplication,
     QImage,
-    QImageReader,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -48,25 +47,27 @@ from handbook.core.print_book import (
     RenderChapter,
 )
 from handbook.core.theme import PageTheme
+from handbook.ui.book_images import read_book_image
 
 LAYOUT_DPI = 96  # the document is laid out as on a 96-dpi screen, then scaled to the device
 FOOTER_HEIGHT = 40.0  # layout pixels under the text of each page
 FOOTER_PIXELS = 12  # footer font size in layout pixels (9 pt)
 MARGINS_MM = QMarginsF(18, 16, 18, 10)
-IMAGE_FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"svg", b"svgz"})
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
 class PrintDocument(QTextDocument):
     """A QTextDocument that reads only image files inside the book (see ui/viewer.py)."""
 
-    def __init__(self, root: Path, images: list[Path], max_image_width: float) -> None:
+    def __init__(
+        self, root: Path, images: list[Path], max_image_width: float, notes: list[str]
+    ) -> None:
         if QGuiApplication.instance() is None:  # Qt aborts the process on a paint device then
             raise RuntimeError("printing needs a QGuiApplication")
         super().__init__()
         self._root = root.resolve()
         self._images = images
         self.max_image_width = max_image_width
+        self.notes = notes  # images not printed, SVG references left out (the job's notes)
         self._layout_device = QImage(1, 1, QImage.Format.Format_RGB32)
         dots_per_metre = round(LAYOUT_DPI / 0.0254)
         self._layout_device.setDotsPerMeterX(dots_per_metre)
@@ -88,23 +89,24 @@ class PrintDocument(QTextDocument):
     def _read_image(self, path: Path) -> QImage | None:
         try:
             real = path.resolve(strict=True)
-            if not real.is_relative_to(self._root) or real.suffix.lower() not in IMAGE_SUFFIXES:
-                return None
-            if real.stat().st_size > MAX_IMAGE_BYTES:
-                return None
-            data = QByteArray(real.read_bytes())
         except (OSError, RuntimeError):
             return None
-        buffer = QBuffer(data)  # kept in a name: the reader does not own it
-        reader = QImageReader(buffer)
-        if bytes(reader.format().data()).lower() not in IMAGE_FORMATS:
+        if not real.is_relative_to(self._root) or real.suffix.lower() not in IMAGE_SUFFIXES:
             return None
-        size = reader.size()
-        fit = self.max_image_width
-        if size.isValid() and size.width() > fit > 0:
-            reader.setScaledSize(QSize(int(fit), round(size.height() * fit / size.width())))
-        image = reader.read()
-        return None if image.isNull() else image
+        read = read_book_image(real, self._root, self.max_image_width)
+        shown = self._show(real)
+        if read.dropped:
+            self._note(f"{shown}: left out of the SVG: {', '.join(read.dropped)}")
+        if read.image is None:
+            self._note(f"image not printed: {shown}: {read.problem}")
+        return read.image
+
+    def _note(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def _show(self, path: Path) -> str:
+        return path.relative_to(self._root).as_posix()
 
 
 class BookPrint(PrintBook):
@@ -114,7 +116,7 @@ class BookPrint(PrintBook):
     chapters_printed: tuple[PrintedChapter, ...] = ()  # after build(): where chapters start
 
     def _layout(self, page: QSizeF, pages: dict[str, int]) -> PrintDocument:
-        document = PrintDocument(self.book.root, self.images, page.width() - 16)
+        document = PrintDocument(self.book.root, self.images, page.width() - 16, self.notes)
         document.setDefaultFont(_page_font())
         document.setHtml(self.html(pages))
         document.setPageSize(page)

@@ -4,8 +4,10 @@ Links: a relative ``.md`` (or mdBook ``.html``) link, with or without ``#fragmen
 ``#fragment`` become :attr:`Viewer.section_requested`; ``http``, ``https`` and ``mailto`` open in
 the system browser; anything else is refused with a :attr:`Viewer.status_message`.
 
-Resources: only images (PNG, JPEG, GIF, SVG) inside the book folder, symlinks resolved, are read,
-and the formulas the renderer drew (``data:`` SVG of paths only, see :mod:`handbook.core.formula`).
+Resources: only images (PNG, JPEG, GIF, SVG) inside the book folder, symlinks resolved, are read
+(``ui/book_images.py``: an SVG loses every reference to a file first, and a status message names
+what it lost; an image too large or damaged is refused saying so), and the formulas the renderer
+drew (``data:`` SVG of paths only, see :mod:`handbook.core.formula`).
 Qt falls back to reading the file itself when a resource is refused the obvious ways (checked with
 Qt 6.11/6.12): on None, QTextDocument reads it; on anything that is not a valid image, the image
 handler calls ``QImage::load(src)``. So a refused image answers a small placeholder image, and any
@@ -45,11 +47,11 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from handbook.core.formula import formula_svg, is_formula_image
 from handbook.core.model import Book, RenderedChapter, section_id
+from handbook.ui.book_images import read_book_image
 
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"svg", b"svgz"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpeg", ".jpg", ".gif", ".svg", ".svgz"})
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
 TOP_SECTION_DELAY_MS = 60  # scroll settles this long before the tree follows
 
 UrlOpener = Callable[[QUrl], object]
@@ -290,11 +292,17 @@ class Viewer(QTextBrowser):
                 if formula is not None:
                     return formula
             path = self._book_file(url)
-            image = self._read_image(path) if path is not None else None
-            if image is not None:
-                return image
-            self._refuse(url)
-            return _refused_image()  # a valid image: see the module docstring
+            if path is None:
+                self._refuse(url)
+                return _refused_image()  # a valid image: see the module docstring
+            read = read_book_image(path, self._root, self._image_width(), self.devicePixelRatioF())
+            if read.dropped:
+                self._note_dropped(path, read.dropped)
+            if read.image is None:
+                self._refuse(QUrl(self._book_name(path)), read.problem)
+                return _refused_image()
+            read.image.setDevicePixelRatio(self.devicePixelRatioF())
+            return read.image
         self._refuse(url)
         return QByteArray()  # not None: see the module docstring
 
@@ -316,15 +324,6 @@ class Viewer(QTextBrowser):
         if not path.is_relative_to(self._root) or not path.is_file():
             return None
         return path if path.suffix.lower() in IMAGE_SUFFIXES else None
-
-    def _read_image(self, path: Path) -> QImage | None:
-        try:
-            if path.stat().st_size > MAX_IMAGE_BYTES:
-                return None
-            data = QByteArray(path.read_bytes())
-        except OSError:
-            return None
-        return self._image_from(data)
 
     def _image_from(self, data: QByteArray) -> QImage | None:
         """An image's bytes decoded at the screen's pixel ratio, shrunk to the page's width."""
@@ -350,12 +349,32 @@ class Viewer(QTextBrowser):
         width = self.viewport().width() if self.isVisible() else 800
         return max(240, width - 2 * int(self.document().documentMargin()) - 24)
 
-    def _refuse(self, url: QUrl) -> None:
+    def _refuse(self, url: QUrl, problem: str = "") -> None:
         shown = url.toDisplayString()
         if shown in self._refused:
             return
         self._refused.add(shown)
-        self.status_message.emit(f"Not shown: {_short(shown)} (only images inside the book are)")
+        why = problem or "only images inside the book are"
+        self.status_message.emit(f"Not shown: {_short(shown)} ({why})")
+
+    def _note_dropped(self, path: Path, dropped: tuple[str, ...]) -> None:
+        shown = self._book_name(path)
+        if shown + "#dropped" in self._refused:
+            return
+        self._refused.add(shown + "#dropped")
+        self.status_message.emit(
+            f"In {_short(shown, 40)}, left out: {_short(', '.join(dropped))} "
+            "(an SVG draws only files inside the book)"
+        )
+
+    def _book_name(self, path: Path) -> str:
+        """An image file as the book names it: relative to ``src`` when it is in there."""
+        for folder in (self._book.src, self._root):
+            try:
+                return path.relative_to(folder.resolve()).as_posix()
+            except (ValueError, OSError, RuntimeError):
+                continue
+        return str(path)
 
 
 @functools.cache
