@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,84 @@ def test_runs_with_no_display_at_all(book: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert len(pypdf.PdfReader(out).pages) == 3
     assert "QStandardPaths" not in done.stderr
+
+
+def long_book(tmp_path: Path, chapters: int = 150) -> Path:
+    pages = {
+        f"c{n:03}.md": f"# Chapter {n}\n\n" + "Words on a page. " * 300 for n in range(chapters)
+    }
+    summary = "# Summary\n\n" + "".join(f"- [C{n}](c{n:03}.md)\n" for n in range(chapters))
+    return write_book(tmp_path / "long", summary, pages)
+
+
+def handbook_pdf(out: Path, book: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO / "src"))
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "handbook", "pdf", str(out), str(book)], env=env, **kwargs
+    )
+
+
+def test_progress_is_shown_on_a_terminal_only(book: Path, tmp_path: Path) -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    out = tmp_path / "tty.pdf"
+    process = handbook_pdf(out, book, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    assert b"Writing: 6 / 6 (beta/beta.md)" in shown  # 2 rendered, 2 laid out, 2 written
+    assert shown.rstrip(b" ").endswith(b"\r")  # the line is cleared at the end
+
+    piped = subprocess.run(
+        [sys.executable, "-m", "handbook", "pdf", str(tmp_path / "pipe.pdf"), str(book)],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO / "src")),
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert piped.stderr == b""
+
+
+def wait_for(path: Path, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    import time
+
+    end = time.monotonic() + timeout
+    while not path.exists():
+        assert process.poll() is None, "finished before the test could stop it"
+        assert time.monotonic() < end, f"{path} never appeared"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_export_leaves_no_part_file(tmp_path: Path, how: signal.Signals) -> None:
+    book = long_book(tmp_path)
+    out = tmp_path / "long.pdf"
+    process = handbook_pdf(out, book, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_for(out.with_name("long.pdf.part"), process)
+    process.send_signal(how)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert b"interrupted; " in err and b"Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == []
+
+
+def test_a_part_file_left_by_a_killed_export_is_gone_after_the_next(tmp_path: Path) -> None:
+    book = long_book(tmp_path)
+    out = tmp_path / "long.pdf"
+    process = handbook_pdf(out, book, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(out.with_name("long.pdf.part"), process)
+    process.kill()
+    process.wait(timeout=60)
+    assert out.with_name("long.pdf.part").exists()  # nothing can run on SIGKILL
+    assert main(["pdf", str(out), str(book)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["long.pdf"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import re
+import subprocess
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
@@ -14,7 +17,14 @@ from PySide6.QtPrintSupport import QPrintPreviewWidget
 from handbook.core.book import load_book
 from handbook.core.model import Book, RenderedChapter
 from handbook.core.print_book import chapter_anchor, safe_name
-from handbook.ui.pdf_export import BookPrint, export_pdf
+from handbook.ui import pdf_export
+from handbook.ui.pdf_export import (
+    BookPrint,
+    ExportCancelled,
+    PdfExport,
+    PrintProgress,
+    export_pdf,
+)
 from handbook.ui.print_support import preview_dialog, suggested_pdf_name
 from tests.conftest import write_book
 
@@ -359,3 +369,88 @@ def test_the_rust_book(rust_book: Path, tmp_path: Path) -> None:
     assert len(reader.pages) == result.pages > len(result.chapters) > 100
     assert len(link_targets(reader)) > 300  # and every internal one has its destination
     assert [c.first_page for c in result.chapters] == sorted(c.first_page for c in result.chapters)
+
+
+# -- long exports: progress, stopping, absurd sizes, a full disk --------------------------------
+
+
+def test_progress_is_reported_for_each_chapter(small_book: Book, tmp_path: Path) -> None:
+    seen: list[PrintProgress] = []
+    export_pdf(small_book, renderer(small_book), tmp_path / "book.pdf", progress=seen.append)
+    assert [s.done for s in seen] == list(range(1, len(seen) + 1))
+    assert {s.total for s in seen} == {len(seen)} == {3 * len(TITLES)}
+    assert [s.stage for s in seen[:: len(TITLES)]] == ["Rendering", "Laying out", "Writing"]
+    assert [s.chapter for s in seen[-len(TITLES) :]] == list(CHAPTERS)
+
+
+def test_an_export_stopped_midway_leaves_no_file(small_book: Book, tmp_path: Path) -> None:
+    out = tmp_path / "book.pdf"
+    out.write_bytes(b"%PDF- an older export")
+    export = PdfExport(small_book, renderer(small_book), out)
+    steps = export.steps()
+    for step in steps:
+        if step.stage == "Writing":
+            break
+    steps.close()  # what Cancel does
+    assert export.result is None
+    assert out.read_bytes() == b"%PDF- an older export"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["book.pdf"]
+
+
+def test_a_chapter_listed_many_times_is_printed_each_time_but_the_reader_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SUMMARY.md with 10,000 links to one file made an 8,523-page PDF without a word."""
+    monkeypatch.setattr(pdf_export, "SANE_PAGES", 20)
+    summary = "# Summary\n\n" + "".join(f"- [Again {n}](again.md)\n" for n in range(30))
+    book = load_book(write_book(tmp_path / "b", summary, {"again.md": "# Again\n\nSame.\n"}))
+    out = tmp_path / "again.pdf"
+    result = export_pdf(book, renderer(book), out)
+    assert len(pypdf.PdfReader(out).pages) == result.pages == 31  # contents + 30 listings
+    assert (
+        "warning: the PDF would have 31 pages; again.md is listed 30 times in SUMMARY.md "
+        "and printed each time"
+    ) in result.notes
+
+    asked: list[str] = []
+
+    def refuse(warning: str) -> bool:
+        asked.append(warning)
+        return False
+
+    out.unlink()
+    with pytest.raises(ExportCancelled):
+        for _ in PdfExport(book, renderer(book), out, confirm=refuse).steps():
+            pass
+    assert asked == ["the PDF would have 31 pages; again.md is listed 30 times in SUMMARY.md "
+                     "and printed each time"]  # fmt: skip
+    assert list(tmp_path.glob("again.pdf*")) == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 96 KB file system (tmpfs): a real full disk. Needs root (mount); skips without."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_disk_says_the_disk_is_full(tiny_disk: Path, tmp_path: Path) -> None:
+    chapters = {f"c{n}.md": f"# Chapter {n}\n\n" + "Words on a page. " * 600 for n in range(40)}
+    summary = "# Summary\n\n" + "".join(f"- [C{n}](c{n}.md)\n" for n in range(40))
+    book = load_book(write_book(tmp_path / "b", summary, chapters))
+    out = tiny_disk / "book.pdf"
+    with pytest.raises(OSError, match="the disk is full") as raised:
+        export_pdf(book, renderer(book), out)
+    assert raised.value.errno == errno.ENOSPC
+    assert list(tiny_disk.iterdir()) == []  # no PDF cut short, no .part

@@ -5,23 +5,90 @@ says otherwise, so this works over SSH and in CI with no display. The whole book
 contents with page numbers and an outline (bookmarks); every chapter starts on a new page; the
 pages are numbered; links inside the book stay clickable. Print colours (the light theme).
 
+On a terminal, progress is shown on stderr (one line, rewritten). The pages go to ``OUT.pdf.part``,
+which replaces ``OUT.pdf`` once complete; Ctrl+C, SIGTERM or SIGHUP remove it (a SIGKILL leaves
+it, and the next export to ``OUT.pdf`` replaces it). A book whose PDF would pass 5,000 pages (a
+chapter listed thousands of times) is written with a warning.
+
 Exit status: 0 written; 2 a bad book path, an unknown chapter or an output folder that does not
-exist (one line on stderr); 1 the file could not be written or Qt could not start.
+exist (one line on stderr); 1 the file could not be written (a full disk says so) or Qt could not
+start; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import posixpath
+import shutil
+import signal
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK
 from handbook.commands.common import load_book_or_exit
 from handbook.core.model import Book
 
+if TYPE_CHECKING:
+    from handbook.ui.pdf_export import PrintProgress
+
 CHAPTERS_LISTED = 12  # how many chapter paths an "unknown chapter" message suggests
+EXIT_INTERRUPTED = 130  # as a shell reports a program stopped by Ctrl+C
+
+
+class TerminalProgress:
+    """One line on a terminal, rewritten in place: "Writing the PDF: 120 / 2000 (ch07.md)"."""
+
+    def __init__(self, stream: TextIO, every_s: float = 0.1) -> None:
+        self._stream = stream
+        self._every_s = every_s
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, step: PrintProgress) -> None:
+        now = time.monotonic()
+        if now - self._last < self._every_s and step.done < step.total:
+            return
+        self._last = now
+        line = f"{step.stage}: {step.done} / {step.total}"
+        if step.chapter:
+            line += f" ({step.chapter})"
+        width = shutil.get_terminal_size((80, 20)).columns - 1
+        self._stream.write("\r" + line[:width].ljust(width))
+        self._stream.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            width = shutil.get_terminal_size((80, 20)).columns - 1
+            self._stream.write("\r" + " " * width + "\r")
+            self._stream.flush()
+            self._shown = False
+
+
+@contextlib.contextmanager
+def _interrupted_as_keyboard_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the export as Ctrl+C does: through ``finally`` (the .part file
+    removed), not at once."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    try:
+        previous = {s: signal.signal(s, interrupt) for s in wanted}
+    except ValueError:  # not the main thread: leave the signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -101,11 +168,29 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
     if page_size is not None:
         size_id = QPageSize.PageSizeId.A4 if page_size == "a4" else QPageSize.PageSizeId.Letter
         size = QPageSize(size_id)
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
-        result = export_pdf(book, Renderer(book, theme=LIGHT).render, out, chapters, page_size=size)
+        with _interrupted_as_keyboard_interrupt():  # the .part file is removed on the way out
+            result = export_pdf(
+                book,
+                Renderer(book, theme=LIGHT).render,
+                out,
+                chapters,
+                page_size=size,
+                progress=progress,
+            )
     except OSError as exc:
+        if progress is not None:
+            progress.clear()
         print(f"handbook: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.clear()
+        print(f"handbook: interrupted; {out} not written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if progress is not None:
+        progress.clear()
     for note in result.notes:
         print(f"handbook: warning: {note}", file=sys.stderr)
     what = "1 chapter" if len(result.chapters) == 1 else f"{len(result.chapters)} chapters"

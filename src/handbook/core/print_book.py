@@ -1,10 +1,10 @@
-"""A book's chapters as one HTML document for paper (Qt-free; painted by ui/pdf_export.py).
+"""A book's chapters as HTML documents for paper (Qt-free; painted by ui/pdf_export.py).
 
 Each chapter's rendered page is taken apart (its ``<style>`` and ``<body>``), its anchors get a
 per-chapter prefix, links between the chapters printed are pointed at those anchors, links to
 chapters left out become plain text, and images are kept only when they are files inside the
 book. A table of contents with page numbers opens the document when more than one chapter is
-printed: the numbers come from a first layout (see ``ui/pdf_export.BookPrint.build``).
+printed: the numbers come from a first layout of each chapter (``ui/pdf_export.BookPrint``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -207,11 +207,13 @@ def _split(document_html: str) -> tuple[str, str, str]:
 
 
 class PrintBook:
-    """Some chapters of a book (default: all) as one HTML document for paper.
+    """Some chapters of a book (default: all) as HTML documents for paper: a contents page and
+    one document per chapter listed (a chapter listed twice is printed twice).
 
     Anchors are prefixed per chapter (``c3-intro``) so names from different chapters cannot
-    clash, links between the chapters printed become links inside the document, and images
-    are collected by index (only files inside the book).
+    clash, links between the chapters printed become links to those names, and images are
+    collected by index (only files inside the book). Chapters are rendered one at a time
+    (:meth:`render_steps`), so that the caller can show progress and stop between two.
     """
 
     def __init__(
@@ -226,30 +228,50 @@ class PrintBook:
         self.book = book
         self.theme = theme
         self._entries = _entries(book, chapters)
-        paths = [e.node.path for e in self._entries if e.node.path]
-        if chapters is not None and not paths:
+        self._listed = [e.node.path for e in self._entries if e.node.path]  # once per listing
+        if chapters is not None and not self._listed:
             raise ValueError("none of the chapters asked for is in the book")
-        self.contents = len(paths) > 1 if contents is None else contents
-        self._index = {path: n for n, path in enumerate(paths)}
-        self._chapters_html: list[tuple[int, str]] = []  # (chapter index, body html)
+        self.contents = len(self._listed) > 1 if contents is None else contents
+        self._index: dict[str, int] = {}
+        for path in self._listed:
+            self._index.setdefault(path, len(self._index))
+        self._render_chapter = render
+        self._raw: dict[int, str] = {}  # chapter index -> its rendered body
+        self._chapters_html: dict[int, str] = {}  # chapter index -> rewritten body
         self._headings: dict[int, list[tuple[str, int, str]]] = {}  # index -> (title, level, name)
+        self._start: dict[int, str | None] = {}
         self.images: list[Path] = []  # what the print document may read, by index
         self.notes: list[str] = []
         # name -> the name Qt keeps for that spot (set by the layout; see ui/pdf_export.py)
         self.aliases: dict[str, str] = {}
         self._styles, self._body_attributes = "", ""
-        raw = [(self._index[path], path, self._render(path, render)) for path in paths]
+
+    def chapter_count(self) -> int:
+        """How many different chapters are printed (a chapter listed twice counts once)."""
+        return len(self._index)
+
+    def listings(self) -> list[int]:
+        """The chapter index of each chapter printed, in print order (repeats included)."""
+        return [self._index[path] for path in self._listed]
+
+    def render_steps(self) -> Iterator[str]:
+        """Render the chapters one by one (yielding each path), then rewrite their links."""
+        for path, index in self._index.items():
+            if index not in self._raw:
+                self._raw[index] = self._render(path, self._render_chapter)
+            yield path
         # Qt makes a PDF destination of only the first of two anchors at one spot, so a chapter
         # that opens with a heading is entered at that heading's anchor, not at one of our own.
-        self._start = {index: _leading_anchor(body) for index, _, body in raw}
-        starts = {
-            index: chapter_anchor(index, name) if name is not None else chapter_anchor(index)
-            for index, name in self._start.items()
-        }
-        for index, path, body in raw:
+        self._start = {index: _leading_anchor(body) for index, body in self._raw.items()}
+        starts = {index: self.start_anchor(index) for index in self._raw}
+        for path, index in self._index.items():
             rewrite = _Rewriter(index, path, self._index, starts, self.book)
-            self._chapters_html.append((index, rewrite(body, self.images)))
+            self._chapters_html[index] = rewrite(self._raw.pop(index), self.images)
             self.notes.extend(rewrite.notes)
+
+    def render_all(self) -> None:
+        for _ in self.render_steps():
+            pass
 
     def _render(self, path: str, render: RenderChapter) -> str:
         """The body of one chapter's page; its headings and notes are kept aside."""
@@ -306,17 +328,18 @@ class PrintBook:
             + "</table>"
         )
 
-    def html(self, pages: dict[str, int]) -> str:
-        """The whole document; ``pages`` gives the contents' page numbers by anchor name."""
-        parts = [f"<html><head>{self._styles}</head><body{self._body_attributes}>"]
-        if self.contents:
-            parts.append(self._contents_html(pages))
-        for n, (index, body) in enumerate(self._chapters_html):
-            brk = ' style="page-break-before: always"' if self.contents or n else ""
-            own = "" if self._start.get(index) else f'<a name="{chapter_anchor(index)}"></a>'
-            parts.append(f"<div{brk}>{own}{body}</div>")
-        parts.append("</body></html>")
-        return _LOCAL_HREF.sub(self._unalias, "".join(parts))
+    def _document(self, body: str) -> str:
+        head = f"<html><head>{self._styles}</head><body{self._body_attributes}>"
+        return _LOCAL_HREF.sub(self._unalias, f"{head}{body}</body></html>")
+
+    def contents_document(self, pages: dict[str, int]) -> str:
+        """The contents page; ``pages`` gives its page numbers by anchor name."""
+        return self._document(self._contents_html(pages))
+
+    def chapter_document(self, index: int) -> str:
+        """Chapter ``index`` as a document of its own (after :meth:`render_steps`)."""
+        own = "" if self._start.get(index) else f'<a name="{chapter_anchor(index)}"></a>'
+        return self._document(f"{own}{self._chapters_html[index]}")
 
     def _unalias(self, match: re.Match[str]) -> str:
         return f'href="#{self.aliases.get(match.group(1), match.group(1))}"'

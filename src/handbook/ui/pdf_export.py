@@ -16,7 +16,9 @@ shorter than the paper, then each page is painted with the footer under it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import errno
+import shutil
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,7 @@ from handbook import __version__
 from handbook.core.model import Book
 from handbook.core.pdf_outline import add_outline
 from handbook.core.print_book import (
+    CONTENTS_ANCHOR,
     IMAGE_SUFFIXES,
     RESOURCE_SCHEME,
     PrintBook,
@@ -53,6 +56,8 @@ LAYOUT_DPI = 96  # the document is laid out as on a 96-dpi screen, then scaled t
 FOOTER_HEIGHT = 40.0  # layout pixels under the text of each page
 FOOTER_PIXELS = 12  # footer font size in layout pixels (9 pt)
 MARGINS_MM = QMarginsF(18, 16, 18, 10)
+SANE_PAGES = 5000  # over this, the reader is asked (window) or warned (handbook pdf)
+DISK_FULL_BYTES = 1024 * 1024  # less free space than this after a failed write: the disk is full
 
 
 class PrintDocument(QTextDocument):
@@ -109,48 +114,129 @@ class PrintDocument(QTextDocument):
         return path.relative_to(self._root).as_posix()
 
 
+@dataclass(frozen=True)
+class PrintProgress:
+    """Where a print job is: ``done`` of ``total`` steps (a chapter rendered, laid out, painted)."""
+
+    done: int
+    total: int
+    stage: str  # "Rendering", "Laying out", "Writing"
+    chapter: str  # the chapter's path ("" for the contents)
+
+
 class BookPrint(PrintBook):
-    """The pages of some chapters of a book, ready to paint on a PDF writer or a printer."""
+    """The pages of some chapters of a book, painted on a PDF writer or a printer.
+
+    Each chapter is laid out in a document of its own (every chapter starts a page anyway), so
+    memory holds one chapter's layout at a time and time grows with the book, not its square.
+    Twice: a first layout counts each chapter's pages and finds its anchors' pages (for the
+    contents, the outline and the footer's "page / pages"); then each is laid out again and
+    painted. :meth:`paint_steps` yields between two chapters, for progress and Cancel.
+    """
 
     pages = 0  # after build(): how many
     chapters_printed: tuple[PrintedChapter, ...] = ()  # after build(): where chapters start
+    _found: dict[str, int]  # anchor name -> its 1-based page, after build()
 
-    def _layout(self, page: QSizeF, pages: dict[str, int]) -> PrintDocument:
+    def _layout(self, page: QSizeF, html: str) -> PrintDocument:
         document = PrintDocument(self.book.root, self.images, page.width() - 16, self.notes)
         document.setDefaultFont(_page_font())
-        document.setHtml(self.html(pages))
+        document.setHtml(html)
         document.setPageSize(page)
         return document
 
-    def build(self, page: QSizeF) -> PrintDocument:
-        """The laid-out document for pages of ``page`` layout pixels, contents page numbered."""
-        pages: dict[str, int] = {}
+    def steps_total(self) -> int:
+        return self.chapter_count() + 2 * len(self.listings())
+
+    def build_steps(self, page: QSizeF) -> Iterator[PrintProgress]:
+        """Render, then lay out each chapter for pages of ``page`` layout pixels: the page
+        count, where each anchor lands, the contents' page numbers."""
+        total, done = self.steps_total(), 0
+        for path in self.render_steps():
+            done += 1
+            yield PrintProgress(done, total, "Rendering", path)
+        found: dict[str, int] = {}
         self.aliases = {}
-        document = self._layout(page, pages)
-        found, aliases = anchor_places(document)
-        # Page numbers start as placeholders, links as written; both settle in a pass or two
-        # (neither changes the layout: same text, same digits' room).
-        for _ in range(3):
-            if (not self.contents or found == pages) and aliases == self.aliases:
-                break
-            pages, self.aliases = (found if self.contents else pages), aliases
-            document = self._layout(page, pages)
-            found, aliases = anchor_places(document)
-        self.pages = document.pageCount()
+        counted: dict[int, tuple[int, dict[str, int]]] = {}  # a chapter listed again: known
+        pages = 0
+        for index in self.listings():
+            if index not in counted:
+                document = self._layout(page, self.chapter_document(index))
+                places, aliases = anchor_places(document)
+                counted[index] = (document.pageCount(), places)
+                for name, alias in aliases.items():
+                    self.aliases.setdefault(name, alias)
+                del document
+            count, places = counted[index]
+            for name, at in places.items():
+                found.setdefault(name, pages + at)
+            pages += count
+            done += 1
+            yield PrintProgress(done, total, "Laying out", self._path(index))
+        before = 0
+        if self.contents:  # placeholders as wide as the numbers: the same layout
+            wide = {name: 10 ** len(str(pages + 9)) - 1 for name in found}
+            before = self._layout(page, self.contents_document(wide)).pageCount()
+            found = {name: at + before for name, at in found.items()}
+            found[CONTENTS_ANCHOR] = 1
+        self._found = found
+        self.pages = before + pages
         self.chapters_printed = tuple(self.printed(found))
-        return document
+
+    def build(self, page: QSizeF) -> None:
+        """:meth:`build_steps` to the end."""
+        for _ in self.build_steps(page):
+            pass
+
+    def too_big(self) -> str | None:
+        """After build: a warning when the PDF would be of an absurd size, else None."""
+        if self.pages <= SANE_PAGES:
+            return None
+        listed = self.listings()
+        repeats = max(listed.count(i) for i in set(listed))
+        why = ""
+        if repeats > 1:
+            path = self._path(max(set(listed), key=listed.count))
+            why = f"; {path} is listed {repeats:,} times in SUMMARY.md and printed each time"
+        return f"the PDF would have {self.pages:,} pages{why}"
+
+    def paint_steps(self, device: QPagedPaintDevice) -> Iterator[PrintProgress]:
+        """Lay out and paint every page on ``device`` (a QPdfWriter or a QPrinter), yielding
+        after each chapter; ``pages`` then says how many were painted."""
+        yield from self.build_steps(page_body(device))
+        yield from self.paint_built_steps(device)
+
+    def paint_built_steps(self, device: QPagedPaintDevice) -> Iterator[PrintProgress]:
+        """Paint on ``device`` once built for it (:meth:`build_steps` of ``page_body(device)``)."""
+        body = page_body(device)
+        done = self.chapter_count() + len(self.listings())
+        total = self.steps_total()
+        with PagePainter(device, body, self.theme, self._footer, self.pages) as painter:
+            if self.contents:
+                painter.paint(self._layout(body, self.contents_document(self._found)))
+            for index in self.listings():
+                painter.paint(self._layout(body, self.chapter_document(index)))
+                done += 1
+                yield PrintProgress(done, total, "Writing", self._path(index))
 
     def paint(self, device: QPagedPaintDevice) -> int:
-        """Paint every page on ``device`` (a QPdfWriter or a QPrinter); the number of pages."""
-        scale_x = device.logicalDpiX() / LAYOUT_DPI
-        scale_y = device.logicalDpiY() / LAYOUT_DPI
-        width, height = device.width() / scale_x, device.height() / scale_y
-        body = QSizeF(width, height - FOOTER_HEIGHT)
-        document = self.build(body)
-        return paint_pages(document, device, body, self.theme, self._footer)
+        """Paint every page on ``device``; the number of pages."""
+        for _ in self.paint_steps(device):
+            pass
+        return self.pages
 
     def _footer(self, page: int, pages: int) -> str:
         return f"{page} / {pages}"
+
+    def _path(self, index: int) -> str:
+        return next(path for path, i in self._index.items() if i == index)
+
+
+def page_body(device: QPagedPaintDevice) -> QSizeF:
+    """The text's room on each page of ``device``, in layout pixels (the footer under it)."""
+    scale_x = device.logicalDpiX() / LAYOUT_DPI
+    scale_y = device.logicalDpiY() / LAYOUT_DPI
+    return QSizeF(device.width() / scale_x, device.height() / scale_y - FOOTER_HEIGHT)
 
 
 def anchor_places(document: QTextDocument) -> tuple[dict[str, int], dict[str, str]]:
@@ -190,48 +276,61 @@ def _page_font() -> QFont:
     return font
 
 
-def paint_pages(
-    document: QTextDocument,
-    device: QPagedPaintDevice,
-    body: QSizeF,
-    theme: PageTheme,
-    footer: Callable[[int, int], str],
-) -> int:
-    """Paint a paginated ``document`` (page size ``body``) on ``device``, a footer under each."""
-    pages = document.pageCount()
-    scale_x = device.logicalDpiX() / LAYOUT_DPI
-    scale_y = device.logicalDpiY() / LAYOUT_DPI
-    painter = QPainter()
-    if not painter.begin(device):
-        raise OSError("cannot write to the printer or file")
-    try:
-        context = QAbstractTextDocumentLayout.PaintContext()
+class PagePainter:
+    """Paints paginated documents one after another on one device, a footer under each page."""
+
+    def __init__(
+        self,
+        device: QPagedPaintDevice,
+        body: QSizeF,
+        theme: PageTheme,
+        footer: Callable[[int, int], str],
+        pages: int,
+    ) -> None:
+        self.device, self.body, self.theme, self.footer = device, body, theme, footer
+        self.pages = pages  # in all: for the footer
+        self.painted = 0
+        self.painter = QPainter()
+        self.context = QAbstractTextDocumentLayout.PaintContext()
         palette = QPalette()
         palette.setColor(QPalette.ColorRole.Text, QColor(theme.text))
         palette.setColor(QPalette.ColorRole.Link, QColor(theme.link))
-        context.palette = palette
-        footer_font = QFont()
-        footer_font.setPixelSize(FOOTER_PIXELS)
-        for page in range(pages):
-            if page and not device.newPage():
-                raise OSError("cannot start a new page")
+        self.context.palette = palette
+        self.footer_font = QFont()
+        self.footer_font.setPixelSize(FOOTER_PIXELS)
+
+    def __enter__(self) -> PagePainter:
+        if not self.painter.begin(self.device):
+            raise OSError("cannot write to the printer or file")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.painter.end()
+
+    def paint(self, document: QTextDocument) -> None:
+        """Every page of ``document`` (laid out with page size ``body``), after those painted."""
+        scale_x = self.device.logicalDpiX() / LAYOUT_DPI
+        scale_y = self.device.logicalDpiY() / LAYOUT_DPI
+        painter, body = self.painter, self.body
+        for page in range(document.pageCount()):
+            if self.painted and not self.device.newPage():
+                raise OSError(errno.EIO, "a page could not be written")
             painter.save()
             painter.scale(scale_x, scale_y)
             clip = QRectF(0, page * body.height(), body.width(), body.height())
             painter.save()
             painter.translate(0, -clip.top())
             painter.setClipRect(clip)
-            context.clip = clip
-            document.documentLayout().draw(painter, context)
+            self.context.clip = clip
+            document.documentLayout().draw(painter, self.context)
             painter.restore()
-            painter.setFont(footer_font)
-            painter.setPen(QColor(theme.muted))
+            painter.setFont(self.footer_font)
+            painter.setPen(QColor(self.theme.muted))
             where = QRectF(0, body.height(), body.width(), FOOTER_HEIGHT)
-            painter.drawText(where, Qt.AlignmentFlag.AlignCenter, footer(page + 1, pages))
+            self.painted += 1
+            footer = self.footer(self.painted, self.pages)
+            painter.drawText(where, Qt.AlignmentFlag.AlignCenter, footer)
             painter.restore()
-    finally:
-        painter.end()
-    return pages
 
 
 # -- the PDF file ----------------------------------------------------------------------------------
@@ -269,6 +368,92 @@ def pdf_writer(path: Path, title: str, page_size: QPageSize | None = None) -> QP
     return writer
 
 
+class ExportCancelled(Exception):
+    """The reader stopped the export (nothing was written)."""
+
+
+Confirm = Callable[[str], bool]  # a warning -> whether to go on
+
+
+class PdfExport:
+    """A PDF written one chapter at a time: iterate :meth:`steps` (progress; stop any time by
+    closing it), then read :attr:`result`.
+
+    The pages go to ``OUT.part`` beside ``OUT``, which replaces ``OUT`` only when complete: an
+    export stopped, failed or interrupted removes it (one killed outright leaves it, and the
+    next export to ``OUT`` replaces it).
+    """
+
+    def __init__(
+        self,
+        book: Book,
+        render: RenderChapter,
+        out: Path,
+        chapters: Sequence[str] | None = None,
+        *,
+        page_size: QPageSize | None = None,
+        confirm: Confirm | None = None,
+    ) -> None:
+        self.job = BookPrint(book, render, chapters)
+        self.out = out
+        self.partial = partial_path(out)
+        self.page_size = page_size
+        self.confirm = confirm
+        self.result: PdfResult | None = None
+
+    def steps(self) -> Iterator[PrintProgress]:
+        job = self.job
+        try:
+            writer = pdf_writer(self.partial, job.title(), self.page_size)
+            yield from job.build_steps(page_body(writer))
+            warning = job.too_big()
+            if warning is not None:
+                if self.confirm is not None and not self.confirm(warning):
+                    raise ExportCancelled(warning)
+                job.notes.append(f"warning: {warning}")
+            try:
+                yield from job.paint_built_steps(writer)
+            except OSError as exc:
+                raise _explained(exc, self.out) from None
+            del writer  # closes the file
+            _check_complete(self.partial, self.out)
+            outlined = add_outline(self.partial, job.outline())  # after paint: aliases known
+            self.partial.replace(self.out)
+        except OSError as exc:
+            raise _explained(exc, self.out) from None
+        finally:
+            self.partial.unlink(missing_ok=True)
+        self.result = PdfResult(
+            self.out, job.pages, job.chapters_printed, outlined, tuple(job.notes)
+        )
+
+
+def partial_path(out: Path) -> Path:
+    return out.with_name(out.name + ".part")
+
+
+def _check_complete(partial: Path, out: Path) -> None:
+    """Qt reports no write error: a file cut short (a full disk) shows at its end."""
+    with partial.open("rb") as file:
+        file.seek(max(0, partial.stat().st_size - 64))
+        if b"%%EOF" not in file.read():
+            raise OSError(errno.EIO, f"the PDF was cut short: {out}")
+
+
+def _explained(exc: OSError, out: Path) -> OSError:
+    """``exc``, or "the disk is full" when that is why (Qt says only that a write failed)."""
+    if exc.errno == errno.ENOSPC or _disk_full(out.parent):
+        return OSError(errno.ENOSPC, f"the disk is full ({out.parent})")
+    return exc
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < DISK_FULL_BYTES
+    except OSError:
+        return False
+
+
 def export_pdf(
     book: Book,
     render: RenderChapter,
@@ -276,17 +461,12 @@ def export_pdf(
     chapters: Sequence[str] | None = None,
     *,
     page_size: QPageSize | None = None,
+    progress: Callable[[PrintProgress], object] | None = None,
 ) -> PdfResult:
     """Write ``chapters`` (default: the whole book) to ``out``; OSError when it cannot."""
-    job = BookPrint(book, render, chapters)
-    title = job.title()
-    partial = out.with_name(out.name + ".part")
-    writer = pdf_writer(partial, title, page_size)
-    try:
-        pages = job.paint(writer)
-        del writer  # closes the file
-        outlined = add_outline(partial, job.outline())  # after paint(): aliases known
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
-    return PdfResult(out, pages, job.chapters_printed, outlined, tuple(job.notes))
+    export = PdfExport(book, render, out, chapters, page_size=page_size)
+    for step in export.steps():
+        if progress is not None:
+            progress(step)
+    assert export.result is not None
+    return export.result
