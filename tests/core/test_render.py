@@ -10,6 +10,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from handbook.core import render as render_module
 from handbook.core.book import load_book, read_chapter_source
 from handbook.core.headings import extract_headings
 from handbook.core.model import RenderedChapter
@@ -87,7 +88,8 @@ def test_mdbook_info_strings_keep_their_language(tmp_path: Path) -> None:
 
 def test_footnotes(tmp_path: Path) -> None:
     html = body(render(tmp_path, "Text[^a].\n\n[^a]: The note.\n"))
-    assert 'href="#fn:a"' in html and 'id="fn:a"' in html
+    assert 'href="#footnote-a"' in html and 'id="footnote-a"' in html  # mdBook's ids
+    assert 'id="fr-a-1"' in html and 'href="#fr-a-1"' in html
     assert "The note." in html
 
 
@@ -103,14 +105,14 @@ def test_strikethrough(tmp_path: Path) -> None:
     assert "<sub>" not in html  # mdBook has no subscript
 
 
-def test_definition_list(tmp_path: Path) -> None:
-    html = body(render(tmp_path, "Term\n:   Meaning\n"))
-    assert "<dl>\n<dt>Term</dt>\n<dd>Meaning</dd>\n</dl>" in html
+def test_definition_list_terms_are_bold_with_mdbook_ids(tmp_path: Path) -> None:
+    html = body(render(tmp_path, "# Term\n\nTerm\n:   Meaning\n"))
+    assert '<dl>\n<dt id="term-1"><a name="term-1"></a><b>Term</b></dt>\n<dd>Meaning</dd>' in html
 
 
-def test_attr_list(tmp_path: Path) -> None:
+def test_python_markdown_attr_lists_are_text_as_in_mdbook(tmp_path: Path) -> None:
     html = body(render(tmp_path, 'A paragraph\n{: .note title="t" }\n'))
-    assert '<p class="note" title="t">A paragraph</p>' in html
+    assert "<p>A paragraph\n{: .note title=“t” }</p>" in html
 
 
 def test_heading_anchors_match_extract_headings(tmp_path: Path) -> None:
@@ -124,12 +126,13 @@ def test_heading_anchors_match_extract_headings(tmp_path: Path) -> None:
     assert '<a name="setext-code-link"></a>Setext <code>Code</code>' in html
 
 
-def test_headings_in_quotes_get_anchors_that_do_not_shift_the_others(tmp_path: Path) -> None:
-    text = "> ## Note\n\n## Note\n"
-    page = render(tmp_path, text)
-    assert page.headings == extract_headings(text)  # the top-level one is "note"
-    assert '<h2 id="note"><a name="note"></a>Note</h2>' in body(page).split("</blockquote>")[1]
-    assert 'id="note-1"' in body(page).split("</blockquote>")[0]
+def test_headings_in_quotes_are_numbered_in_document_order_as_mdbook_does(
+    tmp_path: Path,
+) -> None:
+    page = render(tmp_path, "> ## Note\n\n## Note\n")
+    assert [(h.title, h.anchor) for h in page.headings] == [("Note", "note"), ("Note", "note-1")]
+    assert '<h2 id="note"><a name="note"></a>Note</h2>' in body(page).split("</blockquote>")[0]
+    assert 'id="note-1"' in body(page).split("</blockquote>")[1]
 
 
 @pytest.mark.parametrize("kind", ["note", "tip", "important", "warning", "caution"])
@@ -328,11 +331,11 @@ def test_conversion_errors_become_an_error_page_and_the_next_chapter_works(
     root = write_book(tmp_path / "b", "# Summary\n\n- [A](a.md)\n", {"a.md": "# A\n"})
     renderer = Renderer(load_book(root))
 
-    def broken(self: markdown.Markdown, source: str) -> str:
+    def broken(*args: object) -> str:
         raise error("boom")
 
     with monkeypatch.context() as patch:
-        patch.setattr(markdown.Markdown, "convert", broken)
+        patch.setattr(render_module, "parse_chapter", broken)
         page = renderer.render("a.md")
     assert str(root / "src" / "a.md") in page.html
     assert page.notes and page.headings == ()
@@ -398,7 +401,7 @@ def test_rust_book_every_chapter_renders_with_its_anchors_and_notes(rust_book: P
         source = read_chapter_source(book, chapter.path)
         page = renderer.render(chapter.path)
         assert "could not be rendered" not in page.html, chapter.path
-        assert page.headings == extract_headings(source), chapter.path
+        assert page.headings == chapter.headings, chapter.path  # the page's are the tree's
         for heading in page.headings:
             assert f'<a name="{heading.anchor}"></a>' in page.html, (chapter.path, heading)
         links = sum(1 for m in _DIRECTIVE.finditer(source) if not m.group(1))

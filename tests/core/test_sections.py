@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handbook.core.headings import extract_headings
-from handbook.core.sections import plain_text, split_sections
+from handbook.core.sections import split_sections
 
 
 def sections(markdown: str, titles: tuple[str, ...] = ("Chapter",)) -> list[tuple[str, str]]:
@@ -61,29 +61,28 @@ def test_markdown_syntax_becomes_plain_text() -> None:
     text = (
         "# T\n"
         'Some **bold**, _emphasis_ and ~~struck~~ text with a [link](http://x.org "t")\n'
-        "and an ![image alt](pic.png), a [reference][ref] and <b>tags</b> &amp; entities.\n"
-        "> quoted\n"
-        "- listed\n"
-        "1. numbered\n"
-        "| a | b |\n|---|:-:|\n| 1 | 2 |\n"
+        "and a [reference][ref] and <b>tags</b> &amp; entities.\n\n"
+        "> quoted\n\n"
+        "- listed\n\n"
+        "1. numbered\n\n"
+        "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n"
         "[ref]: http://example.org\n"
         "<!-- a comment\nover lines -->\n"
         "snake_case stays\n"
     )
     [section] = split_sections("ch.md", text, ["C"])
     assert section.body == (
-        "Some bold, emphasis and struck text with a link and an image alt, a reference and "
-        "tags & entities. quoted listed numbered a b 1 2\nsnake_case stays"
+        "Some bold, emphasis and struck text with a link and a reference and tags & entities.\n"
+        "quoted\nlisted\nnumbered\na\nb\n1\n2\nsnake_case stays"
     )
 
 
 def test_a_link_over_two_lines_is_still_plain_text() -> None:
-    assert plain_text(["see [“Enabling Recursive", "Types”](#enabling) now"]) == (
-        "see “Enabling Recursive Types” now"
-    )
+    [section] = split_sections("ch.md", "see [“Enabling Recursive\nTypes”](#enabling) now", ["C"])
+    assert section.body == "see “Enabling Recursive Types” now"
 
 
-def test_code_is_kept_verbatim_because_readers_search_code() -> None:
+def test_code_is_kept_as_shown_because_readers_search_code() -> None:
     text = (
         "# T\nUse `Box<T>` or ``Vec<`u8`>``.\n\n"
         "```rust\nlet b: Box<T> = Box::new(5);\n```\n"
@@ -96,23 +95,22 @@ def test_code_is_kept_verbatim_because_readers_search_code() -> None:
     )
 
 
-def test_mdbook_includes_and_hidden_rust_lines_are_dropped() -> None:
+def test_hidden_rust_lines_are_left_out() -> None:
     text = (
-        "# T\n{{#include ../listings/a.rs}}\n"
-        "```rust\n# fn main() {\n{{#rustdoc_include ../listings/b.rs:here}}\nlet x = 1;\n# }\n```\n"
+        "# T\n```rust\n# fn main() {\nlet x = 1;\n# }\n```\n"
         "```console\n# a shell comment is visible\n```\n"
     )
     [section] = split_sections("ch.md", text, ["C"])
     assert section.body == "let x = 1;\n# a shell comment is visible"
 
 
-def test_listing_captions_are_kept_and_alert_markers_dropped() -> None:
+def test_listing_captions_and_alert_titles_are_words_of_the_page() -> None:
     text = (
         '# T\n<Listing number="1" caption="Storing an `i32` on the heap">\n\n</Listing>\n'
         "> [!NOTE]\n> Not medical advice.\n"
     )
     [section] = split_sections("ch.md", text, ["C"])
-    assert section.body == "Storing an i32 on the heap\nNot medical advice."
+    assert section.body == "Listing 1: Storing an i32 on the heap\nNote\nNot medical advice."
 
 
 def test_multi_line_setext_headings_leave_their_underline_out_of_the_text() -> None:

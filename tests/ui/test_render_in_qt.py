@@ -106,7 +106,7 @@ def test_heading_anchors_exist_and_scroll(qtbot: QtBot) -> None:
     browser = features(qtbot)
     browser.resize(500, 200)
     names = anchor_names(browser.document())
-    assert {"feature-tour", "tables", "code", "alerts", "custom-id", "fn:note"} <= names
+    assert {"feature-tour", "tables", "code", "alerts", "custom-id", "footnote-note"} <= names
     qtbot.waitExposed(browser)
     browser.scrollToAnchor("images")
     assert browser.verticalScrollBar().value() > 0

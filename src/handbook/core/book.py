@@ -18,13 +18,13 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from handbook.core.errors import BookError
 from handbook.core.locate import CONFIG, SUMMARY, find_book, real_path, reason
-from handbook.core.model import Book, BookProblem, NodeKind, TocNode
+from handbook.core.model import Book, BookProblem, Heading, MarkdownOptions, NodeKind, TocNode
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -47,6 +47,7 @@ class _Config:
     language: str | None = None
     description: str = ""
     src: str = "src"
+    markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
 
 
 # --- the public API ---------------------------------------------------------------------------
@@ -65,7 +66,7 @@ def load_book(path: Path | str) -> Book:
     problems.extend(summary.problems)
     if not any(node.kind is NodeKind.CHAPTER for top in summary.toc for node in top.walk()):
         raise _no_chapters(summary_path, summary.problems)
-    reader = _ChapterReader(root, src, summary_path)
+    reader = _ChapterReader(root, src, summary_path, config.markdown)
     toc = tuple(reader.load(node) for node in summary.toc)
     problems.extend(reader.problems)
     return Book(
@@ -79,6 +80,7 @@ def load_book(path: Path | str) -> Book:
         description=config.description,
         problems=tuple(problems),
         identity=_identity(root),
+        markdown=config.markdown,
     )
 
 
@@ -188,9 +190,41 @@ def _read_config(path: Path) -> tuple[_Config, list[BookProblem]]:
             language=values["language"] or None,
             description=_setting(book, "description", path, problems) or "",
             src=values["src"] or "src",
+            markdown=_markdown_options(data.get("output"), path, problems),
         ),
         problems,
     )
+
+
+_HTML_FLAGS = {  # [output.html] key -> MarkdownOptions field, as mdBook 0.5 reads them
+    "smart-punctuation": "smart_punctuation",
+    "definition-lists": "definition_lists",
+    "admonitions": "admonitions",
+    "mathjax-support": "mathjax_support",
+}
+
+
+def _markdown_options(output: Any, path: Path, problems: list[BookProblem]) -> MarkdownOptions:
+    """``[output.html]``'s settings for the markdown; a value of the wrong type is a problem."""
+    html = output.get("html") if isinstance(output, dict) else None
+    if not isinstance(html, dict):
+        return MarkdownOptions()
+    flags: dict[str, bool] = {}
+    for key, name in _HTML_FLAGS.items():
+        value = html.get(key)
+        if isinstance(value, bool):
+            flags[name] = value
+        elif value is not None:
+            problems.append(BookProblem(path, None, f"[output.html] {key} must be true or false"))
+    code = html.get("code")
+    hidelines = code.get("hidelines") if isinstance(code, dict) else None
+    prefixes: tuple[tuple[str, str], ...] = ()
+    if isinstance(hidelines, dict):
+        prefixes = tuple((k, v) for k, v in hidelines.items() if isinstance(v, str) and v)
+        if len(prefixes) != len(hidelines):
+            message = "[output.html.code.hidelines] values must be text; some are ignored"
+            problems.append(BookProblem(path, None, message))
+    return MarkdownOptions(**flags, hidelines=prefixes)
 
 
 def _setting(book: dict[str, Any], key: str, path: Path, problems: list[BookProblem]) -> str | None:
@@ -242,8 +276,15 @@ def _sha256_hex(data: bytes) -> str:
 class _ChapterReader:
     """Reads chapters confined to the book, turning every failure into a problem."""
 
-    def __init__(self, root: Path, src: Path, summary_path: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        src: Path,
+        summary_path: Path,
+        markdown: MarkdownOptions = MarkdownOptions(),  # noqa: B008  (frozen)
+    ) -> None:
         self.root = real_path(root)
+        self.markdown = markdown
         self.src = src
         self.summary_path = summary_path
         self.summary_real = os.path.realpath(summary_path)
@@ -251,13 +292,11 @@ class _ChapterReader:
 
     def load(self, node: TocNode) -> TocNode:
         """``node`` and its children with headings read, or with the problem that stopped it."""
-        from handbook.core.headings import extract_headings
-
         children = tuple(self.load(child) for child in node.children)
         if node.kind is not NodeKind.CHAPTER or node.path is None:
             return replace(node, children=children) if children else node
         try:
-            headings = extract_headings(self.read(node.path))
+            headings = self.headings(node.path, self.read(node.path))
         except _Unreadable as exc:
             problem = self.problem(node.path, node.line, exc)
             self.problems.append(problem)
@@ -266,6 +305,15 @@ class _ChapterReader:
 
     def read(self, path: str) -> str:
         return _decode(_read_file(self.file(path)))
+
+    def headings(self, path: str, source: str) -> tuple[Heading, ...]:
+        """The chapter's headings as the page shows them: after its includes, as mdBook
+        numbers them (headings in quotes and lists too)."""
+        from handbook.core.includes import expand_includes
+        from handbook.core.mdbook.chapter import parse_chapter
+
+        expanded = expand_includes(source, self.src / path, self.root)
+        return parse_chapter(expanded.text, self.markdown).headings
 
     def file(self, path: str) -> Path:
         """The chapter's file, refused when it leads out of the book or back to SUMMARY.md."""

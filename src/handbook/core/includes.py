@@ -6,7 +6,8 @@ Follows mdBook's ``preprocess/links.rs``: the path is relative to the file holdi
 ``ANCHOR`` lines themselves are dropped, included text is expanded again (10 levels deep at
 most) and ``\\{{#include x}}`` stays literal text. ``{{#rustdoc_include}}`` takes the same
 selection; mdBook keeps the other lines as hidden ``# `` lines, which a reader never sees, so
-we leave them out. ``{{#title}}`` is dropped. Links work inside code fences too.
+we leave them out. ``{{#title}}`` is dropped (its text is the page's title). Links work
+inside code fences too.
 
 Unlike mdBook, nothing outside the book folder is ever read: ``../../../etc/passwd`` and a
 symlink that leaves the book are refused. Every refusal and every missing file becomes a
@@ -50,6 +51,7 @@ class IncludeNote:
 class Expanded:
     text: str
     notes: tuple[IncludeNote, ...]
+    title: str | None = None  # the last {{#title ...}}: the page's own title
 
 
 NoteFormatter = Callable[[str], str]
@@ -75,7 +77,7 @@ def expand_includes(
     expander.budget -= len(text)  # the limit is on the whole text, the chapter's own included
     chapter = _resolved(chapter_file)
     out = expander.expand(text, chapter, depth=0, chain=(chapter,), line=None)
-    return Expanded(out, tuple(expander.notes))
+    return Expanded(out, tuple(expander.notes), expander.title)
 
 
 def expanded_size(text: str, chapter_file: Path, book_root: Path, stop_at: int) -> int:
@@ -102,6 +104,7 @@ class _Expander:
         self.note_text = note_text
         self.notes: list[IncludeNote] = []
         self.budget = MAX_EXPANDED_CHARS
+        self.title: str | None = None
 
     def expand(
         self, text: str, file: Path, depth: int, chain: tuple[Path, ...], line: int | None
@@ -159,6 +162,7 @@ class _Expander:
     ) -> str:
         kind, args = m.group(1), m.group(2)
         if kind == "title":
+            self.title = " ".join(args.split()) or self.title
             return ""
         if kind not in _INCLUDING:
             return m.group(0)

@@ -4,48 +4,12 @@ mdBook preprocessor), shown as mdBook shows them: the file name above, the capti
 
 from __future__ import annotations
 
-import html
-import re
-
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
+from handbook.core.mdbook.listings import rewrite_listings
+
 PRIORITY = 29.5  # before the list normaliser: a listing may sit in a list item or a quote
-
-_OPEN = re.compile(r"(\s*(?:>\s*)*)<Listing(\s[^>]*)?>\s*$")
-_CLOSE = re.compile(r"(\s*(?:>\s*)*)</Listing>\s*$")
-_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def rewrite_listings(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    captions: list[str | None] = []
-    for line in lines:
-        m = _OPEN.match(line)
-        if m is not None:
-            prefix = m.group(1)
-            attrs = {
-                a.group(1): a.group(2) or a.group(3) or "" for a in _ATTR.finditer(m.group(2) or "")
-            }
-            name = attrs.get("file-name")
-            if name:
-                out += [prefix + f'<span class="listing-file">Filename: {html.escape(name)}</span>']
-                out.append(prefix.rstrip())
-            number, caption = attrs.get("number"), attrs.get("caption")
-            label = f"**Listing {number}**" if number else ""
-            text = ": ".join(p for p in (label, caption or "") if p)
-            captions.append(
-                prefix + f'<span class="listing-caption">{text}</span>' if text else None
-            )
-            continue
-        m = _CLOSE.match(line)
-        if m is not None and captions:
-            caption = captions.pop()
-            if caption is not None:
-                out += [m.group(1).rstrip(), caption, m.group(1).rstrip()]
-            continue
-        out.append(line)
-    return out
 
 
 class _ListingPreprocessor(Preprocessor):  # type: ignore[misc]  # markdown ships no types

@@ -65,6 +65,17 @@ class BookProblem:
 
 
 @dataclass(frozen=True)
+class MarkdownOptions:
+    """book.toml's ``[output.html]`` settings that change what a chapter shows (mdBook 0.5)."""
+
+    smart_punctuation: bool = True
+    definition_lists: bool = True
+    admonitions: bool = True
+    mathjax_support: bool = False
+    hidelines: tuple[tuple[str, str], ...] = ()  # (language, prefix): [output.html.code.hidelines]
+
+
+@dataclass(frozen=True)
 class Book:
     root: Path  # the book folder (holds book.toml, or SUMMARY.md when there is no src/)
     src: Path  # the folder holding SUMMARY.md; chapter paths are relative to it
@@ -76,6 +87,7 @@ class Book:
     description: str = ""
     problems: tuple[BookProblem, ...] = ()
     identity: str = ""  # stable id of the book for bookmarks and caches (see book.book_identity)
+    markdown: MarkdownOptions = MarkdownOptions()
     _by_path: dict[str, TocNode] = field(default_factory=dict, compare=False, repr=False)
 
     def nodes(self) -> Iterator[TocNode]:
@@ -98,6 +110,7 @@ class RenderedChapter:
     html: str  # sanitized, within Qt's rich-text subset
     headings: tuple[Heading, ...]
     notes: tuple[str, ...] = ()  # refusals and problems, also shown in the status bar
+    title: str | None = None  # the chapter's own {{#title}}, if it has one
 
 
 def section_id(path: str, anchor: str | None = None) -> str:

@@ -1,10 +1,13 @@
 """Chapter markdown to a complete HTML page that QTextBrowser shows as mdBook would.
 
-All Python-Markdown extensions are configured in :func:`make_markdown`; our own syntax lives
-in ``alerts.py`` and ``md_*.py`` as ``Extension`` subclasses with explicit priorities. A
-:class:`Renderer` reads a chapter, expands its includes, converts, sanitizes and wraps the
-result in a page styled from the theme. It never raises for what a chapter contains: a
-chapter that cannot be read or converted becomes an error page saying why.
+A :class:`Renderer` reads an mdBook chapter, expands its includes, parses it as mdBook 0.5
+does (pulldown-cmark, see :mod:`handbook.core.mdbook.chapter`), sanitizes and wraps the result
+in a page styled from the theme. It never raises for what a chapter contains: a chapter that
+cannot be read or converted becomes an error page saying why.
+
+Python-Markdown is kept for other kinds of books (MkDocs sites): all its extensions are
+configured in :func:`make_markdown`; our own syntax lives in ``alerts.py`` and ``md_*.py``
+as ``Extension`` subclasses with explicit priorities. mdBook books do not use it.
 """
 
 from __future__ import annotations
@@ -14,19 +17,11 @@ import os
 import re
 import string
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import markdown
-
-from handbook.core.alerts import AlertExtension
 from handbook.core.book import read_chapter_source
-from handbook.core.headings import extract_headings
 from handbook.core.includes import expand_includes
-from handbook.core.md_anchors import HeadingAnchorExtension
-from handbook.core.md_guards import GuardExtension
-from handbook.core.md_listing import ListingExtension
-from handbook.core.md_lists import ListIndentExtension
-from handbook.core.md_qt import QtMarkupExtension
-from handbook.core.md_rust import RustHiddenLinesExtension
+from handbook.core.mdbook.chapter import parse_chapter
 from handbook.core.model import Book, BookError, Heading, RenderedChapter
 from handbook.core.sanitize import removed_by_sanitizer, sanitize
 from handbook.core.theme import LIGHT, THEMES, PageTheme
@@ -46,9 +41,25 @@ EXTENSION_MODULES: tuple[str, ...] = (
 )
 PYGMENTS_STYLES: tuple[str, ...] = tuple(sorted({t.pygments_style for t in THEMES.values()}))
 
+if TYPE_CHECKING:
+    import markdown
+
 
 def make_markdown(theme: PageTheme = LIGHT) -> markdown.Markdown:
-    """The one configured converter; code colours and alert colours follow ``theme``."""
+    """The one configured converter; code colours and alert colours follow ``theme``.
+
+    Not used for mdBook books (pulldown-cmark reads them); imported when first called.
+    """
+    import markdown
+
+    from handbook.core.alerts import AlertExtension
+    from handbook.core.md_anchors import HeadingAnchorExtension
+    from handbook.core.md_guards import GuardExtension
+    from handbook.core.md_listing import ListingExtension
+    from handbook.core.md_lists import ListIndentExtension
+    from handbook.core.md_qt import QtMarkupExtension
+    from handbook.core.md_rust import RustHiddenLinesExtension
+
     return markdown.Markdown(
         extensions=[
             *EXTENSION_MODULES,
@@ -80,6 +91,8 @@ def make_markdown(theme: PageTheme = LIGHT) -> markdown.Markdown:
 
 def page_headings(md: markdown.Markdown) -> tuple[Heading, ...]:
     """The top-level headings of the page ``md`` converted last, with their anchors."""
+    from handbook.core.md_anchors import HeadingAnchorExtension
+
     for ext in md.registeredExtensions:
         if isinstance(ext, HeadingAnchorExtension):
             return tuple(ext.headings)
@@ -138,7 +151,6 @@ class Renderer:
     def __init__(self, book: Book, theme: PageTheme = LIGHT) -> None:
         self.book = book
         self.theme = theme
-        self._md: markdown.Markdown | None = None
 
     def render(self, path: str) -> RenderedChapter:
         """Chapter ``path`` (relative to the book's ``src``) as a page; never raises."""
@@ -149,7 +161,6 @@ class Renderer:
         try:
             return self._render(path, source)
         except RecursionError:
-            self._md = None
             return self._error(
                 path,
                 "This chapter is nested too deeply to show",
@@ -157,7 +168,6 @@ class Renderer:
                 "renderer can follow.",
             )
         except Exception as exc:  # a chapter's content must never take the window down
-            self._md = None
             return self._error(
                 path,
                 "This chapter could not be rendered",
@@ -180,27 +190,18 @@ class Renderer:
     def _render(self, path: str, source: str) -> RenderedChapter:
         notes = _NoteMarkers()
         expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
-        md = self._markdown()
-        md.reset()
-        converted = md.convert(expanded.text)
-        removed = removed_by_sanitizer(converted)
-        body = notes.substitute(sanitize(converted), self.theme)
-        lines = {h.anchor: h.line for h in extract_headings(source)}
-        headings = tuple(
-            Heading(h.level, h.title, h.anchor, lines.get(h.anchor, 0)) for h in page_headings(md)
-        )
+        page = parse_chapter(expanded.text, self.book.markdown, self.theme)
+        removed = removed_by_sanitizer(page.html)
+        body = notes.substitute(sanitize(page.html), self.theme)
+        title = expanded.title or self._title(path, page.headings)
         return RenderedChapter(
             path=path,
-            html=wrap_page(body, self._title(path, headings), self.theme),
-            headings=headings,
+            html=wrap_page(body, title, self.theme),
+            headings=page.headings,
             notes=tuple(f"{path}:{n.line}: {n.message}" for n in expanded.notes)
             + ((f"{path}: removed for safety: {', '.join(removed)}",) if removed else ()),
+            title=expanded.title,
         )
-
-    def _markdown(self) -> markdown.Markdown:
-        if self._md is None:
-            self._md = make_markdown(self.theme)
-        return self._md
 
     def _title(self, path: str, headings: Sequence[Heading]) -> str:
         node = self.book.chapter(path)

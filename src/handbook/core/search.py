@@ -501,10 +501,13 @@ def content_key(book: Book, sources: dict[str, str]) -> str:
 
 
 def default_read_source(book: Book, path: str) -> str:
+    """The chapter after its includes: the words they bring are found, and a changed
+    included file changes the content key."""
     from handbook.core.book import read_chapter_source
+    from handbook.core.includes import expand_includes
 
     text: str = read_chapter_source(book, path)
-    return text
+    return expand_includes(text, book.src / path, book.root).text
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -575,7 +578,7 @@ class IndexCache:
                     return cached
         with IndexBuilder(key) as builder:
             for done, (chapter, trail) in enumerate(trails, start=len(trails) + 1):
-                builder.add(split_sections(chapter, sources[chapter], trail))
+                builder.add(split_sections(chapter, sources[chapter], trail, book.markdown))
                 yield done, total
             builder.merge()
             yield total - 3, total
