@@ -312,8 +312,11 @@ class _ChapterReader:
         from handbook.core.includes import expand_includes
         from handbook.core.mdbook.chapter import parse_chapter
 
-        expanded = expand_includes(source, self.src / path, self.root)
-        return parse_chapter(expanded.text, self.markdown).headings
+        try:
+            expanded = expand_includes(source, self.src / path, self.root)
+            return parse_chapter(expanded.text, self.markdown).headings
+        except Exception:  # a chapter's content never stops the book opening; its page says why
+            return ()
 
     def file(self, path: str) -> Path:
         """The chapter's file, refused when it leads out of the book or back to SUMMARY.md."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from handbook.core.mdbook.chapter import parse_chapter
+from handbook.core.mdbook.chapter import ParsedChapter, SectionText, parse_chapter
 from handbook.core.model import Book, Heading, MarkdownOptions, NodeKind, TocNode, section_id
 
 SEPARATOR = " › "
@@ -51,7 +51,10 @@ def split_sections(
     ``options``: the book's markdown settings (mdBook's defaults when None)."""
     trail = [t for t in chapter_titles if t]
     chapter_title = trail[-1] if trail else chapter
-    parsed = parse_chapter(_clean(source), options or MarkdownOptions())
+    try:
+        parsed = parse_chapter(_clean(source), options or MarkdownOptions())
+    except Exception:  # never the index build's end: the chapter's page says what is wrong
+        parsed = ParsedChapter("", (), (SectionText(None, ""),))
     sections: list[Section] = []
     stack: list[Heading] = []
     for part in parsed.sections:
