@@ -8,8 +8,7 @@ mdBook gives exists on handbook's page; every ``#fragment`` link into the book l
 anchor. And the search index holds exactly the page's words, for every chapter of the Rust book
 and the guide.
 
-What today's renderer does not match yet is marked xfail (strict) with the reason; the marks go
-when the pipeline of issue 13 (pulldown-cmark through pyromark) fixes them.
+What handbook does not match yet is marked xfail (strict) with the reason.
 """
 
 from __future__ import annotations
@@ -24,9 +23,10 @@ from pathlib import Path
 import pytest
 
 from handbook.cli import main
-from handbook.core.book import load_book, read_chapter_source
+from handbook.core.book import load_book
 from handbook.core.page_text import page_text
 from handbook.core.render import Renderer
+from handbook.core.search import default_read_source
 from handbook.core.sections import chapter_trails, split_sections
 from tests.conftest import GUIDE, RUST_BOOK
 from tests.helpers import mdbook
@@ -34,117 +34,18 @@ from tests.helpers.oracle_books import CHAPTERS, write_fixture_book
 
 pytestmark = pytest.mark.slow
 
-SMART_PUNCTUATION = "mdBook's smart punctuation (’ “ ” – — …) is not applied (issue 13, point 1)"
-FIXTURE_TEXT_XFAIL = {
-    "smart.md": SMART_PUNCTUATION,
-    "code-label-links.md": "a reference link whose label is code stays literal ([`Vec`])",
-    "html-blocks.md": "markdown inside a block <div> is shown raw (*em*, `c<T>`)",
-    "details.md": "markdown inside <details> is shown raw",
-    "escapes.md": "\\<tag> and a backslash hard break show their backslash",
-    "table-pipe.md": "an escaped pipe in table code keeps its backslash",
-    "strike.md": "~one~ is not struck",
-    "list-start.md": "a list starting at 3. starts at 1",
-    "footnotes.md": "footnotes numbered by definition, not first reference; unreferenced shown",
-    "link-rule.md": "a link definition followed by --- becomes a heading, not a rule",
-    "emphasis.md": "repr(u*), repr(i*) is italicised across the words",
-    "hidden.md": 'an element with class="hidden" is shown',
+# What handbook does not match yet, with the reason (the pipeline of issue 13 fixed the rest).
+FIXTURE_TEXT_XFAIL: dict[str, str] = {}
+FIXTURE_IDS_XFAIL: dict[str, str] = {}
+FIXTURE_LINKS_XFAIL: dict[str, str] = {}
+RUST_TEXT_XFAIL: dict[str, str] = {}
+RUST_INDEX_XFAIL = {
+    "ch08-03-hash-maps.md": (
+        "the page's text glues a footnote's number to the word it follows ('tables1'); the "
+        "index holds the words apart ('tables', '1'), as a reader searches them"
+    ),
 }
-FIXTURE_IDS_XFAIL = {"heading-attrs.md": "## T {.c} gets the id t-c, mdBook's is t"}
-FIXTURE_LINKS_XFAIL = {"footnotes.md": "an unreferenced footnote links back to no reference"}
-RUST_TEXT_XFAIL = {
-    name: SMART_PUNCTUATION
-    for name in (
-        "ch02-00-guessing-game-tutorial.md",
-        "ch13-01-closures.md",
-        "ch14-01-release-profiles.md",
-        "ch14-02-publishing-to-crates-io.md",
-        "ch14-03-cargo-workspaces.md",
-        "ch16-03-shared-state.md",
-        "ch18-03-oo-design-patterns.md",
-        "appendix-02-operators.md",
-        "appendix-06-translation.md",
-    )
-}
-INDEX_FROM_MARKDOWN = (
-    "the index is made from the markdown by core/sections.py, not from the page: listing "
-    "file names, alert titles, link texts and raw HTML attributes differ (issue 13, point 2)"
-)
-RUST_INDEX_XFAIL = frozenset(
-    (
-        "ch02-00-guessing-game-tutorial.md",
-        "ch04-01-what-is-ownership.md",
-        "ch04-02-references-and-borrowing.md",
-        "ch04-03-slices.md",
-        "ch05-01-defining-structs.md",
-        "ch05-02-example-structs.md",
-        "ch05-03-method-syntax.md",
-        "ch06-02-match.md",
-        "ch07-02-defining-modules-to-control-scope-and-privacy.md",
-        "ch07-03-paths-for-referring-to-an-item-in-the-module-tree.md",
-        "ch07-04-bringing-paths-into-scope-with-the-use-keyword.md",
-        "ch07-05-separating-modules-into-different-files.md",
-        "ch08-03-hash-maps.md",
-        "ch09-02-recoverable-errors-with-result.md",
-        "ch09-03-to-panic-or-not-to-panic.md",
-        "ch10-00-generics.md",
-        "ch10-01-syntax.md",
-        "ch10-02-traits.md",
-        "ch10-03-lifetime-syntax.md",
-        "ch12-01-accepting-command-line-arguments.md",
-        "ch12-02-reading-a-file.md",
-        "ch12-03-improving-error-handling-and-modularity.md",
-        "ch12-04-testing-the-librarys-functionality.md",
-        "ch12-05-working-with-environment-variables.md",
-        "ch12-06-writing-to-stderr-instead-of-stdout.md",
-        "ch13-01-closures.md",
-        "ch13-02-iterators.md",
-        "ch13-03-improving-our-io-project.md",
-        "ch14-02-publishing-to-crates-io.md",
-        "ch15-01-box.md",
-        "ch15-02-deref.md",
-        "ch15-03-drop.md",
-        "ch15-04-rc.md",
-        "ch15-05-interior-mutability.md",
-        "ch15-06-reference-cycles.md",
-        "ch16-01-threads.md",
-        "ch16-02-message-passing.md",
-        "ch16-03-shared-state.md",
-        "ch17-01-futures-and-syntax.md",
-        "ch17-02-concurrency-with-async.md",
-        "ch17-03-more-futures.md",
-        "ch17-04-streams.md",
-        "ch17-05-traits-for-async.md",
-        "ch17-06-futures-tasks-threads.md",
-        "ch18-01-what-is-oo.md",
-        "ch18-02-trait-objects.md",
-        "ch18-03-oo-design-patterns.md",
-        "ch19-01-all-the-places-for-patterns.md",
-        "ch19-03-pattern-syntax.md",
-        "ch20-01-unsafe-rust.md",
-        "ch20-02-advanced-traits.md",
-        "ch20-04-advanced-functions-and-closures.md",
-        "ch20-05-macros.md",
-        "ch21-02-multithreaded.md",
-        "ch21-03-graceful-shutdown-and-cleanup.md",
-    )
-)
-GUIDE_INDEX_XFAIL = frozenset(
-    (
-        "about.md",
-        "understanding.md",
-        "how-it-acts.md",
-        "benefits-and-risks.md",
-        "reported-benefits.md",
-        "side-effects.md",
-        "hair-loss-overview.md",
-        "hair-loss-reported.md",
-        "nutrition.md",
-        "stress-reduction.md",
-        "working-with-provider.md",
-        "informed-decision.md",
-        "glossary.md",
-    )
-)
+GUIDE_INDEX_XFAIL: dict[str, str] = {}
 _SUMMARY_LINK = re.compile(r"\]\(([^)\s]+\.md)\)")
 
 
@@ -312,8 +213,8 @@ def word_set(db: sqlite3.Connection, text: str) -> set[str]:
 
 def check_index_words(db: sqlite3.Connection, rendered: Rendered, chapter: str) -> None:
     trail = dict(chapter_trails(rendered.book))[chapter]
-    source = read_chapter_source(rendered.book, chapter)
-    sections = split_sections(chapter, source, trail)
+    source = default_read_source(rendered.book, chapter)  # what the index reads: after includes
+    sections = split_sections(chapter, source, trail, rendered.book.markdown)
     indexed = word_set(db, " ".join(f"{s.title} {s.body}" for s in sections))
     page = mdbook.without_notes(page_text(rendered.pages[chapter], list_markers=False))
     shown = word_set(db, page)
@@ -327,7 +228,7 @@ def guide_pages() -> Rendered:
 
 
 @pytest.mark.parametrize(
-    "chapter", marked(RUST_CHAPTERS, dict.fromkeys(RUST_INDEX_XFAIL, INDEX_FROM_MARKDOWN))
+    "chapter", marked(RUST_CHAPTERS, RUST_INDEX_XFAIL)
 )
 def test_rust_book_index_holds_the_pages_words(
     words: sqlite3.Connection, rust_copy: Built, chapter: str
@@ -337,7 +238,7 @@ def test_rust_book_index_holds_the_pages_words(
 
 @pytest.mark.parametrize(
     "chapter",
-    marked(summary_chapters(GUIDE), dict.fromkeys(GUIDE_INDEX_XFAIL, INDEX_FROM_MARKDOWN)),
+    marked(summary_chapters(GUIDE), GUIDE_INDEX_XFAIL),
 )
 def test_guide_index_holds_the_pages_words(
     words: sqlite3.Connection, guide_pages: Rendered, chapter: str

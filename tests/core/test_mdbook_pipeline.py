@@ -70,7 +70,7 @@ def found(root: Path, query: str) -> list[str]:
 
 
 def test_smart_punctuation_is_on_by_default_as_in_mdbook(tmp_path: Path) -> None:
-    root = book_with(tmp_path, "# Quotes\n\n\"a\" -- b... c, don't\n")
+    root = book_with(tmp_path, '# Quotes\n\n"a" -- b... c, don\'t\n')
     page = Renderer(load_book(root)).render("page.md")
     assert "“a” – b… c, don’t" in seen(page)
     assert found(root, "don’t") == ["page.md#quotes"]

@@ -502,12 +502,17 @@ def content_key(book: Book, sources: dict[str, str]) -> str:
 
 def default_read_source(book: Book, path: str) -> str:
     """The chapter after its includes: the words they bring are found, and a changed
-    included file changes the content key."""
+    included file changes the content key. A refused or missing include's note is the
+    page's, not a word of the book: it is left out."""
     from handbook.core.book import read_chapter_source
     from handbook.core.includes import expand_includes
 
     text: str = read_chapter_source(book, path)
-    return expand_includes(text, book.src / path, book.root).text
+    return expand_includes(text, book.src / path, book.root, _no_note).text
+
+
+def _no_note(message: str) -> str:
+    return ""
 
 
 # --- the cache -------------------------------------------------------------------------------
