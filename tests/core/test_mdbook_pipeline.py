@@ -259,3 +259,35 @@ def test_hidden_elements_scripts_and_comments_are_neither_shown_nor_found(tmp_pa
         assert word not in words
         assert found(root, word) == [], word
     assert found(root, "after") == ["page.md#top"]
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def test_a_chapter_the_parser_fails_on_still_lets_the_book_open_and_be_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handbook.core import render as render_module
+    from handbook.core import sections
+    from handbook.core.mdbook import chapter
+
+    root = write_book(
+        tmp_path / "book",
+        "# Summary\n\n- [Bad](bad.md)\n- [Good](good.md)\n",
+        {"bad.md": "# Bad\n\nkaboom\n", "good.md": "# Good\n\nwallaby\n"},
+    )
+    real = chapter.parse_chapter
+
+    def fails_on_kaboom(text: str, *args: object, **kwargs: object) -> chapter.ParsedChapter:
+        if "kaboom" in text:
+            raise ValueError("the parser gave up")
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    for module in (chapter, sections, render_module):
+        monkeypatch.setattr(module, "parse_chapter", fails_on_kaboom)
+    book = load_book(root)
+    assert [c.headings for c in book.chapters()][1][0].anchor == "good"
+    assert found(root, "wallaby") == ["good.md#good"]
+    page = Renderer(book).render("bad.md")
+    assert "could not be rendered" in page.html and "the parser gave up" in page.html
+    assert page.notes
