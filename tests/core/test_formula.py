@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 
 import pytest
 
 from handbook.core import formula
-from handbook.core.formula import DATA_URL_PREFIX, draw, formula_html, is_formula_image
+from handbook.core.formula import (
+    DATA_URL_PREFIX,
+    draw,
+    formula_html,
+    is_formula_image,
+    typeset_math,
+)
 from handbook.core.theme import DARK, LIGHT
 
 
@@ -28,9 +35,32 @@ def test_the_page_holds_the_image_with_its_tex_as_alt_and_title() -> None:
     assert 'alt="E = mc^2"' in page and 'title="E = mc^2"' in page
 
 
-def test_a_display_formula_is_centred_on_its_own_line() -> None:
-    page = formula_html(r"\sum_{i=1}^n i", True, LIGHT.text, LIGHT.caution)
-    assert page.startswith('<p align="center"><img ')
+def images(page: str) -> list[str]:
+    """The TeX of each formula image on ``page``, in order."""
+    return [html.unescape(alt) for alt in re.findall(r'<img src="data:[^"]+" alt="([^"]*)"', page)]
+
+
+def test_mathjax_delimiters_become_formulas_outside_code() -> None:
+    body = (
+        r"<p>Inline \( x^2 &lt; y \) and <code>\(not\)</code></p>"
+        "\n<p>\\[ \\frac{a}{b} \\]</p>\n<pre><code>\\(x\\)</code></pre>"
+    )
+    page = typeset_math(body, LIGHT.text, LIGHT.caution, delimiters=True)
+    assert images(page) == ["x^2 < y", r"\frac{a}{b}"]
+    assert r"<code>\(not\)</code>" in page and r"<pre><code>\(x\)</code></pre>" in page
+    assert '<p align="center"><img ' in page  # the display formula, centred on its own line
+
+
+def test_without_mathjax_support_delimiters_stay_text() -> None:
+    body = r"<p>Inline \( x^2 \) stays.</p>"
+    assert typeset_math(body, LIGHT.text, LIGHT.caution, delimiters=False) == body
+
+
+def test_formulas_marked_by_the_parser_are_drawn() -> None:
+    body = '<p>m <code class="math">a+b</code></p><p><code class="math display">c</code></p>'
+    page = typeset_math(body, DARK.text, DARK.caution, delimiters=False)
+    assert images(page) == ["a+b", "c"]
+    assert page.endswith('</p><p align="center"><img ' + page.rsplit("<img ", 1)[1])
 
 
 @pytest.mark.parametrize("tex", [r"\frac{", r"\left(", "", "x" * (formula.MAX_TEX_CHARS + 1)])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import sys
 import threading
 import time
@@ -111,14 +112,58 @@ def formula_html(tex: str, display: bool, colour: str, note_colour: str) -> str:
     source = html.escape(image.tex)
     if image.svg is None:
         note = html.escape(f"⚠ formula not shown: {image.problem}")
-        shown = f'<code>{source}</code> <span style="color: {note_colour}">{note}</span>'
-        return f'<p align="center">{shown}</p>' if display else shown
+        return f'<code>{source}</code> <span style="color: {note_colour}">{note}</span>'
     data = base64.b64encode(image.svg.encode("utf-8")).decode("ascii")
-    img = (
+    return (
         f'<img src="{DATA_URL_PREFIX}{data}" alt="{source}" title="{source}"'
         ' style="vertical-align: middle">'
     )
-    return f'<p align="center">{img}</p>' if display else img
+
+
+# In a sanitized page: code that stays code, a formula pulldown-cmark marked (its math option),
+# and, with book.toml's mathjax-support, MathJax's delimiters in the text (never across a tag).
+_CODE = re.compile(r"<pre[\s>].*?</pre>|<code(?![^>]*\bclass=\"math)[^>]*>.*?</code>", re.S)
+_MARKED = re.compile(r'<code class="math(?P<display> display)?[^"]*">(?P<tex>[^<]*)</code>')
+_MARKED_PARAGRAPH = re.compile(
+    r'<p>\s*<code class="math display[^"]*">(?P<tex>[^<]*)</code>\s*</p>'
+)
+_DISPLAY_PARAGRAPH = re.compile(r"<p>\s*\\\[(?P<tex>[^<]*?)\\\]\s*</p>")
+_DELIMITED = re.compile(r"\\\((?P<tex>[^<]*?)\\\)|\\\[(?P<display>[^<]*?)\\\]")
+
+
+def typeset_math(body: str, colour: str, note_colour: str, *, delimiters: bool) -> str:
+    """``body`` (sanitized page HTML) with its formulas drawn; ``delimiters``: ``\\( \\)``
+    and ``\\[ \\]`` in the text are formulas too (book.toml's ``mathjax-support``)."""
+    if "math" not in body and not (delimiters and "\\" in body):
+        return body
+
+    def marked(m: re.Match[str]) -> str:
+        display = m.group("display") is not None
+        return formula_html(html.unescape(m.group("tex")), display, colour, note_colour)
+
+    def paragraph(m: re.Match[str]) -> str:
+        tex = html.unescape(m.group("tex"))
+        return f'<p align="center">{formula_html(tex, True, colour, note_colour)}</p>'
+
+    def delimited(m: re.Match[str]) -> str:
+        display = m.group("display") is not None
+        tex = html.unescape(m.group("display") if display else m.group("tex"))
+        return formula_html(tex, display, colour, note_colour)
+
+    pieces: list[str] = []
+    position = 0
+    for code in _CODE.finditer(body):
+        pieces.append(_prose(body[position : code.start()], delimiters, paragraph, delimited))
+        pieces.append(code.group())
+        position = code.end()
+    pieces.append(_prose(body[position:], delimiters, paragraph, delimited))
+    return _MARKED.sub(marked, _MARKED_PARAGRAPH.sub(paragraph, "".join(pieces)))
+
+
+def _prose(text: str, delimiters: bool, paragraph: Any, delimited: Any) -> str:
+    if not delimiters or "\\" not in text:
+        return text
+    return _DELIMITED.sub(delimited, _DISPLAY_PARAGRAPH.sub(paragraph, text))
 
 
 def is_formula_image(url: str) -> bool:

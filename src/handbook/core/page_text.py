@@ -30,9 +30,7 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
-def page_text(
-    page_html: str, hidden_classes: Iterable[str] = (), list_markers: bool = True
-) -> str:
+def page_text(page_html: str, hidden_classes: Iterable[str] = (), list_markers: bool = True) -> str:
     """The text of ``page_html`` as a reader sees it (see the module docstring); without
     ``list_markers``, list items are not marked (the words of the page, for its index)."""
     parser = _TextParser(frozenset(hidden_classes), list_markers)
