@@ -175,3 +175,12 @@ def test_a_part_file_left_by_a_killed_export_is_gone_after_the_next(tmp_path: Pa
     assert out.with_name("long.pdf.part").exists()  # nothing can run on SIGKILL
     assert main(["pdf", str(out), str(book)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["long.pdf"]
+
+
+def test_details_are_unfolded_on_paper(tmp_path: Path) -> None:
+    chapter = "# Folds\n\n<details>\n<summary>Answer</summary>\n\nFoldedbody.\n\n</details>\n"
+    root = write_book(tmp_path / "b", "# Summary\n\n- [Folds](folds.md)\n", {"folds.md": chapter})
+    out = tmp_path / "folds.pdf"
+    assert main(["pdf", str(out), str(root)]) == 0
+    text = re.sub(r"\s+", "", pypdf.PdfReader(out).pages[0].extract_text())
+    assert "▼Answer" in text and "Foldedbody." in text

@@ -183,11 +183,13 @@ def test_list_after_paragraph_and_list_kinds_apart(tmp_path: Path) -> None:
     assert "<ol>\n<li>first</li>\n</ol>" in html
 
 
-def test_details_summary_shows_as_a_bold_line(tmp_path: Path) -> None:
+def test_details_summary_is_a_line_that_unfolds_the_body(tmp_path: Path) -> None:
     html = body(
         render(tmp_path, "<details>\n<summary>Answer</summary>\n\nHidden text\n</details>\n")
     )
-    assert "<p><b>Answer</b></p>" in html and "Hidden text" in html
+    # the page as printed: unfolded, its summary a link that folds it in the window
+    assert '<p class="details-summary"><a href="#details-0">▼ Answer</a></p>' in html
+    assert "Hidden text" in html
 
 
 def test_rust_book_listing_tags(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+from handbook.core.details import OPEN_MARKER
 from handbook.core.page_text import page_text
 
 # What mdBook's page holds but a reader does not see: rustdoc's hidden lines, hidden elements.
@@ -79,7 +80,10 @@ def without_notes(text: str) -> str:
 
 
 def handbook_text(page_html: str) -> str:
-    return normalized(without_notes(page_text(page_html, HANDBOOK_LISTING)))
+    """handbook's page as compared: its notes, listing captions and the disclosure marker of
+    a ``<details>`` summary (a triangle mdBook's browser draws, not text) left out."""
+    text = without_notes(page_text(page_html, HANDBOOK_LISTING))
+    return normalized(text.replace(f"{OPEN_MARKER} ", ""))
 
 
 def difference(expected: str, actual: str, limit: int = 6) -> str:

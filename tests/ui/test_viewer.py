@@ -390,3 +390,39 @@ def test_an_image_too_large_says_so(
     assert message.args[0] == (
         "Not shown: img/dot.png (too large: 0.0 MB; images over 0 MB are not shown)"
     )
+
+
+def details_page(extra: str = "") -> RenderedChapter:
+    from handbook.core.details import mark_details
+
+    body = mark_details(
+        "<p>Intro.</p><details><summary>Answer</summary><p>Folded text.</p></details>"
+        f"{extra}<p>After.</p>"
+    )
+    return page("intro.md", body)
+
+
+def test_details_are_folded_until_their_summary_is_clicked(qtbot: QtBot, viewer: Viewer) -> None:
+    viewer.show_chapter(details_page())
+    assert viewer.toPlainText().split("\n") == ["Intro.", "▶ Answer", "After."]
+    click_text(qtbot, viewer, "Answer")
+    assert viewer.toPlainText().split("\n") == ["Intro.", "▼ Answer", "Folded text.", "After."]
+    click_text(qtbot, viewer, "Answer")
+    assert "Folded text." not in viewer.toPlainText()
+
+
+def test_details_unfold_from_the_keyboard(qtbot: QtBot, viewer: Viewer) -> None:
+    viewer.show_chapter(details_page())
+    viewer.setFocus()
+    qtbot.keyClick(viewer, Qt.Key.Key_Tab)  # to the first link on the page: the summary
+    assert viewer.textCursor().charFormat().anchorHref() == "#details-0"
+    qtbot.keyClick(viewer, Qt.Key.Key_Return)
+    assert "Folded text." in viewer.toPlainText()
+    qtbot.keyClick(viewer, Qt.Key.Key_Return)  # the link keeps the keyboard: Enter folds again
+    assert "Folded text." not in viewer.toPlainText()
+
+
+def test_details_open_starts_unfolded(viewer: Viewer) -> None:
+    opened = "<details open><summary>Shown</summary><p>Open.</p></details>"
+    viewer.show_chapter(details_page(opened))
+    assert "▼ Shown\nOpen." in viewer.toPlainText()

@@ -7,7 +7,7 @@
 - Aligned table columns: ``align`` in place of a ``style``, which would replace the style
   sheet's cell borders in Qt.
 - Task lists: Qt has no checkboxes; ☐ and ☑ stand for them.
-- ``<details>``: Qt cannot fold; the ``<summary>`` shows as a bold line above the content.
+- ``<details>`` and ``<summary>`` pass through: core/details.py makes them fold.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ PRIORITY = 25  # after raw HTML (30) is put back, before unescaping (10) and the
 _CODE_OPEN = re.compile(r'<div class="highlight"[^>]*><pre[^>]*>(?:<span></span>)?<code>')
 _CODE_CLOSE = re.compile(r"\n?</code></pre></div>")
 _ALIGNED_CELL = re.compile(r'<(t[dh]) style="text-align: (left|right|center);?">')
-_SUMMARY_OPEN = re.compile(r"<summary\b[^>]*>")
 _UNCHECKED = re.compile(r"<input type=\"checkbox\" disabled\s*/?>\s?")
 _CHECKED = re.compile(r"<input type=\"checkbox\" disabled checked\s*/?>\s?")
 
@@ -46,8 +45,6 @@ class _QtPostprocessor(Postprocessor):  # type: ignore[misc]  # markdown ships n
             text = _ALIGNED_CELL.sub(r'<\1 align="\2">', text)
         if "checkbox" in text:
             text = _CHECKED.sub("☑ ", _UNCHECKED.sub("☐ ", text))
-        if "<summary" in text:
-            text = _SUMMARY_OPEN.sub("<p><b>", text).replace("</summary>", "</b></p>")
         return text
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from handbook.core.book import read_chapter_source
+from handbook.core.details import mark_details
 from handbook.core.includes import expand_includes
 from handbook.core.mdbook.chapter import parse_chapter
 from handbook.core.model import Book, BookError, Heading, RenderedChapter
@@ -192,7 +193,7 @@ class Renderer:
         expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
         removed = removed_by_sanitizer(page.html)
-        body = notes.substitute(sanitize(page.html), self.theme)
+        body = mark_details(notes.substitute(sanitize(page.html), self.theme))
         title = expanded.title or self._title(path, page.headings)
         return RenderedChapter(
             path=path,

@@ -19,14 +19,15 @@ from html.parser import HTMLParser
 
 import nh3
 
-# Qt's subset (plus thead/tbody/tfoot, del and ins, which Qt also reads)
+# Qt's subset (plus thead/tbody/tfoot, del and ins, which Qt also reads; details and summary,
+# which core/details.py turns into a summary line that folds)
 TAGS = frozenset(
     {
         "a", "abbr", "address", "b", "big", "blockquote", "br", "center", "cite", "code",
-        "dd", "del", "dfn", "div", "dl", "dt", "em", "font", "h1", "h2", "h3", "h4", "h5",
-        "h6", "hr", "i", "img", "ins", "kbd", "li", "nobr", "ol", "p", "pre", "q", "s",
-        "samp", "small", "span", "strike", "strong", "sub", "sup", "table", "tbody", "td",
-        "tfoot", "th", "thead", "tr", "tt", "u", "ul", "var",
+        "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "font", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "nobr", "ol", "p", "pre", "q",
+        "s", "samp", "small", "span", "strike", "strong", "sub", "summary", "sup", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "var",
     }
 )  # fmt: skip
 # removed with everything inside them (the rest of the unknown tags keep their text)
@@ -38,6 +39,7 @@ _CELL = {"align", "valign", "bgcolor", "width", "colspan", "rowspan", "nowrap"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "dir", "align", "style", "lang"},
     "a": {"href", "name"},
+    "details": {"open"},
     "img": {"src", "alt", "width", "height"},
     "table": {"border", "cellpadding", "cellspacing", "width", "bgcolor", "align"},
     "td": _CELL,

@@ -45,6 +45,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from handbook.core.details import fold, is_toggle
 from handbook.core.formula import formula_svg, is_formula_image
 from handbook.core.model import Book, RenderedChapter, section_id
 from handbook.ui.book_images import read_book_image
@@ -76,6 +77,8 @@ class Viewer(QTextBrowser):
         self._book = book
         self._root = book.root.resolve()
         self._path: str | None = None  # the chapter shown, relative to book.src
+        self._rendered: RenderedChapter | None = None  # its page, every <details> unfolded
+        self._unfolded: set[int] = set()  # the details the reader opened (or closed if open)
         self._anchor_positions: list[int] = []  # document positions of the heading anchors...
         self._anchor_names: list[str] = []  # ...and their names, in the same (document) order
         self._pinned: tuple[str, int] | None = None  # (section asked for, scroll it was shown at)
@@ -100,6 +103,7 @@ class Viewer(QTextBrowser):
         self._book = book
         self._root = book.root.resolve()
         self._path = None
+        self._rendered = None
         self.clear()
 
     def current_chapter(self) -> str | None:
@@ -110,16 +114,48 @@ class Viewer(QTextBrowser):
     ) -> None:
         """Show a rendered chapter, at ``scroll`` if given, else at ``anchor``, else at its top."""
         self._path = rendered.path
+        self._rendered = rendered
+        self._unfolded = set()
         self._refused.clear()
         self._pinned = None
         self.document().setBaseUrl(QUrl.fromLocalFile(str(self._book.src / rendered.path)))
-        self.setHtml(rendered.html)
+        self.setHtml(fold(rendered.html, self._unfolded))
         self._index_anchors(rendered)
         self.go_to(anchor, scroll)
+
+    def toggle_details(self, number: int) -> None:
+        """Fold or unfold the page's ``number``-th ``<details>``, the page staying in place."""
+        if self._rendered is None:
+            return
+        scroll = self.scroll_position()
+        self._unfolded ^= {number}
+        self.setHtml(fold(self._rendered.html, self._unfolded))
+        self._index_anchors(self._rendered)
+        self.set_scroll_position(scroll)
+        self._select_link(f"#details-{number}")
+
+    def _select_link(self, href: str) -> None:
+        """Put the keyboard's link cursor back on ``href`` (Enter folds it again)."""
+        block = self.document().begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                if fragment.charFormat().anchorHref() == href:
+                    cursor = self.textCursor()
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), cursor.MoveMode.KeepAnchor
+                    )
+                    self.setTextCursor(cursor)
+                    return
+                fragments += 1
+            block = block.next()
 
     def show_placeholder(self, path: str, html: str) -> None:
         """Stand in for chapter ``path`` with ``html`` while it renders (no anchors, at the top)."""
         self._path = path
+        self._rendered = None
         self._refused.clear()
         self._pinned = None
         self.setHtml(html)
@@ -219,7 +255,11 @@ class Viewer(QTextBrowser):
         if self._path is None:
             return
         if not path:
-            self.section_requested.emit(section_id(self._path, fragment))
+            details = is_toggle(fragment)
+            if details is not None:
+                self.toggle_details(details)
+            else:
+                self.section_requested.emit(section_id(self._path, fragment))
             return
         base = "" if path.startswith("/") else posixpath.dirname(self._path)
         target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))

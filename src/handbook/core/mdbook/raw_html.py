@@ -120,15 +120,13 @@ class RawHtml(HTMLParser):
     # --- helpers ---------------------------------------------------------------------------------
 
     def _start_text(self, tag: str) -> str:
-        if tag == "summary":  # Qt cannot fold: the summary is a bold line above the content
-            return "<p><b>"
-        return self.get_starttag_text() or f"<{tag}>"
+        return self.get_starttag_text() or f"<{tag}>"  # <details>: core/details.py folds it
 
     def _pop(self) -> None:
         tag, kind = self._open.pop()
         self.hidden -= kind == 1
         self.unindexed -= kind == 2
         if not self.hidden and kind != 1:
-            self._markup("</b></p>" if tag == "summary" else f"</{tag}>")
+            self._markup(f"</{tag}>")
         if tag in BLOCK:
             self._words("\n")
