@@ -16,7 +16,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from handbook.core.details import OPEN_MARKER
+from handbook.core.details import OPEN_MARKER, is_toggle
 from handbook.core.page_text import page_text
 
 # What mdBook's page holds but a reader does not see: rustdoc's hidden lines, hidden elements.
@@ -133,6 +133,13 @@ def anchors(page_html: str) -> set[str]:
 
 
 def fragment_links(page_html: str) -> list[str]:
+    """Links to a place in the book (not a ``<details>`` summary's, which folds it)."""
     parser = _Anchors(headings_only=False)
     parser.feed(page_html)
-    return [h for h in parser.links if "#" in h and not re.match(r"[a-z][a-z0-9+.-]*:", h)]
+    return [
+        h
+        for h in parser.links
+        if "#" in h
+        and not re.match(r"[a-z][a-z0-9+.-]*:", h)
+        and not (h.startswith("#") and is_toggle(h[1:]) is not None)
+    ]
