@@ -291,3 +291,19 @@ def test_a_chapter_the_parser_fails_on_still_lets_the_book_open_and_be_searched(
     page = Renderer(book).render("bad.md")
     assert "could not be rendered" in page.html and "the parser gave up" in page.html
     assert page.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# A ![img](x.png) B\n\n## <code>x</code> and <b>y</b>\n\n## Cited[^n]\n\n[^n]: note\n",
+        "Term\n: def\n\n# Term\n\n> ## Term\n\n- ## In a list\n",
+        '# Top\n\n<div class="hidden">\n\n## Hidden\n\n</div>\n\n## Shown\n',
+        "# A\nover\n===\n\n## Same\n\n## Same {#same}\n\n## Same\n",
+    ],
+    ids=["inline", "terms-quotes-lists", "hidden", "setext-repeats"],
+)
+def test_the_tree_has_the_pages_headings(tmp_path: Path, text: str) -> None:
+    book = load_book(book_with(tmp_path, text))
+    [chapter] = book.chapters()
+    assert chapter.headings == Renderer(book).render("page.md").headings

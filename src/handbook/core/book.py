@@ -314,7 +314,7 @@ class _ChapterReader:
 
         try:
             expanded = expand_includes(source, self.src / path, self.root)
-            return parse_chapter(expanded.text, self.markdown).headings
+            return parse_chapter(expanded.text, self.markdown, headings_only=True).headings
         except Exception:  # a chapter's content never stops the book opening; its page says why
             return ()
 

@@ -12,7 +12,7 @@ sanitized: the renderer does that.
 from __future__ import annotations
 
 import html
-from bisect import bisect_right
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +37,9 @@ _ALERT_TITLES = {  # words, not emoji: a desktop's fonts may lack the emoji
     "Caution": "⚠ Caution",
 }
 _ALIGN = {"Left": "left", "Center": "center", "Right": "right"}
+_TITLED = frozenset({"Heading", "DefinitionListTitle", "FootnoteDefinition"})
+_SCHEME = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.\-]*\s*:|.*&")  # a scheme, or an entity in a URL
+_MAY_HIDE = re.compile("hidden|display", re.IGNORECASE)  # raw HTML that may hide an element
 _CONTAINERS = frozenset({"BlockQuote", "List", "Item"})
 _BLOCKS = frozenset(
     {"Paragraph", "Heading", "BlockQuote", "CodeBlock", "List", "Item", "TableCell", "TableRow",
@@ -61,6 +64,7 @@ class ParsedChapter:
     html: str  # the page's body, not yet sanitized ("" when only the text was asked for)
     headings: tuple[Heading, ...]
     sections: tuple[SectionText, ...]
+    untrusted: bool = True  # holds raw HTML or a URL with a scheme (the sanitizer may remove)
 
 
 @lru_cache(maxsize=16)
@@ -87,12 +91,19 @@ def parse_chapter(
     text: str,
     options: MarkdownOptions = MarkdownOptions(),  # noqa: B008
     theme: PageTheme | None = None,
+    *,
+    headings_only: bool = False,
 ) -> ParsedChapter:
     """``text`` (a chapter after mdBook's preprocessing) walked once; with ``theme`` None, no
-    HTML is written (the tree and the search index need only headings and words)."""
+    HTML is written (the search index needs only headings and words); with ``headings_only``,
+    only the headings are made (the tree, when a book opens), by the same handlers."""
     text = rewrite_listings_text(text)
-    walker = _Walker(text, options, theme)
-    walker.walk(parser(options).events_with_range(text, merge_text=True))
+    walker = _Walker(text, options, theme if not headings_only else None)
+    events = parser(options).events_with_range(text, merge_text=True)
+    if headings_only:
+        walker.walk_headings(events, watch_html=_MAY_HIDE.search(text) is not None)
+        return ParsedChapter("", tuple(walker.headings), ())
+    walker.walk(events)
     return walker.result()
 
 
@@ -121,7 +132,8 @@ class _Frame:
 class _Walker:
     def __init__(self, text: str, options: MarkdownOptions, theme: PageTheme | None) -> None:
         self.source = text.encode("utf-8", "surrogatepass")
-        self.line_starts: list[int] | None = None
+        self.last_line = (0, 1)  # (byte offset, its line)
+        self.untrusted = False  # raw HTML, or a link or image with a scheme: the sanitizer looks
         self.options = options
         self.theme = theme
         self.write_html = theme is not None
@@ -195,6 +207,7 @@ class _Walker:
                 self.emit(f"<code>{html.escape(value, quote=False)}</code>")
                 self.say(value)
             elif kind in ("Html", "InlineHtml"):
+                self.untrusted = True
                 if self.alt is None:
                     self.raw.feed(value)
             elif kind == "FootnoteReference":
@@ -204,6 +217,39 @@ class _Walker:
             elif kind in ("InlineMath", "DisplayMath"):
                 self.emit(f'<code class="math">{html.escape(value, quote=False)}</code>')
                 self.say(value)
+        self.raw.close()
+        self.raw.close_to(0)
+
+    def walk_headings(self, events: Iterable[tuple[Any, Any]], watch_html: bool) -> None:
+        """Only what headings and their ids need: headings, terms (their ids count), footnote
+        definitions (their headings are not the page's), images (their text is no title's);
+        raw HTML only inside those, or everywhere when the chapter may hide an element."""
+        open_: list[tuple[int, Close]] = []
+        images = 0
+        for event, span in events:
+            if type(event) is str:
+                if self.capture is not None and not images:
+                    self.capture.append(" ")
+                continue
+            ((kind, value),) = event.items()
+            if kind in ("Text", "Code"):
+                if self.capture is not None and not images and not self.hidden:
+                    self.capture.append(value)
+            elif kind == "Start" or kind == "End":
+                name = value if type(value) is str else next(iter(value))
+                if name == "Image":
+                    images += 1 if kind == "Start" else -1
+                elif name in _TITLED:
+                    if kind == "Start":
+                        payload = None if type(value) is str else value[name]
+                        open_.append((self.raw.depth, _STARTS[name](self, payload, span)))
+                    else:
+                        depth, close = open_.pop()
+                        self.raw.close_to(depth)
+                        if callable(close):
+                            close()
+            elif kind in ("Html", "InlineHtml") and (watch_html or self.capture is not None):
+                self.raw.feed(value)
         self.raw.close()
         self.raw.close_to(0)
 
@@ -224,9 +270,13 @@ class _Walker:
             self.alt.append(value)
         elif self.code is not None:
             self.code[1].append(value)
-        else:
-            self.emit(html.escape(value, quote=False))
-            self.say(value)
+        elif not self.raw.hidden:
+            if self.write_html:
+                self.out.append(html.escape(value, quote=False))
+            if not self.raw.unindexed:
+                self.words.append(value)
+                if self.capture is not None:
+                    self.capture.append(value)
 
     def start(self, tag: Any, span: Any) -> None:
         if self.alt is not None:  # inside an image: only its text counts (the alt text)
@@ -404,6 +454,7 @@ class _Walker:
 
     def s_link(self, value: Any, span: Any) -> Close:
         dest = value["dest_url"]
+        self.untrusted = self.untrusted or _SCHEME.match(dest) is not None
         if value["link_type"] == "Email":
             dest = "mailto:" + dest
         title = value.get("title")
@@ -413,6 +464,7 @@ class _Walker:
 
     def s_image(self, value: Any, span: Any) -> Close:
         self.alt = []
+        self.untrusted = self.untrusted or _SCHEME.match(value["dest_url"]) is not None
 
         def close() -> None:
             alt = "".join(self.alt or ())
@@ -475,20 +527,19 @@ class _Walker:
             f'<sup class="footnote-reference" id="fr-{ident}-{count}">'
             f'<a href="#footnote-{ident}">{number}</a></sup>'
         )
-        self.say(f" {number} ")
+        if not self.hidden:  # a word of the section, never of a heading's title
+            self.words.append(f" {number} ")
 
     # --- the result ----------------------------------------------------------------------------
 
     def line_of(self, offset: int) -> int:
-        if self.line_starts is None:
-            starts = [0]
-            find = self.source.find
-            i = find(b"\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find(b"\n", i + 1)
-            self.line_starts = starts
-        return bisect_right(self.line_starts, offset)
+        """The 1-based line of a byte offset (headings come in order: count from the last)."""
+        last_offset, last_line = self.last_line
+        if offset < last_offset:
+            last_offset, last_line = 0, 1
+        line = last_line + self.source.count(b"\n", last_offset, offset)
+        self.last_line = (offset, line)
+        return line
 
     def result(self) -> ParsedChapter:
         notes = [
@@ -505,7 +556,9 @@ class _Walker:
         sections = [SectionText(s.heading, _plain(s.words)) for s in self.sections]
         if not sections[0].text and len(sections) > 1:
             sections.pop(0)
-        return ParsedChapter("".join(self.body), tuple(self.headings), tuple(sections))
+        return ParsedChapter(
+            "".join(self.body), tuple(self.headings), tuple(sections), self.untrusted
+        )
 
     def _footnote_html(self, name: str, note: _Footnote) -> str:
         ident = html.escape(name)

@@ -16,6 +16,9 @@ def rewrite_listings(lines: list[str]) -> list[str]:
     out: list[str] = []
     captions: list[str | None] = []
     for line in lines:
+        if "Listing" not in line:  # most lines: no regex run
+            out.append(line)
+            continue
         m = _OPEN.match(line)
         if m is not None:
             prefix = m.group(1)
