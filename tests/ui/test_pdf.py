@@ -454,3 +454,78 @@ def test_a_full_disk_says_the_disk_is_full(tiny_disk: Path, tmp_path: Path) -> N
         export_pdf(book, renderer(book), out)
     assert raised.value.errno == errno.ENOSPC
     assert list(tiny_disk.iterdir()) == []  # no PDF cut short, no .part
+
+
+# -- from the window: in slices, with progress and Cancel ---------------------------------------
+
+
+def many_chapters(tmp_path: Path, count: int = 40) -> Book:
+    chapters = {
+        f"c{n:02}.md": f"# Chapter {n}\n\n" + "Words on a page. " * 200 for n in range(count)
+    }
+    summary = "# Summary\n\n" + "".join(f"- [C{n}](c{n:02}.md)\n" for n in range(count))
+    return load_book(write_book(tmp_path / "many", summary, chapters))
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # the offscreen platform
+def test_the_window_keeps_working_while_a_pdf_is_written(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+
+    from handbook.ui.print_support import PdfExportRun
+
+    book = many_chapters(tmp_path)
+    out = tmp_path / "many.pdf"
+    run = PdfExportRun(PdfExport(book, renderer(book), out), None)
+    ticks_while_writing = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(5)
+    heartbeat.timeout.connect(lambda: ticks_while_writing.append(run.dialog.value()))
+    heartbeat.start()
+    with qtbot.wait_signal(run.finished, timeout=120_000) as written:
+        run.start()
+    heartbeat.stop()
+    assert written.args[0].pages == len(pypdf.PdfReader(out).pages) > 40
+    # the event loop ran between the chapters: the progress went up while other events came in
+    seen = sorted(set(ticks_while_writing))
+    assert len(seen) > 10 and 0 < seen[-1] <= run.dialog.maximum()
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_cancel_stops_the_export_and_leaves_no_file(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from handbook.ui.print_support import PdfExportRun
+
+    book = many_chapters(tmp_path)
+    out = tmp_path / "many.pdf"
+    run = PdfExportRun(PdfExport(book, renderer(book), out), None)
+    run.dialog.show()
+    run.start()
+    qtbot.wait_until(lambda: run.dialog.value() > 90)  # writing: rendered and laid out
+    assert out.with_name("many.pdf.part").exists()
+    with qtbot.assert_not_emitted(run.finished):
+        qtbot.mouseClick(run.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+        qtbot.wait(50)
+    assert run.done
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == []
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_export_book_from_the_window_says_saved_when_written(  # type: ignore[no-untyped-def]
+    qtbot, small_book: Book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from handbook.ui.main_window import MainWindow
+
+    out = tmp_path / "from-window.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window = MainWindow(small_book, open_external=lambda url: None)
+    qtbot.add_widget(window)
+    window.show()
+    window.open_first_chapter()
+    window.action_set.export_book_pdf.trigger()
+    assert not out.exists()  # not written before the window is back to its events
+    qtbot.wait_until(lambda: window.statusBar().currentMessage() == f"Saved {out}", timeout=60_000)
+    assert len(pypdf.PdfReader(out).pages) == 5

@@ -16,6 +16,7 @@ from handbook.ui.menus import star_icon
 
 if TYPE_CHECKING:
     from handbook.ui.main_window import MainWindow
+    from handbook.ui.pdf_export import PdfResult
 
 
 class PageHandlers(QObject):
@@ -76,8 +77,10 @@ class PageHandlers(QObject):
         from handbook.ui import print_support
 
         w = self._window
-        result = print_support.export_pdf_interactively(
-            w, w.book(), self._paper_renderer(), chapters
-        )
-        if result is not None:
-            w.show_status(f"Saved {result.path}")
+        run = print_support.export_pdf_interactively(w, w.book(), self._paper_renderer(), chapters)
+        if run is not None:
+            run.finished.connect(self._on_pdf_written)
+
+    @Slot(object)
+    def _on_pdf_written(self, result: PdfResult) -> None:
+        self._window.show_status(f"Saved {result.path}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import errno
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -401,7 +401,7 @@ class PdfExport:
         self.confirm = confirm
         self.result: PdfResult | None = None
 
-    def steps(self) -> Iterator[PrintProgress]:
+    def steps(self) -> Generator[PrintProgress, None, None]:
         job = self.job
         try:
             writer = pdf_writer(self.partial, job.title(), self.page_size)

@@ -1,5 +1,7 @@
 """Print with a preview, and export to PDF from the window: the dialogs around ui/pdf_export.py.
 
+The export runs in slices on the UI thread (:class:`PdfExportRun`), with progress and Cancel.
+
 Printing always uses the light page theme (paper is white), whatever the window shows: the
 window passes a render function made with ``Renderer(book, theme=LIGHT)``.
 """
@@ -10,14 +12,20 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPageLayout
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from handbook.core.model import Book
 from handbook.core.print_book import RenderChapter
-from handbook.ui.pdf_export import MARGINS_MM, BookPrint, PdfResult, default_page_size, export_pdf
+from handbook.ui.pdf_export import (
+    MARGINS_MM,
+    BookPrint,
+    ExportCancelled,
+    PdfExport,
+    default_page_size,
+)
 
 
 @contextmanager
@@ -106,22 +114,104 @@ def suggested_pdf_name(book: Book, chapters: Sequence[str] | None) -> str:
     return f"{safe}.pdf"
 
 
+class PdfExportRun(QObject):
+    """A PDF written in slices on the UI thread, one chapter per turn of the event loop: the
+    window stays responsive, a progress dialog shows how far it is, and its Cancel stops it
+    (the unfinished file removed). A PDF of an absurd size is written only if the reader agrees.
+    """
+
+    finished = Signal(object)  # PdfResult, once the file is in place
+    failed = Signal(str)  # why nothing was written (not on Cancel)
+
+    def __init__(self, export: PdfExport, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._export = export
+        export.confirm = self._confirm
+        self._steps = export.steps()
+        self.done = False
+        self.dialog = QProgressDialog(
+            f"Writing {export.out.name}…", "Cancel", 0, export.job.steps_total(), parent
+        )
+        self.dialog.setWindowTitle("Export as PDF")
+        self.dialog.setWindowModality(Qt.WindowModality.NonModal)  # reading goes on meanwhile
+        self.dialog.setMinimumDuration(400)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self.cancel)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._step)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop where it is; nothing is written (the .part file is removed)."""
+        if self.done:
+            return
+        self._timer.stop()
+        self._steps.close()
+        self._finish()
+
+    @Slot()
+    def _step(self) -> None:
+        try:
+            progress = next(self._steps)
+        except StopIteration:
+            self._finish()
+            self.finished.emit(self._export.result)
+            return
+        except ExportCancelled:
+            self._finish()
+            return
+        except (OSError, ValueError) as exc:
+            self._finish()
+            why = exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+            message = f"Could not write {self._export.out}:\n{why}"
+            QMessageBox.warning(self._parent, "Export as PDF", message)
+            self.failed.emit(message)
+            return
+        self.dialog.setMaximum(progress.total)
+        self.dialog.setValue(progress.done)
+        self.dialog.setLabelText(f"{progress.stage} {progress.chapter}…")
+        self._timer.start()
+
+    def _confirm(self, warning: str) -> bool:
+        answer = QMessageBox.question(
+            self._parent,
+            "Export as PDF",
+            f"{warning[0].upper()}{warning[1:]}.\n\nWrite it anyway?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _finish(self) -> None:
+        self.done = True
+        self.dialog.canceled.disconnect(self.cancel)
+        self.dialog.close()
+        self.dialog.deleteLater()
+
+
 def export_pdf_interactively(
     parent: QWidget | None,
     book: Book,
     render: RenderChapter,
     chapters: Sequence[str] | None = None,
     folder: Path | None = None,
-) -> PdfResult | None:
-    """Ask where to save, write the PDF, tell the reader when it failed; None when cancelled."""
+) -> PdfExportRun | None:
+    """Ask where to save, then start writing the PDF (its ``finished`` says when it is written,
+    a failure is told to the reader); None when the reader chose no file."""
     start = (folder or Path.home()) / suggested_pdf_name(book, chapters)
     name, _ = QFileDialog.getSaveFileName(parent, "Export as PDF", str(start), "PDF (*.pdf)")
     if not name:
         return None
     out = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
     try:
-        with _busy():
-            return export_pdf(book, render, out, chapters)
-    except (OSError, ValueError) as exc:
+        run = PdfExportRun(PdfExport(book, render, out, chapters), parent)
+    except ValueError as exc:
         QMessageBox.warning(parent, "Export as PDF", f"Could not write {out}:\n{exc}")
         return None
+    run.start()
+    return run
