@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -197,6 +198,14 @@ def _leading_anchor(body: str) -> str | None:
     return None
 
 
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
+
+
 def _split(document_html: str) -> tuple[str, str, str]:
     """(style blocks, body attributes, body content) of a full HTML document."""
     styles = "".join(_STYLE.findall(document_html))
@@ -236,8 +245,10 @@ class PrintBook:
         for path in self._listed:
             self._index.setdefault(path, len(self._index))
         self._render_chapter = render
-        self._raw: dict[int, str] = {}  # chapter index -> its rendered body
-        self._chapters_html: dict[int, str] = {}  # chapter index -> rewritten body
+        # chapter index -> its rendered, then rewritten body; compressed: a 5,000-chapter book's
+        # HTML is held while its pages are painted a chapter at a time
+        self._raw: dict[int, bytes] = {}
+        self._chapters_html: dict[int, bytes] = {}
         self._headings: dict[int, list[tuple[str, int, str]]] = {}  # index -> (title, level, name)
         self._start: dict[int, str | None] = {}
         self.images: list[Path] = []  # what the print document may read, by index
@@ -257,16 +268,17 @@ class PrintBook:
     def render_steps(self) -> Iterator[str]:
         """Render the chapters one by one (yielding each path), then rewrite their links."""
         for path, index in self._index.items():
-            if index not in self._raw:
-                self._raw[index] = self._render(path, self._render_chapter)
+            body = self._render(path, self._render_chapter)
+            # Qt makes a PDF destination of only the first of two anchors at one spot, so a
+            # chapter that opens with a heading is entered at that heading's anchor.
+            self._start[index] = _leading_anchor(body)
+            self._raw[index] = _pack(body)
             yield path
-        # Qt makes a PDF destination of only the first of two anchors at one spot, so a chapter
-        # that opens with a heading is entered at that heading's anchor, not at one of our own.
-        self._start = {index: _leading_anchor(body) for index, body in self._raw.items()}
         starts = {index: self.start_anchor(index) for index in self._raw}
         for path, index in self._index.items():
             rewrite = _Rewriter(index, path, self._index, starts, self.book)
-            self._chapters_html[index] = rewrite(self._raw.pop(index), self.images)
+            body = rewrite(_unpack(self._raw.pop(index)), self.images)
+            self._chapters_html[index] = _pack(body)
             self.notes.extend(rewrite.notes)
 
     def render_all(self) -> None:
@@ -339,7 +351,7 @@ class PrintBook:
     def chapter_document(self, index: int) -> str:
         """Chapter ``index`` as a document of its own (after :meth:`render_steps`)."""
         own = "" if self._start.get(index) else f'<a name="{chapter_anchor(index)}"></a>'
-        return self._document(f"{own}{self._chapters_html[index]}")
+        return self._document(f"{own}{_unpack(self._chapters_html[index])}")
 
     def _unalias(self, match: re.Match[str]) -> str:
         return f'href="#{self.aliases.get(match.group(1), match.group(1))}"'
