@@ -1,0 +1,122 @@
+"""The longest UI freeze in each of issue 12's attacks on the page and on paper: the largest gap
+between the ticks of a 10 ms QTimer while the window does the work.
+
+``PYTHONPATH=src:. python tests/reliability/scripts/measure_freezes.py [PDF-CHAPTERS]``
+
+- include amplification: a 37-byte chapter ``{{#include big.md}}`` of a 4.9 MB file, opened
+  from a small chapter, until it is on the page;
+- a hostile SVG (``<image xlink:href>`` to a file outside the book, and more) shown on a page;
+- Export as PDF from the window of a generated book of PDF-CHAPTERS chapters (default 1,000),
+  until the file is written.
+
+A measurement, not a test: nothing is asserted. Offscreen.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+from tests.reliability import pathological
+from tests.reliability.scripts.measure_pathological import Ticks
+
+from handbook.core.book import load_book
+from handbook.core.render import Renderer
+from handbook.core.theme import LIGHT
+from handbook.ui.main_window import MainWindow
+from handbook.ui.pdf_export import PdfExport
+from handbook.ui.print_support import PdfExportRun
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+ width="400" height="300"><rect width="400" height="300" fill="#ddeeff"/>
+ <image width="200" height="200" xlink:href="{outside}"/>
+ <image x="200" width="200" height="200" xlink:href="file://{outside}"/>
+ <image y="200" width="100" height="100" xlink:href="pic.png"/></svg>"""
+
+
+def wait(app: QApplication, until: object, at_least_s: float = 0.3) -> None:
+    end = time.monotonic() + at_least_s
+    while time.monotonic() < end or not until():  # type: ignore[operator]
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def open_and_measure(app: QApplication, window: MainWindow, path: str) -> tuple[int, float]:
+    ticks = Ticks()
+    window.clear_chapter_cache()
+    window.open_section("small.md")
+    wait(app, lambda: True, 0.1)
+    ticks.start()
+    started = time.monotonic()
+    window.open_section(path)
+    wait(app, lambda: window.viewer.current_chapter() == path and not window.rendering())
+    ticks.timer.stop()
+    return ticks.worst, time.monotonic() - started
+
+
+def build(folder: Path, chapters: int) -> tuple[Path, Path]:
+    from tests.conftest import png, write_book
+
+    outside = folder / "outside.png"
+    outside.write_bytes(png(200, 200))
+    pages = {
+        "small.md": "# Small\n\nA short chapter.\n",
+        "tiny.md": "{{#include big.md}}\n",  # 20 bytes; the issue's had a title line too
+        "big.md": pathological.big_prose(),
+        "drawing.md": "# Drawing\n\n![hostile](hostile.svg)\n",
+    }
+    summary = "# Summary\n\n- [Small](small.md)\n- [Tiny](tiny.md)\n- [Drawing](drawing.md)\n"
+    root = write_book(folder / "book", summary, pages)
+    (root / "src" / "pic.png").write_bytes(png(20, 20))
+    (root / "src" / "hostile.svg").write_text(SVG.format(outside=outside), encoding="utf-8")
+
+    import benchmarks.bench_pdf as bench_pdf
+
+    return root, bench_pdf.make_book(folder / "long", chapters)
+
+
+def main() -> int:
+    chapters = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    app = QApplication([sys.argv[0], "-platform", "offscreen"])
+    with tempfile.TemporaryDirectory() as name:
+        root, long_root = build(Path(name), chapters)
+        book = load_book(root)
+        window = MainWindow(book, open_external=lambda url: True)
+        window.resize(1000, 700)
+        window.show()
+        app.processEvents()
+        rows = []
+        size = (root / "src" / "big.md").stat().st_size / 1024 / 1024
+        worst, took = open_and_measure(app, window, "tiny.md")
+        rows.append(
+            f"| include amplification (20-byte chapter, {size:.1f} MB included) "
+            f"| {worst} ms | {took:.1f} s to the page |"
+        )
+        worst, took = open_and_measure(app, window, "drawing.md")
+        rows.append(f"| SVG naming files outside the book | {worst} ms | {took:.2f} s |")
+
+        long_book = load_book(long_root)
+        out = Path(name) / "long.pdf"
+        run = PdfExportRun(PdfExport(long_book, Renderer(long_book, LIGHT).render, out), window)
+        ticks = Ticks()
+        ticks.start()
+        started = time.monotonic()
+        run.start()
+        wait(app, lambda: run.done)
+        ticks.timer.stop()
+        rows.append(
+            f"| Export as PDF, {chapters:,} chapters, from the window | {ticks.worst} ms "
+            f"| {time.monotonic() - started:.1f} s to the file written |"
+        )
+        window.close()
+    print("| attack | longest UI freeze (10 ms heartbeat) | took |")
+    print("|---|---|---|")
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
