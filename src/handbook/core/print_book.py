@@ -266,7 +266,11 @@ class PrintBook:
         return [self._index[path] for path in self._listed]
 
     def render_steps(self) -> Iterator[str]:
-        """Render the chapters one by one (yielding each path), then rewrite their links."""
+        """Render the chapters one by one (yielding each path), then rewrite their links
+        (once: a print preview lays the pages out again for each page setup)."""
+        if len(self._chapters_html) == len(self._index):
+            yield from self._index
+            return
         for path, index in self._index.items():
             body = self._render(path, self._render_chapter)
             # Qt makes a PDF destination of only the first of two anchors at one spot, so a
