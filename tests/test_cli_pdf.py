@@ -129,7 +129,8 @@ def test_progress_is_shown_on_a_terminal_only(book: Path, tmp_path: Path) -> Non
         shown += chunk
     assert process.wait(timeout=120) == 0
     os.close(leader)
-    assert b"Writing: 6 / 6 (beta/beta.md)" in shown  # 2 rendered, 2 laid out, 2 written
+    # 2 chapters rendered; 2 and the contents laid out, then written
+    assert b"Writing: 8 / 8 (beta/beta.md)" in shown
     assert shown.rstrip(b" ").endswith(b"\r")  # the line is cleared at the end
 
     piped = subprocess.run(

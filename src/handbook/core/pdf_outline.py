@@ -115,13 +115,15 @@ def add_outline(path: Path, entries: Sequence[OutlineEntry]) -> bool:
         + b"\n/Outlines %d 0 R\n/PageMode /UseOutlines\n>>" % first
     )
 
-    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    # appended to the file as it is (a 5,000-chapter PDF is not read back into a second copy)
+    out = bytearray(b"" if data.endswith(b"\n") else b"\n")
+    base = len(data)
     offsets: dict[int, int] = {}
     for number, body in [(root_number, new_catalog), *objects]:
-        offsets[number] = len(out)
+        offsets[number] = base + len(out)
         generation = root_generation if number == root_number else 0
         out += b"%d %d obj\n%s\nendobj\n" % (number, generation, body)
-    xref_at = len(out)
+    xref_at = base + len(out)
     out += b"xref\n%d 1\n%010d %05d n \n" % (root_number, offsets[root_number], root_generation)
     out += b"%d %d\n" % (first, len(objects))
     for number, _ in objects:
@@ -142,5 +144,6 @@ def add_outline(path: Path, entries: Sequence[OutlineEntry]) -> bool:
         int(end.group(1)),
         xref_at,
     )
-    path.write_bytes(bytes(out))
+    with path.open("ab") as file:
+        file.write(out)
     return True

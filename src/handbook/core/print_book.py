@@ -27,6 +27,7 @@ RenderChapter = Callable[[str], RenderedChapter]
 IMAGE_SUFFIXES = frozenset({".png", ".jpeg", ".jpg", ".gif", ".svg", ".svgz"})
 RESOURCE_SCHEME = "handbook-print"  # images are named handbook-print:<index into images>
 CONTENTS_ANCHOR = "contents"
+CONTENTS_ROWS = 30  # contents rows to a page (a document of its own): fewer than a page holds
 
 _TAG = re.compile(r"<[A-Za-z][^<>]*>")
 _ATTR = re.compile(r"""(\s)(name|id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -251,6 +252,8 @@ class PrintBook:
         self._chapters_html: dict[int, bytes] = {}
         self._headings: dict[int, list[tuple[str, int, str]]] = {}  # index -> (title, level, name)
         self._start: dict[int, str | None] = {}
+        self._starts: dict[int, str] = {}  # chapter index -> its start anchor, once all rendered
+        self._path_of = {index: path for path, index in self._index.items()}
         self.images: list[Path] = []  # what the print document may read, by index
         self.notes: list[str] = []
         # name -> the name Qt keeps for that spot (set by the layout; see ui/pdf_export.py)
@@ -268,7 +271,7 @@ class PrintBook:
     def render_steps(self) -> Iterator[str]:
         """Render the chapters one by one (yielding each path), then rewrite their links
         (once: a print preview lays the pages out again for each page setup)."""
-        if len(self._chapters_html) == len(self._index):
+        if self._starts:
             yield from self._index
             return
         for path, index in self._index.items():
@@ -278,12 +281,18 @@ class PrintBook:
             self._start[index] = _leading_anchor(body)
             self._raw[index] = _pack(body)
             yield path
-        starts = {index: self.start_anchor(index) for index in self._raw}
-        for path, index in self._index.items():
-            rewrite = _Rewriter(index, path, self._index, starts, self.book)
+        self._starts = {index: self.start_anchor(index) for index in self._raw}
+
+    def _rewritten(self, index: int) -> str:
+        """Chapter ``index``'s body, its anchors and links rewritten (once, when first asked)."""
+        if index not in self._chapters_html:
+            path = self._path_of[index]
+            rewrite = _Rewriter(index, path, self._index, self._starts, self.book)
             body = rewrite(_unpack(self._raw.pop(index)), self.images)
             self._chapters_html[index] = _pack(body)
             self.notes.extend(rewrite.notes)
+            return body
+        return _unpack(self._chapters_html[index])
 
     def render_all(self) -> None:
         for _ in self.render_steps():
@@ -313,7 +322,7 @@ class PrintBook:
 
     # -- assembling ------------------------------------------------------------------------------
 
-    def _contents_html(self, pages: dict[str, int]) -> str:
+    def _contents_rows(self, pages: dict[str, int]) -> list[str]:
         t = self.theme
         rows = []
         for entry in self._entries:
@@ -335,27 +344,38 @@ class PrintBook:
                 f"{html.escape(node.title)}</a></td>"
                 f'<td align="right" style="color: {t.muted}">{page or "000"}</td></tr>'
             )
+        return rows
+
+    def contents_parts(self) -> int:
+        """How many documents the contents is printed as (see :meth:`contents_documents`)."""
+        return 1 + max(0, len(self._entries) - 1) // CONTENTS_ROWS if self.contents else 0
+
+    def contents_documents(self, pages: dict[str, int]) -> list[str]:
+        """The contents, ``CONTENTS_ROWS`` rows to a document (laying out a table of 5,000 rows
+        at once froze the window for seconds); ``pages`` gives the page numbers by anchor."""
+        t = self.theme
+        rows = self._contents_rows(pages)
         authors = ", ".join(self.book.authors)
         byline = f'<p style="color: {t.muted}">{html.escape(authors)}</p>' if authors else ""
-        return (
+        table = '<table width="100%" cellspacing="0" cellpadding="3">'
+        head = (
             f'<h1><a name="{CONTENTS_ANCHOR}"></a>{html.escape(self.book.title)}</h1>{byline}'
-            '<h2>Contents</h2><table width="100%" cellspacing="0" cellpadding="3">'
-            + "".join(rows)
-            + "</table>"
+            "<h2>Contents</h2>"
         )
+        parts = []
+        for n in range(self.contents_parts()):
+            chunk = "".join(rows[n * CONTENTS_ROWS : (n + 1) * CONTENTS_ROWS])
+            parts.append(self._document(f"{head if n == 0 else ''}{table}{chunk}</table>"))
+        return parts
 
     def _document(self, body: str) -> str:
         head = f"<html><head>{self._styles}</head><body{self._body_attributes}>"
         return _LOCAL_HREF.sub(self._unalias, f"{head}{body}</body></html>")
 
-    def contents_document(self, pages: dict[str, int]) -> str:
-        """The contents page; ``pages`` gives its page numbers by anchor name."""
-        return self._document(self._contents_html(pages))
-
     def chapter_document(self, index: int) -> str:
         """Chapter ``index`` as a document of its own (after :meth:`render_steps`)."""
         own = "" if self._start.get(index) else f'<a name="{chapter_anchor(index)}"></a>'
-        return self._document(f"{own}{_unpack(self._chapters_html[index])}")
+        return self._document(f"{own}{self._rewritten(index)}")
 
     def _unalias(self, match: re.Match[str]) -> str:
         return f'href="#{self.aliases.get(match.group(1), match.group(1))}"'

@@ -146,7 +146,7 @@ class BookPrint(PrintBook):
         return document
 
     def steps_total(self) -> int:
-        return self.chapter_count() + 2 * len(self.listings())
+        return self.chapter_count() + 2 * (len(self.listings()) + self.contents_parts())
 
     def build_steps(self, page: QSizeF) -> Iterator[PrintProgress]:
         """Render, then lay out each chapter for pages of ``page`` layout pixels: the page
@@ -176,7 +176,10 @@ class BookPrint(PrintBook):
         before = 0
         if self.contents:  # placeholders as wide as the numbers: the same layout
             wide = {name: 10 ** len(str(pages + 9)) - 1 for name in found}
-            before = self._layout(page, self.contents_document(wide)).pageCount()
+            for part in self.contents_documents(wide):
+                before += self._layout(page, part).pageCount()
+                done += 1
+                yield PrintProgress(done, total, "Laying out", "")
             found = {name: at + before for name, at in found.items()}
             found[CONTENTS_ANCHOR] = 1
         self._found = found
@@ -209,11 +212,13 @@ class BookPrint(PrintBook):
     def paint_built_steps(self, device: QPagedPaintDevice) -> Iterator[PrintProgress]:
         """Paint on ``device`` once built for it (:meth:`build_steps` of ``page_body(device)``)."""
         body = page_body(device)
-        done = self.chapter_count() + len(self.listings())
+        done = self.chapter_count() + len(self.listings()) + self.contents_parts()
         total = self.steps_total()
         with PagePainter(device, body, self.theme, self._footer, self.pages) as painter:
-            if self.contents:
-                painter.paint(self._layout(body, self.contents_document(self._found)))
+            for part in self.contents_documents(self._found) if self.contents else []:
+                painter.paint(self._layout(body, part))
+                done += 1
+                yield PrintProgress(done, total, "Writing", "")
             for index in self.listings():
                 painter.paint(self._layout(body, self.chapter_document(index)))
                 done += 1
