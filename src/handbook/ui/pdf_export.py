@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,11 +196,10 @@ class BookPrint(PrintBook):
         """After build: a warning when the PDF would be of an absurd size, else None."""
         if self.pages <= SANE_PAGES:
             return None
-        listed = self.listings()
-        repeats = max(listed.count(i) for i in set(listed))
+        index, repeats = Counter(self.listings()).most_common(1)[0]
         why = ""
         if repeats > 1:
-            path = self._path(max(set(listed), key=listed.count))
+            path = self._path(index)
             why = f"; {path} is listed {repeats:,} times in SUMMARY.md and printed each time"
         return f"the PDF would have {self.pages:,} pages{why}"
 
@@ -234,7 +234,7 @@ class BookPrint(PrintBook):
         return f"{page} / {pages}"
 
     def _path(self, index: int) -> str:
-        return next(path for path, i in self._index.items() if i == index)
+        return self._path_of[index]
 
 
 def page_body(device: QPagedPaintDevice) -> QSizeF:
