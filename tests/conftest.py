@@ -44,13 +44,14 @@ def fts() -> Iterator[sqlite3.Connection]:
 
     db = sqlite3.connect(":memory:")
     db.execute(
-        f"CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize = '{TOKENIZE}', prefix = '2 3')"
+        f"CREATE VIRTUAL TABLE t USING fts5(title, body, cjk, tokenize = '{TOKENIZE}', "
+        "prefix = '2 3')"
     )
     db.executemany(
-        "INSERT INTO t VALUES (?, ?)",
+        "INSERT INTO t VALUES (?, ?, ?)",
         [
-            ("Pain", "Chronic pains, borrowing and café culture"),
-            ("Box<T>", "don't use C++ here; 38.101"),
+            ("Pain", "Chronic pains, borrowing and café culture", ""),
+            ("Box<T>", "don't use C++ here; 38.101", ""),
         ],
     )
     yield db

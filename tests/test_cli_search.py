@@ -56,6 +56,7 @@ def test_json_lists_every_field(book: Path, capsys: pytest.CaptureFixture[str]) 
         "breadcrumb": "Care › Sleep",
         "snippet": "<b>Rest</b> helps with &lt;pain&gt; &amp; stress; meditation too.",
         "score": hit["score"],
+        "partial": False,
     }
     assert isinstance(hit["score"], float) and hit["score"] > 0
 
@@ -65,6 +66,11 @@ def test_limit_caps_the_results_and_says_so(book: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert out.startswith("2 results for 'meditation' (showing the best 1)\n")
     assert "2. " not in out
+
+
+def test_limit_0_lists_every_result(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "meditation", str(book), "--limit", "0", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
 
 
 def test_no_results_exit_1_with_a_suggestion(
@@ -93,7 +99,7 @@ def test_a_bad_book_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_a_bad_limit_exits_2(book: Path) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["search", "x", str(book), "--limit", "0"])
+        main(["search", "x", str(book), "--limit", "-1"])
     assert exc.value.code == 2
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from handbook.core.query import (
     MAX_TERMS,
     Term,
+    bigrams,
     match_expression,
     parse_query,
     quote,
@@ -74,7 +75,7 @@ def test_hostile_text_never_raises(fts: sqlite3.Connection, text: str, typing: b
 @given(text=st.text(max_size=200), typing=st.booleans())
 def test_any_text_is_a_valid_expression_or_none(text: str, typing: bool) -> None:
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'porter unicode61')")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(body, cjk, tokenize = 'porter unicode61')")
     expression = match_expression(parse_query(text, typing=typing))
     assert expression is None or expression.strip()
     if expression is not None:
@@ -88,7 +89,7 @@ def test_every_term_reaches_fts5_quoted() -> None:
 
 
 def test_empty_and_wordless_queries_send_nothing() -> None:
-    for text in ("", "   ", "++", "-", '""', "* ( )", "-alone"):
+    for text in ("", "   ", "++", "-", '""', "* ( )"):
         assert match_expression(parse_query(text)) is None, text
 
 
@@ -156,4 +157,34 @@ def test_terms_for_highlight_are_the_positive_words_and_phrases() -> None:
         "Box<T>",
         "borrow checker",
         "C++",
+        "++",  # searched as written, so lit as written
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["--dest-dir", "-O3", "Box<T>", "Vec<u8>", "&str", "'static", "C++", "std::mem::swap",
+     "#[derive(Debug)]", "?", "-x1", "--", "-alone"],
+)  # fmt: skip
+def test_code_is_a_term_as_written_never_an_exclusion(text: str) -> None:
+    query = parse_query(text, typing=True)
+    assert query.excluded == ()
+    assert query.terms == (Term(text),)  # no prefix either: code is searched as written
+
+
+def test_only_a_lone_dash_and_letters_excludes() -> None:
+    assert parse_query("hair -thinning").excluded == (Term("thinning"),)
+    assert parse_query('hair -"hair loss"').excluded == (Term("hair loss", phrase=True),)
+    assert parse_query("cargo build --release").terms == (
+        Term("cargo"),
+        Term("build"),
+        Term("--release"),
+    )
+    assert parse_query("gcc -O3 flags").terms[1] == Term("-O3")
+
+
+def test_spaceless_scripts_are_searched_as_character_pairs() -> None:
+    assert bigrams("日本語のテキスト") == "日本 本語 語の のテ テキ キス スト"
+    assert bigrams("English 日 text") == "日"
+    assert match_expression(parse_query("日本語")) == 'cjk : "日本 本語"'
+    assert match_expression(parse_query("疼痛 pain")) == 'cjk : "疼痛" AND "pain"'

@@ -1,9 +1,13 @@
 """``handbook search QUERY [PATH] [--limit N] [--json]``: a book's full text, without a window.
 
-Ranked results, each with its breadcrumb, section id and a snippet whose matches are bold on a
-terminal (``**word**`` when the output goes elsewhere or ``NO_COLOR`` is set). Exit status 0
-with results, 1 with none (after a "did you mean" line when the book has a close word), 2 for a
-path that is not a book. The index is cached in the user's cache folder, or kept in memory.
+The same search as the window's (:meth:`SearchIndex.search` with the same
+:class:`SearchOptions`: the last word is a prefix there too), so both list the same sections
+in the same order. Ranked results, each with its breadcrumb, section id and a snippet whose
+matches are bold on a terminal (``**word**`` when the output goes elsewhere or ``NO_COLOR`` is
+set); ``--limit 0`` lists them all. Where no section holds every word, the sections holding the
+most are listed, marked "partial". Exit status 0 with results, 1 with none (after a "did you
+mean" line when the book has a close word), 2 for a path that is not a book. The index is
+cached in the user's cache folder, or kept in memory.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from handbook.commands.common import load_book_or_exit, print_out
-from handbook.core.search import IndexCache, SearchHit, SearchResults, snippet_text
+from handbook.core.search import (
+    IndexCache,
+    SearchHit,
+    SearchOptions,
+    SearchResults,
+    snippet_text,
+)
 
 DEFAULT_LIMIT = 10
 BOLD, RESET = "\033[1m", "\033[0m"
@@ -25,24 +35,24 @@ BOLD, RESET = "\033[1m", "\033[0m"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "query",
-        help='words (all must match), "an exact phrase", -excluded, a OR b; '
-        "everything else is searched as written",
+        help='words (all must match; the last one as a prefix), "an exact phrase", -excluded, '
+        "a OR b; everything else (C++, --dest-dir, Box<T>) is searched as written",
     )
     parser.add_argument(
         "path", nargs="?", help="the book: its folder or its SUMMARY.md (default: the guide)"
     )
     parser.add_argument(
         "--limit",
-        type=_positive,
+        type=_count,
         default=DEFAULT_LIMIT,
         metavar="N",
-        help=f"show at most N results (default {DEFAULT_LIMIT})",
+        help=f"show at most N results (default {DEFAULT_LIMIT}; 0: all of them)",
     )
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print a JSON list of {id, chapter, anchor, title, breadcrumb, snippet, score}; "
-        "the snippet is HTML: escaped text with the matches in <b>",
+        help="print a JSON list of {id, chapter, anchor, title, breadcrumb, snippet, score, "
+        "partial}; the snippet is HTML: escaped text with the matches in <b>",
     )
 
 
@@ -52,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return book
     index = IndexCache(_cache_folder()).open(book)
     try:
-        results = index.search(args.query, limit=args.limit)
+        results = index.search(args.query, SearchOptions(limit=args.limit))
     finally:
         index.close()
     if args.json:
@@ -72,12 +82,15 @@ def result_lines(results: SearchResults, bold: bool = False) -> list[str]:
     shown = len(results.hits)
     count = f"{results.total} result{'s' if results.total != 1 else ''}"
     head = f"{count} for {results.query!r}"
+    if results.partial:
+        head = f"No section has every word of {results.query!r}; {count} with some of them"
     if shown < results.total:
         head += f" (showing the best {shown})"
     lines = [head]
     before, after = (BOLD, RESET) if bold else ("**", "**")
     for rank, hit in enumerate(results.hits, start=1):
-        lines += ["", f"{rank}. {hit.title}", f"   {hit.breadcrumb}", f"   {hit.id}"]
+        mark = " (partial match)" if hit.partial else ""
+        lines += ["", f"{rank}. {hit.title}{mark}", f"   {hit.breadcrumb}", f"   {hit.id}"]
         if hit.snippet:
             lines.append("   " + snippet_text(hit.snippet, before, after))
     return lines
@@ -92,6 +105,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "breadcrumb": hit.breadcrumb,
         "snippet": hit.snippet,
         "score": hit.score,
+        "partial": hit.partial,
     }
 
 
@@ -109,11 +123,11 @@ def _bold_terminal() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _positive(text: str) -> int:
+def _count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
     return value

@@ -1,25 +1,45 @@
 """What a reader types into the search field, turned into a safe FTS5 ``MATCH`` expression.
 
 The language is small on purpose: words (all must match), ``"an exact phrase"``, ``-excluded``
-words or phrases, ``OR`` between two terms, and, while typing, the last word matched as a
-prefix. Everything else is literal text: ``C++``, ``don't``, ``a:b``, ``NEAR(``, ``AND``, ``*``,
-an unbalanced quote. Each term reaches FTS5 as a quoted string (inner quotes doubled), so no
-user text is ever read as FTS5 syntax; terms the tokenizer turns into nothing are dropped, and
-an expression with no term left is never sent (``match_expression`` returns None).
+words or phrases, ``OR`` between two terms, and the last word matched as a prefix unless a
+space follows it. A term is excluded only when it is a lone ``-`` followed by letters alone
+(``hair -thinning``), or by a quoted phrase; ``--dest-dir``, ``-O3``, ``-x1`` are searched as
+written, and so is a query made of exclusions alone. Everything else is literal text: ``C++``,
+``don't``, ``Box<T>``, ``a:b``, ``NEAR(``, ``AND``, ``*``, an unbalanced quote.
+
+Each term reaches FTS5 as a quoted string (inner quotes doubled), so no user text is ever read
+as FTS5 syntax; terms the tokenizer turns into nothing are left to the literal search (see
+:func:`needles`), and an expression with no term left is never sent (``match_expression``
+returns None).
+
+Scripts written without spaces between words (Chinese, Japanese, Korean, Thai...) are indexed
+a second time as overlapping pairs of characters (:func:`bigrams`) in the ``cjk`` column, so
+any run of two or more of their characters is found wherever it stands.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 MAX_QUERY_CHARS = 1000  # longer text is cut: nobody types more, and it bounds the work
 MAX_TERMS = 32
+BIGRAM_COLUMN = "cjk"
 
 # Characters removed before parsing: control characters (NUL included) and the private-use
 # characters the index uses to mark matches in snippets.
 _DROP = {c: " " for c in range(0x20)} | {0x7F: " ", 0xE000: " ", 0xE001: " "}
+_EXCLUDED_WORD = re.compile(r"-[^\W\d_]+")  # "-thinning": letters only after one dash
+# Scripts that do not separate words with spaces: Thai, Lao, Myanmar, Khmer, Hangul, kana,
+# Han (with its extensions and compatibility forms) and half-width kana.
+SPACELESS = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0002ffff]+"
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,12 @@ class Term:
 
     def as_typed(self) -> str:
         return f'"{self.text}"' if self.phrase else self.text
+
+    @property
+    def is_code(self) -> bool:
+        """Written with more than letters and digits (``Box<T>``, ``--dest-dir``, ``?``): it is
+        also searched for exactly as written."""
+        return not self.phrase and any(not (ch.isalnum() or ch == "_") for ch in self.text)
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,8 @@ def parse_query(text: str, *, typing: bool = False) -> Query:
     excluded: list[Term] = []
     join_next = False
     pieces = _scan(text)
+    if all(negated for negated, _, _ in pieces):  # nothing to exclude from: search as written
+        pieces = [(False, _as_written(term), closed) for _, term, closed in pieces]
     for i, (negated, term, closed) in enumerate(pieces):
         if len(groups) + len(excluded) >= MAX_TERMS:
             break
@@ -71,8 +99,9 @@ def parse_query(text: str, *, typing: bool = False) -> Query:
         if is_or and groups and has_next and not join_next:
             join_next = True
             continue
-        # A word ending in a symbol (``Box<T>``, ``C++``) is complete: no prefix for it.
+        # Code (``Box<T>``, ``&str``, ``C++``) is searched as written: no prefix for it.
         being_typed = typing and i == len(pieces) - 1 and text[-1:].isalnum()
+        being_typed = being_typed and not term.is_code
         if being_typed and not negated and (not term.phrase or not closed):
             term = replace(term, prefix=True)
         if negated:
@@ -85,6 +114,10 @@ def parse_query(text: str, *, typing: bool = False) -> Query:
     return Query(tuple(tuple(_unique(g)) for g in groups), tuple(_unique(excluded)))
 
 
+def _as_written(term: Term) -> Term:
+    return replace(term, text=f'-"{term.text}"' if term.phrase else "-" + term.text, phrase=False)
+
+
 def _scan(text: str) -> list[tuple[bool, Term, bool]]:
     """(negated, term, closed) for each piece of ``text``; ``closed`` is False for a phrase
     whose closing quote is still to be typed."""
@@ -94,20 +127,20 @@ def _scan(text: str) -> list[tuple[bool, Term, bool]]:
         if text[i].isspace():
             i += 1
             continue
-        negated = text[i] == "-" and i + 1 < n and not text[i + 1].isspace()
-        if negated:
-            i += 1
-        if text[i] == '"':
-            end = text.find('"', i + 1)
-            closed = end >= 0
-            end = end if closed else n
-            pieces.append((negated, Term(text[i + 1 : end], phrase=True), closed))
-            i = end + 1
-            continue
         end = i
         while end < n and not text[end].isspace():
             end += 1
-        pieces.append((negated, Term(text[i:end]), True))
+        token = text[i:end]
+        negated = token.startswith('-"') or _EXCLUDED_WORD.fullmatch(token) is not None
+        start = i + 1 if negated else i
+        if text[start] == '"':
+            close = text.find('"', start + 1)
+            closed = close >= 0
+            close = close if closed else n
+            pieces.append((negated, Term(text[start + 1 : close], phrase=True), closed))
+            i = close + 1
+            continue
+        pieces.append((negated, Term(text[start:end]), True))
         i = end
     return pieces
 
@@ -134,6 +167,23 @@ def has_word_characters(text: str) -> bool:
     )
 
 
+def has_spaceless(text: str) -> bool:
+    return SPACELESS.search(text) is not None
+
+
+def bigrams(text: str) -> str:
+    """The runs of spaceless scripts in ``text`` as overlapping character pairs ("日本語" ->
+    "日本 本語"), combining marks left out (the tokenizer splits words at them); a run of one
+    character stays whole. What the ``cjk`` column holds, and how a query's run is written."""
+    out: list[str] = []
+    for run in SPACELESS.findall(text):
+        chars = [ch for ch in run if unicodedata.category(ch) not in ("Mn", "Mc")]
+        if len(chars) == 1:
+            out.append(chars[0])
+        out.extend(a + b for a, b in itertools.pairwise(chars))
+    return " ".join(out)
+
+
 def match_expression(
     query: Query,
     *,
@@ -147,21 +197,41 @@ def match_expression(
     words of the book that start with a prefix, so ``borrowi`` still finds "borrowing" although
     the index holds only the stem "borrow".
     """
-    groups: list[str] = []
-    for group in query.groups:
-        alternatives = [_term(t, expand_prefix) for t in group if has_tokens(t.text)]
-        if alternatives:
-            groups.append(_any(alternatives))
+    groups = [g for g in group_expressions(query, has_tokens, expand_prefix) if g is not None]
     if not groups:
         return None
-    expression = " AND ".join(groups)
-    excluded = [_term(t, None) for t in query.excluded if has_tokens(t.text)]
-    if excluded:
-        expression = f"({expression}) NOT {_any(excluded)}"
-    return expression
+    return with_exclusions(" AND ".join(groups), query, has_tokens)
 
 
-def _term(term: Term, expand_prefix: Callable[[str], Sequence[str]] | None) -> str:
+def group_expressions(
+    query: Query,
+    has_tokens: Callable[[str], bool] = has_word_characters,
+    expand_prefix: Callable[[str], Sequence[str]] | None = None,
+) -> list[str | None]:
+    """One expression per group of ``query`` (None for a group with nothing to search)."""
+    out: list[str | None] = []
+    for group in query.groups:
+        alternatives = [
+            e for e in (_term(t, has_tokens, expand_prefix) for t in group) if e is not None
+        ]
+        out.append(_any(alternatives) if alternatives else None)
+    return out
+
+
+def with_exclusions(expression: str, query: Query, has_tokens: Callable[[str], bool]) -> str:
+    excluded = [e for e in (_term(t, has_tokens, None) for t in query.excluded) if e is not None]
+    return f"({expression}) NOT {_any(excluded)}" if excluded else expression
+
+
+def _term(
+    term: Term,
+    has_tokens: Callable[[str], bool],
+    expand_prefix: Callable[[str], Sequence[str]] | None,
+) -> str | None:
+    if has_spaceless(term.text):
+        return _spaceless_term(term, has_tokens)
+    if not has_tokens(term.text):
+        return None
     if not term.prefix:
         return quote(term.text)
     alternatives = [quote(term.text) + " *"]
@@ -170,16 +240,43 @@ def _term(term: Term, expand_prefix: Callable[[str], Sequence[str]] | None) -> s
     return _any(alternatives)
 
 
+def _spaceless_term(term: Term, has_tokens: Callable[[str], bool]) -> str | None:
+    """Runs of spaceless scripts as phrases of character pairs in the ``cjk`` column; the
+    rest of the term as words (all of them required)."""
+    parts: list[str] = []
+    for run in SPACELESS.findall(term.text):
+        pairs = bigrams(run)
+        if pairs:
+            single = " " not in pairs and len(pairs) == 1
+            parts.append(f"{BIGRAM_COLUMN} : {quote(pairs)}" + (" *" if single else ""))
+    rest = SPACELESS.sub(" ", term.text)
+    if has_tokens(rest):
+        parts.append(quote(rest) + (" *" if term.prefix else ""))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
 def _any(alternatives: Sequence[str]) -> str:
     return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 
+def needles(query: Query) -> list[str]:
+    """Text to find exactly as written: each term written with symbols (``Box<T>``, ``?``),
+    and the whole query when it holds one; what ranks the sections holding them first."""
+    code = [t.text for t in query.terms if t.is_code]
+    if not code:
+        return []
+    whole = " ".join(t.text for t in query.terms)
+    return [whole, *code] if len(query.terms) > 1 else code
+
+
 def terms_for_highlight(query: str | Query) -> list[str]:
-    """The words and phrases to highlight in a page opened from a search for ``query``."""
+    """The words, phrases and code to highlight in a page opened from a search for ``query``."""
     parsed = parse_query(query) if isinstance(query, str) else query
     out: list[str] = []
     for term in parsed.terms:
         text = " ".join(term.text.split())
-        if text and has_word_characters(text) and text not in out:
+        if text and text not in out:
             out.append(text)
     return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import json
 import os
 import re
 import sqlite3
@@ -31,23 +32,37 @@ from pathlib import Path
 
 from handbook import __version__
 from handbook.core.model import Book, BookError
-from handbook.core.query import Query, match_expression, parse_query, quote, terms_for_highlight
+from handbook.core.query import (
+    BIGRAM_COLUMN,
+    Query,
+    bigrams,
+    group_expressions,
+    has_spaceless,
+    needles,
+    parse_query,
+    quote,
+    terms_for_highlight,
+    with_exclusions,
+)
 from handbook.core.sections import Progress, Section, chapter_trails, split_sections
+from handbook.core.snippets import boilerplate_leads, make_snippet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CACHE_SUBFOLDER = "search"
 APPLICATION_ID = 0x68626B73  # "hbks": marks our cache files apart from other SQLite files
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 WORDS_TOKENIZE = "unicode61 remove_diacritics 2"  # whole words, for prefixes and suggestions
-WEIGHTS = (10.0, 4.0, 1.0)  # title, breadcrumb, body
+WEIGHTS = (10.0, 4.0, 1.0, 1.0)  # title, breadcrumb, body, spaceless scripts' pairs
 DEPTH_BOOST = (1.3, 1.15, 1.0)  # a chapter's top section, its subsections...; deeper: 0.9
 TITLE_IS_QUERY_BOOST = 2.5  # a section's heading is exactly the query
 EXACT_TITLE_BOOST = 2.0  # the query's text, as typed, inside a section's heading
 EXACT_BREADCRUMB_BOOST = 1.3  # ... inside a parent's heading
 PHRASE_BOOST = 1.5  # the query's words side by side, in order
-DEFAULT_LIMIT = 30  # as mdBook (search.limit-results); each hit costs a snippet (~40 µs)
+DEFAULT_LIMIT = 30  # a page of hits; each costs a snippet (~20 µs)
 PREFIX_EXPANSIONS = 12
-SNIPPET_TOKENS = 24
+# What the page refuses to show (core.render's limit, not imported: markdown loads late) is
+# not indexed either: its chapter is found by its title alone.
+MAX_CHAPTER_BYTES = 5 * 1024 * 1024
 _MARK_START, _MARK_END = "\ue000", "\ue001"  # never in indexed text (see sections.py)
 _SPACES = re.compile(r"\s+")
 _STALE_TEMP_SECONDS = 3600
@@ -65,6 +80,7 @@ class SearchHit:
     snippet: str  # HTML: escaped text, matched words in <b>...</b>
     score: float  # higher is better
     terms: tuple[str, ...] = ()  # what to highlight in the page (see PageHighlighter)
+    partial: bool = False  # holds some of the query's words, not all (no section had all)
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,7 @@ class SearchResults:
     total: int  # all matching sections, of which ``hits`` are the best
     terms: tuple[str, ...] = ()
     suggestion: str | None = None  # "did you mean", when nothing matched
+    partial: bool = False  # no section holds every word: these hold the most of them
 
 
 class IndexOrigin(str, Enum):
@@ -82,8 +99,37 @@ class IndexOrigin(str, Enum):
     MEMORY = "built in memory"  # no usable cache folder
 
 
+@dataclass(frozen=True)
+class SearchOptions:
+    """How a search is asked for: the same for the window and ``handbook search``."""
+
+    limit: int = DEFAULT_LIMIT  # hits to return; 0: all of them
+    offset: int = 0  # skip the best ``offset`` hits (the window's list asks page by page)
+    prefix_last: bool = True  # the last word, unless a space follows it, is a prefix
+
+
+DEFAULT_OPTIONS = SearchOptions()
+
+
+class SearchCancelled(Exception):
+    """A search stopped by :meth:`SearchIndex.interrupt` (a newer query came)."""
+
+
+@dataclass(frozen=True)
+class _Row:
+    sid: str
+    chapter: str
+    anchor: str | None
+    title: str
+    breadcrumb: str
+    depth: int
+    lead: int  # where the section's own text starts, past the book's boilerplate
+    headings: str  # title and breadcrumb, lower case: a quick test before the regular expression
+
+
 class SearchIndex:
-    """An FTS5 index over one book's sections, held in memory; safe to query from any thread."""
+    """An FTS5 index over one book's sections, held in memory; safe to query from any thread
+    (one query at a time; :meth:`interrupt` stops the running one from another thread)."""
 
     def __init__(self, connection: sqlite3.Connection, origin: IndexOrigin) -> None:
         self._db = connection
@@ -93,6 +139,8 @@ class SearchIndex:
         self._token_cache: dict[str, bool] = {}
         self._vocabulary: list[str] | None = None
         self._vocabulary_set: frozenset[str] = frozenset()
+        self._rows_cache: dict[int, _Row] | None = None
+        self._cancelled = threading.Event()
 
     @classmethod
     def build(cls, sections: Iterable[Section], content_key: str = "") -> SearchIndex:
@@ -103,16 +151,19 @@ class SearchIndex:
             return builder.finish()
 
     def warm_up(self) -> None:
-        """Load what the first "did you mean" needs, so that no keystroke pays for it."""
+        """Load what the first query and "did you mean" need, so that no keystroke pays."""
         with self._lock:
+            self._rows()
             self._words()
 
     @property
     def section_count(self) -> int:
         with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM fts").fetchone()[0])
+            return len(self._rows())
 
     def close(self) -> None:
+        self._cancelled.set()
+        self._db.interrupt()
         with self._lock:
             self._db.close()
 
@@ -122,29 +173,40 @@ class SearchIndex:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def search(
-        self, text: str, *, limit: int = DEFAULT_LIMIT, typing: bool = False
-    ) -> SearchResults:
-        """The best ``limit`` sections for ``text``; never raises on any text a user can type.
+    def interrupt(self) -> None:
+        """Stop the query running now, if any (it raises :class:`SearchCancelled`); from any
+        thread. The next query runs as usual."""
+        self._cancelled.set()
+        self._db.interrupt()
 
-        With ``typing``, the last word (not yet followed by a space) is matched as a prefix.
-        """
-        query = parse_query(text, typing=typing)
+    def search(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> SearchResults:
+        """The sections for ``text``, best first; never raises on any text a user can type
+        (only :class:`SearchCancelled`, after :meth:`interrupt`).
+
+        Every word is required; where no section has them all, the sections with the most are
+        returned, marked ``partial``. Text written with symbols (``Box<T>``, ``?``) ranks the
+        sections holding it as written first."""
+        query = parse_query(text, typing=options.prefix_last)
         terms = tuple(terms_for_highlight(query))
         with self._lock:
-            expression = self._expression(query)
-            if expression is None:
-                return SearchResults(text, (), 0, terms)
-            ranked = self._rank(query, expression, text)
-            hits = self._hits(expression, ranked[: max(limit, 0)], terms)
-            suggestion = None if ranked else self._suggest(query, typing)
-        return SearchResults(text, hits, len(ranked), terms, suggestion)
+            self._cancelled.clear()
+            try:
+                ranked, partial = self._ranked(query, text)
+                end = None if options.limit <= 0 else options.offset + options.limit
+                page = ranked[max(options.offset, 0) : end]
+                hits = self._hits(page, terms, partial)
+                suggestion = self._suggest(query) if not ranked or partial else None
+            except sqlite3.OperationalError as exc:
+                if self._cancelled.is_set():
+                    raise SearchCancelled from exc
+                raise
+        return SearchResults(text, hits, len(ranked), terms, suggestion, partial)
 
     def suggest(self, text: str) -> str | None:
         """A query close to ``text`` (each unknown word replaced by the nearest word in the book)
         that has hits, or None."""
         with self._lock:
-            return self._suggest(parse_query(text), typing=False)
+            return self._suggest(parse_query(text))
 
     def update_chapters(
         self, sections: Mapping[str, Iterable[Section]], content_key: str = ""
@@ -171,69 +233,147 @@ class SearchIndex:
 
     # --- inside the lock -------------------------------------------------------------------
 
-    def _expression(self, query: Query) -> str | None:
-        return match_expression(query, has_tokens=self._has_tokens, expand_prefix=self._expand)
-
-    def _rank(self, query: Query, expression: str, text: str) -> list[tuple[float, int]]:
-        rows = self._db.execute(
-            "SELECT rowid, bm25(fts, ?, ?, ?), depth, title, breadcrumb FROM fts WHERE fts MATCH ?",
-            (*WEIGHTS, expression),
-        ).fetchall()
-        together = self._phrase_rows(query) if len(rows) > 1 else set()
-        literal = _literal_pattern(text)
-        ranked = [
-            (
-                -bm25
-                * (DEPTH_BOOST[depth] if depth < len(DEPTH_BOOST) else 0.9)
-                * (PHRASE_BOOST if rowid in together else 1.0)
-                * _literal_boost(literal, title, crumbs),
-                rowid,
+    def _rows(self) -> dict[int, _Row]:
+        if self._rows_cache is None:
+            rows = self._db.execute(
+                "SELECT rowid, sid, chapter, anchor, title, breadcrumb, depth, lead FROM section"
             )
-            for rowid, bm25, depth, title, crumbs in rows
+            self._rows_cache = {
+                r: _Row(s, c, a, t, b, d, lead, f"{t}\n{b}".lower())
+                for r, s, c, a, t, b, d, lead in rows
+            }
+        return self._rows_cache
+
+    def _check(self) -> None:
+        if self._cancelled.is_set():
+            raise SearchCancelled
+
+    def _ranked(self, query: Query, text: str) -> tuple[list[tuple[float, int]], bool]:
+        """(score, rowid) best first, and whether they are partial matches."""
+        groups = [
+            g for g in group_expressions(query, self._has_tokens, self._expand) if g is not None
         ]
-        ranked.sort(key=lambda item: (-item[0], item[1]))
-        return ranked
+        wanted = needles(query)
+        if not groups:
+            return (self._literal_only(wanted) if wanted else []), False
+        expression = with_exclusions(" AND ".join(groups), query, self._has_tokens)
+        scores = self._scores(expression)
+        matched: dict[int, int] = {}
+        partial = not scores and len(groups) > 1
+        if partial:
+            scores = self._scores(with_exclusions(" OR ".join(groups), query, self._has_tokens))
+            for group in groups:
+                self._check()
+                for rowid in self._match(with_exclusions(group, query, self._has_tokens)):
+                    matched[rowid] = matched.get(rowid, 0) + 1
+        if not scores:
+            return [], False
+        self._check()
+        own_text = f"{{title body {BIGRAM_COLUMN}}} : ({expression})"
+        own = self._match(own_text) if not partial else set()
+        together = self._phrase_rows(query) if len(scores) > 1 else set()
+        found = self._holding(wanted, scores) if wanted else {}
+        self._check()
+        literal = _literal_pattern(text)
+        first = text.replace('"', " ").split()[0].lower() if literal else ""
+        rows = self._rows()
+        ranked: list[tuple[tuple[float, ...], float, int]] = []
+        for rowid, bm25 in scores.items():
+            row = rows[rowid]
+            score = -bm25 * (DEPTH_BOOST[row.depth] if row.depth < len(DEPTH_BOOST) else 0.9)
+            if rowid in together:
+                score *= PHRASE_BOOST
+            if literal is not None and first in row.headings:
+                score *= _literal_boost(literal, row.title, row.breadcrumb)
+            tier = (matched.get(rowid, 0), found.get(rowid, 0), rowid in own or partial)
+            ranked.append(((*tier, score), score, rowid))
+        ranked.sort(key=lambda item: (item[0], -item[2]), reverse=True)
+        return [(score, rowid) for _, score, rowid in ranked], partial
+
+    def _scores(self, expression: str) -> dict[int, float]:
+        rows = self._db.execute(
+            "SELECT rowid, bm25(fts, ?, ?, ?, ?) FROM fts WHERE fts MATCH ?",
+            (*WEIGHTS, expression),
+        )
+        return dict(rows.fetchall())
+
+    def _match(self, expression: str) -> set[int]:
+        rows = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))
+        return {rowid for (rowid,) in rows}
+
+    def _holding(self, wanted: Sequence[str], rows: Iterable[int]) -> dict[int, int]:
+        """How many of the ``wanted`` texts each of ``rows`` holds as written (ASCII case
+        ignored), for rows that hold any."""
+        counts: dict[int, int] = {}
+        ids = json.dumps(list(rows))
+        for needle in wanted:
+            self._check()
+            found = self._db.execute(
+                "SELECT rowid FROM fts WHERE rowid IN (SELECT value FROM json_each(?)) "
+                "AND instr(lower(title || char(10) || body), ?) > 0",
+                (ids, _ascii_lower(needle)),
+            )
+            for (rowid,) in found:
+                counts[rowid] = counts.get(rowid, 0) + 1
+        return counts
+
+    def _literal_only(self, wanted: Sequence[str]) -> list[tuple[float, int]]:
+        """A query with no word in it (``?``, ``->``, ``&&``): the sections holding it as
+        written, those with it in their heading first, then in reading order."""
+        found = self._db.execute(
+            "SELECT rowid, instr(lower(title), ?1) > 0 FROM fts "
+            "WHERE instr(lower(title || char(10) || body), ?1) > 0",
+            (_ascii_lower(wanted[0]),),
+        ).fetchall()
+        rows = self._rows()
+        scored = [
+            (2.0 if in_title else 1.0) * (DEPTH_BOOST[0] if rows[r].depth == 0 else 1.0)
+            for r, in_title in found
+        ]
+        ranked = zip(scored, (r for r, _ in found), strict=True)
+        return sorted(ranked, key=lambda item: (-item[0], item[1]))
 
     def _phrase_rows(self, query: Query) -> set[int]:
         """Sections where the query's words stand together, in order ("cargo new")."""
         words = [g[0] for g in query.groups if len(g) == 1 and not g[0].phrase]
         if len(words) < 2 or len(words) != len(query.groups):
             return set()
-        words = [w for w in words if self._has_tokens(w.text)]
+        words = [w for w in words if self._has_tokens(w.text) and not has_spaceless(w.text)]
         if len(words) < 2:
             return set()
         phrase = quote(" ".join(w.text for w in words)) + (" *" if words[-1].prefix else "")
-        rows = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (phrase,))
-        return {rowid for (rowid,) in rows}
+        return self._match(phrase)
 
     def _hits(
-        self, expression: str, ranked: Sequence[tuple[float, int]], terms: tuple[str, ...]
+        self, page: Sequence[tuple[float, int]], terms: tuple[str, ...], partial: bool
     ) -> tuple[SearchHit, ...]:
-        if not ranked:
+        if not page:
             return ()
-        scores = {rowid: score for score, rowid in ranked}
-        marks = ", ".join("?" * len(ranked))
-        rows = self._db.execute(
-            "SELECT rowid, sid, chapter, anchor, title, breadcrumb, "
-            f"snippet(fts, 2, ?, ?, '…', {SNIPPET_TOKENS}) "
-            f"FROM fts WHERE fts MATCH ? AND rowid IN ({marks})",
-            (_MARK_START, _MARK_END, expression, *scores),
-        ).fetchall()
-        order = {rowid: i for i, (_, rowid) in enumerate(ranked)}
-        rows.sort(key=lambda row: order[row[0]])
-        return tuple(
-            SearchHit(
-                id=sid,
-                chapter=chapter,
-                anchor=anchor,
-                title=title,
-                breadcrumb=breadcrumb,
-                snippet=snippet_html(snippet),
-                score=scores[rowid],
-                terms=terms,
-            )
-            for rowid, sid, chapter, anchor, title, breadcrumb, snippet in rows
+        rows = self._rows()
+        bodies = dict(
+            self._db.execute(
+                "SELECT rowid, body FROM fts WHERE rowid IN (SELECT value FROM json_each(?))",
+                (json.dumps([rowid for _, rowid in page]),),
+            ).fetchall()
         )
+        hits = []
+        for score, rowid in page:
+            self._check()
+            row = rows[rowid]
+            hits.append(
+                SearchHit(
+                    id=row.sid,
+                    chapter=row.chapter,
+                    anchor=row.anchor,
+                    title=row.title,
+                    breadcrumb=row.breadcrumb,
+                    snippet=make_snippet(bodies.get(rowid, ""), terms, row.lead),
+                    score=score,
+                    terms=terms,
+                    partial=partial,
+                )
+            )
+        return tuple(hits)
 
     def _has_tokens(self, text: str) -> bool:
         """Whether the index's own tokenizer finds a word in ``text`` (asked, not guessed)."""
@@ -260,7 +400,7 @@ class SearchIndex:
         ).fetchall()
         return [term for (term,) in rows if term != low]
 
-    def _suggest(self, query: Query, typing: bool) -> str | None:
+    def _suggest(self, query: Query) -> str | None:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
@@ -281,11 +421,8 @@ class SearchIndex:
         if not replacements:
             return None
         suggestion = query.as_text(replacements)
-        suggested = parse_query(suggestion)
-        expression = self._expression(suggested)
-        if expression is None or not self._rank(suggested, expression, suggestion):
-            return None
-        return suggestion
+        ranked, partial = self._ranked(parse_query(suggestion), suggestion)
+        return suggestion if ranked and not partial else None
 
     def _words(self) -> list[str]:
         if self._vocabulary is None:
@@ -305,6 +442,7 @@ class IndexBuilder:
         self._key = content_key
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._finished = False
+        self._rowid = 0
         _create_schema(self._db)
 
     def __enter__(self) -> IndexBuilder:
@@ -319,30 +457,45 @@ class IndexBuilder:
             self._db.close()
 
     def add(self, sections: Iterable[Section]) -> None:
-        rows = (
-            (s.title, s.breadcrumb, s.body, s.id, s.chapter, s.anchor, s.depth) for s in sections
+        """Add ``sections`` (in the transaction that :meth:`merge` commits: one commit, not one
+        per chapter, keeps FTS5 from writing a segment per chapter)."""
+        rows = []
+        for s in sections:
+            self._rowid += 1
+            rows.append((self._rowid, s, bigrams(s.title + "\n" + s.body)))
+        self._db.executemany(
+            f"INSERT INTO fts(rowid, title, breadcrumb, body, {BIGRAM_COLUMN}) "
+            "VALUES (?, ?, ?, ?, ?)",
+            ((rowid, s.title, s.breadcrumb, s.body, pairs) for rowid, s, pairs in rows),
         )
-        with self._db:
-            self._db.executemany(
-                "INSERT INTO fts(title, breadcrumb, body, sid, chapter, anchor, depth) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+        self._db.executemany(
+            "INSERT INTO section(rowid, sid, chapter, anchor, title, breadcrumb, depth, lead) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+            ((r, s.id, s.chapter, s.anchor, s.title, s.breadcrumb, s.depth) for r, s, _ in rows),
+        )
 
     def merge(self) -> None:
-        """The whole-word vocabulary, and the index merged into its most compact form."""
-        with self._db:
-            self._db.execute(
-                "INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts"
+        """The whole-word vocabulary, the boilerplate found, and the index merged into its most
+        compact form."""
+        db = self._db
+        with db:
+            db.execute("INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts")
+            openings = db.execute(
+                "SELECT rowid, substr(body, 1, 1000) FROM fts WHERE rowid IN "
+                "(SELECT min(rowid) FROM section GROUP BY chapter)"
+            ).fetchall()
+            leads = boilerplate_leads(openings)
+            db.executemany(
+                "UPDATE section SET lead = ? WHERE rowid = ?", [(v, k) for k, v in leads.items()]
             )
-            self._db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-            self._db.execute("INSERT INTO words(words) VALUES ('optimize')")
+            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            db.execute("INSERT INTO words(words) VALUES ('optimize')")
 
     def finish(self) -> SearchIndex:
         """The index, its meta table and checksum written (the builder is used up)."""
         db = self._db
         with db:
-            count = db.execute("SELECT count(*) FROM fts").fetchone()[0]
+            count = db.execute("SELECT count(*) FROM section").fetchone()[0]
             db.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?)",
                 [
@@ -384,9 +537,13 @@ def _create_schema(db: sqlite3.Connection) -> None:
         PRAGMA user_version = {SCHEMA_VERSION};
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE VIRTUAL TABLE fts USING fts5(
-            title, breadcrumb, body,
-            sid UNINDEXED, chapter UNINDEXED, anchor UNINDEXED, depth UNINDEXED,
+            title, breadcrumb, body, {BIGRAM_COLUMN},
             tokenize = '{TOKENIZE}', prefix = '2 3'
+        );
+        CREATE TABLE section(
+            rowid INTEGER PRIMARY KEY, sid TEXT NOT NULL, chapter TEXT NOT NULL, anchor TEXT,
+            title TEXT NOT NULL, breadcrumb TEXT NOT NULL, depth INTEGER NOT NULL,
+            lead INTEGER NOT NULL
         );
         CREATE VIRTUAL TABLE words USING fts5(
             text, content = '', detail = none, tokenize = '{WORDS_TOKENIZE}'
@@ -427,6 +584,11 @@ def _checksum(db: sqlite3.Connection) -> str:
                     digest.update(str(value).encode("utf-8", "surrogatepass"))
                 digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _ascii_lower(text: str) -> str:
+    """Lower case as SQLite's ``lower()`` does it: ASCII letters only."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in text)
 
 
 def _literal_pattern(text: str) -> re.Pattern[str] | None:
@@ -480,10 +642,16 @@ def read_sources(book: Book, read_source: ReadSource) -> dict[str, str]:
 
 
 def read_source_or_empty(book: Book, path: str, read_source: ReadSource) -> str:
+    """The chapter's markdown; empty when it cannot be read, or is too big for the page to
+    show it (what the page refuses is not searched either)."""
+    with contextlib.suppress(OSError, ValueError):
+        if (book.src / path).stat().st_size > MAX_CHAPTER_BYTES:
+            return ""
     try:
-        return read_source(book, path)
+        text = read_source(book, path)
     except (BookError, OSError, UnicodeError):
         return ""
+    return "" if len(text) > MAX_CHAPTER_BYTES else text
 
 
 def content_key(book: Book, sources: dict[str, str]) -> str:
@@ -701,6 +869,7 @@ def _save(index: SearchIndex, path: Path) -> bool:
         try:
             with index._lock:
                 index._db.backup(target)
+            target.execute("VACUUM")  # no free page: every byte of the file is checked on load
         finally:
             target.close()
         os.replace(temp, path)

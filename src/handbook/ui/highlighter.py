@@ -13,20 +13,27 @@ the search index: "cafe" lights "Café".
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import accumulate
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit
 
+from handbook.core.matching import fold, stem, terms_pattern
 from handbook.core.theme import LIGHT, PageTheme
 
+__all__ = [
+    "PageHighlighter",
+    "Span",
+    "find_spans",
+    "fold",
+    "literal_pattern",
+    "stem",
+    "terms_pattern",
+]
+
 MAX_SELECTIONS = 5000  # painting more extra selections than this makes scrolling crawl
-_WORD = re.compile(r"[^\W_]+")
-# Endings dropped before matching a word as a prefix: "pains" lights "pain" and "painful".
-_SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 
 Span = tuple[int, int]  # [start, end) in document positions
 
@@ -119,51 +126,6 @@ class PageHighlighter(QObject):
 
 
 # --- matching, on plain text --------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """``text`` with diacritics removed, one character for one (so positions still match)."""
-    if text.isascii():
-        return text
-    table = {ord(ch): _base(ch) for ch in set(text) if not ch.isascii()}
-    return text.translate(table)
-
-
-def _base(ch: str) -> str:
-    decomposed = unicodedata.normalize("NFD", ch)
-    if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
-        return decomposed[0]
-    return ch
-
-
-def stem(word: str) -> str:
-    """A prefix shared by the forms of ``word`` ("pains" -> "pain", "borrowing" -> "borrow")."""
-    if not word.isalpha() or len(word) < 4:
-        return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for the search's terms: each word as the start of a word, a phrase's words in
-    order with anything but letters between them (``Box<T>`` lights "Box<T")."""
-    alternatives: list[str] = []
-    for term in terms:
-        words = _WORD.findall(fold(term))
-        if words:
-            alternatives.append(r"[\W_]+".join(_word_pattern(w) for w in words))
-    if not alternatives:
-        return None
-    alternatives.sort(key=len, reverse=True)  # the longest phrase wins where several start
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
-
-
-def _word_pattern(word: str) -> str:
-    if word.isalpha() and len(word) >= 3:
-        return re.escape(stem(word)) + r"\w*"
-    return re.escape(word) + r"(?:e?s)?(?!\w)"  # short words and numbers: whole, or plural
 
 
 def literal_pattern(needle: str, match_case: bool) -> re.Pattern[str] | None:
