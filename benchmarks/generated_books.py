@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-WORDS = (
+WORDS = (  # noqa: SIM905 - a paragraph is easier to read than 90 strings
     "ownership borrow checker lifetime reference slice struct enum match pattern trait generic "
     "closure iterator vector string hash map thread channel mutex future stream macro module "
     "crate package workspace test error panic result option box pointer heap stack memory "
@@ -25,10 +25,11 @@ CODE = (
 )  # fmt: skip
 
 CJK_CHAPTERS = {
-    "zh-intro.md": "# 中文简介\n\n本书介绍所有权、借用检查器和生命周期。日本語の説明もあります。\n\n"
-    "## 疼痛与治疗\n\n慢性疼痛是常见的问题。医生会建议适当的治疗方法。\n",
-    "ja-text.md": "# 日本語のテキスト\n\nこれは日本語のテキストです。所有権と借用について説明します。\n\n"
-    "## カタカナ\n\nテキストエディタでコードを書きます。コンパイラがエラーを報告します。\n",
+    "zh-intro.md": "# 中文简介\n\n本书介绍所有权、借用检查器和生命周期。日本語の説明もあります。"
+    "\n\n## 疼痛与治疗\n\n慢性疼痛是常见的问题。医生会建议适当的治疗方法。\n",
+    "ja-text.md": "# 日本語のテキスト\n\nこれは日本語のテキストです。所有権と借用について"
+    "説明します。\n\n## カタカナ\n\nテキストエディタでコードを書きます。"
+    "コンパイラがエラーを報告します。\n",
     "th-text.md": "# ภาษาไทย\n\nภาษาไทยไม่มีการเว้นวรรคระหว่างคำ การค้นหาต้องพบคำย่อย\n",
     "ko-text.md": "# 한국어\n\n소유권과 빌림 검사기를 설명합니다. 컴파일러가 오류를 보고합니다.\n",
 }

@@ -25,7 +25,6 @@ from handbook.core.search import (
 from handbook.core.sections import Section
 from tests.conftest import GUIDE, RUST_BOOK, write_book
 
-
 ENTERED = SearchOptions(prefix_last=False)  # the last word as a whole word
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from handbook.cli import main
 from handbook.core.book import load_book
-from handbook.core.matching import fold, terms_pattern
+from handbook.core.matching import terms_pattern
 from handbook.core.search import MAX_CHAPTER_BYTES, IndexCache, SearchIndex, SearchOptions
 from tests.conftest import GUIDE, RUST_BOOK, write_book
 
@@ -231,7 +231,6 @@ def test_boilerplate_is_never_the_snippet_unless_it_holds_the_query(guide: Searc
     hits = guide.search("hair", SearchOptions(limit=0)).hits
     boiler = [h for h in hits if "medical advice" in h.snippet]
     assert all("<b>" in h.snippet for h in boiler), [h.snippet for h in boiler]
-
 
 
 def test_the_snippet_is_centred_on_the_best_match(tmp_path: Path) -> None:

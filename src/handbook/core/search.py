@@ -141,6 +141,7 @@ class SearchIndex:
         self._vocabulary_set: frozenset[str] = frozenset()
         self._rows_cache: dict[int, _Row] | None = None
         self._cancelled = threading.Event()
+        self.closed = False
 
     @classmethod
     def build(cls, sections: Iterable[Section], content_key: str = "") -> SearchIndex:
@@ -162,8 +163,10 @@ class SearchIndex:
             return len(self._rows())
 
     def close(self) -> None:
+        self.closed = True
         self._cancelled.set()
-        self._db.interrupt()
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed already
+            self._db.interrupt()
         with self._lock:
             self._db.close()
 
@@ -177,7 +180,8 @@ class SearchIndex:
         """Stop the query running now, if any (it raises :class:`SearchCancelled`); from any
         thread. The next query runs as usual."""
         self._cancelled.set()
-        self._db.interrupt()
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
+            self._db.interrupt()
 
     def search(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> SearchResults:
         """The sections for ``text``, best first; never raises on any text a user can type

@@ -66,9 +66,9 @@ def _best_spans(text: str, terms: tuple[str, ...]) -> list[Span]:
     """The matches of the best window, from its first.
 
     Each term's first place is found by a scan that stops there; around each, a region of
-    :data:`REGION_CHARS` is searched for every term and the window (half of :data:`SNIPPET_CHARS`
-    from a match) holding the most distinct terms, then the most matches,
-    wins (the snippet shows it from a third of its width before it); the first on a tie. The work is a scan per term and a bounded region per term."""
+    :data:`REGION_CHARS` is searched for every term, and the window (half of
+    :data:`SNIPPET_CHARS` from a match) holding the most distinct terms, then the most
+    matches, wins; the first on a tie. The work: a scan per term, a bounded region per term."""
     combined = _pattern(terms)
     if combined is None or not text:
         return []

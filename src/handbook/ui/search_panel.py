@@ -1,12 +1,14 @@
 """The search panel: a field, the number of results, and the results as you type.
 
-Typing never waits on search: a query runs (in about a millisecond on the Rust book) once the
-keystroke has been handled, through the :class:`SearchRunner`; keystrokes are throttled (the
-first key after a pause searches at once, a burst searches again ``debounce_ms`` after the
-previous search). ↑/↓ in the field move through the results, Enter opens one, Esc clears the
-field (or, when it is empty, asks to close the panel). While a book's index is built (on a
-worker thread, see :mod:`handbook.ui.search_worker`), a thin progress bar and "Indexing the
-book… 40%" show how far it is; what was typed meanwhile is searched once the index is ready.
+Typing never waits on search: a query runs on the :class:`SearchRunner`'s query thread, a newer
+keystroke interrupting an older query; keystrokes are throttled (the first key after a pause
+searches at once, a burst searches again ``debounce_ms`` after the previous search). The list
+gets a page of results at a time: scrolling to its end asks for the next page, so that every
+result can be reached; the label counts them all. ↑/↓ in the field move through the results,
+Enter opens one, Esc clears the field (or, when it is empty, asks to close the panel). While a
+book's index is built (on a worker thread, see :mod:`handbook.ui.search_worker`), a thin
+progress bar and "Indexing the book… 40%" show how far it is; what was typed meanwhile is
+searched once the index is ready.
 """
 
 from __future__ import annotations
@@ -52,11 +54,17 @@ from PySide6.QtWidgets import (
 )
 
 from handbook.core.model import Book
-from handbook.core.search import DEFAULT_LIMIT, SearchHit, SearchResults, snippet_text
+from handbook.core.search import (
+    DEFAULT_LIMIT,
+    SearchHit,
+    SearchOptions,
+    SearchResults,
+    snippet_text,
+)
 from handbook.ui.search_worker import SearchRunner
 
 DEBOUNCE_MS = 100
-RESULT_LIMIT = DEFAULT_LIMIT
+RESULT_LIMIT = DEFAULT_LIMIT  # hits per page
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE_STEP = 5  # rows moved by Page Up / Page Down from the field
 
@@ -64,16 +72,46 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class ResultsModel(QAbstractListModel):
-    """The hits of the latest search, best first."""
+    """The hits of the latest search, best first: a page of them, then more as the list
+    scrolls to its end (``more_wanted``, answered by :meth:`add_hits`)."""
+
+    more_wanted = Signal(int)  # the hits held so far: the offset of the next page
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._hits: tuple[SearchHit, ...] = ()
+        self._total = 0
+        self._asked = False  # a page asked for and not yet added
 
-    def set_hits(self, hits: tuple[SearchHit, ...]) -> None:
+    def set_hits(self, hits: tuple[SearchHit, ...], total: int | None = None) -> None:
         self.beginResetModel()
         self._hits = hits
+        self._total = len(hits) if total is None else total
+        self._asked = False
         self.endResetModel()
+
+    def add_hits(self, hits: tuple[SearchHit, ...]) -> None:
+        self._asked = False
+        if hits:
+            first = len(self._hits)
+            self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+            self._hits += hits
+            self.endInsertRows()
+        else:
+            self._total = len(self._hits)  # the book changed under the query: no more
+
+    @property
+    def total(self) -> int:
+        """Every result of the search, of which :meth:`rowCount` are held so far."""
+        return self._total
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt's
+        return not parent.isValid() and not self._asked and len(self._hits) < self._total
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008 - signature
+        if self.canFetchMore(parent):
+            self._asked = True
+            self.more_wanted.emit(len(self._hits))
 
     def hit(self, row: int) -> SearchHit | None:
         return self._hits[row] if 0 <= row < len(self._hits) else None
@@ -141,8 +179,9 @@ class HitDelegate(QStyledItemDelegate):
         title_font, crumbs_font, _ = self.fonts()
         painter.save()
         y = rect.top()
+        title = f"{hit.title} (partial match)" if hit.partial else hit.title
         lines = (
-            (title_font, text, hit.title, Qt.TextElideMode.ElideRight),
+            (title_font, text, title, Qt.TextElideMode.ElideRight),
             (crumbs_font, muted, hit.breadcrumb, Qt.TextElideMode.ElideMiddle),
         )
         for font, colour, line, elide in lines:
@@ -159,7 +198,7 @@ class HitDelegate(QStyledItemDelegate):
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, text)
         painter.translate(rect.left(), y)
-        painter.setClipRect(0, 0, rect.width(), rect.bottom() - y)
+        painter.setClipRect(0, 0, rect.width(), self.snippet_height(document))
         document.documentLayout().draw(painter, context)
         painter.restore()
 
@@ -172,6 +211,24 @@ class HitDelegate(QStyledItemDelegate):
             + self.MARGIN
         )
         return QSize(self._view.viewport().width(), height)
+
+    def snippet_height(self, document: QTextDocument) -> int:
+        """The height of the snippet's first ``SNIPPET_LINES`` lines: whole lines only, never
+        a sliver of the next one."""
+        document.size()  # lays the document out, if it is not yet
+        height = 0.0
+        lines = 0
+        block = document.begin()
+        while block.isValid() and lines < self.SNIPPET_LINES:
+            layout = block.layout()
+            for i in range(layout.lineCount()):
+                if lines == self.SNIPPET_LINES:
+                    break
+                line = layout.lineAt(i)
+                height = layout.position().y() + line.y() + line.height()
+                lines += 1
+            block = block.next()
+        return int(height)
 
     def _snippet(self, hit: SearchHit, width: int) -> QTextDocument:
         key = (hit.id, width)
@@ -207,6 +264,8 @@ class SearchPanel(QWidget):
         self.runner = runner or SearchRunner(cache_folder, self)
         self._limit = limit
         self._request = 0  # the latest query asked for
+        self._more_request = 0  # the latest next page asked for
+        self._text = ""  # the text of the latest query
         self._pending = False  # text changed during the throttle pause
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
@@ -257,6 +316,8 @@ class SearchPanel(QWidget):
         # typing
         self.field.textChanged.connect(self._on_text_changed)
         self._throttle.timeout.connect(self._on_throttle_done)
+        # more results as the list scrolls to its end
+        self.model.more_wanted.connect(self._on_more_wanted)
         # the runner
         self.runner.progress.connect(self._on_progress)
         self.runner.index_ready.connect(self._on_index_ready)
@@ -310,8 +371,16 @@ class SearchPanel(QWidget):
             self._request = 0
             self._show_results(SearchResults(text, (), 0))
             return
-        self._request = self.runner.search(text, typing=True, limit=self._limit)
+        self._text = text
+        self._more_request = 0
+        self._request = self.runner.search(text, SearchOptions(limit=self._limit))
         self._throttle.start()
+
+    @Slot(int)
+    def _on_more_wanted(self, offset: int) -> None:
+        if self._request:
+            options = SearchOptions(limit=self._limit, offset=offset)
+            self._more_request = self.runner.search(self._text, options)
 
     # -- what the runner says --------------------------------------------------------------
 
@@ -337,11 +406,14 @@ class SearchPanel(QWidget):
     def _on_results(self, request: int, results: SearchResults) -> None:
         if request == self._request:
             self._show_results(results)
+        elif request == self._more_request and request > self._request:
+            self._more_request = 0
+            self.model.add_hits(results.hits)
 
     def _show_results(self, results: SearchResults) -> None:
         self._last_click = (-1, 0.0)
         self.delegate.forget()
-        self.model.set_hits(results.hits)
+        self.model.set_hits(results.hits, results.total)
         if results.hits:
             self.results_view.setCurrentIndex(self.model.index(0, 0))
         self._suggestion = results.suggestion
@@ -357,8 +429,8 @@ class SearchPanel(QWidget):
                 return f"No results. Did you mean {link}?"
             return "No results"
         noun = "result" if results.total == 1 else "results"
-        if len(results.hits) < results.total:
-            return f"Best {len(results.hits)} of {results.total} {noun}"
+        if results.partial:
+            return f"No section has every word. {results.total} partial {noun}"
         return f"{results.total} {noun}"
 
     @Slot(str)

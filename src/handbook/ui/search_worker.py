@@ -1,4 +1,4 @@
-"""Search work for the window: the index built on a worker thread, queries on the UI thread.
+"""Search work for the window: the index built on a worker thread, queries on another one.
 
 Opening a book's index (:meth:`IndexCache.open`: read the chapters, then load the cache file or
 build the index and save it) runs on a daemon ``threading.Thread`` that touches no widget: it
@@ -10,9 +10,12 @@ and failures of a build that is no longer the current one (another book was open
 :meth:`SearchRunner.stop` was called) are dropped, and its index closed. A superseded build is
 also told to stop, at its next step (one chapter at most).
 
-Queries (about a millisecond or two on the Rust book) run on the UI thread in the turn of the
-event loop after they are asked for; only the newest is run. A query asked for before the
-index is ready waits for it.
+Queries run on a query thread of their own (:class:`_QueryThread`), never on the UI thread: a
+keystroke only hands the text over. Only the newest query matters: one asked for while another
+runs interrupts it (:meth:`SearchIndex.interrupt`, which stops SQLite at once) and replaces any
+still waiting; its results come back through the same queued signals. A query asked for before
+the index is ready waits for it. The UI thread's share of a keystroke is the hand-over and,
+later, showing one page of results.
 
 Measured on the Rust book (benchmarks/bench_search.py): the build takes about 300 ms on the
 thread (260 ms if it blocked the UI thread instead), and the UI thread's longest stall
@@ -26,10 +29,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from handbook.core.model import Book
-from handbook.core.search import DEFAULT_LIMIT, IndexCache, SearchIndex, SearchResults
+from handbook.core.search import (
+    DEFAULT_OPTIONS,
+    IndexCache,
+    SearchCancelled,
+    SearchIndex,
+    SearchOptions,
+    SearchResults,
+)
 from handbook.core.sections import Progress
 
 OpenIndex = Callable[[Book, Progress], SearchIndex]  # IndexCache.open
@@ -40,8 +50,7 @@ JOIN_SECONDS = 2.0  # how long stop() waits for a cancelled build to notice (one
 class _Query:
     request: int
     text: str
-    typing: bool
-    limit: int
+    options: SearchOptions
 
 
 class _Cancelled(Exception):
@@ -57,6 +66,72 @@ class _Delivery(QObject):
     progress = Signal(int, int, int)  # (build, steps done, steps in all)
     finished = Signal(int, object)  # (build, SearchIndex)
     failed = Signal(int, str)  # (build, message)
+    answered = Signal(int, object, object)  # (request, SearchResults, SearchIndex asked)
+    query_failed = Signal(int, str)  # (request, message)
+
+
+class _QueryThread:
+    """Runs the newest query asked for on a thread of its own; an older one still running is
+    interrupted. Touches no Qt object but ``delivery``'s signals."""
+
+    def __init__(self, delivery: _Delivery) -> None:
+        self._delivery = delivery
+        self._wake = threading.Condition()
+        self._pending: tuple[SearchIndex, _Query] | None = None
+        self._running: SearchIndex | None = None
+        self._stopped = False
+        self._thread = threading.Thread(target=self._loop, name="search-queries", daemon=True)
+        self._thread.start()
+
+    def ask(self, index: SearchIndex, query: _Query) -> None:
+        with self._wake:
+            self._pending = (index, query)
+            if self._running is not None:
+                self._running.interrupt()
+            self._wake.notify()
+
+    def drop(self) -> None:
+        """Forget the waiting query and interrupt the running one."""
+        with self._wake:
+            self._pending = None
+            if self._running is not None:
+                self._running.interrupt()
+
+    def stop(self, timeout: float) -> None:
+        with self._wake:
+            self._stopped = True
+            self._pending = None
+            if self._running is not None:
+                self._running.interrupt()
+            self._wake.notify()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                while self._pending is None and not self._stopped:
+                    self._wake.wait()
+                if self._stopped or self._pending is None:
+                    return
+                (index, query), self._pending = self._pending, None
+                self._running = index
+            try:
+                results = index.search(query.text, query.options)
+            except SearchCancelled:
+                with self._wake:  # interrupted by a newer query; or by a late interrupt
+                    self._running = None  # meant for an older one: then ask again
+                    if self._pending is None and not self._stopped and not index.closed:
+                        self._pending = (index, query)
+                continue
+            except Exception as exc:  # a failed query is reported, never fatal
+                with self._wake:
+                    self._running = None
+                self._delivery.query_failed.emit(query.request, f"Search failed: {exc}")
+                continue
+            with self._wake:
+                self._running = None
+            self._delivery.answered.emit(query.request, results, index)
 
 
 @dataclass
@@ -90,10 +165,9 @@ class SearchRunner(QObject):
         self._delivery.progress.connect(self._on_progress, queued)
         self._delivery.finished.connect(self._on_finished, queued)
         self._delivery.failed.connect(self._on_failed, queued)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._answer_pending)
+        self._delivery.answered.connect(self._on_answered, queued)
+        self._delivery.query_failed.connect(self._on_query_failed, queued)
+        self._queries_thread: _QueryThread | None = None
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -116,13 +190,14 @@ class SearchRunner(QObject):
         self._build = _Build(self._builds, cancel, thread)
         thread.start()
 
-    def search(self, text: str, *, typing: bool = True, limit: int = DEFAULT_LIMIT) -> int:
+    def search(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> int:
         """Ask for ``text``'s results; returns the request number results_ready will carry.
-        Before the index is ready the query waits for it (only the newest)."""
+        Runs on the query thread, interrupting an older query; before the index is ready the
+        query waits for it (only the newest)."""
         self._request += 1
-        self._query = _Query(self._request, text, typing, limit)
+        self._query = _Query(self._request, text, options)
         if self._index is not None:
-            self._timer.start()
+            self._queries.ask(self._index, self._query)
         return self._request
 
     def is_ready(self) -> bool:
@@ -139,14 +214,23 @@ class SearchRunner(QObject):
     def stop(self) -> None:
         """Drop all pending work and close the index; a running build is told to stop and
         waited for (at most ``JOIN_SECONDS``). Called on quit."""
-        self._timer.stop()
         self._query = None
         build = self._drop_build()
         if build is not None and build.thread is not threading.current_thread():
             build.thread.join(JOIN_SECONDS)
         self._close_index()
+        queries, self._queries_thread = self._queries_thread, None
+        if queries is not None:
+            queries.stop(JOIN_SECONDS)
 
     # -- inside the UI thread ----------------------------------------------------------------
+
+    @property
+    def _queries(self) -> _QueryThread:
+        """The query thread, started on first use (and again after :meth:`stop`)."""
+        if self._queries_thread is None:
+            self._queries_thread = _QueryThread(self._delivery)
+        return self._queries_thread
 
     def _drop_build(self) -> _Build | None:
         build, self._build = self._build, None
@@ -156,6 +240,8 @@ class SearchRunner(QObject):
 
     def _close_index(self) -> None:
         if self._index is not None:
+            if self._queries_thread is not None:
+                self._queries_thread.drop()
             self._index.close()
             self._index = None
 
@@ -176,7 +262,7 @@ class SearchRunner(QObject):
         self._index = index
         self.index_ready.emit(index.section_count)
         if self._query is not None:
-            self._timer.start()
+            self._queries.ask(index, self._query)
 
     @Slot(int, str)
     def _on_failed(self, number: int, message: str) -> None:
@@ -184,17 +270,20 @@ class SearchRunner(QObject):
             self._build = None
             self.failed.emit(f"Search is not available for this book: {message}")
 
-    @Slot()
-    def _answer_pending(self) -> None:
-        query, self._query = self._query, None
-        if query is None or self._index is None:
-            return
-        try:
-            results = self._index.search(query.text, typing=query.typing, limit=query.limit)
-        except Exception as exc:  # a failed query is reported, never fatal
-            self.failed.emit(f"Search failed: {exc}")
-            results = SearchResults(query.text, (), 0)
-        self.results_ready.emit(query.request, results)
+    @Slot(int, object, object)
+    def _on_answered(self, request: int, results: SearchResults, index: SearchIndex) -> None:
+        if index is not self._index:
+            return  # a query of a book closed since
+        if self._query is not None and self._query.request == request:
+            self._query = None
+        self.results_ready.emit(request, results)
+
+    @Slot(int, str)
+    def _on_query_failed(self, request: int, message: str) -> None:
+        if self._query is not None and self._query.request == request:
+            self._query = None
+            self.failed.emit(message)
+            self.results_ready.emit(request, SearchResults("", (), 0))
 
 
 def _run_build(

@@ -1,0 +1,195 @@
+"""The results list as a reader meets it: every result reachable, whole lines, queries that
+never hold the window up, and the same answer as ``handbook search``."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QStyleOptionViewItem
+from pytestqt.qtbot import QtBot
+
+from handbook.cli import main
+from handbook.core.book import load_book
+from handbook.core.model import Book
+from handbook.core.search import (
+    IndexCache,
+    SearchCancelled,
+    SearchHit,
+    SearchIndex,
+    SearchOptions,
+    SearchResults,
+)
+from handbook.core.sections import Progress
+from handbook.ui.search_panel import HIT_ROLE, SearchPanel
+from handbook.ui.search_worker import SearchRunner
+from tests.conftest import GUIDE
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def open_panel(qtbot: QtBot, book: Book, folder: Path | None) -> SearchPanel:
+    widget = SearchPanel(folder)
+    qtbot.addWidget(widget)
+    widget.resize(400, 600)
+    widget.show()
+    with qtbot.waitSignal(widget.runner.index_ready, timeout=60_000):
+        widget.set_book(book)
+    return widget
+
+
+@pytest.fixture
+def guide_panel(qtbot: QtBot, tmp_path: Path) -> Iterator[SearchPanel]:
+    widget = open_panel(qtbot, load_book(GUIDE), tmp_path / "cache")
+    yield widget
+    widget.runner.stop()
+
+
+def shown_ids(panel: SearchPanel) -> list[str]:
+    model = panel.model
+    return [model.index(r, 0).data(HIT_ROLE).id for r in range(model.rowCount())]
+
+
+def every_row(qtbot: QtBot, panel: SearchPanel, text: str) -> list[str]:
+    """Type ``text``, then scroll the list to its end until no more results come."""
+    with qtbot.waitSignal(panel.results_shown, timeout=10_000):
+        panel.field.setText(text)
+    view = panel.results_view
+    while panel.model.rowCount() < panel.model.total:
+        rows = panel.model.rowCount()
+        view.scrollToBottom()
+        panel.model.fetchMore()  # what the view does when its end comes into sight
+        qtbot.waitUntil(lambda rows=rows: panel.model.rowCount() > rows, timeout=10_000)  # type: ignore[misc]
+    return shown_ids(panel)
+
+
+def test_every_result_is_reachable_and_counted(qtbot: QtBot, guide_panel: SearchPanel) -> None:
+    ids = every_row(qtbot, guide_panel, "hair")
+    total = int(guide_panel.status_label.text().split()[0])
+    assert len(ids) == total > 30 and len(set(ids)) == total
+    assert guide_panel.status_label.text() == f"{total} results"
+
+
+def test_the_list_asks_for_more_when_scrolled_to_its_end(
+    qtbot: QtBot, guide_panel: SearchPanel
+) -> None:
+    with qtbot.waitSignal(guide_panel.results_shown, timeout=10_000):
+        guide_panel.field.setText("hair")
+    assert guide_panel.model.rowCount() == 30
+    for _ in range(20):
+        guide_panel.results_view.scrollToBottom()
+        qtbot.wait(20)
+    qtbot.waitUntil(lambda: guide_panel.model.rowCount() > 30, timeout=10_000)
+
+
+def test_partial_matches_are_marked(qtbot: QtBot, guide_panel: SearchPanel) -> None:
+    guide_panel.field.setText("meditation zebra")
+    qtbot.waitUntil(lambda: "partial" in guide_panel.status_label.text(), timeout=10_000)
+    assert guide_panel.status_label.text().startswith("No section has every word.")
+    hit = guide_panel.model.index(0, 0).data(HIT_ROLE)
+    assert isinstance(hit, SearchHit) and hit.partial
+
+
+def test_a_snippet_shows_whole_lines_only(qtbot: QtBot, guide_panel: SearchPanel) -> None:
+    delegate = guide_panel.delegate
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    document.setDefaultFont(delegate.fonts()[2])
+    document.setHtml("word " * 200)
+    document.setTextWidth(200)
+    height = delegate.snippet_height(document)
+    layout = document.begin().layout()
+    assert layout.lineCount() > 3
+    second = layout.lineAt(1)
+    assert height == int(second.y() + second.height()) < document.size().height()
+    row = delegate.sizeHint(QStyleOptionViewItem(), guide_panel.model.index(0, 0))
+    assert row.height() >= height
+
+
+# --- queries off the UI thread, the newest first -----------------------------------------------
+
+
+class SlowIndex:
+    """A stand-in index: each query waits until it is interrupted or released."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+        self.interrupted = threading.Event()
+        self.release = threading.Event()
+        self.started = threading.Event()
+        self.closed = False
+        self.section_count = 1
+
+    def search(self, text: str, options: SearchOptions) -> SearchResults:
+        self.threads.append(threading.current_thread())
+        if text == "slow":
+            self.started.set()
+            while not self.release.wait(0.005):
+                if self.interrupted.is_set():
+                    self.interrupted.clear()
+                    raise SearchCancelled
+        return SearchResults(text, (), 0)
+
+    def interrupt(self) -> None:
+        self.interrupted.set()
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_queries_run_off_the_ui_thread_and_a_newer_one_interrupts_the_older(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    index = SlowIndex()
+
+    def open_index(book: Book, progress: Progress) -> SearchIndex:
+        return index  # type: ignore[return-value]
+
+    runner = SearchRunner(None, open_index=open_index)
+    with qtbot.waitSignal(runner.index_ready, timeout=5_000):
+        runner.open_book(load_book(GUIDE))
+    answered: list[str] = []
+    runner.results_ready.connect(lambda _request, results: answered.append(results.query))
+    runner.search("slow")
+    assert index.started.wait(5)  # running, and the UI thread is free meanwhile
+    qtbot.wait(50)
+    with qtbot.waitSignal(runner.results_ready, timeout=5_000):
+        runner.search("fast")  # interrupts "slow", which never answers
+    qtbot.wait(50)
+    assert answered == ["fast"]
+    assert index.threads and all(t is not threading.main_thread() for t in index.threads)
+    runner.stop()
+    assert index.closed
+
+
+# --- one search, two faces ---------------------------------------------------------------------
+
+APP_AND_CLI = ["?", "hair thin", "borrow checker", "Box<T>", "cargo build --release", "lifetim"]
+
+
+def test_the_app_and_the_cli_give_the_same_hits_in_the_same_order(
+    qtbot: QtBot, rust_book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    panel = open_panel(qtbot, load_book(rust_book), tmp_path / "cache")
+    try:
+        for text in APP_AND_CLI:
+            in_app = every_row(qtbot, panel, text)
+            status = main(["search", text, str(rust_book), "--limit", "0", "--json"])
+            in_cli = [hit["id"] for hit in json.loads(capsys.readouterr().out)]
+            assert status == (0 if in_cli else 1)
+            assert in_app == in_cli, text
+    finally:
+        panel.runner.stop()
+
+
+def test_the_guide_gives_the_same_count_for_a_prefix_in_both(
+    qtbot: QtBot, guide_panel: SearchPanel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_app = every_row(qtbot, guide_panel, "hair thin")
+    assert main(["search", "hair thin", "--limit", "0", "--json"]) == 0
+    assert [hit["id"] for hit in json.loads(capsys.readouterr().out)] == in_app
+    assert IndexCache(None).open(load_book(GUIDE)).search("hair thin").total == len(in_app)
