@@ -93,9 +93,9 @@ if __name__ == "__main__":
     if target == "query":
         FTS = sqlite3.connect(":memory:")
         FTS.execute(
-            "CREATE VIRTUAL TABLE t USING fts5(body, "
+            "CREATE VIRTUAL TABLE t USING fts5(body, cjk, "
             "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')"
         )
-        FTS.execute("INSERT INTO t VALUES ('pains borrowing café C++')")
+        FTS.execute("INSERT INTO t VALUES ('pains borrowing café C++', '日本 本語')")
     atheris.Setup(sys.argv, TARGETS[target])
     atheris.Fuzz()

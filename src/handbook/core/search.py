@@ -115,18 +115,6 @@ class SearchCancelled(Exception):
     """A search stopped by :meth:`SearchIndex.interrupt` (a newer query came)."""
 
 
-@dataclass(frozen=True)
-class _Row:
-    sid: str
-    chapter: str
-    anchor: str | None
-    title: str
-    breadcrumb: str
-    depth: int
-    lead: int  # where the section's own text starts, past the book's boilerplate
-    headings: str  # title and breadcrumb, lower case: a quick test before the regular expression
-
-
 class SearchIndex:
     """An FTS5 index over one book's sections, held in memory; safe to query from any thread
     (one query at a time; :meth:`interrupt` stops the running one from another thread)."""
@@ -139,7 +127,6 @@ class SearchIndex:
         self._token_cache: dict[str, bool] = {}
         self._vocabulary: list[str] | None = None
         self._vocabulary_set: frozenset[str] = frozenset()
-        self._rows_cache: dict[int, _Row] | None = None
         self._cancelled = threading.Event()
         self.closed = False
 
@@ -154,13 +141,12 @@ class SearchIndex:
     def warm_up(self) -> None:
         """Load what the first query and "did you mean" need, so that no keystroke pays."""
         with self._lock:
-            self._rows()
             self._words()
 
     @property
     def section_count(self) -> int:
         with self._lock:
-            return len(self._rows())
+            return int(self._db.execute("SELECT count(*) FROM section").fetchone()[0])
 
     def close(self) -> None:
         self.closed = True
@@ -195,16 +181,14 @@ class SearchIndex:
         with self._lock:
             self._cancelled.clear()
             try:
-                ranked, partial = self._ranked(query, text)
-                end = None if options.limit <= 0 else options.offset + options.limit
-                page = ranked[max(options.offset, 0) : end]
+                page, total, partial = self._page(query, text, options)
                 hits = self._hits(page, terms, partial)
-                suggestion = self._suggest(query) if not ranked or partial else None
+                suggestion = self._suggest(query) if not total or partial else None
             except sqlite3.OperationalError as exc:
                 if self._cancelled.is_set():
                     raise SearchCancelled from exc
                 raise
-        return SearchResults(text, hits, len(ranked), terms, suggestion, partial)
+        return SearchResults(text, hits, total, terms, suggestion, partial)
 
     def suggest(self, text: str) -> str | None:
         """A query close to ``text`` (each unknown word replaced by the nearest word in the book)
@@ -237,141 +221,87 @@ class SearchIndex:
 
     # --- inside the lock -------------------------------------------------------------------
 
-    def _rows(self) -> dict[int, _Row]:
-        if self._rows_cache is None:
-            rows = self._db.execute(
-                "SELECT rowid, sid, chapter, anchor, title, breadcrumb, depth, lead FROM section"
-            )
-            self._rows_cache = {
-                r: _Row(s, c, a, t, b, d, lead, f"{t}\n{b}".lower())
-                for r, s, c, a, t, b, d, lead in rows
-            }
-        return self._rows_cache
-
     def _check(self) -> None:
         if self._cancelled.is_set():
             raise SearchCancelled
 
-    def _ranked(self, query: Query, text: str) -> tuple[list[tuple[float, int]], bool]:
-        """(score, rowid) best first, and whether they are partial matches."""
+    def _page(
+        self, query: Query, text: str, options: SearchOptions
+    ) -> tuple[list[tuple[float, int]], int, bool]:
+        """The page of (score, rowid) asked for, best first; how many match in all; whether
+        they are partial matches (no section holds every word)."""
         groups = [
             g for g in group_expressions(query, self._has_tokens, self._expand) if g is not None
         ]
         wanted = needles(query)
         if not groups:
-            return (self._literal_only(wanted) if wanted else []), False
+            return (*self._literal_only(wanted, options), False) if wanted else ([], 0, False)
+        ranking = _Ranking(self, query, text, wanted)
         expression = with_exclusions(" AND ".join(groups), query, self._has_tokens)
-        scores = self._scores(expression)
-        matched: dict[int, int] = {}
-        partial = not scores and len(groups) > 1
-        if partial:
-            scores = self._scores(with_exclusions(" OR ".join(groups), query, self._has_tokens))
-            for group in groups:
-                self._check()
-                for rowid in self._match(with_exclusions(group, query, self._has_tokens)):
-                    matched[rowid] = matched.get(rowid, 0) + 1
-        if not scores:
-            return [], False
+        page, total = ranking.page(expression, (), options)
+        if total or len(groups) < 2:
+            return page, total, False
         self._check()
-        own_text = f"{{title body {BIGRAM_COLUMN}}} : ({expression})"
-        own = self._match(own_text) if not partial else set()
-        together = self._phrase_rows(query) if len(scores) > 1 else set()
-        found = self._holding(wanted, scores) if wanted else {}
-        self._check()
-        literal = _literal_pattern(text)
-        first = text.replace('"', " ").split()[0].lower() if literal else ""
-        rows = self._rows()
-        ranked: list[tuple[tuple[float, ...], float, int]] = []
-        for rowid, bm25 in scores.items():
-            row = rows[rowid]
-            score = -bm25 * (DEPTH_BOOST[row.depth] if row.depth < len(DEPTH_BOOST) else 0.9)
-            if rowid in together:
-                score *= PHRASE_BOOST
-            if literal is not None and first in row.headings:
-                score *= _literal_boost(literal, row.title, row.breadcrumb)
-            tier = (matched.get(rowid, 0), found.get(rowid, 0), rowid in own or partial)
-            ranked.append(((*tier, score), score, rowid))
-        ranked.sort(key=lambda item: (item[0], -item[2]), reverse=True)
-        return [(score, rowid) for _, score, rowid in ranked], partial
+        any_group = with_exclusions(" OR ".join(groups), query, self._has_tokens)
+        partial = tuple(with_exclusions(g, query, self._has_tokens) for g in groups)
+        page, total = ranking.page(any_group, partial, options)
+        return page, total, total > 0
 
-    def _scores(self, expression: str) -> dict[int, float]:
-        rows = self._db.execute(
-            "SELECT rowid, bm25(fts, ?, ?, ?, ?) FROM fts WHERE fts MATCH ?",
-            (*WEIGHTS, expression),
-        )
-        return dict(rows.fetchall())
-
-    def _match(self, expression: str) -> set[int]:
-        rows = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))
-        return {rowid for (rowid,) in rows}
-
-    def _holding(self, wanted: Sequence[str], rows: Iterable[int]) -> dict[int, int]:
-        """How many of the ``wanted`` texts each of ``rows`` holds as written (ASCII case
-        ignored), for rows that hold any."""
-        counts: dict[int, int] = {}
-        ids = json.dumps(list(rows))
-        for needle in wanted:
-            self._check()
-            found = self._db.execute(
-                "SELECT rowid FROM fts WHERE rowid IN (SELECT value FROM json_each(?)) "
-                "AND instr(lower(title || char(10) || body), ?) > 0",
-                (ids, _ascii_lower(needle)),
-            )
-            for (rowid,) in found:
-                counts[rowid] = counts.get(rowid, 0) + 1
-        return counts
-
-    def _literal_only(self, wanted: Sequence[str]) -> list[tuple[float, int]]:
+    def _literal_only(
+        self, wanted: Sequence[str], options: SearchOptions
+    ) -> tuple[list[tuple[float, int]], int]:
         """A query with no word in it (``?``, ``->``, ``&&``): the sections holding it as
         written, those with it in their heading first, then in reading order."""
-        found = self._db.execute(
-            "SELECT rowid, instr(lower(title), ?1) > 0 FROM fts "
-            "WHERE instr(lower(title || char(10) || body), ?1) > 0",
-            (_ascii_lower(wanted[0]),),
+        needle = _ascii_lower(wanted[0])
+        text = "lower(f.title || char(10) || f.body)" if needle != needle.upper() else "f.body"
+        rows = self._db.execute(  # symbols have no case: no lower() for them
+            "SELECT f.rowid, (CASE WHEN instr(lower(f.title), :n) > 0 THEN 2.0 ELSE 1.0 END) "
+            f"* (CASE WHEN s.depth = 0 THEN {DEPTH_BOOST[0]} ELSE 1.0 END) AS score "
+            "FROM fts f JOIN section s ON s.rowid = f.rowid "
+            f"WHERE instr({text}, :n) > 0 OR instr(lower(f.title), :n) > 0 "
+            "ORDER BY score DESC, f.rowid",
+            {"n": needle},
         ).fetchall()
-        rows = self._rows()
-        scored = [
-            (2.0 if in_title else 1.0) * (DEPTH_BOOST[0] if rows[r].depth == 0 else 1.0)
-            for r, in_title in found
-        ]
-        ranked = zip(scored, (r for r, _ in found), strict=True)
-        return sorted(ranked, key=lambda item: (-item[0], item[1]))
+        end = None if options.limit <= 0 else options.offset + options.limit
+        page = rows[max(options.offset, 0) : end]
+        return [(score, rowid) for rowid, score in page], len(rows)
 
-    def _phrase_rows(self, query: Query) -> set[int]:
-        """Sections where the query's words stand together, in order ("cargo new")."""
+    def _phrase(self, query: Query) -> str | None:
+        """The query's words side by side, in order ("cargo new"), when it has several."""
         words = [g[0] for g in query.groups if len(g) == 1 and not g[0].phrase]
         if len(words) < 2 or len(words) != len(query.groups):
-            return set()
+            return None
         words = [w for w in words if self._has_tokens(w.text) and not has_spaceless(w.text)]
         if len(words) < 2:
-            return set()
-        phrase = quote(" ".join(w.text for w in words)) + (" *" if words[-1].prefix else "")
-        return self._match(phrase)
+            return None
+        return quote(" ".join(w.text for w in words)) + (" *" if words[-1].prefix else "")
 
     def _hits(
         self, page: Sequence[tuple[float, int]], terms: tuple[str, ...], partial: bool
     ) -> tuple[SearchHit, ...]:
         if not page:
             return ()
-        rows = self._rows()
-        bodies = dict(
-            self._db.execute(
-                "SELECT rowid, body FROM fts WHERE rowid IN (SELECT value FROM json_each(?))",
+        rows = {
+            row[0]: row[1:]
+            for row in self._db.execute(
+                "SELECT s.rowid, s.sid, s.chapter, s.anchor, s.title, s.breadcrumb, s.lead, f.body "
+                "FROM section s JOIN fts f ON f.rowid = s.rowid "
+                "WHERE s.rowid IN (SELECT value FROM json_each(?))",
                 (json.dumps([rowid for _, rowid in page]),),
-            ).fetchall()
-        )
+            )
+        }
         hits = []
         for score, rowid in page:
             self._check()
-            row = rows[rowid]
+            sid, chapter, anchor, title, breadcrumb, lead, body = rows[rowid]
             hits.append(
                 SearchHit(
-                    id=row.sid,
-                    chapter=row.chapter,
-                    anchor=row.anchor,
-                    title=row.title,
-                    breadcrumb=row.breadcrumb,
-                    snippet=make_snippet(bodies.get(rowid, ""), terms, row.lead),
+                    id=sid,
+                    chapter=chapter,
+                    anchor=anchor,
+                    title=title,
+                    breadcrumb=breadcrumb,
+                    snippet=make_snippet(body, terms, lead),
                     score=score,
                     terms=terms,
                     partial=partial,
@@ -425,8 +355,8 @@ class SearchIndex:
         if not replacements:
             return None
         suggestion = query.as_text(replacements)
-        ranked, partial = self._ranked(parse_query(suggestion), suggestion)
-        return suggestion if ranked and not partial else None
+        _, total, partial = self._page(parse_query(suggestion), suggestion, SearchOptions(limit=1))
+        return suggestion if total and not partial else None
 
     def _words(self) -> list[str]:
         if self._vocabulary is None:
@@ -434,6 +364,91 @@ class SearchIndex:
             self._vocabulary = [term for (term,) in rows]
             self._vocabulary_set = frozenset(self._vocabulary)
         return self._vocabulary
+
+
+def _window(options: SearchOptions) -> dict[str, int]:
+    return {"limit": options.limit if options.limit > 0 else -1, "offset": max(options.offset, 0)}
+
+
+class _Ranking:
+    """One SQL statement ranks every matching section and returns only the page asked for.
+
+    The order: for partial matches, the most groups matched; then the most of the query's
+    code held as written (``Box<T>``, ``cargo build --release``); then sections whose own text
+    (title or body) matches before those matching through their breadcrumb alone; then BM25
+    (title above breadcrumb above body) times a boost for chapter-level sections, for the
+    query's words side by side, and for headings that hold the query's text as typed."""
+
+    def __init__(self, index: SearchIndex, query: Query, text: str, wanted: Sequence[str]) -> None:
+        self._db = index._db
+        self._params: dict[str, object] = {}
+        phrase = index._phrase(query)
+        self._phrase = "1.0"
+        if phrase is not None:
+            self._params["phrase"] = phrase
+            self._phrase = (
+                "(CASE WHEN h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :phrase) "
+                f"THEN {PHRASE_BOOST} ELSE 1.0 END)"
+            )
+        self._literal = "1.0"
+        literal = _literal_pattern(text)
+        if literal is not None:
+            self._params["first"] = text.replace('"', " ").split()[0].lower()
+            self._db.create_function(
+                "literal_boost",
+                2,
+                lambda title, crumbs: _literal_boost(literal, title, crumbs),
+                deterministic=True,
+            )
+            self._literal = (
+                "(CASE WHEN instr(s.headings, :first) > 0 "
+                "THEN literal_boost(s.title, s.breadcrumb) ELSE 1.0 END)"
+            )
+        tiers = []
+        self._content = ""
+        for i, needle in enumerate(wanted):
+            self._params[f"n{i}"] = _ascii_lower(needle)
+            if index._has_tokens(needle):
+                self._params[f"np{i}"] = quote(needle)
+                tiers.append(
+                    f"(h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :np{i} "
+                    f"AND instr(lower(title || char(10) || body), :n{i}) > 0))"
+                )
+            else:  # symbols alone: read the text of every section that matched
+                self._content = ", lower(title || char(10) || body) AS content"
+                tiers.append(f"(instr(h.content, :n{i}) > 0)")
+        self._tier = " + ".join(tiers)
+
+    def page(
+        self, expression: str, partial: Sequence[str], options: SearchOptions
+    ) -> tuple[list[tuple[float, int]], int]:
+        params = {**self._params, "expr": expression, **_window(options)}
+        total = self._db.execute(
+            "SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)
+        ).fetchone()[0]
+        if not total:
+            return [], 0
+        matched = []
+        for i, group in enumerate(partial):
+            params[f"g{i}"] = group
+            matched.append(f"(h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :g{i}))")
+        tiers = [" + ".join(matched)] if matched else []
+        tiers += [self._tier] if self._tier else []
+        if not partial:
+            params["own"] = f"{{title body {BIGRAM_COLUMN}}} : ({expression})"
+            tiers.append("(h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :own))")
+        order = "".join(f"{tier} DESC, " for tier in tiers)
+        depth = " ".join(f"WHEN {d} THEN {boost}" for d, boost in enumerate(DEPTH_BOOST))
+        rows = self._db.execute(
+            "WITH h AS MATERIALIZED (SELECT rowid, bm25(fts, "
+            + ", ".join(str(w) for w in WEIGHTS)
+            + f") AS bm{self._content} FROM fts WHERE fts MATCH :expr) "
+            f"SELECT h.rowid, -h.bm * (CASE s.depth {depth} ELSE 0.9 END) * {self._phrase} "
+            f"* {self._literal} AS score FROM h JOIN section s ON s.rowid = h.rowid "
+            f"ORDER BY {order}score DESC, h.rowid LIMIT :limit OFFSET :offset",
+            params,
+        ).fetchall()
+        return [(score, rowid) for rowid, score in rows], int(total)
 
 
 class IndexBuilder:
@@ -473,9 +488,12 @@ class IndexBuilder:
             ((rowid, s.title, s.breadcrumb, s.body, pairs) for rowid, s, pairs in rows),
         )
         self._db.executemany(
-            "INSERT INTO section(rowid, sid, chapter, anchor, title, breadcrumb, depth, lead) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-            ((r, s.id, s.chapter, s.anchor, s.title, s.breadcrumb, s.depth) for r, s, _ in rows),
+            "INSERT INTO section(rowid, sid, chapter, anchor, title, breadcrumb, depth, lead, "
+            "headings) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            (
+                (r, s.id, s.chapter, s.anchor, s.title, s.breadcrumb, s.depth, _headings(s))
+                for r, s, _ in rows
+            ),
         )
 
     def merge(self) -> None:
@@ -547,7 +565,7 @@ def _create_schema(db: sqlite3.Connection) -> None:
         CREATE TABLE section(
             rowid INTEGER PRIMARY KEY, sid TEXT NOT NULL, chapter TEXT NOT NULL, anchor TEXT,
             title TEXT NOT NULL, breadcrumb TEXT NOT NULL, depth INTEGER NOT NULL,
-            lead INTEGER NOT NULL
+            lead INTEGER NOT NULL, headings TEXT NOT NULL
         );
         CREATE VIRTUAL TABLE words USING fts5(
             text, content = '', detail = none, tokenize = '{WORDS_TOKENIZE}'
@@ -588,6 +606,11 @@ def _checksum(db: sqlite3.Connection) -> str:
                     digest.update(str(value).encode("utf-8", "surrogatepass"))
                 digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _headings(section: Section) -> str:
+    """A section's title and breadcrumb in lower case: a quick test before the regex."""
+    return f"{section.title}\n{section.breadcrumb}".lower()
 
 
 def _ascii_lower(text: str) -> str:
