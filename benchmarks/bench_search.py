@@ -1,6 +1,7 @@
-"""Search benchmark on the Rust book: build, warm open, query latency, keystroke to results.
+"""Search benchmark: the Rust book, a CJK book, code queries, generated books, a huge chapter.
 
     QT_QPA_PLATFORM=offscreen PYTHONPATH=src .venv/bin/python benchmarks/bench_search.py [BOOK]
+        [--sizes 100,1000,5000] [--huge-mb 4.9]
 
 Prints one table; asserts nothing. Measures, in one run:
 
@@ -14,7 +15,16 @@ Prints one table; asserts nothing. Measures, in one run:
 - query latency p50 / p95 over 50 fixed queries, entered and as typed (prefix);
 - keystroke -> results shown in the SearchPanel (QTest.keyClicks of a query's last character
   after a pause, until the list's model holds its results and the list has painted);
-- the same 50 queries through a naive substring scan of the same sections, side by side.
+- the same 50 queries through a naive substring scan of the same sections, side by side;
+- a book of Chinese, Japanese, Thai and Korean chapters (benchmarks/generated_books.py): what
+  runs of two or more characters find, against the naive scan; and FTS5's ``trigram``
+  tokenizer over the same text (what it finds, its build time and size) against the pairs of
+  characters in the ``cjk`` column that the index uses;
+- code queries on the Rust book: hits, the first hit, and whether it holds the query as typed;
+- generated books of 100, 1,000 and 5,000 chapters of about 3 KB: cold build on the worker,
+  size on disk, query p50 / p95, and the UI thread's longest pause while a query is typed a
+  key at a time into the panel; each against the 100-chapter book (the growth);
+- one chapter of about 5 MB without subheadings: the longest UI pause while typing.
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ from PySide6.QtWidgets import QApplication
 
 from handbook.core.book import load_book
 from handbook.core.model import Book
-from handbook.core.search import IndexCache, SearchIndex, read_sources
+from handbook.core.search import IndexCache, SearchIndex, SearchOptions, read_sources
 from handbook.core.sections import Section, book_sections, chapter_trails
 from handbook.ui.search_panel import SearchPanel
 from handbook.ui.search_worker import SearchRunner
@@ -136,7 +146,7 @@ def query_times(index: SearchIndex, typing: bool) -> tuple[list[float], list[int
     times, totals = [], []
     for query in QUERIES:
         start = time.perf_counter()
-        results = index.search(query, typing=typing)
+        results = index.search(query, SearchOptions(prefix_last=typing))
         times.append(time.perf_counter() - start)
         totals.append(results.total)
     return times, totals
@@ -188,7 +198,10 @@ def keystroke_times(app: QApplication, book: Book, folder: Path) -> list[float]:
 
 
 def main(argv: list[str]) -> int:
-    root = Path(argv[1]) if len(argv) > 1 else DEFAULT_BOOK
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    sizes = [int(n) for n in _option(argv, "--sizes", "100,1000,5000").split(",") if n]
+    huge_mb = float(_option(argv, "--huge-mb", "4.9"))
+    root = Path(args[0]) if args else DEFAULT_BOOK
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     book = load_book(root)
@@ -234,7 +247,7 @@ def main(argv: list[str]) -> int:
             label = "query, as typed (prefix)" if typing else "query, entered"
             p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
             rows.append((f"{label}: p50 / p95", f"{ms(p50)} / {ms(p95)}", "p95 ≤ 5 ms"))
-        fts_times, fts_totals = query_times(index, False)
+        fts_times, fts_totals = query_times(index, True)
         scan_times, scan_totals, prepare = naive_scan(sections)
         rows.append(
             (
@@ -266,7 +279,21 @@ def main(argv: list[str]) -> int:
     rows_by_query = zip(QUERIES, fts_totals, fts_times, scan_totals, scan_times, strict=True)
     for query, ft, ftt, st, stt in rows_by_query:
         print(f"{query[:24]:<24} {ft:>8} {ftt * 1000:>8.2f} {st:>9} {stt * 1000:>7.2f}")
+    print()
+    from bench_search_more import cjk_table, code_table, huge_chapter_table, scale_table
+
+    code_table(book)
+    cjk_table()
+    scale_table(app, sizes)
+    huge_chapter_table(app, huge_mb)
     return 0
+
+
+def _option(argv: list[str], name: str, default: str) -> str:
+    for arg in argv:
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return default
 
 
 def _read(book: Book, path: str) -> str:

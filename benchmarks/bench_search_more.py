@@ -1,0 +1,280 @@
+"""The tables bench_search.py adds after the Rust book's: code queries, CJK, scale, a huge chapter.
+
+Each prints its own table with a baseline measured in the same run; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from generated_books import write_cjk_book, write_generated_book, write_huge_chapter_book
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from handbook.core.book import load_book
+from handbook.core.model import Book
+from handbook.core.query import bigrams
+from handbook.core.search import IndexCache, SearchIndex, read_sources
+from handbook.core.sections import Section, book_sections
+from handbook.ui.search_panel import SearchPanel
+from handbook.ui.search_worker import SearchRunner
+
+TICK_MS = 2
+CODE_QUERIES = [
+    "Box<T>", "Vec<u8>", "&str", "'static", "C++", "std::mem::swap", "#[derive(Debug)]", "?",
+    "cargo build --release", "--release", "Rc<RefCell<T>>", "&mut self", "-> bool", "::new()",
+    "impl<T>", "println!", "Option<T>", "unwrap()", "..=", "=>",
+]  # fmt: skip
+CJK_QUERIES = ["日本", "日本語", "テキスト", "疼痛", "借用检查", "所有権", "ภาษา", "소유권", "本書"]
+GENERATED_QUERIES = [
+    "borrow checker", "match", "thread channel", "Box<T>", "cargo build --release", "ownership",
+    "error panic result", "hash map", "unsafe", "lifetime", "closure iterator", "async await",
+    "derive", "mutex", "vector string", "chapter", "deref", "trait generic", "cargo", "heap",
+]  # fmt: skip
+TYPED = "borrow checker"
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+class StallMeter:
+    """Ticks every TICK_MS on the UI thread; the longest gap between ticks, less a tick."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.longest = 0.0
+
+    def start(self) -> None:
+        self.last, self.longest = time.perf_counter(), 0.0
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return max(self.longest - TICK_MS / 1000, 0.0)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+
+def timed(index: SearchIndex, queries: Sequence[str]) -> tuple[list[float], list[int]]:
+    times, totals = [], []
+    for query in queries:
+        start = time.perf_counter()
+        results = index.search(query)
+        times.append(time.perf_counter() - start)
+        totals.append(results.total)
+    return times, totals
+
+
+def naive(sections: Sequence[Section], queries: Sequence[str]) -> tuple[list[float], list[int]]:
+    corpus = [(s.title + "\n" + s.body).casefold() for s in sections]
+    times, totals = [], []
+    for query in queries:
+        words = query.casefold().split()
+        start = time.perf_counter()
+        hits = [text for text in corpus if all(w in text for w in words)]
+        times.append(time.perf_counter() - start)
+        totals.append(len(hits))
+    return times, totals
+
+
+def _read(book: Book, path: str) -> str:
+    from handbook.core.book import read_chapter_source
+
+    text: str = read_chapter_source(book, path)
+    return text
+
+
+def code_table(book: Book) -> None:
+    """Code queries on the Rust book: hits, the first hit, and whether it holds the query."""
+    with IndexCache(None).open(book) as index:
+        sections = {s.id: s for s in book_sections(book, read_sources(book, _read))}
+        times, totals = timed(index, CODE_QUERIES)
+        print(f"code queries on {book.title}")
+        print(f"{'query':<22} {'hits':>5} {'ms':>6}  as typed in the first hit  first hit")
+        for query, total, took in zip(CODE_QUERIES, totals, times, strict=True):
+            hits = index.search(query).hits
+            first = hits[0].id if hits else "-"
+            held = "-"
+            if hits:
+                section = sections[hits[0].id]
+                held = "yes" if query.lower() in (section.title + section.body).lower() else "no"
+            print(f"{query:<22} {total:>5} {took * 1000:>6.2f}  {held:<25} {first[:60]}")
+        print(f"p50 / p95: {ms(percentile(times, 0.5))} / {ms(percentile(times, 0.95))}")
+    print()
+
+
+def cjk_table() -> None:
+    """What runs of CJK / Thai / Korean characters find, against a substring scan; and FTS5's
+    trigram tokenizer against the index's pairs of characters."""
+    with tempfile.TemporaryDirectory() as tmp:
+        book = load_book(write_cjk_book(Path(tmp) / "cjk"))
+        sections = list(book_sections(book, read_sources(book, _read)))
+        with IndexCache(None).open(book) as index:
+            times, totals = timed(index, CJK_QUERIES)
+        scan_times, scan_totals = naive(sections, CJK_QUERIES)
+        trigram = _trigram(sections)
+        pairs = _pairs(sections)
+    print("CJK book (Chinese, Japanese, Thai, Korean chapters; made by generated_books.py)")
+    print(
+        f"{'query':<10} {'index':>6} {'ms':>6} {'scan':>6} {'scan ms':>8} "
+        f"{'trigram':>8} {'pairs':>6}"
+    )
+    for i, query in enumerate(CJK_QUERIES):
+        print(
+            f"{query:<10} {totals[i]:>6} {times[i] * 1000:>6.2f} {scan_totals[i]:>6} "
+            f"{scan_times[i] * 1000:>8.3f} {trigram[0][i]:>8} {pairs[0][i]:>6}"
+        )
+    print(
+        f"build: trigram table {ms(trigram[1])}, {trigram[2] // 1024} KB; "
+        f"pairs column {ms(pairs[1])}, {pairs[2] // 1024} KB"
+    )
+    print("(trigram MATCH needs 3 characters: 2-character runs find nothing that way)")
+    print()
+
+
+def _trigram(sections: Sequence[Section]) -> tuple[list[int], float, int]:
+    db = sqlite3.connect(":memory:")
+    start = time.perf_counter()
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'trigram')")
+    db.executemany("INSERT INTO t VALUES (?)", [(s.title + "\n" + s.body,) for s in sections])
+    took = time.perf_counter() - start
+    found = []
+    for query in CJK_QUERIES:
+        quoted = '"' + query.replace('"', '""') + '"'
+        found.append(db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (quoted,)).fetchone()[0])
+    size = _size(db)
+    db.close()
+    return found, took, size
+
+
+def _pairs(sections: Sequence[Section]) -> tuple[list[int], float, int]:
+    db = sqlite3.connect(":memory:")
+    start = time.perf_counter()
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(cjk, tokenize = 'unicode61')")
+    db.executemany(
+        "INSERT INTO t VALUES (?)", [(bigrams(s.title + "\n" + s.body),) for s in sections]
+    )
+    took = time.perf_counter() - start
+    found = []
+    for query in CJK_QUERIES:
+        quoted = '"' + bigrams(query) + '"'
+        found.append(db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (quoted,)).fetchone()[0])
+    size = _size(db)
+    db.close()
+    return found, took, size
+
+
+def _size(db: sqlite3.Connection) -> int:
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    return int(pages * db.execute("PRAGMA page_size").fetchone()[0])
+
+
+def build_on_worker(book: Book, folder: Path) -> tuple[float, float]:
+    """(open_book -> index_ready, the UI thread's longest pause meanwhile)."""
+    runner = SearchRunner(folder)
+    loop = QEventLoop()
+    runner.index_ready.connect(loop.quit)
+    runner.failed.connect(loop.quit)
+    meter = StallMeter()
+    meter.start()
+    start = time.perf_counter()
+    runner.open_book(book)
+    loop.exec()
+    elapsed = time.perf_counter() - start
+    stall = meter.stop()
+    runner.stop()
+    return elapsed, stall
+
+
+def typing_pause(app: QApplication, book: Book, folder: Path, text: str = TYPED) -> float:
+    """Type ``text`` a key at a time (80 ms apart) into a panel over ``book``; the UI
+    thread's longest pause from the first key until the last results are shown."""
+    panel = SearchPanel(folder)
+    panel.resize(420, 700)
+    panel.show()
+    loop = QEventLoop()
+    panel.runner.index_ready.connect(loop.quit)
+    panel.set_book(book)
+    loop.exec()
+    shown: list[int] = []
+    panel.results_shown.connect(shown.append)
+    meter = StallMeter()
+    meter.start()
+    for ch in text:
+        QTest.keyClick(panel.field, ch)
+        QTest.qWait(80)
+    deadline = time.perf_counter() + 30
+    while panel.runner._query is not None and time.perf_counter() < deadline:
+        app.processEvents()
+    QTest.qWait(50)
+    pause = meter.stop()
+    panel.runner.stop()
+    panel.close()
+    return pause
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def scale_table(app: QApplication, sizes: Sequence[int]) -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            book = load_book(write_generated_book(Path(tmp) / f"g{size}", size))
+            cache = Path(tmp) / f"cache{size}"
+            build, stall = build_on_worker(book, cache)
+            disk = _folder_size(cache)
+            with IndexCache(cache).open(book) as index:
+                index.search("warm")
+                times, _ = timed(index, GENERATED_QUERIES)
+                sections = index.section_count
+            pause = typing_pause(app, book, Path(tmp) / f"panel{size}")
+            rows.append((size, sections, build, stall, disk, times, pause))
+    print("generated books (chapters of about 3 KB)")
+    print(
+        f"{'chapters':>8} {'sections':>8} {'cold build':>11} {'UI stall':>9} {'on disk':>9} "
+        f"{'p50':>8} {'p95':>8} {'typing pause':>13} {'build x':>8} {'p95 x':>6}"
+    )
+    base_build, base_p95 = rows[0][2], percentile(rows[0][5], 0.95)
+    for size, sections, build, stall, disk, times, pause in rows:
+        p95 = percentile(times, 0.95)
+        print(
+            f"{size:>8} {sections:>8} {ms(build):>11} {ms(stall):>9} {disk / 2**20:>7.1f}MB "
+            f"{ms(percentile(times, 0.5)):>8} {ms(p95):>8} {ms(pause):>13} "
+            f"{build / base_build:>7.1f}x {p95 / base_p95:>5.1f}x"
+        )
+    print("targets at 5,000: p95 ≤ 20 ms, cold build ≤ 2.5 s on the worker, pause ≤ 16 ms")
+    print()
+
+
+def huge_chapter_table(app: QApplication, megabytes: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        book = load_book(write_huge_chapter_book(Path(tmp) / "huge", megabytes))
+        start = time.perf_counter()
+        with IndexCache(None).open(book) as index:
+            build = time.perf_counter() - start
+            times, _ = timed(index, ["borrow checker", "match", "thread channel"])
+        pause = typing_pause(app, book, Path(tmp) / "panel")
+        size = (book.src / "huge.md").stat().st_size
+    print(f"one chapter of {size / 2**20:.1f} MB without subheadings")
+    print(f"build {ms(build)}; queries {', '.join(ms(t) for t in times)}")
+    print(f"longest UI pause while typing {TYPED!r} a key at a time: {ms(pause)} (target ≤ 16 ms)")
+    print()
