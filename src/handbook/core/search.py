@@ -206,7 +206,7 @@ class SearchIndex:
         with self._lock, self._db:
             for chapter, chapter_sections in sections.items():
                 _replace_chapter(self._db, chapter, chapter_sections)
-            count = self._db.execute("SELECT count(*) FROM fts").fetchone()[0]
+            count = self._db.execute("SELECT count(*) FROM section").fetchone()[0]
             self._db.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                 [("content_key", content_key), ("sections", str(count))],
@@ -478,23 +478,9 @@ class IndexBuilder:
     def add(self, sections: Iterable[Section]) -> None:
         """Add ``sections`` (in the transaction that :meth:`merge` commits: one commit, not one
         per chapter, keeps FTS5 from writing a segment per chapter)."""
-        rows = []
-        for s in sections:
-            self._rowid += 1
-            rows.append((self._rowid, s, bigrams(s.title + "\n" + s.body)))
-        self._db.executemany(
-            f"INSERT INTO fts(rowid, title, breadcrumb, body, {BIGRAM_COLUMN}) "
-            "VALUES (?, ?, ?, ?, ?)",
-            ((rowid, s.title, s.breadcrumb, s.body, pairs) for rowid, s, pairs in rows),
-        )
-        self._db.executemany(
-            "INSERT INTO section(rowid, sid, chapter, anchor, title, breadcrumb, depth, lead, "
-            "headings) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
-            (
-                (r, s.id, s.chapter, s.anchor, s.title, s.breadcrumb, s.depth, _headings(s))
-                for r, s, _ in rows
-            ),
-        )
+        rows = _insert_sections(self._db, sections, self._rowid)
+        if rows:
+            self._rowid = rows[-1][0]
 
     def merge(self) -> None:
         """The whole-word vocabulary, the boilerplate found, and the index merged into its most
@@ -502,14 +488,7 @@ class IndexBuilder:
         db = self._db
         with db:
             db.execute("INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts")
-            openings = db.execute(
-                "SELECT rowid, substr(body, 1, 1000) FROM fts WHERE rowid IN "
-                "(SELECT min(rowid) FROM section GROUP BY chapter)"
-            ).fetchall()
-            leads = boilerplate_leads(openings)
-            db.executemany(
-                "UPDATE section SET lead = ? WHERE rowid = ?", [(v, k) for k, v in leads.items()]
-            )
+            _set_leads(db)
             db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             db.execute("INSERT INTO words(words) VALUES ('optimize')")
 
@@ -533,22 +512,58 @@ class IndexBuilder:
 
 
 def _replace_chapter(db: sqlite3.Connection, chapter: str, sections: Iterable[Section]) -> None:
-    """One chapter's rows in ``fts`` and its words in ``words`` (a contentless table: a row is
-    deleted by giving back the text it was made from)."""
+    """One chapter's rows in ``fts`` and ``section``, and its words in ``words`` (a contentless
+    table: a row is deleted by giving back the text it was made from). New rows are numbered
+    after the last one."""
     old = db.execute(
-        "SELECT rowid, title || ' ' || body FROM fts WHERE chapter = ?", (chapter,)
+        "SELECT f.rowid, f.title || ' ' || f.body FROM fts f JOIN section s "
+        "ON s.rowid = f.rowid WHERE s.chapter = ?",
+        (chapter,),
     ).fetchall()
     db.executemany("INSERT INTO words(words, rowid, text) VALUES ('delete', ?, ?)", old)
-    db.execute("DELETE FROM fts WHERE chapter = ?", (chapter,))
+    db.executemany("DELETE FROM fts WHERE rowid = ?", [(rowid,) for rowid, _ in old])
+    db.execute("DELETE FROM section WHERE chapter = ?", (chapter,))
+    last = db.execute("SELECT max(rowid) FROM section").fetchone()[0] or 0
+    last = max(last, db.execute("SELECT max(rowid) FROM fts").fetchone()[0] or 0)
+    rows = _insert_sections(db, sections, last)
     db.executemany(
-        "INSERT INTO fts(title, breadcrumb, body, sid, chapter, anchor, depth) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        ((s.title, s.breadcrumb, s.body, s.id, s.chapter, s.anchor, s.depth) for s in sections),
+        "INSERT INTO words(rowid, text) VALUES (?, ?)",
+        [(rowid, s.title + " " + s.body) for rowid, s in rows],
     )
-    db.execute(
-        "INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts "
-        "WHERE chapter = ?",
-        (chapter,),
+    _set_leads(db)
+
+
+def _insert_sections(
+    db: sqlite3.Connection, sections: Iterable[Section], last: int
+) -> list[tuple[int, Section]]:
+    """Insert ``sections`` into ``fts`` and ``section`` as rows ``last + 1``, ``last + 2``..."""
+    rows = list(enumerate(sections, start=last + 1))
+    db.executemany(
+        f"INSERT INTO fts(rowid, title, breadcrumb, body, {BIGRAM_COLUMN}) VALUES (?, ?, ?, ?, ?)",
+        ((r, s.title, s.breadcrumb, s.body, bigrams(s.title + "\n" + s.body)) for r, s in rows),
+    )
+    db.executemany(
+        "INSERT INTO section(rowid, sid, chapter, anchor, title, breadcrumb, depth, lead, "
+        "headings) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        (
+            (r, s.id, s.chapter, s.anchor, s.title, s.breadcrumb, s.depth, _headings(s))
+            for r, s in rows
+        ),
+    )
+    return rows
+
+
+def _set_leads(db: sqlite3.Connection) -> None:
+    """Where each chapter's opening text starts past the book's boilerplate (see
+    :func:`boilerplate_leads`)."""
+    openings = db.execute(
+        "SELECT rowid, substr(body, 1, 1000) FROM fts WHERE rowid IN "
+        "(SELECT min(rowid) FROM section GROUP BY chapter)"
+    ).fetchall()
+    leads = boilerplate_leads(openings)
+    db.execute("UPDATE section SET lead = 0")
+    db.executemany(
+        "UPDATE section SET lead = ? WHERE rowid = ?", [(v, k) for k, v in leads.items()]
     )
 
 
