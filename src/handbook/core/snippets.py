@@ -29,6 +29,7 @@ _SPACES = re.compile(r"\s+")
 _TRIGRAM_WORDS = re.compile(r"\w+")
 BOILERPLATE_SHARE = 0.2  # a chapter opening shared (by a run of three words) with this share
 BOILERPLATE_MIN = 3  # ... and at least this many other chapters is the book's boilerplate
+OPENING_LINES = 3  # the lines of a chapter's opening looked at
 
 
 def make_snippet(text: str, terms: Sequence[str], lead: int = 0) -> str:
@@ -126,25 +127,39 @@ def _word_end(text: str, pos: int) -> int:
 
 
 def boilerplate_leads(openings: Iterable[tuple[int, str]]) -> dict[int, int]:
-    """For chapter openings ``(row, text)``: where each row's own text starts, past a first
-    line that is the book's boilerplate ("General information, not medical advice...").
+    """For chapter openings ``(row, text)``: where each row's own text starts, past the
+    lines at its top that are the book's boilerplate (an alert's title, then "General
+    information, not medical advice...").
 
-    A first line is boilerplate when a run of three of its words also opens the text of at
-    least :data:`BOILERPLATE_MIN` other chapters and :data:`BOILERPLATE_SHARE` of them all.
-    Rows whose first line is not boilerplate are left out."""
-    firsts: dict[int, tuple[str, int]] = {}
-    counts: Counter[tuple[str, str, str]] = Counter()
+    Of the first :data:`OPENING_LINES` lines, a line is boilerplate when it opens at least
+    :data:`BOILERPLATE_MIN` other chapters and :data:`BOILERPLATE_SHARE` of them all: the same
+    line, or (three words or more) a run of three of its words. Rows whose first line is not
+    boilerplate are left out."""
+    tops: dict[int, list[str]] = {}
+    lines_seen: Counter[str] = Counter()
+    trigrams_seen: Counter[tuple[str, str, str]] = Counter()
     for row, text in openings:
-        line_end = text.find("\n")
-        line = text if line_end < 0 else text[:line_end]
-        firsts[row] = (line, len(line) + 1 if line_end >= 0 else len(text))
-        counts.update(_trigrams(line))
-    need = max(BOILERPLATE_MIN + 1, int(BOILERPLATE_SHARE * len(firsts)))
-    return {
-        row: lead
-        for row, (line, lead) in firsts.items()
-        if any(counts[t] >= need for t in _trigrams(line))
-    }
+        lines = text.split("\n")[:OPENING_LINES]
+        tops[row] = lines
+        lines_seen.update({line.strip().casefold() for line in lines})
+        trigrams_seen.update(set().union(*(_trigrams(line) for line in lines)))
+    need = max(BOILERPLATE_MIN + 1, int(BOILERPLATE_SHARE * len(tops)))
+
+    def shared(line: str) -> bool:
+        if lines_seen[line.strip().casefold()] >= need:
+            return True
+        return any(trigrams_seen[t] >= need for t in _trigrams(line))
+
+    leads: dict[int, int] = {}
+    for row, lines in tops.items():
+        lead = 0
+        for line in lines:
+            if not line.strip() or not shared(line):
+                break
+            lead += len(line) + 1
+        if lead:
+            leads[row] = lead
+    return leads
 
 
 def _trigrams(line: str) -> set[tuple[str, str, str]]:
