@@ -26,6 +26,16 @@ def load_book_or_exit(path: str | None) -> Book | int:
         return refuse_book(exc)
 
 
+def open_book_or_exit(path: str) -> tuple[Book, str | None] | int:
+    """The book at ``path`` and the section it names (``FILE#anchor``), or exit status 2."""
+    from handbook.core.book import open_book
+
+    try:
+        return open_book(Path(path))
+    except BookError as exc:
+        return refuse_book(exc)
+
+
 def refuse_book(exc: BookError) -> int:
     """Say on stderr, in one line, why the book cannot be opened; return exit status 2."""
     print(f"handbook: {exc}", file=sys.stderr)

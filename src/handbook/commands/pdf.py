@@ -94,7 +94,10 @@ def _interrupted_as_keyboard_interrupt() -> Iterator[None]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out", metavar="OUT.pdf", help="the PDF file to write")
     parser.add_argument(
-        "path", nargs="?", help="the book: its folder or its SUMMARY.md (default: the guide)"
+        "path",
+        nargs="?",
+        help="the book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, "
+        "or a .md file (FILE#anchor); default: the guide",
     )
     parser.add_argument(
         "--chapter",
@@ -159,8 +162,8 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
         return EXIT_FAILURE
     from PySide6.QtGui import QGuiApplication, QPageSize
 
-    from handbook.core.render import Renderer
     from handbook.core.theme import LIGHT
+    from handbook.ui.chapter_cache import default_renderer
     from handbook.ui.pdf_export import export_pdf
 
     _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] or "handbook"])
@@ -173,7 +176,7 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
         with _interrupted_as_keyboard_interrupt():  # the .part file is removed on the way out
             result = export_pdf(
                 book,
-                Renderer(book, theme=LIGHT).render,
+                default_renderer(book, LIGHT),
                 out,
                 chapters,
                 page_size=size,

@@ -39,7 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "a OR b; everything else (C++, --dest-dir, Box<T>) is searched as written",
     )
     parser.add_argument(
-        "path", nargs="?", help="the book: its folder or its SUMMARY.md (default: the guide)"
+        "path",
+        nargs="?",
+        help="the book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, "
+        "or a .md file (FILE#anchor); default: the guide",
     )
     parser.add_argument(
         "--limit",

@@ -20,16 +20,25 @@ from handbook.core.model import Book, NodeKind, TocNode
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "path", nargs="?", help="the book: its folder or its SUMMARY.md (default: the guide)"
+        "path",
+        nargs="?",
+        help="the book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, "
+        "or a .md file (FILE#anchor); default: the guide",
     )
     parser.add_argument(
         "--json",
         action="store_true",
-        help='print {"title", "toc", "problems"} as JSON; each node has kind, title, number, '
-        "path, draft, problem, headings and children",
+        help='print {"title", "format", "toc", "problems"} as JSON (format: mdbook, mkdocs, '
+        "folder or file); each node has kind, title, number, path, draft, problem, url, "
+        "headings and children",
     )
     parser.add_argument(
         "--headings", action="store_true", help="also list each chapter's headings beneath it"
+    )
+    parser.add_argument(
+        "--problems",
+        action="store_true",
+        help="print the book's problems (missing pages, ignored MkDocs extensions...) instead",
     )
 
 
@@ -37,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     book = load_book_or_exit(args.path)
     if isinstance(book, int):
         return book
+    if args.problems:
+        return print_out("\n".join(str(problem) for problem in book.problems))
     for problem in book.problems:
         print(f"handbook: warning: {problem}", file=sys.stderr)
     if args.json:
@@ -68,6 +79,7 @@ def entry_text(node: TocNode) -> str:
 def book_json(book: Book) -> dict[str, Any]:
     return {
         "title": book.title,
+        "format": book.format,
         "toc": [node_json(node) for node in book.toc],
         "problems": [str(problem) for problem in book.problems],
     }
@@ -82,6 +94,7 @@ def node_json(node: TocNode) -> dict[str, Any]:
         "path": node.path,
         "draft": node.draft,
         "problem": node.problem,
+        "url": node.url,
         "headings": [
             {"level": h.level, "title": h.title, "anchor": h.anchor} for h in node.headings
         ],

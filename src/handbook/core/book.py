@@ -23,8 +23,28 @@ from pathlib import Path
 from typing import Any
 
 from handbook.core.errors import BookError
-from handbook.core.locate import CONFIG, SUMMARY, find_book, real_path, reason
-from handbook.core.model import Book, BookProblem, Heading, MarkdownOptions, NodeKind, TocNode
+from handbook.core.locate import (
+    CONFIG,
+    FILE,
+    FOLDER,
+    MDBOOK,
+    MKDOCS,
+    SUMMARY,
+    Location,
+    find_book,
+    locate,
+    real_path,
+    reason,
+)
+from handbook.core.model import (
+    Book,
+    BookProblem,
+    Heading,
+    MarkdownOptions,
+    NodeKind,
+    TocNode,
+    section_id,
+)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -54,10 +74,72 @@ class _Config:
 
 
 def load_book(path: Path | str) -> Book:
-    """The book at ``path``: its folder, a folder holding SUMMARY.md, or SUMMARY.md itself.
+    """The book at ``path``, in any layout :func:`~handbook.core.locate.locate` knows: an mdBook
+    book (its folder, SUMMARY.md, book.toml), an MkDocs site, a plain folder, a markdown file
+    (the book holding it, if any), each with an optional ``#anchor``.
 
     Raises :class:`BookError` (naming the path) when there is no book to show at all.
     """
+    return open_book(path)[0]
+
+
+def open_book(path: Path | str) -> tuple[Book, str | None]:
+    """The book at ``path`` and the section ``path`` names in it (``FILE#anchor``), if any."""
+    where = locate(path)
+    book = load_location(where)
+    chapter = page_path(book, where.page) if where.page is not None else None
+    if where.page is not None and chapter is None and book.format != FILE:
+        book = load_location(Location(FILE, where.page))  # beside a book, not one of its pages
+        chapter = page_path(book, where.page)
+    if chapter is None and where.anchor:
+        chapter = next(
+            (n.path for n in book.chapters() if any(h.anchor == where.anchor for h in n.headings)),
+            None,
+        )
+    return book, (section_id(chapter, where.anchor) if chapter else None)
+
+
+def load_location(where: Location) -> Book:
+    if where.layout == MKDOCS:
+        from handbook.core.mkdocs import load_mkdocs
+
+        return load_mkdocs(where.path)
+    if where.layout == FOLDER:
+        from handbook.core.folder import load_folder
+
+        return load_folder(where.path)
+    if where.layout == FILE:
+        from handbook.core.folder import load_file
+
+        return load_file(where.path)
+    return _load_mdbook(where.path)
+
+
+def page_path(book: Book, file: Path) -> str | None:
+    """The chapter path of ``file`` in ``book``, if it is one of its chapters."""
+    try:
+        relative = real_path(file).relative_to(real_path(book.src)).as_posix()
+    except ValueError:
+        return None
+    return relative if book.chapter(relative) is not None else None
+
+
+def book_title_from(toc: tuple[TocNode, ...], where: Path) -> str:
+    """A folder's or file's title: its own page's first level-1 heading, else its name."""
+    first = toc[0] if toc else None
+    if first is not None and first.path and "/" not in first.path:
+        own = first.path.lower().rsplit(".", 1)[0] in ("index", "readme") or where.is_file()
+        heading = next((h for h in first.headings if h.level == 1), None)
+        if own and heading is not None:
+            return heading.title
+    return where.name or str(where)
+
+
+def folder_identity(where: Path) -> str:
+    return _identity(where)
+
+
+def _load_mdbook(path: Path) -> Book:
     from handbook.core.summary import parse_summary
 
     root, src, config, problems = _locate(Path(path))
@@ -91,7 +173,8 @@ def read_chapter_source(book: Book, path: str) -> str:
     is listed there, the chapter's own line for bad bytes). Never reads outside the book.
     """
     node = book.chapter(path)
-    reader = _ChapterReader(book.root, book.src, book.summary_path)
+    summary = book.summary_path if book.format == MDBOOK else book.root  # no chapter is SUMMARY
+    reader = _ChapterReader(book.root, book.src, summary)
     try:
         return reader.read(path)
     except _Unreadable as exc:
@@ -273,7 +356,7 @@ def _sha256_hex(data: bytes) -> str:
 # --- chapters -----------------------------------------------------------------------------------
 
 
-class _ChapterReader:
+class ChapterReader:
     """Reads chapters confined to the book, turning every failure into a problem."""
 
     def __init__(
@@ -341,6 +424,9 @@ class _ChapterReader:
         if line:
             return BookProblem(self.summary_path, line, f"chapter '{path}' {exc.message}")
         return BookProblem(self.src / path, None, exc.message)
+
+
+_ChapterReader = ChapterReader
 
 
 # --- reading files ------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ class TocNode:
     line: int = 0  # 1-based line in SUMMARY.md
     headings: tuple[Heading, ...] = ()  # the chapter's headings, in document order
     problem: str | None = None  # why this chapter cannot be shown ("file:line: ..."), if so
+    url: str | None = None  # an external link listed in the tree (MkDocs' nav), for the browser
 
     def walk(self) -> Iterator[TocNode]:
         yield self
@@ -88,6 +89,7 @@ class Book:
     problems: tuple[BookProblem, ...] = ()
     identity: str = ""  # stable id of the book for bookmarks and caches (see book.book_identity)
     markdown: MarkdownOptions = MarkdownOptions()
+    format: str = "mdbook"  # the layout: "mdbook", "mkdocs", "folder" or "file" (core/locate.py)
     _by_path: dict[str, TocNode] = field(default_factory=dict, compare=False, repr=False)
 
     def nodes(self) -> Iterator[TocNode]:

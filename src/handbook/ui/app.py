@@ -83,11 +83,15 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
 def _build(window: MainWindow, app: QApplication, settings: Settings, path: str | None) -> None:
     """Start-up's second step, once the frame is on screen: the book, the services, the rest
     of the window, and the place the reader left off (or the first chapter)."""
-    from handbook.commands.common import load_book_or_exit
+    from handbook.commands.common import load_book_or_exit, open_book_or_exit
     from handbook.ui.services import open_services
     from handbook.ui.settings import LAST_BOOK
 
-    book = load_book_or_exit(path) if path else last_book(settings.get(LAST_BOOK))
+    opened = open_book_or_exit(path) if path else None
+    if isinstance(opened, int):  # the message is on stderr
+        app.exit(EXIT_BAD_INPUT)
+        return
+    book, start = opened if opened else (last_book(settings.get(LAST_BOOK)), None)
     if book is None:
         book = load_book_or_exit(None)
     if isinstance(book, int):  # the message is on stderr
@@ -97,7 +101,8 @@ def _build(window: MainWindow, app: QApplication, settings: Settings, path: str 
     app.aboutToQuit.connect(services.close)  # the bookmarks' daily backup, the settings
     services.themes.apply()
     window.build(book, services)
-    window.restore_place()
+    if not (start and window.open_section(start)):  # FILE#anchor: there, else where it was
+        window.restore_place()
     window.show_start_messages()
 
 

@@ -19,6 +19,10 @@ CHAPTER_CACHE_SIZE = 12  # rendered chapters kept: going back and forth re-rende
 
 def default_renderer(book: Book, theme: PageTheme = LIGHT) -> RenderChapter:
     # Imported here, not at the top: markdown, pygments and nh3 load after the window shows.
+    if book.format == "mkdocs":
+        from handbook.core.mkdocs_render import SiteRenderer
+
+        return SiteRenderer(book, theme=theme).render
     from handbook.core.render import Renderer
 
     return Renderer(book, theme=theme).render
