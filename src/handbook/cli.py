@@ -33,12 +33,17 @@ def _open_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="handbook",
-        description="An offline reader for handbooks in mdBook's layout. "
-        "With no PATH, opens the bundled guide.",
+        description="An offline reader for markdown handbooks: mdBook books, MkDocs sites, "
+        "plain folders of markdown and single .md files. With no PATH, opens the bundled guide.",
         epilog="commands: "
         + "; ".join(f"'handbook {name} --help' to {what}" for name, what in SUBCOMMANDS.items()),
     )
-    parser.add_argument("path", nargs="?", help="an mdBook book: its folder, or its SUMMARY.md")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        help="a book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, or a "
+        ".md file; FILE#anchor opens it at that section",
+    )
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
     parser.add_argument(
         "--self-test", action="store_true", help="check the program works, then exit"
@@ -65,14 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = _command_module(name)
         parser = argparse.ArgumentParser(prog=f"handbook {name}", description=SUBCOMMANDS[name])
         module.add_arguments(parser)
-        args = parser.parse_args(args_list[1:])
+        args = parser.parse_intermixed_args(args_list[1:])  # options and paths in any order
         return int(module.run(args))
 
     if len(args_list) <= 1 and not any(arg.startswith("-") for arg in args_list):
         from handbook.ui.app import run_app  # the window, at once: no options to parse
 
         return run_app(args_list[0] if args_list else None)
-    args = _open_parser().parse_args(args_list)
+    args = _open_parser().parse_intermixed_args(args_list)
     if args.self_test:
         return int(_command_module("selftest").run(args))
     if args.install_desktop or args.uninstall_desktop:

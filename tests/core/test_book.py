@@ -308,14 +308,20 @@ def test_not_existing(tmp_path: Path) -> None:
 
 
 def test_empty_folder(tmp_path: Path) -> None:
-    with pytest.raises(BookError, match=r"not a book: no SUMMARY\.md here or in its src folder"):
+    with pytest.raises(BookError, match=r"not a book: no markdown \(\.md\) file here, no SUMMARY"):
         load_book(tmp_path)
 
 
-def test_a_chapter_file_is_not_a_book(tmp_path: Path) -> None:
+def test_a_chapter_file_opens_its_book(tmp_path: Path) -> None:
     root = simple_book(tmp_path)
-    with pytest.raises(BookError, match=r"give the book's folder or its SUMMARY\.md"):
-        load_book(root / "src" / "one.md")
+    book = load_book(root / "src" / "one.md")
+    assert (book.format, book.root) == ("mdbook", root.resolve())
+
+
+def test_a_file_that_is_not_markdown_is_not_a_book(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(BookError, match=r"not a book: give a markdown file, a folder"):
+        load_book(tmp_path / "notes.txt")
 
 
 def test_book_toml_without_summary(tmp_path: Path) -> None:

@@ -135,7 +135,7 @@ def test_the_window_shows_an_error_page_and_the_rest_opens(
 
 def empty_folder(root: Path) -> str:
     root.mkdir()
-    return f"{root}: not a book: no SUMMARY.md"
+    return f"{root}: not a book: no markdown (.md) file here, no SUMMARY.md"
 
 
 def toml_only(root: Path) -> str:
@@ -157,7 +157,7 @@ def summary_without_chapters(root: Path) -> str:
 
 def summary_a_folder(root: Path) -> str:
     (root / "src" / "SUMMARY.md").mkdir(parents=True)
-    return f"{root}: not a book: no SUMMARY.md"
+    return f"{root}: not a book: no markdown (.md) file here, no SUMMARY.md"
 
 
 def book_is_a_symlink_loop(root: Path) -> str:

@@ -131,6 +131,9 @@ def _unknown_chapter(book: Book, wanted: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
+    if out.suffix.lower() != ".pdf" and not out.is_dir():
+        out = out.with_name(out.name + ".pdf")
+        print(f"handbook: writing {out} (a PDF file's name ends in .pdf)", file=sys.stderr)
     if out.is_dir():
         print(f"handbook: {out} is a folder; give the PDF file to write", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -166,6 +169,7 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
     from handbook.ui.chapter_cache import default_renderer
     from handbook.ui.pdf_export import export_pdf
 
+    _quiet_qt_log()
     _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] or "handbook"])
     size = None
     if page_size is not None:
@@ -196,6 +200,21 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
         progress.clear()
     for note in result.notes:
         print(f"handbook: warning: {note}", file=sys.stderr)
-    what = "1 chapter" if len(result.chapters) == 1 else f"{len(result.chapters)} chapters"
-    print(f"{out}: {result.pages} pages, {what}")
+    print(f"{out}: {_count(result.pages, 'page')}, {_count(len(result.chapters), 'chapter')}")
     return EXIT_OK
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def _quiet_qt_log() -> None:
+    """Qt's own log lines (font database warnings...) are not the command's output: only its
+    critical and fatal messages reach stderr, as one "handbook: Qt: ..." line each."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            print(f"handbook: Qt: {message}", file=sys.stderr)
+
+    qInstallMessageHandler(handler)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handbook.core.errors import BookError
-from handbook.core.locate import FILE, FOLDER, MARKDOWN_SUFFIXES, real_path
+from handbook.core.locate import FILE, FOLDER, MARKDOWN_SUFFIXES, NO_MARKDOWN, real_path
 from handbook.core.model import Book, BookProblem, NodeKind, TocNode
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def load_folder(folder: Path) -> Book:
     walker = _FolderWalker(root)
     nodes = walker.tree(root, "")
     if not nodes:
-        raise BookError("not a book: no markdown (.md) file here", folder)
+        raise BookError(NO_MARKDOWN, folder)
     reader = ChapterReader(root, root, root)
     toc = tuple(_titled(reader.load(node)) for node in nodes)
     return Book(

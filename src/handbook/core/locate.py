@@ -25,6 +25,7 @@ MKDOCS_CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # the layouts (Book.format)
 MDBOOK, MKDOCS, FOLDER, FILE = "mdbook", "mkdocs", "folder", "file"
+NO_MARKDOWN = f"not a book: no markdown (.md) file here, no {SUMMARY} and no mkdocs.yml"
 _MAX_PARENTS = 12  # folders looked at above a markdown file for the book holding it
 _MAX_SCAN = 5_000  # entries looked at for a markdown file before a folder is said to hold none
 
@@ -85,9 +86,7 @@ def locate(path: Path | str) -> Location:
     if _is_mdbook(where):
         return Location(MDBOOK, where, None, anchor)
     if not _holds_markdown(where):
-        raise BookError(
-            f"not a book: no markdown (.md) file here, no {SUMMARY} and no mkdocs.yml", given
-        )
+        raise BookError(NO_MARKDOWN, given)
     return Location(FOLDER, where, None, anchor)
 
 
@@ -126,7 +125,7 @@ def _holds_markdown(folder: Path) -> bool:
                     seen += 1
                     if entry.name.startswith(".") or entry.name == "node_modules":
                         continue
-                    if entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+                    if entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file():
                         return True
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(Path(entry.path))

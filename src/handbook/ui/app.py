@@ -91,7 +91,12 @@ def _build(window: MainWindow, app: QApplication, settings: Settings, path: str 
     if isinstance(opened, int):  # the message is on stderr
         app.exit(EXIT_BAD_INPUT)
         return
-    book, start = opened if opened else (last_book(settings.get(LAST_BOOK)), None)
+    start: str | None = None
+    if opened:
+        book: Book | int | None = opened[0]
+        start = opened[1]
+    else:
+        book = last_book(settings.get(LAST_BOOK))
     if book is None:
         book = load_book_or_exit(None)
     if isinstance(book, int):  # the message is on stderr
