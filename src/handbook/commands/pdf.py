@@ -210,11 +210,9 @@ def _count(n: int, what: str) -> str:
 
 def _quiet_qt_log() -> None:
     """Qt's own log lines (font database warnings...) are not the command's output: only its
-    critical and fatal messages reach stderr, as one "handbook: Qt: ..." line each."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    critical messages may reach stderr. Set as logging rules, before Qt logs anything (a
+    Python message handler could be called while the interpreter shuts down)."""
+    from PySide6.QtGui import QGuiApplication
 
-    def handler(kind: QtMsgType, _context: object, message: str) -> None:
-        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
-            print(f"handbook: Qt: {message}", file=sys.stderr)
-
-    qInstallMessageHandler(handler)
+    if QGuiApplication.instance() is None:  # the command's own process, not a host's
+        os.environ["QT_LOGGING_RULES"] = "*.debug=false;*.info=false;*.warning=false"
