@@ -365,6 +365,7 @@ class ChapterReader:
         src: Path,
         summary_path: Path,
         markdown: MarkdownOptions = MarkdownOptions(),  # noqa: B008  (frozen)
+        inside: frozenset[str] = frozenset(),
     ) -> None:
         self.root = real_path(root)
         self.markdown = markdown
@@ -372,6 +373,7 @@ class ChapterReader:
         self.summary_path = summary_path
         self.summary_real = os.path.realpath(summary_path)
         self.problems: list[BookProblem] = []
+        self.inside = inside  # paths found inside the book with no symlink on the way
 
     def load(self, node: TocNode) -> TocNode:
         """``node`` and its children with headings read, or with the problem that stopped it."""
@@ -403,6 +405,8 @@ class ChapterReader:
 
     def file(self, path: str) -> Path:
         """The chapter's file, refused when it leads out of the book or back to SUMMARY.md."""
+        if path in self.inside:
+            return self.src / path
         parts = re.split(r"[\\/]", path)
         if path.startswith(("/", "\\")) or ".." in parts or re.match(r"[A-Za-z]:", path):
             raise _Unreadable("is outside the book's src folder; it is not opened")

@@ -63,7 +63,7 @@ def load_folder(folder: Path) -> Book:
     nodes = walker.tree(root, "")
     if not nodes:
         raise BookError(NO_MARKDOWN, folder)
-    reader = ChapterReader(root, root, root)
+    reader = ChapterReader(root, root, root, inside=frozenset(walker.inside))
     toc = tuple(_titled(reader.load(node)) for node in nodes)
     return Book(
         root=root,
@@ -82,6 +82,7 @@ class _FolderWalker:
         self.root = root
         self.pages = 0
         self.problems: list[BookProblem] = []
+        self.inside: set[str] = set()  # pages reached with no symlink on the way
 
     def tree(self, folder: Path, prefix: str, ignore: GitIgnoreSpec | None = None) -> list[TocNode]:
         """The nodes of ``folder`` (its own page first); ``prefix`` is its path in the book."""
@@ -94,6 +95,8 @@ class _FolderWalker:
             return []
         own = _own_page(entries)
         nodes = [self._page(prefix + own.name)] if own is not None else []
+        if own is not None and not own.is_symlink():
+            self.inside.add(prefix + own.name)
         for entry in entries:
             if entry is own or self._skipped(entry, prefix, ignore):
                 continue
@@ -106,6 +109,8 @@ class _FolderWalker:
                     self._too_many()
                     break
                 nodes.append(self._page(prefix + entry.name))
+                if not entry.is_symlink():
+                    self.inside.add(prefix + entry.name)
         return nodes
 
     def _page(self, path: str) -> TocNode:

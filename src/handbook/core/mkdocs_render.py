@@ -25,6 +25,7 @@ from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from handbook.core.book import read_chapter_source
+from handbook.core.md_guards import GuardExtension
 from handbook.core.mkdocs import (
     ALLOWED_EXTENSIONS,
     Placeholder,
@@ -94,7 +95,7 @@ def make_site_markdown(config: SiteConfig, theme: PageTheme = LIGHT) -> markdown
             options["slugify"] = site_slugify(config)
         configs[module] = options
     md = markdown.Markdown(
-        extensions=[*modules, _SiteExtension(theme)],
+        extensions=[*modules, GuardExtension(), _SiteExtension(theme)],
         extension_configs=configs,
         output_format="html",
         tab_length=4,

@@ -31,9 +31,18 @@ SHORTCUT_EXTRAS = (
 )
 
 ABOUT_TEXT = (
-    "An offline reader for books in mdBook's layout: contents, search, bookmarks, "
-    "print and PDF, all without a network."
+    "An offline reader for markdown handbooks: contents, search, bookmarks, print and PDF, "
+    "all without a network.\n\n"
+    "It reads mdBook books (SUMMARY.md's tree), MkDocs sites (mkdocs.yml's nav; pages rendered "
+    "with Python-Markdown and the site's allowed extensions, none of the site's code run), "
+    "plain folders of markdown (the tree from the folders and files) and single .md files."
 )
+FORMAT_TEXT = {  # Book.format: what "This book" is, in the About box
+    "mdbook": "an mdBook book: the tree from its SUMMARY.md",
+    "mkdocs": "an MkDocs site: the tree from mkdocs.yml's nav, pages rendered by Python-Markdown",
+    "folder": "a plain folder of markdown: the tree from its folders and files",
+    "file": "a single markdown file (and the files beside it that it links to)",
+}
 
 
 def open_message(parent: QWidget, title: str, text: str) -> QMessageBox:
@@ -43,8 +52,11 @@ def open_message(parent: QWidget, title: str, text: str) -> QMessageBox:
     return box
 
 
-def open_about(parent: QWidget) -> QMessageBox:
-    box = open_message(parent, "About handbook", f"handbook {__version__}\n\n{ABOUT_TEXT}")
+def open_about(parent: QWidget, book_format: str | None = None) -> QMessageBox:
+    text = f"handbook {__version__}\n\n{ABOUT_TEXT}"
+    if book_format in FORMAT_TEXT:
+        text += f"\n\nThis book is {FORMAT_TEXT[book_format]}."
+    box = open_message(parent, "About handbook", text)
     box.setAccessibleName("About handbook")
     return box
 

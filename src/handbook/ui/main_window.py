@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
         a.next_chapter.triggered.connect(self.navigation.next_chapter)
         # navigation: the contents tree and the page's links open sections
         self.toc_panel.section_activated.connect(self.open_section)
+        self.toc_panel.link_activated.connect(self.viewer.anchorClicked)  # as a link on the page
         self.viewer.section_requested.connect(self.open_section)
         # a big chapter rendered off the UI thread is shown
         self.page.background_shown.connect(self._on_background_shown)
@@ -606,4 +607,4 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         from handbook.ui.help import open_about
 
-        self._dialog = open_about(self)
+        self._dialog = open_about(self, self._book.format)

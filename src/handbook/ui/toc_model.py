@@ -122,6 +122,11 @@ class TocModel(QAbstractItemModel):
         item = self._item(index)
         return item.section if item is not self._root else None
 
+    def url_at(self, index: AnyIndex) -> str | None:
+        """The web address of an external link listed in the tree (an MkDocs nav entry)."""
+        node = self._item(index).node
+        return node.url if node is not None else None
+
     # -- QAbstractItemModel ----------------------------------------------------------------
 
     def _item(self, index: AnyIndex) -> TocItem:
@@ -159,7 +164,7 @@ class TocModel(QAbstractItemModel):
         item = self._item(index)
         if item.node is not None and item.node.draft:
             return Qt.ItemFlag.NoItemFlags  # a draft: listed, not readable yet
-        if item.section is None:
+        if item.section is None and not (item.node is not None and item.node.url):
             return Qt.ItemFlag.ItemIsEnabled  # a part title or a separator: not selectable
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     Qt,
+    QUrl,
     Signal,
     Slot,
 )
@@ -28,6 +29,7 @@ ACTIVATING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 class TocPanel(QDockWidget):
     section_activated = Signal(str)  # the reader clicked a section, or pressed Enter on it
+    link_activated = Signal(QUrl)  # ... an external link listed in the tree (MkDocs' nav)
     # (section id, menu) before the context menu opens: add actions to the menu to offer them
     context_menu_requested = Signal(str, QMenu)
 
@@ -114,8 +116,11 @@ class TocPanel(QDockWidget):
         if not index.flags() & Qt.ItemFlag.ItemIsSelectable:
             return
         section = self._model.section_at(index)
+        url = self._model.url_at(index)
         if section:
             self.section_activated.emit(section)
+        elif url:
+            self.link_activated.emit(QUrl(url))
 
     def context_menu_at(self, position: QPoint) -> QMenu | None:
         """The menu for the row at ``position`` (tree viewport coordinates), if it offers any."""
