@@ -70,7 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = _command_module(name)
         parser = argparse.ArgumentParser(prog=f"handbook {name}", description=SUBCOMMANDS[name])
         module.add_arguments(parser)
-        args = parser.parse_intermixed_args(args_list[1:])  # options and paths in any order
+        try:  # options and paths in any order
+            args = parser.parse_intermixed_args(args_list[1:])
+        except TypeError:  # a command with sub-commands (bookmarks): argparse cannot intermix
+            args = parser.parse_args(args_list[1:])
         return int(module.run(args))
 
     if len(args_list) <= 1 and not any(arg.startswith("-") for arg in args_list):

@@ -125,3 +125,14 @@ def test_a_file_at_an_anchor_opens_there(qtbot: QtBot, tmp_path: Path) -> None:
         qtbot.waitUntil(lambda: window.viewer.current_section() == "notes.md#the-part")
     finally:
         window.services.close()
+
+
+def test_a_single_file_is_reopened_as_itself(qtbot: QtBot, tmp_path: Path) -> None:
+    from handbook.ui.app import last_book
+
+    (tmp_path / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text("# Other\n", encoding="utf-8")
+    book = load_book(tmp_path / "notes.md")
+    assert book.location() == (tmp_path / "notes.md").resolve()
+    again = last_book(str(book.location()))
+    assert again is not None and (again.format, again.title) == ("file", "Notes")

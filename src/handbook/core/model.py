@@ -92,6 +92,10 @@ class Book:
     format: str = "mdbook"  # the layout: "mdbook", "mkdocs", "folder" or "file" (core/locate.py)
     _by_path: dict[str, TocNode] = field(default_factory=dict, compare=False, repr=False)
 
+    def location(self) -> Path:
+        """The path that opens this book again (a single file's own path; else its folder)."""
+        return self.summary_path if self.format == "file" else self.root
+
     def nodes(self) -> Iterator[TocNode]:
         for node in self.toc:
             yield from node.walk()

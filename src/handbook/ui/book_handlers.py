@@ -39,6 +39,6 @@ class BookHandlers(QObject):
     def fill_recent_books(self) -> None:
         """The Recent Books menu: the books read before, but not the open one."""
         w = self._window
-        current = str(w.book().root)
+        current = str(w.book().location())
         others = [p for p in w.settings.existing_recent_books() if p != current]
         fill_recent_books(w.menus.recent, others)

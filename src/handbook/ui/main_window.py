@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.zoom):  # a book's zoom is no news in the status bar
             self.zoom.set_book(book.identity)
         self.search_handlers.book_opened()
-        self.settings.add_recent_book(str(book.root))
+        self.settings.add_recent_book(str(book.location()))
         self.book_handlers.fill_recent_books()
         self.bookmark_handlers.update_star()
 
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         """Continue where the reader left off in this book; else open its first chapter."""
         from handbook.ui.settings import LAST_BOOK, LAST_SCROLL, section_exists_in
 
-        if self.settings.get(LAST_BOOK) == str(self._book.root):
+        if self.settings.get(LAST_BOOK) == str(self._book.location()):
             section = self.settings.last_section(section_exists_in(self._book.chapter))
             if section and self.open_section(section, self.settings.get(LAST_SCROLL)):
                 return
@@ -401,7 +401,7 @@ class MainWindow(QMainWindow):
         if search_panel is not None:
             search_panel.runner.stop()  # its index closed, a build still running told to stop
         save_window(self, self.settings)
-        self.settings.set(LAST_BOOK, str(self._book.root))
+        self.settings.set(LAST_BOOK, str(self._book.location()))
         if self.viewer.current_chapter() is not None:
             self.settings.set(LAST_SECTION, self.current_section())
             self.settings.set(LAST_SCROLL, self.viewer.scroll_position())
