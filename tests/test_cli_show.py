@@ -77,11 +77,9 @@ def test_a_chapter_is_found_from_a_relative_path(
 @pytest.mark.parametrize(
     ("where", "message"),
     [
-        ("src/notes.md", "not a chapter of the book at"),
         ("book.toml", "not a chapter of the book at"),
         ("src/missing.md", "no such file"),
         ("src", "not a file"),
-        ("../elsewhere.md", "not inside a book"),
     ],
 )
 def test_a_path_that_is_no_chapter_is_one_line_and_status_2(
@@ -95,6 +93,27 @@ def test_a_path_that_is_no_chapter_is_one_line_and_status_2(
     assert captured.err.startswith("handbook: ") and message in captured.err
 
 
+@pytest.mark.parametrize("where", ["src/notes.md", "../elsewhere.md"])
+def test_a_markdown_file_that_is_no_chapter_is_shown_on_its_own(
+    book: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """A .md file beside a book's chapters, or in no book, is a book of its own (issue 16)."""
+    (book.parent / "elsewhere.md").write_text("# Elsewhere\n\nOn its own.\n")
+    (book / "src" / "notes.md").write_text("# Elsewhere\n\nOn its own.\n")
+    assert main(["show", str(book / where)]) == 0
+    assert capsys.readouterr().out == "Elsewhere\n\nOn its own.\n"
+
+
+def test_an_mkdocs_page_and_an_anchor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: S\nmarkdown_extensions: [admonition]\n")
+    (site / "docs" / "index.md").write_text('# Home\n\n## Part\n\n!!! note "Heads up"\n    Body.\n')
+    assert main(["show", f"{site / 'docs' / 'index.md'}#part"]) == 0
+    out = capsys.readouterr().out
+    assert "Heads up" in out and "Body." in out and "!!!" not in out
+
+
 def test_what_the_page_notes_goes_to_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,8 +122,8 @@ def test_what_the_page_notes_goes_to_stderr(
     )
     assert main(["show", str(root / "src" / "a.md")]) == 0
     captured = capsys.readouterr()
-    assert "Included file not found: gone.rs" in captured.out  # on the page, as the reader sees
-    assert "handbook: warning: a.md:3: Included file not found: gone.rs" in captured.err
+    assert "Included file not found: src/gone.rs" in captured.out  # on the page, as the reader sees
+    assert "handbook: warning: a.md:3: Included file not found: src/gone.rs" in captured.err
 
 
 def test_a_closed_pipe_stops_quietly(book: Path) -> None:

@@ -1,7 +1,8 @@
 """``handbook show PATH [--html]``: one chapter as the reader sees it, without a window.
 
-PATH is a chapter's file inside a book (``book/src/ch04-01.md``); its book is the nearest folder
-above it that is one (book.toml, src/SUMMARY.md or SUMMARY.md) and lists it in SUMMARY.md.
+PATH is a chapter's file inside a book (``book/src/ch04-01.md``), optionally ``FILE#anchor``; its
+book is found as the window finds it (:func:`handbook.core.book.open_book`): an mdBook book or an
+MkDocs site above it that lists it, else the file on its own.
 Plain text by default (:mod:`handbook.core.page_text`), for a terminal or a pipe; the page's
 HTML, as the window is given it, with ``--html``. What the page notes (an include refused, a
 formula not drawn) also goes to stderr as a warning. A path that is not a chapter of a book is
@@ -19,8 +20,6 @@ from handbook.commands.common import print_out
 from handbook.core.errors import BookError
 from handbook.core.model import Book
 
-MAX_LEVELS = 8  # folders looked at above the chapter for its book
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="a chapter's file inside a book, e.g. book/src/intro.md")
@@ -34,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"handbook: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     from handbook.core.page_text import page_text
-    from handbook.core.render import Renderer
+    from handbook.ui.chapter_cache import default_renderer  # MkDocs pages are rendered their way
 
-    rendered = Renderer(book).render(chapter)
+    rendered = default_renderer(book)(chapter)
     for note in rendered.notes:
         print(f"handbook: warning: {note}", file=sys.stderr)
     return print_out(rendered.html if args.html else page_text(rendered.html))
@@ -44,27 +43,15 @@ def run(args: argparse.Namespace) -> int:
 
 def find_chapter(path: Path) -> tuple[Book, str]:
     """The book ``path`` is a chapter of, and its path relative to the book's ``src``."""
-    from handbook.core.book import load_book
-    from handbook.core.locate import find_book, real_path
+    from handbook.core.book import open_book
+    from handbook.core.locate import real_path, split_anchor
+    from handbook.core.model import split_section_id
 
-    where = real_path(path)
+    where = real_path(split_anchor(path)[0])
     if not where.is_file():
         why = "no such file" if not where.exists() else "not a file: give a chapter's .md file"
         raise BookError(why, path)
-    folder = where.parent
-    for _ in range(MAX_LEVELS):
-        try:
-            find_book(folder)
-        except BookError:
-            pass
-        else:
-            book = load_book(folder)
-            src = book.src.resolve()
-            chapter = where.relative_to(src).as_posix() if where.is_relative_to(src) else None
-            if chapter is not None and book.chapter(chapter) is not None:
-                return book, chapter
-            raise BookError(f"not a chapter of the book at {book.root}", path)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
-    raise BookError("not inside a book (no SUMMARY.md or book.toml above it)", path)
+    book, section = open_book(path)
+    if section is None:
+        raise BookError(f"not a chapter of the book at {book.root}", path)
+    return book, split_section_id(section)[0]
