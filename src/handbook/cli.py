@@ -61,12 +61,27 @@ def _command_module(name: str):  # type: ignore[no-untyped-def]
     return importlib.import_module(f"handbook.commands.{name}")
 
 
+QUIET_QT_RULES = "*.debug=false;*.info=false;*.warning=false"
+
+
+def _quiet_qt_log() -> None:
+    """Qt's own log lines (font database warnings...) are not a command's output: only its
+    critical messages may reach stderr. Set as logging rules before Qt is loaded (a Python
+    message handler could be called while the interpreter shuts down); a process that has
+    loaded Qt already (a test, a host) keeps its own."""
+    import os
+
+    if "PySide6.QtCore" not in sys.modules:
+        os.environ["QT_LOGGING_RULES"] = QUIET_QT_RULES
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
         import argparse
 
         name = args_list[0]
+        _quiet_qt_log()
         module = _command_module(name)
         parser = argparse.ArgumentParser(prog=f"handbook {name}", description=SUBCOMMANDS[name])
         module.add_arguments(parser)

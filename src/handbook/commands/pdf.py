@@ -169,7 +169,6 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
     from handbook.ui.chapter_cache import default_renderer
     from handbook.ui.pdf_export import export_pdf
 
-    _quiet_qt_log()
     _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] or "handbook"])
     size = None
     if page_size is not None:
@@ -206,13 +205,3 @@ def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | N
 
 def _count(n: int, what: str) -> str:
     return f"{n} {what}" if n == 1 else f"{n} {what}s"
-
-
-def _quiet_qt_log() -> None:
-    """Qt's own log lines (font database warnings...) are not the command's output: only its
-    critical messages may reach stderr. Set as logging rules, before Qt logs anything (a
-    Python message handler could be called while the interpreter shuts down)."""
-    from PySide6.QtGui import QGuiApplication
-
-    if QGuiApplication.instance() is None:  # the command's own process, not a host's
-        os.environ["QT_LOGGING_RULES"] = "*.debug=false;*.info=false;*.warning=false"
