@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from handbook.core.errors import BookError
 from handbook.core.locate import FILE, FOLDER, MARKDOWN_SUFFIXES, NO_MARKDOWN, real_path
-from handbook.core.model import Book, BookProblem, NodeKind, TocNode
+from handbook.core.model import Book, BookProblem, Heading, NodeKind, TocNode
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -56,14 +56,14 @@ def file_title(path: str) -> str:
 
 def load_folder(folder: Path) -> Book:
     """The plain folder ``folder`` as a book; :class:`BookError` when it holds no markdown."""
-    from handbook.core.book import ChapterReader, book_title_from, folder_identity
+    from handbook.core.book import book_title_from, folder_identity
 
     root = real_path(folder)
     walker = _FolderWalker(root)
     nodes = walker.tree(root, "")
     if not nodes:
         raise BookError(NO_MARKDOWN, folder)
-    reader = ChapterReader(root, root, root, inside=frozenset(walker.inside))
+    reader = _plain_reader(root, frozenset(walker.inside))
     toc = tuple(_titled(reader.load(node)) for node in nodes)
     return Book(
         root=root,
@@ -185,6 +185,23 @@ def _titled(node: TocNode) -> TocNode:
     return replace(node, title=title, children=children)
 
 
+def _plain_reader(root: Path, inside: frozenset[str] = frozenset()) -> ChapterReader:
+    """A reader of pages that are plain markdown: their headings as the page shows them, with
+    no mdBook preprocessing (``{{#include}}`` is mdBook's, not markdown's)."""
+    from handbook.core.book import ChapterReader
+
+    class PlainReader(ChapterReader):
+        def headings(self, path: str, source: str) -> tuple[Heading, ...]:
+            from handbook.core.mdbook.chapter import parse_chapter
+
+            try:
+                return parse_chapter(source, self.markdown, headings_only=True).headings
+            except Exception:  # a page's content never stops the book opening
+                return ()
+
+    return PlainReader(root, root, root, inside=inside)
+
+
 # --- a single file --------------------------------------------------------------------------------
 
 _LINK = re.compile(r"\]\(\s*<?([^)\s>#?]+\.(?:md|markdown))(?:#[^)\s]*)?>?(?:\s[^)]*)?\)", re.I)
@@ -192,11 +209,11 @@ _LINK = re.compile(r"\]\(\s*<?([^)\s>#?]+\.(?:md|markdown))(?:#[^)\s]*)?>?(?:\s[
 
 def load_file(file: Path) -> Book:
     """A single markdown file as a book: itself, then the pages beside it that it links to."""
-    from handbook.core.book import ChapterReader, book_title_from, folder_identity
+    from handbook.core.book import book_title_from, folder_identity
 
     real = real_path(file)
     root = real.parent
-    reader = ChapterReader(root, root, root)
+    reader = _plain_reader(root)
     first = reader.load(TocNode(NodeKind.CHAPTER, file_title(real.name), path=real.name))
     if first.problem is not None:
         raise BookError(first.problem.split(": ", 1)[-1], real)
