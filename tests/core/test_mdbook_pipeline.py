@@ -307,3 +307,11 @@ def test_the_tree_has_the_pages_headings(tmp_path: Path, text: str) -> None:
     book = load_book(book_with(tmp_path, text))
     [chapter] = book.chapters()
     assert chapter.headings == Renderer(book).render("page.md").headings
+
+
+def test_a_one_mb_line_is_shown_as_paragraphs_of_a_few_kb_with_every_word(tmp_path: Path) -> None:
+    line = "many words on one line " * 45_000  # ~1 MB: Qt lays out one such block for ~1 s
+    page = render(tmp_path, "# Top\n\n" + line + "\n")
+    paragraphs = re.findall(r"<p>([^<]*)</p>", body(page))
+    assert len(paragraphs) > 200 and max(len(p) for p in paragraphs) < 8_192
+    assert seen(page).count("many words on one line") == 45_000

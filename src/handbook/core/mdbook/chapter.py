@@ -27,6 +27,10 @@ from handbook.core.mdbook.raw_html import RawHtml
 from handbook.core.model import Heading, MarkdownOptions
 from handbook.core.theme import PageTheme
 
+# A paragraph's text longer than this is shown as paragraphs of about PIECE characters, cut at
+# a space: Qt lays out one block of 1 MB for a second on the UI thread, pieces in a tenth.
+LONG_TEXT = 16_384
+PIECE = 4_096
 MAX_NESTING = 48  # quotes and lists deeper than this are shown flat (Qt lays out each level)
 _LEVEL = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 _ALERT_TITLES = {  # words, not emoji: a desktop's fonts may lack the emoji
@@ -272,7 +276,10 @@ class _Walker:
             self.code[1].append(value)
         elif not self.raw.hidden:
             if self.write_html:
-                self.out.append(html.escape(value, quote=False))
+                if len(value) > LONG_TEXT and self.frames and self.frames[-1].kind == "Paragraph":
+                    self.out.append(_cut(html.escape(value, quote=False)))
+                else:
+                    self.out.append(html.escape(value, quote=False))
             if not self.raw.unindexed:
                 self.words.append(value)
                 if self.capture is not None:
@@ -572,6 +579,19 @@ class _Walker:
         else:
             body += links
         return f'<li id="footnote-{ident}">{body}</li>\n'
+
+
+def _cut(text: str) -> str:
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > PIECE:
+        space = text.find(" ", start + PIECE)
+        if space < 0:
+            break
+        pieces.append(text[start:space])
+        start = space + 1
+    pieces.append(text[start:])
+    return "</p>\n<p>".join(pieces)
 
 
 def _plain(words: list[str]) -> str:
