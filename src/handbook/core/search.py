@@ -818,7 +818,7 @@ class IndexCache:
         key = content_key(book, sources)
         index.update_chapters(
             {
-                chapter: split_sections(chapter, sources[chapter], trails[chapter])
+                chapter: split_sections(chapter, sources[chapter], trails[chapter], book.markdown)
                 if chapter in trails
                 else ()
                 for chapter in chapters
