@@ -185,3 +185,20 @@ def test_details_are_unfolded_on_paper(tmp_path: Path) -> None:
     assert main(["pdf", str(out), str(root)]) == 0
     text = re.sub(r"\s+", "", pypdf.PdfReader(out).pages[0].extract_text())
     assert "▼Answer" in text and "Foldedbody." in text
+
+
+def test_a_pdf_of_an_absurd_size_is_written_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handbook.ui import pdf_export
+
+    monkeypatch.setattr(pdf_export, "SANE_PAGES", 20)
+    summary = "# Summary\n\n" + "".join(f"- [Again {n}](again.md)\n" for n in range(30))
+    root = write_book(tmp_path / "b", summary, {"again.md": "# Again\n\nSame.\n"})
+    out = tmp_path / "again.pdf"
+    assert main(["pdf", str(out), str(root)]) == 0
+    assert (
+        "handbook: warning: the PDF would have 31 pages; again.md is listed 30 times in "
+        "SUMMARY.md and printed each time"
+    ) in capsys.readouterr().err
+    assert len(pypdf.PdfReader(out).pages) == 31

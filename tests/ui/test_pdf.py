@@ -410,7 +410,7 @@ def test_a_chapter_listed_many_times_is_printed_each_time_but_the_reader_is_warn
     result = export_pdf(book, renderer(book), out)
     assert len(pypdf.PdfReader(out).pages) == result.pages == 31  # contents + 30 listings
     assert (
-        "warning: the PDF would have 31 pages; again.md is listed 30 times in SUMMARY.md "
+        "the PDF would have 31 pages; again.md is listed 30 times in SUMMARY.md "
         "and printed each time"
     ) in result.notes
 

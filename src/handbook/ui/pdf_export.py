@@ -415,7 +415,7 @@ class PdfExport:
             if warning is not None:
                 if self.confirm is not None and not self.confirm(warning):
                     raise ExportCancelled(warning)
-                job.notes.append(f"warning: {warning}")
+                job.notes.append(warning)  # handbook pdf prints it as a warning
             try:
                 yield from job.paint_built_steps(writer)
             except OSError as exc:
