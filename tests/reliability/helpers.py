@@ -126,14 +126,31 @@ class FileCall:
         return self.call in ("open", "openat", "openat2", "creat")
 
 
+_RESUMED = re.compile(r"^(\d+)\s+<\.\.\. (\w+) resumed>.*?=\s*(-?\d+)")
+
+
 def file_calls(log: str) -> Iterator[FileCall]:
-    """Every syscall in the log that names a file, with its path and (if on the line) result."""
+    """Every syscall in the log that names a file, with its path and result: a call another
+    thread interrupted (``<unfinished ...>``) gets the result of its ``<... resumed>`` line."""
+    pending: dict[tuple[str, str], tuple[str, str]] = {}  # (pid, call) -> (call, path)
     for line in log.splitlines():
+        resumed = _RESUMED.match(line)
+        if resumed is not None:
+            call = pending.pop((resumed.group(1), resumed.group(2)), None)
+            if call is not None:
+                yield FileCall(call[0], call[1], int(resumed.group(3)))
+            continue
         m = _FILE_CALL.search(line)
         if m is None:
             continue
+        path = _unescape(m.group(2))
+        if line.rstrip().endswith("<unfinished ...>"):
+            pending[(line.split(maxsplit=1)[0], m.group(1))] = (m.group(1), path)
+            continue
         result = _RESULT.search(line, m.end())
-        yield FileCall(m.group(1), _unescape(m.group(2)), int(result.group(1)) if result else None)
+        yield FileCall(m.group(1), path, int(result.group(1)) if result else None)
+    for call, path in pending.values():  # never resumed (the process ended)
+        yield FileCall(call, path, None)
 
 
 def _unescape(text: str) -> str:
