@@ -95,6 +95,22 @@ def test_opens_at_the_first_chapter_with_its_title(window: MainWindow) -> None:
     assert "Welcome" in window.viewer.toPlainText()
 
 
+def test_a_chapters_title_directive_names_the_window_as_mdbook_names_the_page(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    root = write_book(
+        tmp_path / "book",
+        "# Summary\n\n- [End](end.md)\n",
+        {"end.md": "{{#title The Very End}}\n# Last\n\nThe end.\n"},
+    )
+    win = MainWindow(load_book(root))
+    qtbot.addWidget(win)
+    win.show()
+    win.open_first_chapter()
+    assert win.windowTitle() == "The Very End — book"
+    assert "{{#title" not in win.viewer.toPlainText()
+
+
 def test_clicking_a_heading_shows_it_at_the_top(qtbot: QtBot, window: MainWindow) -> None:
     click_node(qtbot, window, "1. Basics")  # unfolds it
     window.toc_panel.tree.expandAll()

@@ -505,7 +505,8 @@ class MainWindow(QMainWindow):
             self.viewer.go_to(anchor, scroll)
         else:
             rendered = self.page.display(path, anchor, scroll)
-            self.setWindowTitle(f"{node.title} — {self._book.title}")
+            title = rendered.title if rendered is not None and rendered.title else node.title
+            self.setWindowTitle(f"{title} — {self._book.title}")  # {{#title}} as mdBook
             if node.problem:
                 self.show_status(f"This chapter cannot be shown: {node.problem}", timeout_ms=0)
             elif rendered is not None:
@@ -516,6 +517,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_background_shown(self, rendered: RenderedChapter) -> None:
         self.statusBar().clearMessage()
+        if rendered.title:
+            self.setWindowTitle(f"{rendered.title} — {self._book.title}")
         self._show_notes(rendered)
         self.toc_panel.select_section(self.viewer.current_section())
 
