@@ -199,6 +199,12 @@ class _Expander:
             raise _Refusal(f"Include refused, outside the book: {rel_path}")
         shown = self._show(lexical)
         try:
+            os.lstat(lexical)  # one call says "missing" (resolve walks every component first)
+        except FileNotFoundError:
+            raise _Refusal(f"Included file not found: {shown}") from None
+        except (OSError, ValueError):
+            pass  # resolve says what it is
+        try:
             real = lexical.resolve(strict=True)
         except FileNotFoundError:
             raise _Refusal(f"Included file not found: {shown}") from None
@@ -283,4 +289,6 @@ def _resolved(path: Path) -> Path:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+    """``path`` is ``root`` or under it (both absolute and normalized)."""
+    inner, outer = str(path), str(root)
+    return inner == outer or inner.startswith(outer if outer.endswith(os.sep) else outer + os.sep)
