@@ -16,6 +16,7 @@ from handbook.core.model import Book
 from handbook.paths import data_dir
 from handbook.ui.main_window import MainWindow
 from handbook.ui.services import Services, open_services
+from handbook.ui.settings import MAX_SETTINGS_BYTES, settings_path
 from tests.conftest import write_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
@@ -47,7 +48,7 @@ def services(tmp_path: Path, qapp: QApplication) -> Iterator[list[Services]]:
 
 def _start(qtbot: QtBot, qapp: QApplication, book: Book, opened: list[Services]) -> MainWindow:
     """What a start of the app does: the user's folders (redirected into tmp_path)."""
-    services = open_services(qapp, settings_path=Path(qapp.applicationDirPath()) / "no.ini")
+    services = open_services(qapp, settings_path=settings_path())
     opened.append(services)
     window = MainWindow(book, services=services)
     qtbot.addWidget(window)
@@ -145,3 +146,14 @@ def test_a_store_not_ours_still_opens_the_window_and_says_why(
     else:
         assert said in (window.bookmarks.disabled_reason or "")
         assert said in window.action_set.add_bookmark.toolTip()
+
+
+def test_a_settings_file_set_aside_is_told_in_the_window(
+    qtbot: QtBot, qapp: QApplication, book: Book, services: list[Services]
+) -> None:
+    ini = settings_path()
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    ini.write_bytes(b"\xff" * (MAX_SETTINGS_BYTES + 1))
+    window = _start(qtbot, qapp, book, services)
+    assert f"Your settings file {ini} was too large" in window._dialog.text()
+    assert "the default settings are used" in window.statusBar().currentMessage()

@@ -6,6 +6,7 @@ import os
 import random
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -318,3 +319,116 @@ def test_sigkill_during_saves_leaves_the_old_or_the_new_file(tmp_path: Path) -> 
         ["handbook.ini"],
         ["handbook.ini", "handbook.ini.lock"],
     )
+
+
+# -- a settings file that is no file, too large or unreadable -----------------------------------
+
+
+def _special_files() -> list[object]:
+    """(A FIFO is tried in a subprocess, below: before the fix it blocked for ever.)"""
+    return [
+        pytest.param(lambda p: p.mkdir(), "is a folder, not a file", id="folder"),
+        pytest.param(
+            lambda p: p.symlink_to(p.name),
+            "is a symbolic link that loops, not a file",
+            id="symlink-loop",
+        ),
+        pytest.param(
+            lambda p: p.symlink_to("/dev/null"),
+            "is a symbolic link to /dev/null, which is a device, not a file",
+            id="dev-null",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("make", "said"), _special_files())
+def test_a_settings_file_that_is_no_file_is_named_and_left_alone(
+    ini: Path, make: object, said: str
+) -> None:
+    ini.parent.mkdir(parents=True)
+    make(ini)  # type: ignore[operator]
+    before = (os.lstat(ini).st_mode, os.readlink(ini) if ini.is_symlink() else None)
+    settings = open_settings(ini)
+    assert settings.problem == (
+        f"Your settings file {ini} {said}: it was left as it is, and the default settings "
+        "are used (and not saved)."
+    )
+    for setting in s.SCHEMA:
+        assert settings.get(setting, book="b" if setting.per_book else None) == setting.default
+    settings.set(s.THEME, "dark")  # works for the session
+    assert settings.sync()
+    assert settings.get(s.THEME) == "dark"
+    assert (os.lstat(ini).st_mode, os.readlink(ini) if ini.is_symlink() else None) == before
+
+
+def test_a_fifo_as_the_settings_file_does_not_hang_the_app(tmp_path: Path) -> None:
+    """The issue's repro: before any window, open() of the FIFO blocked for ever."""
+    from tests.conftest import write_book
+
+    book = write_book(tmp_path / "book", "# Summary\n\n- [A](a.md)\n", {"a.md": "# A\n\nHello.\n"})
+    ini = s.settings_path()
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(ini)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "HANDBOOK_BENCH_EXIT": "1",  # quit once the first page is shown
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "handbook", str(book)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "HANDBOOK_BENCH page" in done.stdout  # the first page was shown
+    problems = [line for line in done.stderr.splitlines() if "settings" in line]
+    assert problems == [
+        f"handbook: Your settings file {ini} is a named pipe (FIFO), not a file: it was left "
+        "as it is, and the default settings are used (and not saved)."
+    ]
+    assert stat.S_ISFIFO(os.lstat(ini).st_mode)
+
+
+def test_a_huge_settings_file_is_set_aside_once_for_the_defaults(ini: Path) -> None:
+    ini.parent.mkdir(parents=True)
+    garbage = random.Random(4).randbytes(s.MAX_SETTINGS_BYTES + 1)
+    ini.write_bytes(garbage)
+    settings = open_settings(ini)
+    (aside,) = ini.parent.glob("handbook.ini.too-large-*")
+    assert aside.read_bytes() == garbage
+    assert settings.problem == (
+        f"Your settings file {ini} was too large (2.0 MB; a settings file is at most 2 MB): "
+        f"it was set aside as {aside.name}, and the default settings are used."
+    )
+    assert settings.get(s.THEME) == s.THEME.default
+    settings.set(s.THEME, "dark")
+    assert settings.sync()
+    again = open_settings(ini)  # once: the new file is small and ours
+    assert again.problem is None and again.get(s.THEME) == "dark"
+    assert len(list(ini.parent.glob("handbook.ini.*"))) == 1
+
+
+def test_an_unreadable_settings_file_is_set_aside_for_the_defaults(
+    ini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ini.parent.mkdir(parents=True)
+    write_raw(ini, {"view/theme": "dark"})
+    real_open = os.open
+
+    def refused(path: object, *args: object, **kwargs: object) -> int:
+        if Path(str(path)) == ini:  # what chmod 000 does (root reads whatever the mode)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refused)
+    settings = open_settings(ini)
+    monkeypatch.undo()
+    (aside,) = ini.parent.glob("handbook.ini.unreadable-*")
+    assert settings.problem == (
+        f"Your settings file {ini} could not be read (Permission denied): it was set aside as "
+        f"{aside.name}, and the default settings are used."
+    )
+    assert settings.get(s.THEME) == s.THEME.default

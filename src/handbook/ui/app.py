@@ -70,6 +70,8 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the window
 
     settings = open_settings(settings_path)
+    if settings.problem:  # also shown in the window once it is built
+        print(f"handbook: {settings.problem}", file=sys.stderr)
     apply_start_palette(app, settings.get(THEME))
     window = MainWindow()
     window.show_opening(settings, "the book")

@@ -416,9 +416,11 @@ class MainWindow(QMainWindow):
         store = self.bookmarks.store
         found = (store.recovery_message or self.bookmarks.load_error, store.backup_error)
         message = " ".join(m for m in found if m)
+        if self.settings.problem:
+            message = f"{self.settings.problem} {message}".strip()
         if message:
             self.show_status(message, timeout_ms=0)
-            self.inform("Bookmarks", message)
+            self.inform("Bookmarks" if not self.settings.problem else "Handbook", message)
 
     def inform(self, title: str, text: str) -> QMessageBox:
         """A non-modal message box (tests find it in ``_dialog``; nothing waits for it)."""

@@ -31,6 +31,7 @@ FONT_SIZE_MIN, FONT_SIZE_MAX = 6.0, 48.0  # points; 0 means "the application's f
 RECENT_MAX = 10
 SCROLL_MAX = 100_000_000
 PATH_MAX = 4096
+MAX_SETTINGS_BYTES = 2 * 1024 * 1024  # thousands of books' zoom and font fit in a few hundred KB
 DEFAULT_WINDOW_SIZE = (1100, 750)
 _MIN_VISIBLE = 48  # pixels of a restored window that must lie on some screen
 
@@ -218,10 +219,14 @@ def book_key(identity: str) -> str:
 
 
 class Settings:
-    """Typed, validated access to a ``QSettings`` (passed in: tests give each its own file)."""
+    """Typed, validated access to a ``QSettings`` (passed in: tests give each its own file).
 
-    def __init__(self, store: QSettings) -> None:
+    ``problem``: what was wrong with the settings file at start, for the reader (or None).
+    """
+
+    def __init__(self, store: QSettings, problem: str | None = None) -> None:
         self._store = store
+        self.problem = problem
 
     @property
     def store(self) -> QSettings:
@@ -333,15 +338,67 @@ def remove_orphan_temp_files(path: Path, older_than: float = 60.0) -> list[Path]
 
 
 def open_settings(path: Path | None = None) -> Settings:
-    """The application's settings (an INI file in the user's config folder)."""
+    """The application's settings (an INI file in the user's config folder).
+
+    Only a regular file of a sane size is read. A FIFO, a folder, a device or a symlink loop
+    is left as it is and the defaults are used (kept in a scratch file for this session); a
+    file too large or unreadable is set aside once and replaced by the defaults. Either way
+    :attr:`Settings.problem` says so.
+    """
     path = path or settings_path()
     # When the folder cannot be made, QSettings reports AccessError on sync; reads give defaults.
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
     remove_orphan_temp_files(path)
-    store = QSettings(str(path), QSettings.Format.IniFormat)
+    where, problem = _usable_file(path)
+    store = QSettings(str(where), QSettings.Format.IniFormat)
     store.setFallbacksEnabled(False)
-    return Settings(store)
+    settings = Settings(store, problem)
+    if where != path:
+        import shutil
+        import weakref
+
+        weakref.finalize(settings, shutil.rmtree, where.parent, True)
+    return settings
+
+
+def _usable_file(path: Path) -> tuple[Path, str | None]:
+    """Where to keep the settings this session, and what to tell the reader (or None)."""
+    from handbook.core.safefile import SpecialFile, TooLarge, check_readable
+
+    try:
+        check_readable(path, MAX_SETTINGS_BYTES)  # opened without blocking, never read here
+        return path, None
+    except SpecialFile as exc:
+        return _scratch_file(), (
+            f"Your settings file {exc}: it was left as it is, and the default settings are "
+            "used (and not saved)."
+        )
+    except TooLarge as exc:
+        why = f"was too large ({exc.size / (1024 * 1024):.1f} MB; a settings file is at most "
+        why += f"{MAX_SETTINGS_BYTES // (1024 * 1024)} MB)"
+        label = "too-large"
+    except OSError as exc:
+        why = f"could not be read ({exc.strerror or exc})"
+        label = "unreadable"
+    from handbook.core.storage import move_aside  # only now: it imports sqlite3
+
+    try:
+        aside = move_aside(path, label)
+    except OSError:
+        return _scratch_file(), (
+            f"Your settings file {path} {why}; the default settings are used (and not saved)."
+        )
+    return path, (
+        f"Your settings file {path} {why}: it was set aside as {aside.name}, and the default "
+        "settings are used."
+    )
+
+
+def _scratch_file() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="handbook-settings-")) / SETTINGS_FILE
 
 
 # -- the main window's geometry ----------------------------------------------------------------
