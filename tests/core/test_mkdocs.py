@@ -478,3 +478,30 @@ def test_pathological_markdown_in_a_page_shows_as_text(tmp_path: Path) -> None:
     page = SiteRenderer(book).render("index.md")
     assert "[" * 100 in page.html
     assert "could not be rendered" not in page.html
+
+
+def test_search_results_land_on_the_pages_anchors(tmp_path: Path) -> None:
+    """Headings MkDocs and mdBook slug differently (toc's '_1', accents) land where they say;
+    the index reads admonitions, tabs and metadata as the page shows them."""
+    from handbook.core.search import IndexCache
+
+    pages = {
+        "index.md": "---\ntitle: Front\n---\n\n# Café Guide\n\n## Setup\n\nOne.\n\n## Setup\n\n"
+        '!!! warning "Careful now"\n    Zebrafish in the admonition.\n\n'
+        '=== "Tab label"\n\n    Tabbed quokka.\n',
+    }
+    book = load_book(site(tmp_path / "s", EXTENSIONS, pages))
+    page = SiteRenderer(book).render("index.md")
+    on_page = {h.anchor for h in page.headings}
+    index = IndexCache(None).open(book)
+    try:
+        for query in ("zebrafish", "quokka", "careful", "setup", "café"):
+            hits = index.search(query).hits
+            assert hits, query
+            for hit in hits:
+                assert hit.anchor is None or hit.anchor in on_page, (query, hit.anchor, on_page)
+                assert "!!!" not in hit.snippet and "===" not in hit.snippet
+                assert "title: Front" not in hit.snippet
+        assert "setup_1" in {h.anchor for h in index.search("setup").hits}
+    finally:
+        index.close()

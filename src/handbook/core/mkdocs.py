@@ -621,3 +621,49 @@ def _folder_nodes(site: _Site, pages: list[str], prefix: str) -> Iterator[TocNod
     for name, inside in subfolders.items():
         children = tuple(_folder_nodes(site, inside, f"{prefix}{name}/"))
         yield _section(file_title(name), children)
+
+
+# --- the search index ---
+
+_INDEX_MARKERS = (
+    # !!! note "Title" / ??? note / ???+ tip "Title": the title (else the type) as text
+    (re.compile(r'^([ \t]*)(?:!!!|\?\?\?\+?)[ \t]*([\w-]+)?(?:[ \t]+"([^"\n]*)")?[ \t]*$', re.M),
+     lambda m: m.group(1) + (m.group(3) if m.group(3) is not None else (m.group(2) or "").title())),
+    (re.compile(r'^([ \t]*)===\+?[ \t]+"([^"\n]*)"[ \t]*$', re.M),
+     lambda m: m.group(1) + m.group(2)),
+    (re.compile(r"^[ \t]*-{1,}8<-{1,}.*$", re.M), lambda m: ""),
+    (re.compile(r"^[ \t]*///[ \t]*(?:[\w-]+[ \t]*)?(?:\|[ \t]*(.*))?$", re.M),
+     lambda m: m.group(1) or ""),
+)  # fmt: skip
+
+
+def site_sections(book: Book, chapter: str, source: str, trail: tuple[str, ...]) -> tuple[Any, ...]:
+    """An MkDocs page's sections for the search index: its metadata dropped, the markers of
+    admonitions, details, tabs and snippets read as their titles, and each heading's anchor
+    the one the page has (toc's slug), so that a result lands where it says."""
+    from handbook.core.sections import split_sections
+
+    text, _meta = split_metadata(source)
+    for pattern, replacement in _INDEX_MARKERS:
+        text = pattern.sub(replacement, text)
+    sections = split_sections(chapter, text, trail)
+    node = book.chapter(chapter)
+    headings = list(node.headings) if node is not None else []
+    slug = (
+        site_slugify(read_site_config(book.summary_path)) if book.summary_path.is_file() else None
+    )
+    used = {h.anchor for h in headings}
+    out = []
+    for section in sections:
+        if section.anchor is None:
+            out.append(section)
+            continue
+        match = next((h for h in headings if h.title == section.title), None)
+        if match is not None:
+            headings.remove(match)
+            anchor = match.anchor
+        else:
+            anchor = _unique(slug(section.title, "-"), used) if slug else section.anchor
+            used.add(anchor)
+        out.append(replace(section, anchor=anchor))
+    return tuple(out)

@@ -678,6 +678,17 @@ def fold(word: str) -> str:
 # --- the book's sections and its content key ---------------------------------------------------
 
 
+def sections_of(
+    book: Book, chapter: str, source: str, trail: tuple[str, ...]
+) -> tuple[Section, ...]:
+    """A chapter's sections as its layout reads them (an MkDocs page: core/mkdocs.py)."""
+    if book.format == "mkdocs":
+        from handbook.core.mkdocs import site_sections
+
+        return site_sections(book, chapter, source, trail)
+    return split_sections(chapter, source, trail, book.markdown)
+
+
 def read_sources(book: Book, read_source: ReadSource) -> dict[str, str]:
     """Each chapter's markdown; a chapter that cannot be read is searched as empty."""
     return {path: read_source_or_empty(book, path, read_source) for path, _ in chapter_trails(book)}
@@ -793,7 +804,7 @@ class IndexCache:
                     return cached
         with IndexBuilder(key) as builder:
             for done, (chapter, trail) in enumerate(trails, start=len(trails) + 1):
-                builder.add(split_sections(chapter, sources[chapter], trail, book.markdown))
+                builder.add(sections_of(book, chapter, sources[chapter], trail))
                 yield done, total
             builder.merge()
             yield total - 3, total
@@ -818,7 +829,7 @@ class IndexCache:
         key = content_key(book, sources)
         index.update_chapters(
             {
-                chapter: split_sections(chapter, sources[chapter], trails[chapter], book.markdown)
+                chapter: sections_of(book, chapter, sources[chapter], trails[chapter])
                 if chapter in trails
                 else ()
                 for chapter in chapters
