@@ -374,6 +374,7 @@ def test_allowed_extensions_render(tmp_path: Path) -> None:
         assert shown in text, shown
     for raw in ("!!!", "???", "===", "--8<--", "///", ":smile:", "==marked==", "SECRET"):
         assert raw not in text, raw
+    assert "⚠ Snippet not found in the site: ../outside.txt" in text
     assert page.notes == (
         "index.md: snippet '../outside.txt' is not in the site's folder; it is left out",
     )

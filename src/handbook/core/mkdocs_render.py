@@ -289,13 +289,21 @@ class SiteRenderer:
         title = node.title if node is not None else (headings[0].title if headings else path)
         return RenderedChapter(
             path=path,
-            html=wrap_page(sanitize(converted), title, self.theme),
+            html=wrap_page(self._missing(missing) + sanitize(converted), title, self.theme),
             headings=headings,
             notes=tuple(
                 f"{path}: snippet '{name}' is not in the site's folder; it is left out"
                 for name in dict.fromkeys(missing)
             )
             + ((f"{path}: removed for safety: {', '.join(removed)}",) if removed else ()),
+        )
+
+    def _missing(self, snippets: list[str]) -> str:
+        """A line on the page for each snippet left out, as mdBook's includes get."""
+        return "".join(
+            f'<p><span style="color: {self.theme.caution}; font-weight: bold">'
+            f"{html.escape(f'⚠ Snippet not found in the site: {name}')}</span></p>"
+            for name in dict.fromkeys(snippets)
         )
 
     def _markdown(self) -> markdown.Markdown:
