@@ -163,6 +163,11 @@ THEME_DARK = ActionSpec("&Dark", "Dark window and page", checkable=True)
 THEME_SYSTEM = ActionSpec(
     "Follow the &System", "Light or dark as the desktop is set", checkable=True
 )
+FOLLOW_DISK = ActionSpec(
+    "Follow Changes on &Disk",
+    "Show a chapter again when its file is saved; the contents and search follow the book",
+    checkable=True,
+)
 NEXT_PANE = ActionSpec("Next &Pane", "Move the keyboard focus to the next pane", "F6")
 PREVIOUS_PANE = ActionSpec(
     "Previous Pa&ne",
@@ -280,6 +285,7 @@ class Actions:
         self.theme_group = QActionGroup(parent)
         for theme_action in self.themes().values():
             self.theme_group.addAction(theme_action)
+        self.follow_disk = make_action(FOLLOW_DISK, parent)
         self.next_pane = make_action(NEXT_PANE, parent)
         self.previous_pane = make_action(PREVIOUS_PANE, parent)
         # bookmarks

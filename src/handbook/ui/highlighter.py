@@ -48,6 +48,7 @@ class PageHighlighter(QObject):
         self._browser = browser
         self._theme = theme
         self._search: list[Span] = []
+        self._terms: tuple[str, ...] = ()  # what ``_search`` lights, to light it on a new page
         self._find: list[Span] = []
         self._current: int | None = None
         browser.textChanged.connect(self._on_page_changed)
@@ -58,17 +59,23 @@ class PageHighlighter(QObject):
         """Highlight every occurrence of ``terms`` (words match by stem, phrases in order);
         returns how many were found."""
         pattern = terms_pattern(terms)
+        self._terms = tuple(terms) if pattern is not None else ()
         self._search = [] if pattern is None else find_spans(self.page_text(), pattern)
         self._apply()
         return len(self._search)
 
     def clear(self) -> None:
         """Remove the search terms' highlights (find matches stay)."""
-        self._search = []
+        self._search, self._terms = [], ()
         self._apply()
 
     def search_count(self) -> int:
         return len(self._search)
+
+    def search_terms(self) -> tuple[str, ...]:
+        """The terms lit on this page (a page shown again after its file changed lights them
+        again)."""
+        return self._terms
 
     # -- find in page ----------------------------------------------------------------------
 
@@ -93,6 +100,7 @@ class PageHighlighter(QObject):
 
     @Slot()
     def _on_page_changed(self) -> None:
+        self._terms = ()
         if self._search or self._find:
             self._search, self._find, self._current = [], [], None
             self._apply()

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from handbook.ui.chapter_cache import RenderChapter, RendererFactory
     from handbook.ui.find_bar import FindBar
     from handbook.ui.highlighter import PageHighlighter
+    from handbook.ui.live_handlers import LiveHandlers
     from handbook.ui.menus import Menus
     from handbook.ui.navigation_handlers import NavigationHandlers
     from handbook.ui.page_handlers import PageHandlers
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QKeySequence, QShortcut
 
         from handbook.ui.highlighter import PageHighlighter
+        from handbook.ui.live_handlers import LiveHandlers
         from handbook.ui.panels import (
             Lazy,
             LazyDock,
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         self.highlighter: PageHighlighter = PageHighlighter(self.viewer, self.themes.page_theme())
         page = build_page_area(self.viewer, self)
         self.setCentralWidget(page)
+        self.live: LiveHandlers = LiveHandlers(self, page)  # the book follows its files
         self.zoom: ZoomController = ZoomController(self.viewer, self.settings)
         self.toc_panel: TocPanel = build_toc_panel(self._book, self)
         self.search_dock, self.bookmarks_dock = build_docks(self, self.toc_panel)
@@ -317,6 +320,10 @@ class MainWindow(QMainWindow):
         a.next_pane.triggered.connect(functools.partial(self.cycle_focus, +1))
         a.previous_pane.triggered.connect(functools.partial(self.cycle_focus, -1))
         self._set_tab_order()
+        # the book follows its files on disk
+        self.live.watcher.changed.connect(self.live.on_disk_changed)
+        self.page.chapter_shown.connect(self.live.on_chapter_shown)
+        a.follow_disk.toggled.connect(self.live.set_following)
         # help
         a.show_shortcuts.triggered.connect(self.show_shortcuts)
         self.shortcuts_key.activated.connect(self.show_shortcuts)
@@ -380,6 +387,24 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_book(str(book.location()))
         self.book_handlers.fill_recent_books()
         self.bookmark_handlers.update_star()
+        self.live.book_opened(book)
+
+    def follow_book(self, book: Book) -> None:
+        """The open book read again after its files changed on disk: the contents tree (its
+        open rows and selection kept), the page's links, the bookmarks (re-anchored) and the
+        actions follow; the page and the history stay."""
+        from handbook.ui.toc_model import TocModel
+
+        old, self._book = self._book, book
+        self.page.set_book_layout(book)
+        self.viewer.follow_book(book)
+        if book.toc != old.toc:
+            old_model = self.toc_panel.model()
+            self.toc_panel.replace_model(TocModel(book, self))
+            old_model.deleteLater()
+        self.bookmarks.set_book(book)
+        self.navigation.update_actions()
+        self.bookmark_handlers.update_star()
 
     def restore_place(self) -> None:
         """Continue where the reader left off in this book; else open its first chapter."""
@@ -400,6 +425,7 @@ class MainWindow(QMainWindow):
         search_panel = self._search_panel.built()
         if search_panel is not None:
             search_panel.runner.stop()  # its index closed, a build still running told to stop
+        self.live.watcher.stop()  # its inotify instance given back now
         save_window(self, self.settings)
         self.settings.set(LAST_BOOK, str(self._book.location()))
         if self.viewer.current_chapter() is not None:

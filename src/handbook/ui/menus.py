@@ -55,6 +55,8 @@ def build_menus(bar: QMenuBar, a: Actions) -> Menus:
     theme = view.addMenu("&Theme")
     theme.addActions(list(a.themes().values()))
     view.addSeparator()
+    view.addAction(a.follow_disk)
+    view.addSeparator()
     view.addActions([a.next_pane, a.previous_pane])
 
     go = bar.addMenu("&Go")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from handbook.core.live import Stamp, stamp
 from handbook.core.model import Book, RenderedChapter
 from handbook.ui.background_render import (
     BackgroundRender,
@@ -21,6 +22,7 @@ from handbook.ui.background_render import (
     source_bytes,
 )
 from handbook.ui.chapter_cache import ChapterCache, RendererFactory
+from handbook.ui.page_place import PagePlace, place_at_top, restore_place
 from handbook.ui.panels import PAGE_MARGIN
 from handbook.ui.viewer import Viewer
 
@@ -29,6 +31,7 @@ ShowStatus = Callable[[str, int], None]  # (message, timeout in ms; 0: until rep
 
 class PageView(QObject):
     background_shown = Signal(object)  # RenderedChapter: a big chapter, shown when rendered
+    chapter_shown = Signal(object)  # RenderedChapter: any page put in the viewer
 
     def __init__(
         self,
@@ -45,12 +48,45 @@ class PageView(QObject):
         self._chapters = ChapterCache(book, make_renderer)
         self.background = BackgroundRender(self)  # big chapters, off the UI thread
         self._pending_place: tuple[str | None, int | None, int] = (None, None, 0)
+        self._pending_stamp: Stamp = None  # the file being rendered, as it was read
+        self._refresh_place: PagePlace | None = None  # a page rendered again: shown there
         self.background.finished.connect(self._on_background_rendered)
 
     def set_book(self, book: Book) -> None:
         self._book = book
         self.background.cancel()
         self._chapters.set_book(book)
+
+    def set_book_layout(self, book: Book) -> None:
+        """The same book with a new layout (its SUMMARY.md changed): the page stays."""
+        self._book = book
+        self._chapters.set_book_layout(book)
+
+    def forget(self, paths: frozenset[str]) -> None:
+        """These chapters changed on disk: render them again when next shown."""
+        self._chapters.forget(paths)
+
+    def refresh(self) -> RenderedChapter | None:
+        """Render the chapter shown again from disk, at the same text. The old page stays on
+        screen until the new one replaces it (no placeholder, no blank page); a big chapter
+        comes back through ``background_shown`` (None here then)."""
+        path = self._viewer.current_chapter()
+        if path is None:
+            return None
+        self._chapters.forget([path])
+        if path == self.background.pending():  # still rendering: start again, same place
+            anchor, scroll, _ = self._pending_place
+            self._start_background(path, anchor, scroll)
+            return None
+        place = place_at_top(self._viewer)
+        if renders_in_background(self._book, path):
+            self._start_background(path, None, None)
+            self._refresh_place = place
+            return None
+        rendered = self._chapters.render(path)
+        self._show_rendered(rendered, None, None)
+        restore_place(self._viewer, place)
+        return rendered
 
     def rendering(self) -> str | None:
         """The chapter being rendered off the UI thread (a placeholder shown meanwhile)."""
@@ -64,6 +100,7 @@ class PageView(QObject):
         """Show chapter ``path``: at once when cached or small; else a placeholder page while
         it renders off the UI thread (None then: ``background_shown`` follows)."""
         self.background.cancel()
+        self._refresh_place = None
         rendered = self._chapters.cached(path)
         if rendered is None and renders_in_background(self._book, path):
             self._render_in_background(path, anchor, scroll)
@@ -92,18 +129,25 @@ class PageView(QObject):
         node = self._book.chapter(path)
         title = node.title if node is not None and node.title else path
         size = source_bytes(self._book, path)
-        self._pending_place = (anchor, scroll, self._chapters.generation)
-        self.background.start(path, self._chapters.new_renderer())
+        self._start_background(path, anchor, scroll)
         self._viewer.show_placeholder(path, placeholder_html(title, size))
         self._show_status(f"Rendering {title} ({size_text(size)})…", 0)
+
+    def _start_background(self, path: str, anchor: str | None, scroll: int | None) -> None:
+        self._pending_place = (anchor, scroll, self._chapters.generation)
+        self._pending_stamp = stamp(self._book.src / path)
+        self.background.start(path, self._chapters.new_renderer())
 
     @Slot(object)
     def _on_background_rendered(self, rendered: RenderedChapter) -> None:
         anchor, scroll, generation = self._pending_place
-        self._chapters.keep(rendered, generation)
+        self._chapters.keep(rendered, generation, self._pending_stamp)
         if rendered.path != self._viewer.current_chapter():
             return  # another book or chapter is shown by now
+        place, self._refresh_place = self._refresh_place, None
         self._show_rendered(rendered, anchor, scroll)
+        if place is not None:
+            restore_place(self._viewer, place)
         self.background_shown.emit(rendered)
 
     def _show_rendered(
@@ -112,3 +156,4 @@ class PageView(QObject):
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
         self._viewer.show_chapter(rendered, anchor, scroll)
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self.chapter_shown.emit(rendered)

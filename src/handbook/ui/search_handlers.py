@@ -43,6 +43,19 @@ class SearchHandlers(QObject):
             self._search_book = book
             self._window.search_panel.set_book(book)
 
+    def book_changed(self, book: Book, chapters: frozenset[str] | None) -> None:
+        """The open book changed on disk: ``chapters`` changed (their index rows are made
+        again), or, with None, its layout (every breadcrumb may differ: indexed anew). Nothing
+        to do when the search has not been given the book yet: it will read the disk then."""
+        if self._search_book is None:
+            return
+        self._search_book = book
+        panel = self._window.search_panel
+        if chapters is None:
+            panel.set_book(book)
+        elif chapters:
+            panel.runner.update_chapters(book, chapters)
+
     def book_opened(self) -> None:
         """Start indexing the open book: in the next turn of the event loop (after the first
         chapter is shown), or at start-up once the window is first on screen."""

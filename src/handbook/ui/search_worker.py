@@ -155,6 +155,7 @@ class SearchRunner(QObject):
     ) -> None:
         super().__init__(parent)
         self._open_index = open_index or IndexCache(cache_folder).open
+        self._cache_folder = cache_folder
         self._build: _Build | None = None
         self._builds = 0  # numbers handed out; the current build has the last one
         self._index: SearchIndex | None = None
@@ -189,6 +190,23 @@ class SearchRunner(QObject):
         )
         self._build = _Build(self._builds, cancel, thread)
         thread.start()
+
+    def update_chapters(self, book: Book, chapters: frozenset[str]) -> None:
+        """These chapters of ``book`` changed on disk: index them again, the rest kept (the
+        index's cache saved anew); ``index_ready`` follows. While a build runs, or when most
+        of the book changed, the index is opened anew instead (it reads what is on disk)."""
+        index = self._index
+        if index is None or self._build is not None or 2 * len(chapters) > len(book.chapters()):
+            if index is not None or self._build is not None:
+                self.open_book(book)
+            return
+        try:
+            IndexCache(self._cache_folder).update(index, book, chapters)
+        except Exception as exc:  # a failed update is reported, never fatal; built anew
+            self.failed.emit(f"Search could not follow the change: {exc}")
+            self.open_book(book)
+            return
+        self.index_ready.emit(index.section_count)
 
     def search(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> int:
         """Ask for ``text``'s results; returns the request number results_ready will carry.

@@ -90,6 +90,15 @@ def _as_choice(choices: tuple[str, ...]) -> Callable[[object], str]:
     return check
 
 
+def _as_bool(raw: object) -> bool:
+    """INI files hold ``true`` / ``false`` as text; a real bool from other back ends."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    raise ValueError(f"not true or false: {raw!r}")
+
+
 def _as_bytes(raw: object) -> QByteArray:
     if not isinstance(raw, (QByteArray, bytes)):
         raise TypeError(f"not bytes: {type(raw).__name__}")
@@ -168,6 +177,9 @@ WINDOW_STATE = Setting(
     "window/state", QByteArray, QByteArray(), _as_bytes, "QMainWindow.saveState(): the docks"
 )
 THEME = Setting("view/theme", str, "system", _as_choice(THEME_CHOICES), "light, dark or system")
+FOLLOW_DISK = Setting(
+    "view/follow_disk", bool, True, _as_bool, "show what is on disk as the book's files change"
+)
 LAST_BOOK = Setting("session/book", str, "", _as_text(), "the book open at exit (its folder)")
 LAST_SECTION = Setting(
     "session/section", str, "", _as_text(), "section id shown at exit (chapter#anchor)"
@@ -201,6 +213,7 @@ SCHEMA: tuple[Setting[Any], ...] = (
     WINDOW_GEOMETRY,
     WINDOW_STATE,
     THEME,
+    FOLLOW_DISK,
     LAST_BOOK,
     LAST_SECTION,
     LAST_SCROLL,

@@ -69,6 +69,39 @@ class TocPanel(QDockWidget):
         self._unfolded = []
         self.tree.setModel(model)
 
+    def replace_model(self, model: TocModel) -> None:
+        """The same book's tree anew (its layout changed): rows that were open stay open and
+        the selected row stays selected, where they still exist (the old model is the
+        caller's to delete)."""
+        opened = {self._row_key(index) for index in self._rows() if self.tree.isExpanded(index)}
+        current = self.tree.currentIndex()
+        selected = self._row_key(current) if current.isValid() else None
+        self.set_model(model)
+        for index in self._rows():
+            key = self._row_key(index)
+            if key in opened:
+                self.tree.expand(index)
+            if key == selected:
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+                self.tree.selectionModel().setCurrentIndex(index, flags)
+
+    def _rows(self, parent: QModelIndex | None = None) -> list[QModelIndex]:
+        """Every row of the tree, parents before their children."""
+        if parent is None:
+            parent = QModelIndex()
+        rows: list[QModelIndex] = []
+        for row in range(self._model.rowCount(parent)):
+            index = self._model.index(row, 0, parent)
+            rows.append(index)
+            if self._model.rowCount(index):
+                rows.extend(self._rows(index))
+        return rows
+
+    def _row_key(self, index: QModelIndex) -> str:
+        """A row by its section id; a part (no section) by its title."""
+        section = self._model.section_at(index)
+        return section if section is not None else f"\0{index.data()}"
+
     def select_section(self, section: str) -> None:
         """Select the row of ``section`` (or of its chapter) and unfold its parents, silently.
 

@@ -106,6 +106,11 @@ class Viewer(QTextBrowser):
         self._rendered = None
         self.clear()
 
+    def follow_book(self, book: Book) -> None:
+        """The same book anew (its layout changed on disk): links follow it, the page stays."""
+        self._book = book
+        self._root = book.root.resolve()
+
     def current_chapter(self) -> str | None:
         return self._path
 

@@ -1,0 +1,176 @@
+"""The book's files on disk, as the window follows them: which to watch, and what changed.
+
+A :class:`WatchPlan` names the files a book is made of (its layout files, its chapters) and the
+folders holding them. The window's watcher (``ui/book_watcher.py``) watches the folders always
+and the files while the system's inotify budget allows; whatever woke it up, it asks this
+module what actually changed by comparing :func:`stamp` s (inode, size, mtime, mode), so an
+editor's every way of saving (in place, truncate and write, a temporary file renamed over,
+delete and recreate) comes down to the same answer: this file is not what it was.
+
+Nothing here imports Qt; nothing here reads a file's content.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handbook.core.locate import CONFIG
+from handbook.core.model import Book
+
+Stamp = tuple[int, int, int, int] | None  # (inode, size, mtime in ns, mode); None: not there
+
+
+def stamp(path: Path) -> Stamp:
+    """What a file is now, cheaply: a save of any kind changes at least one of these."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns, found.st_mode)
+
+
+def stamps(paths: Iterable[Path]) -> dict[Path, Stamp]:
+    return {path: stamp(path) for path in paths}
+
+
+@dataclass(frozen=True)
+class WatchPlan:
+    """The files a book is made of, and the folders they are in."""
+
+    root: Path
+    layout: frozenset[Path]  # SUMMARY.md, book.toml (present or not: one may appear)
+    chapters: Mapping[Path, str] = field(default_factory=dict)  # file -> chapter path
+    extra: Mapping[Path, str] = field(default_factory=dict)  # included file / image -> chapter
+
+    @property
+    def files(self) -> frozenset[Path]:
+        return self.layout | self.chapters.keys() | self.extra.keys()
+
+    @property
+    def folders(self) -> frozenset[Path]:
+        """The book folder, the folder holding it (where the book folder can be renamed or
+        removed: its own watch does not say so) and every folder holding one of its files."""
+        folders = {self.root, self.root.parent} | {path.parent for path in self.files}
+        return frozenset(folders)
+
+    def with_extra(self, extra: Mapping[Path, str]) -> WatchPlan:
+        return WatchPlan(self.root, self.layout, self.chapters, dict(extra))
+
+
+def plan_for(book: Book) -> WatchPlan:
+    """What to watch in ``book``: its layout files and every chapter file it lists."""
+    chapters = {book.src / node.path: node.path for node in book.chapters() if node.path}
+    layout = frozenset({book.summary_path, book.root / CONFIG})
+    return WatchPlan(book.root, layout, chapters)
+
+
+@dataclass(frozen=True)
+class BookChanges:
+    """What changed on disk since the last look, as the window acts on it."""
+
+    layout: bool = False  # SUMMARY.md or book.toml: the contents (and every chapter) anew
+    chapters: frozenset[str] = frozenset()  # chapter files changed, gone or back
+    extra_for: frozenset[str] = frozenset()  # chapters whose included files or images changed
+    gone: frozenset[str] = frozenset()  # of ``chapters``: the file is not there (or no file)
+    unreadable: frozenset[str] = frozenset()  # of ``chapters``: there, but cannot be read
+    book_gone: bool = False  # the book folder itself is gone (deleted, moved, renamed)
+
+    def __bool__(self) -> bool:
+        return bool(self.layout or self.chapters or self.extra_for or self.book_gone)
+
+    @property
+    def pages(self) -> frozenset[str]:
+        """Chapters whose rendered page is out of date."""
+        return self.chapters | self.extra_for
+
+
+def changes_between(
+    plan: WatchPlan, before: Mapping[Path, Stamp], now: Mapping[Path, Stamp]
+) -> BookChanges:
+    """What differs between two looks at the files of ``plan`` (only paths in ``now``)."""
+    changed = {path for path, value in now.items() if before.get(path) != value}
+    chapters = frozenset(plan.chapters[p] for p in changed if p in plan.chapters)
+    gone = frozenset(
+        plan.chapters[p] for p in changed if p in plan.chapters and not _is_file(now[p])
+    )
+    unreadable = frozenset(
+        plan.chapters[p]
+        for p in changed
+        if p in plan.chapters and _is_file(now[p]) and not os.access(p, os.R_OK)
+    )
+    return BookChanges(
+        layout=bool(changed & plan.layout),
+        chapters=chapters,
+        extra_for=frozenset(plan.extra[p] for p in changed if p in plan.extra),
+        gone=gone,
+        unreadable=unreadable,
+        book_gone=not plan.root.is_dir(),
+    )
+
+
+def _is_file(value: Stamp) -> bool:
+    return value is not None and stat.S_ISREG(value[3])
+
+
+_INCLUDE = re.compile(r"(?<!\\)\{\{\s*#(?:include|rustdoc_include|playground|playpen)\s+([^}\s:]+)")
+MAX_INCLUDE_DEPTH = 10  # as core/includes.py (mdBook)
+MAX_SCANNED_BYTES = 5 * 1024 * 1024  # as core/includes.py's limit for one file
+
+
+def included_files(book: Book, path: str) -> frozenset[Path]:
+    """The files chapter ``path`` includes (``{{#include}}`` and its kin, nested), inside the
+    book only: when one changes, the chapter's page is out of date."""
+    root = book.root.resolve()
+    found: set[Path] = set()
+    todo = [(book.src / path, 0)]
+    while todo:
+        file, depth = todo.pop()
+        try:
+            if file.stat().st_size > MAX_SCANNED_BYTES:
+                continue
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):
+            continue
+        for match in _INCLUDE.finditer(text):
+            target = (file.parent / match.group(1)).resolve()
+            if target in found or not target.is_relative_to(root) or not target.is_file():
+                continue
+            found.add(target)
+            if depth + 1 < MAX_INCLUDE_DEPTH:
+                todo.append((target, depth + 1))
+    return frozenset(found)
+
+
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def page_images(book: Book, path: str, page_html: str) -> frozenset[Path]:
+    """The image files inside the book that chapter ``path``'s rendered page shows."""
+    import html
+    from urllib.parse import unquote, urlsplit
+
+    root = book.root.resolve()
+    folder = (book.src / path).parent
+    found: set[Path] = set()
+    for match in _IMG_SRC.finditer(page_html):
+        url = urlsplit(html.unescape(match.group(1)))
+        if url.scheme not in ("", "file") or url.netloc or not url.path:
+            continue
+        target = Path(unquote(url.path))
+        try:
+            target = (target if target.is_absolute() else folder / target).resolve()
+        except (OSError, RuntimeError):
+            continue
+        if target.is_relative_to(root):
+            found.add(target)
+    return frozenset(found)
+
+
+def chapter_extras(book: Book, path: str, page_html: str) -> dict[Path, str]:
+    """What else chapter ``path``'s page is made of: its included files and its images."""
+    return {file: path for file in included_files(book, path) | page_images(book, path, page_html)}
