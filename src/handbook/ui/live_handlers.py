@@ -2,7 +2,7 @@
 
 In this order, so that the reader sees the page first: the chapter on screen is rendered again
 and shown at the same text (its search highlights lit again; the find bar finds again by
-itself), then, in the next turn of the event loop, the book is read again for the contents
+itself), then, once that page is painted, the book is read again for the contents
 tree (its open rows and selection kept), the bookmarks (re-anchored as when a book opens) and
 the search index (the changed chapters only; the whole of it when the layout changed). Print
 and PDF render from disk with the window's book, so they follow too.
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from handbook.ui.main_window import MainWindow
 
 UPDATED_MS = 3000  # how long the status bar says "Updated from disk"
+RELOAD_AFTER_MS = 50  # the book read again once the new page is painted, not before
 
 
 class DiskNotice(QFrame):
@@ -131,7 +132,7 @@ class LiveHandlers(QObject):
         elif shown is not None and shown in changes.pages:
             self.notice.withdraw()
             self._refresh_page()
-        QTimer.singleShot(0, self, lambda: self._reload_book(changes))
+        QTimer.singleShot(RELOAD_AFTER_MS, self, lambda: self._reload_book(changes))
         w.show_status("Updated from disk", UPDATED_MS)
 
     def _refresh_page(self) -> None:
