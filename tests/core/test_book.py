@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handbook.core import book as book_module
-from handbook.core.book import book_identity, load_book, read_chapter_source
+from handbook.core.book import book_identity, load_book, read_chapter_source, reload_chapters
 from handbook.core.model import Book, BookError, NodeKind
 from tests.conftest import write_book
 
@@ -382,3 +382,25 @@ def test_the_kinds_of_nodes(tmp_path: Path) -> None:
         NodeKind.CHAPTER,
         NodeKind.SEPARATOR,
     ]
+
+
+def test_reloading_a_saved_chapter_reads_it_alone(tmp_path: Path) -> None:
+    root = write_book(
+        tmp_path / "book",
+        "# Summary\n\n- [One](one.md)\n  - [Two](two.md)\n- [Three](three.md)\n",
+        {"one.md": "# One\n", "two.md": "# Two\n", "three.md": "# Three\n"},
+    )
+    book = load_book(root)
+    (root / "src" / "one.md").write_text("# One\n\n## Added\n", encoding="utf-8")
+    (root / "src" / "three.md").write_text("# Three again\n", encoding="utf-8")
+    (root / "src" / "two.md").unlink()
+
+    again = reload_chapters(book, ["one.md", "two.md"])
+
+    one, two = again.chapter("one.md"), again.chapter("two.md")
+    assert one is not None and [h.title for h in one.headings] == ["One", "Added"]
+    assert [child.path for child in one.children] == ["two.md"]  # the tree's shape kept
+    assert two is not None and two.problem is not None and "two.md" in two.problem
+    assert [str(p) for p in again.problems] == [two.problem]
+    three = again.chapter("three.md")
+    assert three is not None and [h.title for h in three.headings] == ["Three"]  # not re-read

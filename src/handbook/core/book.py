@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,34 @@ def read_chapter_source(book: Book, path: str) -> str:
     except _Unreadable as exc:
         problem = reader.problem(path, node.line if node else None, exc)
         raise BookError(problem.message, problem.file, problem.line) from None
+
+
+def reload_chapters(book: Book, paths: Collection[str]) -> Book:
+    """``book`` with chapters ``paths`` read again from disk (their headings, or the problem
+    that now stops them), the rest as it was: chapters saved while the book is open, without
+    reading every other chapter again."""
+    wanted = set(paths)
+    if not wanted:
+        return book
+    reader = _ChapterReader(book.root, book.src, book.summary_path)
+
+    def again(node: TocNode) -> TocNode:
+        children = tuple(again(child) for child in node.children)
+        if node.kind is NodeKind.CHAPTER and node.path in wanted:
+            fresh = reader.load(replace(node, children=(), headings=(), problem=None))
+            return replace(fresh, children=children)
+        return node if children == node.children else replace(node, children=children)
+
+    toc = tuple(again(node) for node in book.toc)
+    kept = [p for p in book.problems if not any(_is_about(p, book, path) for path in wanted)]
+    return replace(book, toc=toc, problems=(*kept, *reader.problems), _by_path={})
+
+
+def _is_about(problem: BookProblem, book: Book, path: str) -> bool:
+    """Whether ``problem`` is one the loader found in chapter ``path``."""
+    if problem.file == book.src / path:
+        return True
+    return problem.file == book.summary_path and f"chapter '{path}' " in problem.message
 
 
 def book_identity(book: Book) -> str:

@@ -109,6 +109,10 @@ class BookWatcher(QObject):
             watcher.setParent(None)
             shiboken6.delete(watcher)  # now, not at the next turn of the event loop
 
+    def extra(self) -> Mapping[Path, str]:
+        """The files followed besides the book's own (see :meth:`set_extra`)."""
+        return {} if self._plan is None else self._plan.extra
+
     def is_watching(self) -> bool:
         return self._plan is not None
 

@@ -146,20 +146,21 @@ class LiveHandlers(QObject):
 
     def _reload_book(self, changes: BookChanges | None) -> None:
         """The book read again (contents, headings, problems), the window following it."""
-        from handbook.core.book import load_book
+        from handbook.core.book import load_book, reload_chapters
         from handbook.core.model import BookError
 
         w = self._window
         old = w.book()
-        try:
-            book = load_book(old.root)
+        saved = None if changes is None or changes.layout else changes.chapters
+        layout_changed = saved is None
+        try:  # only the chapters saved, unless the layout changed: a big book stays quick
+            book = load_book(old.root) if saved is None else reload_chapters(old, saved)
         except BookError as exc:
             w.show_status(f"The book's contents could not be read again: {exc}", 0)
             return
-        layout_changed = changes is None or changes.layout
         w.follow_book(book)
         if layout_changed and self.watcher.is_watching():
-            self.watcher.watch(plan_for(book))
+            self.watcher.watch(plan_for(book).with_extra(self.watcher.extra()))
             shown = w.viewer.current_chapter()
             if shown is not None and book.chapter(shown) is None:
                 self.notice.tell(
@@ -167,8 +168,7 @@ class LiveHandlers(QObject):
                     f"This chapter is no longer in the book's contents ({book.summary_path}); "
                     "its last text is shown until you move on.",
                 )
-        chapters = None if layout_changed or changes is None else changes.chapters
-        w.search_handlers.book_changed(book, chapters)
+        w.search_handlers.book_changed(book, saved)
 
     # -- what went away --------------------------------------------------------------------
 
