@@ -130,11 +130,8 @@ def included_files(book: Book, path: str) -> frozenset[Path]:
     todo = [(book.src / path, 0)]
     while todo:
         file, depth = todo.pop()
-        try:
-            if file.stat().st_size > MAX_SCANNED_BYTES:
-                continue
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except (OSError, ValueError):
+        text = _read_regular_file(file)
+        if text is None:
             continue
         for match in _INCLUDE.finditer(text):
             target = (file.parent / match.group(1)).resolve()
@@ -144,6 +141,25 @@ def included_files(book: Book, path: str) -> frozenset[Path]:
             if depth + 1 < MAX_INCLUDE_DEPTH:
                 todo.append((target, depth + 1))
     return frozenset(found)
+
+
+def _read_regular_file(file: Path) -> str | None:
+    """The text of a regular file of at most :data:`MAX_SCANNED_BYTES`; None for anything
+    else (a FIFO named as a chapter would block a plain ``open``)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_SCANNED_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as raw:
+            return raw.read(MAX_SCANNED_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)

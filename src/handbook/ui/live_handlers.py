@@ -73,21 +73,29 @@ class LiveHandlers(QObject):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(0, self.notice)
         self._book_gone_told = False
+        self._shown: RenderedChapter | None = None  # the page on screen
         self.gone_box: QMessageBox | None = None
 
     # -- following on and off --------------------------------------------------------------
 
     def book_opened(self, book: Book) -> None:
-        """Follow ``book``'s files (when the reader wants it)."""
+        """Follow ``book``'s files (when the reader wants it), from the next turn of the event
+        loop."""
         self._book_gone_told = False
+        self._shown = None
         self.notice.withdraw()
         following = self._window.settings.get(FOLLOW_DISK)
         with QSignalBlocker(self._window.action_set.follow_disk):
             self._window.action_set.follow_disk.setChecked(following)
-        if following:
-            self.watcher.watch(plan_for(book))
-        else:
-            self.watcher.stop()
+        self.watcher.stop()
+        if following:  # once the first page is shown: start-up does not wait for it
+            QTimer.singleShot(0, self, self._watch_open_book)
+
+    def _watch_open_book(self) -> None:
+        if self._window.action_set.follow_disk.isChecked() and not self.watcher.is_watching():
+            self.watcher.watch(plan_for(self._window.book()))
+            if self._shown is not None:
+                self._follow_page(self._shown)
 
     @Slot(bool)
     def set_following(self, follow: bool) -> None:
@@ -109,13 +117,17 @@ class LiveHandlers(QObject):
     def on_chapter_shown(self, rendered: RenderedChapter) -> None:
         """A page is on screen: follow its included files and images too; a notice about
         another chapter goes (the reader moved on)."""
+        self._shown = rendered
         if self.notice.chapter is not None and self.notice.chapter != rendered.path:
             self.notice.withdraw()
         if self.watcher.is_watching():
-            book = self._window.book()
-            extras = chapter_extras(book, rendered.path, rendered.html)
-            extras[book.src / rendered.path] = rendered.path  # watched first, past the budget
-            self.watcher.set_extra(extras)
+            self._follow_page(rendered)
+
+    def _follow_page(self, rendered: RenderedChapter) -> None:
+        book = self._window.book()
+        extras = chapter_extras(book, rendered.path, rendered.html)
+        extras[book.src / rendered.path] = rendered.path  # watched first, past the budget
+        self.watcher.set_extra(extras)
 
     # -- a change on disk ------------------------------------------------------------------
 
