@@ -61,6 +61,7 @@ def open_window(qtbot: QtBot, book: Book) -> MainWindow:
     win.show()
     qtbot.waitExposed(win)
     win.open_first_chapter()
+    qtbot.waitUntil(win.live.watcher.is_watching, timeout=WAIT_MS)  # from the next turn
     return win
 
 
@@ -359,6 +360,7 @@ def test_a_big_book_is_followed_within_the_watch_budget(qtbot: QtBot, tmp_path: 
     win.live.book_opened(book)
     win.show()
     qtbot.waitExposed(win)
+    qtbot.waitUntil(win.live.watcher.is_watching, timeout=WAIT_MS)
     win.open_section("d9/c299.md")  # the last chapter: no file watch of its own at first
 
     files, folders = win.live.watcher.watched_counts()

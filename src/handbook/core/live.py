@@ -127,14 +127,23 @@ def included_files(book: Book, path: str) -> frozenset[Path]:
     book only: when one changes, the chapter's page is out of date."""
     root = book.root.resolve()
     found: set[Path] = set()
-    todo = [(book.src / path, 0)]
+    try:
+        chapter = (book.src / path).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop
+        return frozenset()
+    if not chapter.is_relative_to(root):  # a chapter that leads out of the book: not read
+        return frozenset()
+    todo = [(chapter, 0)]
     while todo:
         file, depth = todo.pop()
         text = _read_regular_file(file)
         if text is None:
             continue
         for match in _INCLUDE.finditer(text):
-            target = (file.parent / match.group(1)).resolve()
+            try:
+                target = (file.parent / match.group(1)).resolve()
+            except (OSError, RuntimeError, ValueError):
+                continue
             if target in found or not target.is_relative_to(root) or not target.is_file():
                 continue
             found.add(target)

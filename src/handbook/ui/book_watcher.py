@@ -18,6 +18,7 @@ vanished is given ``GONE_GRACE_MS`` more to come back (delete + recreate).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ DEFAULT_FILE_BUDGET = 4096  # where the system's limit cannot be read
 INOTIFY_LIMIT = Path("/proc/sys/fs/inotify/max_user_watches")
 
 
+@functools.cache
 def file_budget() -> int:
     """How many files to watch one by one: a quarter of the user's inotify watches (shared by
     every program the user runs), so that the book never starves the rest of the system."""
