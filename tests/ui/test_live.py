@@ -303,7 +303,7 @@ def built_index(qtbot: QtBot, window: MainWindow) -> SearchIndex:
 
 def index_rows(index: SearchIndex) -> dict[int, str]:
     with index._lock:
-        return dict(index._db.execute("SELECT rowid, sid FROM fts").fetchall())
+        return dict(index._db.execute("SELECT rowid, sid FROM section").fetchall())
 
 
 def test_the_search_index_is_updated_for_the_changed_chapter_only(
