@@ -447,3 +447,38 @@ def test_a_removed_book_folder_says_so_once_and_offers_to_close(
     close.click()
 
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
+
+
+# -- other layouts -------------------------------------------------------------------------------
+
+
+def test_a_plain_folder_follows_pages_added_and_removed(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "index.md").write_text("# Notes\n\nThe first page.\n", encoding="utf-8")
+    (folder / "apples.md").write_text("# Apples\n\nRed ones.\n", encoding="utf-8")
+    window = open_window(qtbot, load_book(folder))
+
+    (folder / "bananas.md").write_text("# Bananas\n\nYellow ones.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: any("Bananas" in t for t in tree_texts(window)), timeout=WAIT_MS)
+    (folder / "apples.md").unlink()
+    qtbot.waitUntil(lambda: not any("Apples" in t for t in tree_texts(window)), timeout=WAIT_MS)
+    (folder / "index.md").write_text("# Notes\n\nThe first page, edited.\n", encoding="utf-8")
+    wait_for_page(qtbot, window, "The first page, edited.")
+
+
+def test_an_mkdocs_site_follows_its_mkdocs_yml(qtbot: QtBot, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# Home\n\nWelcome home.\n", encoding="utf-8")
+    (site / "docs" / "more.md").write_text("# More\n\nMore to read.\n", encoding="utf-8")
+    config = "site_name: Site\nnav:\n  - Home: index.md\n"
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    window = open_window(qtbot, load_book(site))
+    assert not any("More" in t for t in tree_texts(window))
+
+    (site / "mkdocs.yml").write_text(config + "  - More: more.md\n", encoding="utf-8")
+
+    qtbot.waitUntil(lambda: any("More" in t for t in tree_texts(window)), timeout=WAIT_MS)
+    (site / "docs" / "index.md").write_text("# Home\n\nWelcome back.\n", encoding="utf-8")
+    wait_for_page(qtbot, window, "Welcome back.")

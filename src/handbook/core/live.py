@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handbook.core.locate import CONFIG
+from handbook.core.locate import CONFIG, MARKDOWN_SUFFIXES
 from handbook.core.model import Book
 
 Stamp = tuple[int, int, int, int] | None  # (inode, size, mtime in ns, mode); None: not there
@@ -46,6 +46,7 @@ class WatchPlan:
     layout: frozenset[Path]  # SUMMARY.md, book.toml (present or not: one may appear)
     chapters: Mapping[Path, str] = field(default_factory=dict)  # file -> chapter path
     extra: Mapping[Path, str] = field(default_factory=dict)  # included file / image -> chapter
+    listed: bool = False  # the folders' markdown files are the layout (a plain folder, MkDocs)
 
     @property
     def files(self) -> frozenset[Path]:
@@ -59,14 +60,39 @@ class WatchPlan:
         return frozenset(folders)
 
     def with_extra(self, extra: Mapping[Path, str]) -> WatchPlan:
-        return WatchPlan(self.root, self.layout, self.chapters, dict(extra))
+        return WatchPlan(self.root, self.layout, self.chapters, dict(extra), self.listed)
 
 
 def plan_for(book: Book) -> WatchPlan:
     """What to watch in ``book``: its layout files and every chapter file it lists."""
     chapters = {book.src / node.path: node.path for node in book.chapters() if node.path}
-    layout = frozenset({book.summary_path, book.root / CONFIG})
-    return WatchPlan(book.root, layout, chapters)
+    if book.format == "mdbook":
+        layout = frozenset({book.summary_path, book.root / CONFIG})
+    else:  # MkDocs' mkdocs.yml; a plain folder has none; a single file is its own layout
+        layout = frozenset({book.summary_path}) - {book.root}
+    return WatchPlan(book.root, layout, chapters, listed=book.format in ("folder", "mkdocs"))
+
+
+def listing_changed(plan: WatchPlan, folders: Iterable[Path]) -> bool:
+    """Whether markdown files came or went in ``folders`` (a plain folder's or an MkDocs
+    site's pages are the markdown files found there)."""
+    if not plan.listed:
+        return False
+    for folder in folders:
+        if not folder.is_relative_to(plan.root):
+            continue
+        try:
+            names = {
+                folder / entry.name
+                for entry in os.scandir(folder)
+                if entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file()
+            }
+        except OSError:
+            names = set()
+        known = {path for path in plan.chapters if path.parent == folder}
+        if names != known:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

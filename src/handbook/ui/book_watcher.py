@@ -18,6 +18,7 @@ vanished is given ``GONE_GRACE_MS`` more to come back (delete + recreate).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import sys
@@ -27,7 +28,14 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from handbook.core.live import BookChanges, Stamp, WatchPlan, changes_between, stamps
+from handbook.core.live import (
+    BookChanges,
+    Stamp,
+    WatchPlan,
+    changes_between,
+    listing_changed,
+    stamps,
+)
 
 SETTLE_MS = 60  # no event for this long: the save is over
 GONE_GRACE_MS = 250  # a file that vanished has this much longer to come back
@@ -182,6 +190,8 @@ class BookWatcher(QObject):
         }
         now = stamps(paths)
         changes = changes_between(plan, self._known, now)
+        if not changes.layout and listing_changed(plan, folders):
+            changes = dataclasses.replace(changes, layout=True)  # a page came or went
         if changes.gone and not self._grace_given and not changes.book_gone:
             self._grace_given = True  # delete + recreate: the new file may be on its way
             self._timer.start(GONE_GRACE_MS)

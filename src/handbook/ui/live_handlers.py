@@ -166,7 +166,10 @@ class LiveHandlers(QObject):
         saved = None if changes is None or changes.layout else changes.chapters
         layout_changed = saved is None
         try:  # only the chapters saved, unless the layout changed: a big book stays quick
-            book = load_book(old.root) if saved is None else reload_chapters(old, saved)
+            if saved is None or old.format != "mdbook":  # others read headings their own way
+                book = load_book(old.location())
+            else:
+                book = reload_chapters(old, saved)
         except BookError as exc:
             w.show_status(f"The book's contents could not be read again: {exc}", 0)
             return
