@@ -192,7 +192,7 @@ class Renderer:
         notes = _NoteMarkers()
         expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
-        removed = removed_by_sanitizer(page.html) if page.untrusted else ()
+        removed = removed_by_sanitizer(page.untrusted) if page.untrusted else ()
         body = mark_details(notes.substitute(sanitize(page.html), self.theme))
         title = expanded.title or self._title(path, page.headings)
         return RenderedChapter(

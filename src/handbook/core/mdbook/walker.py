@@ -62,7 +62,9 @@ class ParsedChapter:
     html: str  # the page's body, not yet sanitized ("" when only the text was asked for)
     headings: tuple[Heading, ...]
     sections: tuple[SectionText, ...]
-    untrusted: bool = True  # holds raw HTML or a URL with a scheme (the sanitizer may remove)
+    # What of the page came from the chapter as markup: its raw HTML, and its links and images
+    # with a URL scheme, as tags. Only there can the sanitizer find something to remove.
+    untrusted: str = ""
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Walker:
     def __init__(self, text: str, options: MarkdownOptions, theme: PageTheme | None) -> None:
         self.source = text.encode("utf-8", "surrogatepass")
         self.last_line = (0, 1)  # (byte offset, its line)
-        self.untrusted = False  # raw HTML, or a link or image with a scheme: the sanitizer looks
+        self.untrusted: list[str] = []  # see ParsedChapter.untrusted
         self.options = options
         self.theme = theme
         self.write_html = theme is not None
@@ -165,7 +167,7 @@ class Walker:
                 self.emit(f"<code>{html.escape(value, quote=False)}</code>")
                 self.say(value)
             elif kind in ("Html", "InlineHtml"):
-                self.untrusted = True
+                self.untrusted.append(value)
                 if self.alt is None:
                     self.raw.feed(value)
             elif kind == "FootnoteReference":
@@ -415,7 +417,8 @@ class Walker:
 
     def s_link(self, value: Any, span: Any) -> Close:
         dest = value["dest_url"]
-        self.untrusted = self.untrusted or _SCHEME.match(dest) is not None
+        if _SCHEME.match(dest):
+            self.untrusted.append(f'<a href="{html.escape(dest)}">')
         if value["link_type"] == "Email":
             dest = "mailto:" + dest
         title = value.get("title")
@@ -425,7 +428,8 @@ class Walker:
 
     def s_image(self, value: Any, span: Any) -> Close:
         self.alt = []
-        self.untrusted = self.untrusted or _SCHEME.match(value["dest_url"]) is not None
+        if _SCHEME.match(value["dest_url"]):
+            self.untrusted.append(f'<img src="{html.escape(value["dest_url"])}">')
 
         def close() -> None:
             alt = "".join(self.alt or ())
@@ -518,7 +522,7 @@ class Walker:
         if not sections[0].text and len(sections) > 1:
             sections.pop(0)
         return ParsedChapter(
-            "".join(self.body), tuple(self.headings), tuple(sections), self.untrusted
+            "".join(self.body), tuple(self.headings), tuple(sections), "\n".join(self.untrusted)
         )
 
     def _footnote_html(self, name: str, note: _Footnote) -> str:
