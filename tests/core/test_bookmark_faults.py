@@ -594,3 +594,39 @@ def test_our_database_from_a_newer_version_is_left_alone(tmp_path: Path) -> None
         assert store.disabled_reason is not None
         assert "written by a newer version of handbook" in store.disabled_reason
     assert path.read_bytes() == original
+
+
+# -- (h) what the messages say ----------------------------------------------------------------
+
+
+def test_a_file_named_like_the_backup_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / BACKUP_FOLDER
+    blocker.write_text("a file where the backups' folder should be")
+    with BookmarkStore.open(tmp_path) as store:
+        assert store.disabled_reason == (
+            f"Bookmarks are turned off: {blocker} is a file, where handbook keeps the backups "
+            "of your bookmarks in a folder. Move it away to turn bookmarks on."
+        )
+    assert blocker.read_text() == "a file where the backups' folder should be"
+
+
+def test_a_book_folder_whose_name_is_not_utf8_keeps_its_bookmarks(tmp_path: Path) -> None:
+    from handbook.core.book import load_book
+    from tests.conftest import write_book
+
+    root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9 book"))
+    write_book(root, "# Summary\n\n- [A](a.md)\n", {"a.md": "# A\n\nWords.\n"})
+    book = load_book(root)
+    data = tmp_path / "data"
+    with BookmarkStore.open(data) as store:
+        added = store.add(draft_for(book, "a.md"))
+        assert added.book_path == str(root)
+    with BookmarkStore.open(data) as store:
+        (again,) = store.bookmarks()
+        assert Path(again.book_path) == root and Path(again.book_path).is_dir()
+        assert again.book_title == "caf\ufffd book"  # shown as it can be
+        assert store.backup_error is None
+    _delete_store(data)  # and its backup gives it back exactly
+    with BookmarkStore.open(data) as store:
+        (restored,) = store.bookmarks()
+        assert Path(restored.book_path) == root

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -157,3 +158,26 @@ def test_a_settings_file_set_aside_is_told_in_the_window(
     window = _start(qtbot, qapp, book, services)
     assert f"Your settings file {ini} was too large" in window._dialog.text()
     assert "the default settings are used" in window.statusBar().currentMessage()
+
+
+def test_a_backup_that_cannot_be_written_is_shown_in_the_window(
+    qtbot: QtBot,
+    qapp: QApplication,
+    book: Book,
+    services: list[Services],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from handbook.core import backups as backups_module
+    from handbook.core.bookmarks import BookmarkStore
+    from handbook.core.reanchor import draft_for
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backups_module.os, "fsync", no_space)
+    with BookmarkStore.open(data_dir()) as store:  # its backup at close fails: logged
+        store.add(draft_for(book, "basics.md"))
+    window = _start(qtbot, qapp, book, services)  # and again at start: shown
+    text = window._dialog.text()
+    assert "The bookmarks' backup could not be written in " in text
+    assert "No space left on device." in text

@@ -432,3 +432,16 @@ def test_an_unreadable_settings_file_is_set_aside_for_the_defaults(
         f"{aside.name}, and the default settings are used."
     )
     assert settings.get(s.THEME) == s.THEME.default
+
+
+def test_a_book_folder_whose_name_is_not_utf8_is_remembered(ini: Path, tmp_path: Path) -> None:
+    folder = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9")
+    os.mkdir(folder)
+    settings = open_settings(ini)
+    settings.set(s.LAST_BOOK, folder)
+    settings.add_recent_book(folder)
+    assert settings.sync()
+    again = open_settings(ini)
+    assert again.get(s.LAST_BOOK) == folder
+    assert again.existing_recent_books() == (folder,)
+    ini.read_text(encoding="utf-8")  # the file stays UTF-8

@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from handbook.core.backups import atomic_write
 from handbook.core.bookmarks import Bookmark, BookmarkStatus, Folder, Snapshot
 from handbook.core.model import split_section_id
+from handbook.core.pathtext import path_from_text, path_to_text
 
 JSON_FORMAT = "handbook-bookmarks"
 JSON_VERSION = 1
@@ -123,7 +124,7 @@ def _bookmark_record(b: Bookmark) -> dict[str, Any]:
     return {
         "id": b.id,
         "book_identity": b.book_identity,
-        "book_path": b.book_path,
+        "book_path": path_to_text(b.book_path),
         "book_title": b.book_title,
         "section_id": b.section_id,
         "scroll": b.scroll,
@@ -252,7 +253,7 @@ def _bookmark_from(r: Record) -> Bookmark:
     return Bookmark(
         id=r.number("id") if "id" in r.item else 0,
         book_identity=r.name("book_identity"),
-        book_path=r.text("book_path", ""),
+        book_path=path_from_text(r.text("book_path", "")),
         book_title=r.text("book_title", ""),
         section_id=section_id,
         scroll=scroll,
@@ -346,7 +347,7 @@ def to_xbel(snapshot: Snapshot) -> str:
         meta = _metadata(book)
         ET.SubElement(meta, "book-identity").text = identity
         if first is not None:
-            ET.SubElement(meta, "book-path").text = first.book_path
+            ET.SubElement(meta, "book-path").text = path_to_text(first.book_path)
         books[identity] = book
     _fill_xbel(snapshot, books)
     ET.indent(root, space=" ")

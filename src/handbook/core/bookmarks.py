@@ -28,6 +28,8 @@ from handbook.core.backups import (
     fsync_folder,
     remove_orphan_temp_files,
 )
+from handbook.core.pathtext import PREFIX as PATH_PREFIX
+from handbook.core.pathtext import displayable, path_from_text, path_to_text
 from handbook.core.safefile import SpecialFile, TooLarge, check_regular, read_regular
 from handbook.core.storage import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -225,6 +227,8 @@ def _bookmark(row: Sequence[Any]) -> Bookmark:
     values = bookmark.__dict__
     values.update(zip(_BOOKMARK_FIELDS, row, strict=True))
     values["status"] = _STATUS[row[-1]]
+    if row[2].startswith(PATH_PREFIX):  # a folder name that is not UTF-8 (core/pathtext.py)
+        values["book_path"] = path_from_text(row[2])
     return bookmark
 
 
@@ -425,7 +429,7 @@ class BookmarkStore:
             if folder_id is not None:
                 self._check_folder(tx, folder_id, draft.book_identity)
             position = self._next_position(tx, "bookmarks", draft.book_identity, folder_id)
-            values = (
+            values = _storable(
                 draft.book_identity,
                 draft.book_path,
                 draft.book_title,
@@ -755,7 +759,20 @@ class BookmarkStore:
         return [r[0] for r in rows]
 
 
+def _storable(*values: Any) -> tuple[Any, ...]:
+    """A bookmark's column values (from ``book_identity`` on) as SQLite can hold them: the
+    book's path kept exactly (:func:`path_to_text`), other text shown as it can be."""
+    return tuple(
+        path_to_text(v) if i == 1 else displayable(v) if isinstance(v, str) else v
+        for i, v in enumerate(values)
+    )
+
+
 def _bookmark_values(b: Bookmark) -> tuple[Any, ...]:
+    return (b.id, *_storable(*_bookmark_values_as_is(b)[1:]))
+
+
+def _bookmark_values_as_is(b: Bookmark) -> tuple[Any, ...]:
     return (
         b.id,
         b.book_identity,

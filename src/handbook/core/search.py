@@ -842,9 +842,10 @@ class IndexCache:
 
     def _remove_stale_temp_files(self, path: Path) -> None:
         try:
-            for temp in path.parent.glob(path.name + ".*.tmp"):
-                if time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
-                    temp.unlink()
+            for pattern in (".*.tmp", ".*.tmp-journal"):  # the journal of a save cut short
+                for temp in path.parent.glob(path.name + pattern):
+                    if time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                        temp.unlink()
         except OSError:
             return
 
@@ -929,6 +930,7 @@ def _save(index: SearchIndex, path: Path) -> bool:
         return True
     except (OSError, sqlite3.Error):
         if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+            for leftover in (temp, temp.with_name(temp.name + "-journal")):  # disk full
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
         return False

@@ -129,6 +129,19 @@ def _as_paths(raw: object) -> tuple[str, ...]:
     return tuple(paths[:RECENT_MAX])
 
 
+def _as_path(raw: object) -> str:
+    """A path stored as text (see handbook.core.pathtext: a folder name not in UTF-8)."""
+    from handbook.core.pathtext import path_from_text
+
+    return path_from_text(_as_text()(raw))
+
+
+def _path_to_raw(path: str) -> str:
+    from handbook.core.pathtext import path_to_text
+
+    return path_to_text(path)
+
+
 def _paths_to_raw(paths: tuple[str, ...]) -> str:
     import json
 
@@ -180,7 +193,14 @@ THEME = Setting("view/theme", str, "system", _as_choice(THEME_CHOICES), "light, 
 FOLLOW_DISK = Setting(
     "view/follow_disk", bool, True, _as_bool, "show what is on disk as the book's files change"
 )
-LAST_BOOK = Setting("session/book", str, "", _as_text(), "the book open at exit (its folder)")
+LAST_BOOK = Setting(
+    "session/book",
+    str,
+    "",
+    _as_path,
+    "the book open at exit (its folder; not UTF-8: a file:// URI of its bytes)",
+    _path_to_raw,
+)
 LAST_SECTION = Setting(
     "session/section", str, "", _as_text(), "section id shown at exit (chapter#anchor)"
 )

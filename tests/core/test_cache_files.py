@@ -1,0 +1,24 @@
+"""The search cache's files: a save cut short (a full disk) leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from handbook.core.book import load_book
+from handbook.core.search import IndexCache
+from tests.conftest import write_book
+
+
+def test_a_journal_left_by_a_save_cut_short_is_removed(tmp_path: Path) -> None:
+    book = load_book(write_book(tmp_path / "book", "# Summary\n\n- [A](a.md)\n", {"a.md": "# A\n"}))
+    cache = IndexCache(tmp_path / "cache")
+    path = cache.path_for(book)
+    assert path is not None
+    path.parent.mkdir(parents=True)
+    journal = path.with_name(path.name + ".k3j9.tmp-journal")  # SQLite's, beside its temp file
+    journal.write_bytes(b"a journal of a save the full disk stopped")
+    os.utime(journal, (0, 0))
+    cache.open(book).close()
+    assert not journal.exists()
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
