@@ -136,3 +136,29 @@ def test_not_a_book(tmp_path: Path) -> None:
         check_book_path(tmp_path / "a.txt")
     with pytest.raises(BookError, match="no such file or folder"):
         check_book_path(tmp_path / "missing.md#x")
+
+
+def test_a_big_folder_lists_first_headings_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past EAGER_PAGES pages the tree is made from each page's first heading alone (found in
+    its first bytes, code fences skipped); the page itself still shows all its headings."""
+    from handbook.core import folder
+
+    monkeypatch.setattr(folder, "EAGER_PAGES", 2)
+    pages = {
+        "a.md": "```\n# not a heading\n```\n\n# Real *title* {#custom}\n\n## Second\n",
+        "b.md": "No heading at all\n",
+        "c.md": "~~~~\n# fenced\n~~~~\n## Level two first\n",
+    }
+    book = load_book(write(tmp_path / "big", pages))
+    assert toc_lines(book.toc, with_headings=True) == [
+        "Real title",
+        "  # Real title",
+        "B",
+        "Level two first",
+        "  ## Level two first",
+    ]
+    assert book.chapters()[0].headings[0].anchor == "custom"
+    page = default_renderer(book)("a.md")
+    assert [h.title for h in page.headings] == ["Real title", "Second"]

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 INDEX_NAMES = ("index", "readme")  # a folder's own page, in order of preference
 MAX_PAGES = 20_000  # a folder with more is cut there (and says so)
+EAGER_PAGES = 1_000  # up to this many pages, each page's headings are in the tree
+TITLE_BYTES = 8_192  # beyond, only a page's first heading is looked for, in its first bytes
 _NUMBER = re.compile(r"(\d+)")
 
 
@@ -63,7 +65,7 @@ def load_folder(folder: Path) -> Book:
     nodes = walker.tree(root, "")
     if not nodes:
         raise BookError(NO_MARKDOWN, folder)
-    reader = _plain_reader(root, frozenset(walker.inside))
+    reader = _plain_reader(root, frozenset(walker.inside), titles_only=walker.pages > EAGER_PAGES)
     toc = tuple(_titled(reader.load(node)) for node in nodes)
     return Book(
         root=root,
@@ -185,13 +187,29 @@ def _titled(node: TocNode) -> TocNode:
     return replace(node, title=title, children=children)
 
 
-def _plain_reader(root: Path, inside: frozenset[str] = frozenset()) -> ChapterReader:
+def _plain_reader(
+    root: Path, inside: frozenset[str] = frozenset(), titles_only: bool = False
+) -> ChapterReader:
     """A reader of pages that are plain markdown: their headings as the page shows them, with
-    no mdBook preprocessing (``{{#include}}`` is mdBook's, not markdown's)."""
+    no mdBook preprocessing (``{{#include}}`` is mdBook's, not markdown's). With
+    ``titles_only`` (a folder of thousands of pages), a page's first heading only, found in its
+    first :data:`TITLE_BYTES`: the tree is there at once, a page's headings come with its page."""
     from handbook.core.book import ChapterReader
 
     class PlainReader(ChapterReader):
+        def read(self, path: str) -> str:
+            if not titles_only or path not in self.inside:
+                return super().read(path)
+            try:
+                with open(self.src / path, "rb") as file:
+                    return file.read(TITLE_BYTES).decode("utf-8", "replace")
+            except OSError:
+                return super().read(path)  # says why, as for any page
+
         def headings(self, path: str, source: str) -> tuple[Heading, ...]:
+            if titles_only:
+                first = first_heading(source)
+                return (first,) if first is not None else ()
             from handbook.core.mdbook.chapter import parse_chapter
 
             try:
@@ -200,6 +218,37 @@ def _plain_reader(root: Path, inside: frozenset[str] = frozenset()) -> ChapterRe
                 return ()
 
     return PlainReader(root, root, root, inside=inside)
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def first_heading(text: str) -> Heading | None:
+    """A page's first ATX heading (``# Title``), outside code fences, with its anchor."""
+    from handbook.core.headings import (
+        match_atx_heading,
+        plain_heading_text,
+        slugify,
+        split_custom_id,
+    )
+
+    fence = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        found = match_atx_heading(line)
+        if found is not None:
+            raw, custom = split_custom_id(found[1])
+            title = plain_heading_text(raw).strip()
+            if title:
+                return Heading(found[0], title, custom or slugify(title), number)
+    return None
 
 
 # --- a single file --------------------------------------------------------------------------------
