@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handbook.core.errors import BookError
+from handbook.core.headings import match_atx_heading, plain_heading_text, slugify, split_custom_id
 from handbook.core.locate import FILE, FOLDER, MARKDOWN_SUFFIXES, NO_MARKDOWN, real_path
 from handbook.core.model import Book, BookProblem, Heading, NodeKind, TocNode
 
@@ -223,17 +225,22 @@ def _plain_reader(
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, one at a time (the first heading is usually on the first)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 def first_heading(text: str) -> Heading | None:
     """A page's first ATX heading (``# Title``), outside code fences, with its anchor."""
-    from handbook.core.headings import (
-        match_atx_heading,
-        plain_heading_text,
-        slugify,
-        split_custom_id,
-    )
-
     fence = ""
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         opening = _FENCE.match(line)
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
