@@ -140,3 +140,20 @@ def test_a_terminal_gets_bold_instead_of_stars() -> None:
     results = SearchResults("y", (hit,), 1)
     assert result_lines(results, bold=True)[-1] == "   x \033[1my\033[0m & z"
     assert result_lines(results, bold=False)[-1] == "   x **y** & z"
+
+
+def test_a_query_that_starts_with_dashes_is_searched_after_a_double_dash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = write_book(
+        tmp_path / "book",
+        "# Summary\n\n- [Build](build.md)\n- [Other](other.md)\n",
+        {
+            "build.md": "# Build\n\nRun `cargo build --release` for speed.\n",
+            "other.md": "# Other\n\nA release note.\n",
+        },
+    )
+    assert main(["search", "--limit", "5", "--", "--release", str(book)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 results for '--release'\n")
+    assert "build.md#build" in out.split("\n\n")[1]  # the section with the sequence first

@@ -85,10 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = _command_module(name)
         parser = argparse.ArgumentParser(prog=f"handbook {name}", description=SUBCOMMANDS[name])
         module.add_arguments(parser)
-        try:  # options and paths in any order
-            args = parser.parse_intermixed_args(args_list[1:])
+        rest = args_list[1:]
+        try:  # options and paths in any order; after "--" only positionals (a query "--x")
+            args = parser.parse_args(rest) if "--" in rest else parser.parse_intermixed_args(rest)
         except TypeError:  # a command with sub-commands (bookmarks): argparse cannot intermix
-            args = parser.parse_args(args_list[1:])
+            args = parser.parse_args(rest)
         return int(module.run(args))
 
     if len(args_list) <= 1 and not any(arg.startswith("-") for arg in args_list):
