@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from handbook.core.formula import (
     is_formula_image,
     typeset_math,
 )
-from handbook.core.theme import DARK, LIGHT
+from handbook.core.theme import DARK, LIGHT, PageTheme
 
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
@@ -98,3 +99,30 @@ def test_only_formula_images_of_paths_are_recognised(svg: str) -> None:
     assert not is_formula_image(DATA_URL_PREFIX + base64.b64encode(svg.encode()).decode())
     assert not is_formula_image("data:image/png;base64,AAAA")
     assert not is_formula_image(DATA_URL_PREFIX + "!!not base64!!")
+
+
+def render_math(tmp_path: Path, toml: str, theme: PageTheme = LIGHT) -> str:
+    from handbook.core.book import load_book
+    from handbook.core.render import Renderer
+    from tests.conftest import write_book
+
+    chapter = "# M\n\nInline \\\\( x^2 \\\\) and `\\\\(code\\\\)`.\n\n\\\\[ \\\\frac{a}{b} \\\\]\n"
+    root = write_book(tmp_path / "b", "# Summary\n\n- [M](m.md)\n", {"m.md": chapter}, toml=toml)
+    return Renderer(load_book(root), theme).render("m.md").html
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_a_book_with_mathjax_support_shows_its_formulas_drawn(
+    tmp_path: Path, theme: PageTheme
+) -> None:
+    page = render_math(tmp_path, "[output.html]\nmathjax-support = true\n", theme)
+    assert images(page) == ["x^2", r"\frac{a}{b}"]
+    assert r"<code>\\(code\\)</code>" in page  # code stays code
+    svg = formula.formula_svg(re.findall(r'src="([^"]+)"', page)[0]) or ""
+    assert theme.text in svg
+
+
+def test_a_book_without_mathjax_support_shows_the_tex_as_text(tmp_path: Path) -> None:
+    page = render_math(tmp_path, "[book]\ntitle = 'no math'\n")
+    assert images(page) == []
+    assert r"\( x^2 \)" in page

@@ -27,6 +27,7 @@ HANDBOOK_LISTING = frozenset({"listing-file", "listing-caption"})
 # An include mdBook could not read stays as its text; handbook shows a note in its place.
 _PLACEHOLDER = re.compile(r"\{\{#[a-z_]+[^}]*\}\}")
 _NOTE = re.compile(r"⚠ Included file not found: \S+")
+_MATH_DELIMITER = re.compile(r"\\[()\[\]]")
 _MAIN = re.compile(r"<main>(.*?)</main>", re.S)
 
 
@@ -70,8 +71,10 @@ def normalized(text: str) -> str:
 
 
 def mdbook_text(built: Path, chapter: str) -> str:
+    """mdBook's page as compared: include placeholders and MathJax's delimiters left out
+    (handbook shows a formula drawn, its text being its TeX)."""
     text = page_text(main_html(html_page(built, chapter)), MDBOOK_HIDDEN)
-    return normalized(_PLACEHOLDER.sub(" ", text))
+    return normalized(_MATH_DELIMITER.sub(" ", _PLACEHOLDER.sub(" ", text)))
 
 
 def without_notes(text: str) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from handbook.core.book import read_chapter_source
 from handbook.core.details import mark_details
+from handbook.core.formula import typeset_math
 from handbook.core.includes import expand_includes
 from handbook.core.mdbook.chapter import parse_chapter
 from handbook.core.model import Book, BookError, Heading, RenderedChapter
@@ -194,6 +195,9 @@ class Renderer:
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
         removed = removed_by_sanitizer(page.untrusted) if page.untrusted else ()
         body = mark_details(notes.substitute(sanitize(page.html), self.theme))
+        body = typeset_math(
+            body, self.theme.text, self.theme.caution, delimiters=self.book.markdown.mathjax_support
+        )
         title = expanded.title or self._title(path, page.headings)
         return RenderedChapter(
             path=path,

@@ -174,8 +174,9 @@ class Walker:
                 self.footnote_reference(value)
             elif kind == "TaskListMarker":
                 self.emit("☑ " if value else "☐ ")
-            elif kind in ("InlineMath", "DisplayMath"):
-                self.emit(f'<code class="math">{html.escape(value, quote=False)}</code>')
+            elif kind in ("InlineMath", "DisplayMath"):  # drawn by core/formula.py
+                kind_class = "math display" if kind == "DisplayMath" else "math"
+                self.emit(f'<code class="{kind_class}">{html.escape(value, quote=False)}</code>')
                 self.say(value)
         self.raw.close()
         self.raw.close_to(0)
