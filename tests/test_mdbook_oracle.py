@@ -227,9 +227,7 @@ def guide_pages() -> Rendered:
     return Rendered(GUIDE)
 
 
-@pytest.mark.parametrize(
-    "chapter", marked(RUST_CHAPTERS, RUST_INDEX_XFAIL)
-)
+@pytest.mark.parametrize("chapter", marked(RUST_CHAPTERS, RUST_INDEX_XFAIL))
 def test_rust_book_index_holds_the_pages_words(
     words: sqlite3.Connection, rust_copy: Built, chapter: str
 ) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from handbook.ui import settings as s
-from handbook.ui.zoom import ZOOM_STEPS, ZoomController
+from handbook.ui.zoom import READING_POINT_SIZE, ZOOM_STEPS, ZoomController
 
 PAGE = (
     "<html><body><h1>Title</h1>"
@@ -74,7 +74,7 @@ def test_zoom_stops_at_the_ends(page, settings) -> None:  # type: ignore[no-unty
 
 def test_zoom_survives_a_new_page(page, settings) -> None:  # type: ignore[no-untyped-def]
     zoom = ZoomController(page, settings)
-    base = point_size(page)
+    base = zoom.page_font().pointSizeF()  # the page's size at 100 %
     zoom.zoom_in()
     zoom.zoom_in()
     zoomed = text_height(page)
@@ -87,7 +87,7 @@ def test_zoom_is_reapplied_after_set_document(page, settings) -> None:  # type: 
     from PySide6.QtGui import QTextDocument
 
     zoom = ZoomController(page, settings)
-    base = point_size(page)
+    base = zoom.page_font().pointSizeF()  # the page's size at 100 %
     zoom.zoom_in()
     document = QTextDocument(page)
     document.setHtml(PAGE)
@@ -112,7 +112,8 @@ def test_zoom_and_font_are_remembered_per_book(page, settings) -> None:  # type:
     assert point_size(page) == pytest.approx(14 * 1.1)
     again.reset_page_font()
     again.set_book("book-a")
-    assert point_size(page) == pytest.approx(QApplication.font().pointSizeF() * 1.1)
+    reading = max(QApplication.font().pointSizeF(), READING_POINT_SIZE)
+    assert point_size(page) == pytest.approx(reading * 1.1)
 
 
 def test_a_bad_stored_zoom_gives_100(page, settings) -> None:  # type: ignore[no-untyped-def]
@@ -149,3 +150,12 @@ def test_ctrl_wheel_zooms_by_steps(page, settings, qtbot) -> None:  # type: igno
     assert zoom.zoom() == 100
     with qtbot.assert_not_emitted(zoom.zoom_changed):
         wheel(page, 120, Qt.KeyboardModifier.NoModifier)  # a plain wheel scrolls
+
+
+def test_the_page_is_read_at_a_comfortable_size_by_default(page, settings) -> None:  # type: ignore[no-untyped-def]
+    """At 100 % the page's text is at least mdBook's 16 px (12 pt), whatever the desktop font."""
+    zoom = ZoomController(page, settings)
+    zoom.set_book("a")
+    assert zoom.zoom() == 100
+    assert point_size(page) >= READING_POINT_SIZE
+    assert point_size(page) >= QApplication.font().pointSizeF()

@@ -107,8 +107,11 @@ def page_css(theme: PageTheme) -> str:
 body {{ color: {t.text}; background-color: {t.background}; }}
 a {{ color: {t.link}; }}
 h1, h2, h3, h4, h5, h6 {{ color: {t.text}; }}
-code, tt, kbd, samp {{ font-family: monospace; color: {t.code_text};
+p, li, dd, blockquote {{ line-height: 145%; }}
+code, tt, samp {{ font-family: monospace; color: {t.code_text};
   background-color: {t.code_background}; }}
+kbd {{ font-family: monospace; font-weight: bold; color: {t.text};
+  background-color: {t.table_header}; }}
 pre {{ font-family: monospace; color: {t.code_text}; margin: 0px; white-space: pre-wrap; }}
 table.code {{ margin-top: 8px; margin-bottom: 8px; }}
 table.grid {{ border-collapse: collapse; margin-top: 8px; margin-bottom: 8px; }}

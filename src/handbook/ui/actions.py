@@ -158,6 +158,11 @@ ZOOM_OUT = ActionSpec(
 RESET_ZOOM = ActionSpec("&Reset Zoom", "Show the page at 100 %", "Ctrl+0", "zoom-original")
 PAGE_FONT = ActionSpec("Page &Font…", "Choose the font of the page (remembered for this book)")
 RESET_PAGE_FONT = ActionSpec("Reset Page Fo&nt", "Show the page in the default font again")
+WIDE_PAGE = ActionSpec(
+    "&Wide Page",
+    "Let the page's text fill the window (else a centred column of about 80 characters)",
+    checkable=True,
+)
 THEME_LIGHT = ActionSpec("&Light", "Light window and page", checkable=True)
 THEME_DARK = ActionSpec("&Dark", "Dark window and page", checkable=True)
 THEME_SYSTEM = ActionSpec(
@@ -279,6 +284,7 @@ class Actions:
         self.reset_zoom = make_action(RESET_ZOOM, parent)
         self.page_font = make_action(PAGE_FONT, parent)
         self.reset_page_font = make_action(RESET_PAGE_FONT, parent)
+        self.wide_page = make_action(WIDE_PAGE, parent)
         self.theme_light = make_action(THEME_LIGHT, parent)
         self.theme_dark = make_action(THEME_DARK, parent)
         self.theme_system = make_action(THEME_SYSTEM, parent)

@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         from handbook.ui.menus import build_menus, fill_toolbar, star_icon
+        from handbook.ui.settings import WIDE_PAGE
 
         a = self.action_set
         self.menus: Menus = build_menus(self.menuBar(), a)
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
         a.toggle_bookmark.setIcon(star_icon(self.palette()))
         a.theme_group.setExclusive(True)
         a.themes()[self.themes.mode()].setChecked(True)
+        self.page_handlers.show_wide_page(self.settings.get(WIDE_PAGE))
         self.book_handlers.fill_recent_books()
 
     def _connect_signals(self) -> None:
@@ -308,6 +310,7 @@ class MainWindow(QMainWindow):
         a.reset_zoom.triggered.connect(self.zoom.reset_zoom)
         a.page_font.triggered.connect(pages.choose_page_font)
         a.reset_page_font.triggered.connect(self.zoom.reset_page_font)
+        a.wide_page.toggled.connect(pages.set_wide_page)
         self.zoom.zoom_changed.connect(pages.on_zoom_changed)
         # themes
         for mode, action in a.themes().items():

@@ -51,7 +51,7 @@ def build_menus(bar: QMenuBar, a: Actions) -> Menus:
     view.addSeparator()
     view.addActions([a.zoom_in, a.zoom_out, a.reset_zoom])
     view.addSeparator()
-    view.addActions([a.page_font, a.reset_page_font])
+    view.addActions([a.page_font, a.reset_page_font, a.wide_page])
     theme = view.addMenu("&Theme")
     theme.addActions(list(a.themes().values()))
     view.addSeparator()

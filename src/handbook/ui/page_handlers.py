@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, Slot
 from handbook.core.theme import LIGHT, PageTheme
 from handbook.ui.chapter_cache import RenderChapter, default_renderer
 from handbook.ui.menus import star_icon
+from handbook.ui.settings import WIDE_PAGE
+from handbook.ui.viewer import COLUMN_CHARS
 
 if TYPE_CHECKING:
     from handbook.ui.main_window import MainWindow
@@ -33,6 +35,16 @@ class PageHandlers(QObject):
     @Slot()
     def choose_page_font(self) -> None:
         self._window.zoom.choose_font(self._window)
+
+    @Slot(bool)
+    def set_wide_page(self, wide: bool) -> None:
+        """The page's text across the window, or in a column (remembered)."""
+        self._window.settings.set(WIDE_PAGE, wide)
+        self.show_wide_page(wide)
+
+    def show_wide_page(self, wide: bool) -> None:
+        self._window.action_set.wide_page.setChecked(wide)
+        self._window.viewer.set_column(None if wide else COLUMN_CHARS)
 
     @Slot(str)
     def on_theme_mode_changed(self, mode: str) -> None:

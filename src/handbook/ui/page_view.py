@@ -156,4 +156,5 @@ class PageView(QObject):
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
         self._viewer.show_chapter(rendered, anchor, scroll)
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self._viewer.fit_column()
         self.chapter_shown.emit(rendered)

@@ -193,6 +193,9 @@ THEME = Setting("view/theme", str, "system", _as_choice(THEME_CHOICES), "light, 
 FOLLOW_DISK = Setting(
     "view/follow_disk", bool, True, _as_bool, "show what is on disk as the book's files change"
 )
+WIDE_PAGE = Setting(
+    "view/wide_page", bool, False, _as_bool, "page text fills the window (else a column)"
+)
 LAST_BOOK = Setting(
     "session/book",
     str,
@@ -234,6 +237,7 @@ SCHEMA: tuple[Setting[Any], ...] = (
     WINDOW_STATE,
     THEME,
     FOLLOW_DISK,
+    WIDE_PAGE,
     LAST_BOOK,
     LAST_SECTION,
     LAST_SCROLL,

@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import posixpath
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QEvent,
     QMimeData,
     QPoint,
     QSize,
+    Qt,
     QTimer,
     QUrl,
     Signal,
@@ -36,9 +40,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
+    QFont,
+    QFontMetricsF,
     QImage,
     QImageReader,
     QPainter,
+    QResizeEvent,
     QShowEvent,
     QTextDocument,
     QTextFormat,
@@ -57,6 +64,9 @@ TOP_SECTION_DELAY_MS = 60  # scroll settles this long before the tree follows
 
 UrlOpener = Callable[[QUrl], object]
 OBJECT_REPLACEMENT = "\ufffc"  # what Qt's plain text holds for an image
+COLUMN_CHARS = 80  # the reading column's width in average characters (mdBook: 750 px)
+_IMG_ALT = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"')
 
 
 class Viewer(QTextBrowser):
@@ -79,6 +89,8 @@ class Viewer(QTextBrowser):
         self._path: str | None = None  # the chapter shown, relative to book.src
         self._rendered: RenderedChapter | None = None  # its page, every <details> unfolded
         self._unfolded: set[int] = set()  # the details the reader opened (or closed if open)
+        self._column: int | None = COLUMN_CHARS  # None: the page fills the window's width
+        self._alts: dict[str, str] = {}  # image src -> its alt text, for an image not shown
         self._anchor_positions: list[int] = []  # document positions of the heading anchors...
         self._anchor_names: list[str] = []  # ...and their names, in the same (document) order
         self._pinned: tuple[str, int] | None = None  # (section asked for, scroll it was shown at)
@@ -124,7 +136,11 @@ class Viewer(QTextBrowser):
         self._refused.clear()
         self._pinned = None
         self.document().setBaseUrl(QUrl.fromLocalFile(str(self._book.src / rendered.path)))
-        self.setHtml(fold(rendered.html, self._unfolded))
+        base = self.document().baseUrl()
+        self._alts = {
+            base.resolved(QUrl(src)).toString(): alt for src, alt in _image_alts(rendered.html)
+        }
+        self._set_page(fold(rendered.html, self._unfolded))
         self._index_anchors(rendered)
         self.go_to(anchor, scroll)
 
@@ -134,10 +150,48 @@ class Viewer(QTextBrowser):
             return
         scroll = self.scroll_position()
         self._unfolded ^= {number}
-        self.setHtml(fold(self._rendered.html, self._unfolded))
+        self._set_page(fold(self._rendered.html, self._unfolded))
         self._index_anchors(self._rendered)
         self.set_scroll_position(scroll)
         self._select_link(f"#details-{number}")
+
+    def _set_page(self, page: str) -> None:
+        """``setHtml``, keeping the page's margin and reading column (Qt resets both)."""
+        margin = self.document().documentMargin()
+        self.setHtml(page)
+        self.document().setDocumentMargin(margin)
+        self.fit_column()
+
+    # -- the reading column ------------------------------------------------------------------
+
+    def set_column(self, chars: int | None) -> None:
+        """Text in a centred column about ``chars`` characters wide; None: the whole width."""
+        self._column = chars
+        self.fit_column()
+
+    def fit_column(self) -> None:
+        """Side margins that centre a column of the set width (call after a margin change)."""
+        document = self.document()
+        margin = document.documentMargin()
+        side = margin
+        if self._column is not None:
+            wanted = QFontMetricsF(document.defaultFont()).averageCharWidth() * self._column
+            side = max(margin, (self.viewport().width() - wanted) / 2)
+        frame = document.rootFrame()
+        fmt = frame.frameFormat()
+        if abs(fmt.leftMargin() - side) >= 1 or abs(fmt.rightMargin() - side) >= 1:
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            frame.setFrameFormat(fmt)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_column()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a zoom or a page font: other characters
+            self.fit_column()
 
     def _select_link(self, href: str) -> None:
         """Put the keyboard's link cursor back on ``href`` (Enter folds it again)."""
@@ -161,9 +215,10 @@ class Viewer(QTextBrowser):
         """Stand in for chapter ``path`` with ``html`` while it renders (no anchors, at the top)."""
         self._path = path
         self._rendered = None
+        self._alts = {}
         self._refused.clear()
         self._pinned = None
-        self.setHtml(html)
+        self._set_page(html)
         self._anchor_positions, self._anchor_names = [], []
         self.go_to()
 
@@ -339,13 +394,13 @@ class Viewer(QTextBrowser):
             path = self._book_file(url)
             if path is None:
                 self._refuse(url)
-                return _refused_image()  # a valid image: see the module docstring
+                return self._missing_image(text)  # a valid image: see the module docstring
             read = read_book_image(path, self._root, self._image_width(), self.devicePixelRatioF())
             if read.dropped:
                 self._note_dropped(path, read.dropped)
             if read.image is None:
                 self._refuse(QUrl(self._book_name(path)), read.problem)
-                return _refused_image()
+                return self._missing_image(text)
             read.image.setDevicePixelRatio(self.devicePixelRatioF())
             return read.image
         self._refuse(url)
@@ -390,9 +445,20 @@ class Viewer(QTextBrowser):
         return image
 
     def _image_width(self) -> int:
-        """Wide images are shrunk to the page, as mdBook's ``max-width: 100%`` does."""
+        """Wide images are shrunk to the column, as mdBook's ``max-width: 100%`` does."""
         width = self.viewport().width() if self.isVisible() else 800
-        return max(240, width - 2 * int(self.document().documentMargin()) - 24)
+        fmt = self.document().rootFrame().frameFormat()
+        sides = max(fmt.leftMargin() + fmt.rightMargin(), 2 * self.document().documentMargin())
+        return max(240, int(width - sides) - 24)
+
+    def _missing_image(self, src: str) -> QImage:
+        """What stands in for an image not shown: its alt text in a frame, else an empty frame."""
+        alt = self._alts.get(self.document().baseUrl().resolved(QUrl(src)).toString(), "")
+        alt = alt.strip()
+        if not alt:
+            return _refused_image()
+        font = self.document().defaultFont()
+        return _alt_image(alt, font, self.devicePixelRatioF(), self._image_width() - 40)
 
     def _refuse(self, url: QUrl, problem: str = "") -> None:
         shown = url.toDisplayString()
@@ -430,6 +496,34 @@ def _refused_image() -> QImage:
     painter = QPainter(image)
     painter.setPen(QColor(128, 128, 128))
     painter.drawRect(0, 0, 15, 15)
+    painter.end()
+    return image
+
+
+def _image_alts(page: str) -> list[tuple[str, str]]:
+    """Each image's ``src`` and its ``alt`` text."""
+    alts: list[tuple[str, str]] = []
+    for tag in _IMG_ALT.findall(page):
+        attributes = {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
+        if attributes.get("alt") and "src" in attributes:
+            alts.append((attributes["src"], attributes["alt"]))
+    return alts
+
+
+def _alt_image(alt: str, font: QFont, ratio: float, width_limit: int) -> QImage:
+    """``alt`` in grey inside a thin grey frame: a missing image, as a browser shows it."""
+    metrics = QFontMetricsF(font)
+    text = metrics.elidedText(alt, Qt.TextElideMode.ElideRight, max(width_limit, 60))
+    width = int(metrics.horizontalAdvance(text) + 16)
+    height = int(metrics.height() + 10)
+    image = QImage(round(width * ratio), round(height * ratio), QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(ratio)
+    image.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    painter.setPen(QColor(128, 128, 128))
+    painter.setFont(font)
+    painter.drawRect(0, 0, width - 1, height - 1)
+    painter.drawText(8, int(5 + metrics.ascent()), text)
     painter.end()
     return image
 

@@ -27,6 +27,9 @@ from handbook.ui.settings import (
 ZOOM_STEPS = (30, 50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
 DEFAULT_ZOOM = BOOK_ZOOM.default
 WHEEL_NOTCH = 120  # angleDelta of one wheel notch (1/8 degree units)
+# The page's text at 100 %: at least this size, as mdBook's 16 px body text (12 pt at 96 dpi),
+# even where the desktop's font is smaller (9 or 10 pt is common, and tiring to read at length).
+READING_POINT_SIZE = 12.0
 
 
 class ZoomController(QObject):
@@ -56,9 +59,7 @@ class ZoomController(QObject):
         font = QFont(self._base_font)
         if self._family:
             font.setFamily(self._family)
-        size = self._size or self._base_font.pointSizeF()
-        if size <= 0:  # a pixel-sized application font
-            size = 10.0
+        size = self._size or max(self._base_font.pointSizeF(), READING_POINT_SIZE)
         font.setPointSizeF(max(1.0, size * self._zoom / 100))
         return font
 
