@@ -28,8 +28,8 @@ from typing import Any
 
 MAX_TEX_CHARS = 4000
 TIME_LIMIT_S = 0.5
-INLINE_SIZE = 17.0  # px: ziamath's glyphs at the body text's size (Qt's 16 px body + x-height)
-DISPLAY_SIZE = 19.0
+INLINE_SIZE = 19.0  # px: ziamath's glyphs beside the page's 16 px text (its x-height is smaller)
+DISPLAY_SIZE = 21.0
 DATA_URL_PREFIX = "data:image/svg+xml;base64,"
 
 _lock = threading.Lock()  # ziamath keeps global settings: one formula at a time
