@@ -146,7 +146,11 @@ def main() -> int:
                 if viewer.current_chapter() != node.path:
                     window.open_section(node.path)
                     settle(app)
-        viewer.moveCursor(QTextCursor.MoveOperation.End)  # scroll through the page: lazy images
+        bar = viewer.verticalScrollBar()  # scroll through the page, a screen at a time: images
+        for position in range(0, bar.maximum() + bar.pageStep(), max(bar.pageStep(), 1)):
+            bar.setValue(position)  # are read when they are first painted
+            settle(app)
+        viewer.moveCursor(QTextCursor.MoveOperation.End)
         settle(app)
     report["chapters"] = chapters
     report["status"] = recorder.status
