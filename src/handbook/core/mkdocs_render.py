@@ -25,6 +25,7 @@ from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from handbook.core.book import read_chapter_source
+from handbook.core.details import mark_details
 from handbook.core.md_guards import GuardExtension
 from handbook.core.mkdocs import (
     ALLOWED_EXTENSIONS,
@@ -289,7 +290,9 @@ class SiteRenderer:
         title = node.title if node is not None else (headings[0].title if headings else path)
         return RenderedChapter(
             path=path,
-            html=wrap_page(self._missing(missing) + sanitize(converted), title, self.theme),
+            html=wrap_page(
+                self._missing(missing) + mark_details(sanitize(converted)), title, self.theme
+            ),
             headings=headings,
             notes=tuple(
                 f"{path}: snippet '{name}' is not in the site's folder; it is left out"
