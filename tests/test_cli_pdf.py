@@ -202,3 +202,20 @@ def test_a_pdf_of_an_absurd_size_is_written_with_a_warning(
         "SUMMARY.md and printed each time"
     ) in capsys.readouterr().err
     assert len(pypdf.PdfReader(out).pages) == 31
+
+
+def test_formulas_are_drawn_on_paper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chapter = "# Math\n\nInline \\\\( x^2 \\\\) and\n\n\\\\[ \\\\frac{a}{b} \\\\]\n"
+    root = write_book(
+        tmp_path / "b",
+        "# Summary\n\n- [Math](math.md)\n",
+        {"math.md": chapter},
+        toml="[output.html]\nmathjax-support = true\n",
+    )
+    out = tmp_path / "math.pdf"
+    assert main(["pdf", str(out), str(root)]) == 0
+    assert "not printed" not in capsys.readouterr().err
+    page = pypdf.PdfReader(out).pages[0]
+    images = page["/Resources"].get("/XObject", {})
+    assert len(images) == 2  # the two formulas, as pictures
+    assert "x^2" not in page.extract_text()  # not their TeX

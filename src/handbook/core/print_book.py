@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from handbook.core.formula import is_formula_image
 from handbook.core.model import Book, NodeKind, RenderedChapter, TocNode
 from handbook.core.pdf_outline import OutlineEntry
 from handbook.core.theme import LIGHT, PageTheme
@@ -129,6 +130,8 @@ class _Rewriter:
             m.group(2).lower(): html.unescape(m.group(3) if m.group(3) is not None else m.group(4))
             for m in _ATTR.finditer(tag)
         }
+        if is_formula_image(attributes.get("src", "")):
+            return tag  # a formula the renderer drew: the print document draws it too
         alt = re.search(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag, re.IGNORECASE)
         path = self._image_path(attributes.get("src", ""))
         if path is None:

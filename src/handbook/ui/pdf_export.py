@@ -23,13 +23,14 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QGuiApplication,
     QImage,
+    QImageReader,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -40,6 +41,7 @@ from PySide6.QtGui import (
 )
 
 from handbook import __version__
+from handbook.core.formula import formula_svg, is_formula_image
 from handbook.core.model import Book
 from handbook.core.pdf_outline import add_outline
 from handbook.core.print_book import (
@@ -82,6 +84,9 @@ class PrintDocument(QTextDocument):
 
     def loadResource(self, type: int, name: QUrl | str) -> object:
         url = QUrl(name)
+        text = name if isinstance(name, str) else name.toString()
+        if type == QTextDocument.ResourceType.ImageResource and is_formula_image(text):
+            return _formula_image(formula_svg(text) or "")
         if type == QTextDocument.ResourceType.ImageResource and url.scheme() == RESOURCE_SCHEME:
             try:
                 path = self._images[int(url.path())]
@@ -475,3 +480,18 @@ def export_pdf(
             progress(step)
     assert export.result is not None
     return export.result
+
+
+def _formula_image(svg: str, scale: int = 4) -> object:
+    """A drawn formula at ``scale`` times its size (sharp on paper), laid out at its own size."""
+    data = QByteArray(svg.encode("utf-8"))
+    buffer = QBuffer(data)  # kept alive while the reader reads it
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if size.isValid():
+        reader.setScaledSize(size * scale)
+    image = reader.read()
+    if image.isNull():
+        return QByteArray()
+    image.setDevicePixelRatio(scale)
+    return image
