@@ -27,7 +27,7 @@ from types import FrameType
 from typing import Any
 
 MAX_TEX_CHARS = 4000
-TIME_LIMIT_S = 0.5
+TIME_LIMIT_S = 2.0  # a first formula pays for loading the font; a busy machine is slower
 INLINE_SIZE = 19.0  # px: ziamath's glyphs beside the page's 16 px text (its x-height is smaller)
 DISPLAY_SIZE = 21.0
 DATA_URL_PREFIX = "data:image/svg+xml;base64,"
