@@ -630,3 +630,32 @@ def test_a_book_folder_whose_name_is_not_utf8_keeps_its_bookmarks(tmp_path: Path
     with BookmarkStore.open(data) as store:
         (restored,) = store.bookmarks()
         assert Path(restored.book_path) == root
+
+
+def test_the_whole_data_folder_deleted_while_open_is_made_again(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    with BookmarkStore.open(data) as store:
+        store.add(draft_for(BOOK, "intro.md"), title="one")
+        shutil.rmtree(data)
+        store.add(draft_for(BOOK, "errors.md"), title="two")
+        assert len(store.take_notices()) == 1
+        assert _ids_and_titles_on_disk(data / FILE_NAME) == ["one", "two"]
+    assert list((data / BACKUP_FOLDER).glob("*.json"))  # and its backup at close
+
+
+def test_a_store_that_cannot_be_written_again_says_so_and_acknowledges_nothing(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from handbook.core.storage import StorageError
+
+    data = tmp_path / "data"
+    with BookmarkStore.open(data) as store:
+        store.add(draft_for(BOOK, "intro.md"), title="one")
+        shutil.rmtree(data)
+        data.write_text("a file where the data folder was")
+        with pytest.raises(StorageError, match="could not be written again"):
+            store.add(draft_for(BOOK, "errors.md"), title="two")

@@ -37,6 +37,7 @@ from handbook.core.storage import (
     DatabaseCorrupt,
     ForeignDatabase,
     StorageError,
+    StorageUnavailable,
     Transaction,
     move_aside,
 )
@@ -342,7 +343,13 @@ class BookmarkStore:
         main = now[0]
         if main is None or main == self._file_id[0]:
             # deleted, or its journal deleted (the commits in it would never reach the file)
-            self.database = _rewrite(database, self.path, self._busy_timeout_ms)
+            try:
+                self.database = _rewrite(database, self.path, self._busy_timeout_ms)
+            except OSError as exc:
+                raise StorageUnavailable(
+                    f"{WHAT} was deleted while handbook was running and could not be written "
+                    f"again ({_sentence(exc)}) Nothing more is saved until it can be."
+                ) from exc
             self._file_id = _file_id(self.path)
             count = _count(self.database)
             what = self.path if main is None else f"{self.path}-wal (its journal)"
@@ -981,6 +988,7 @@ def _fill_from_backups(
 
 def _rewrite(old: Database, path: Path, busy_timeout_ms: int) -> Database:
     """Write what ``old`` holds (its own file deleted under it) to a new file at ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)  # the whole data folder may have gone
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     os.close(fd)
     temp = Path(name)
@@ -1014,7 +1022,7 @@ def _file_id(path: Path) -> FileId:
     def one(file: Path) -> tuple[int, int] | None:
         try:
             info = os.stat(file)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # gone, or its folder gone
             return None
         return info.st_dev, info.st_ino
 
