@@ -236,6 +236,23 @@ def test_a_fence_in_a_list_item_is_highlighted_with_its_lines_hidden(tmp_path: P
     assert "ignore" not in seen(page) and "```" not in seen(page)
 
 
+def test_a_fence_in_a_language_pygments_lacks_is_shown_without_loading_plugins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown language is not looked for among other packages' Pygments plugins (every
+    installed package's entry points read, their modules imported: code not ours, and 50-150
+    ms on the first fence in such a language)."""
+    import pygments.plugin
+
+    def no_plugins(group: str) -> object:
+        raise AssertionError(f"entry points scanned for {group}")
+
+    monkeypatch.setattr(pygments.plugin, "iter_entry_points", no_plugins)
+    page = render(tmp_path, "```cmd\ndir /w\n```\n\n```toml\n[package]\n```\n")
+    assert "dir /w" in seen(page) and "[package]" in seen(page)
+    assert "could not be rendered" not in seen(page)
+
+
 # --- the page's title, hidden elements --------------------------------------------------------
 
 

@@ -80,13 +80,23 @@ def highlight(code: str, language: str | None, style: str) -> str:
 
 @lru_cache(maxsize=128)
 def _lexer(language: str) -> Any:
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
-
-    try:
-        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
-    except ClassNotFound:
+    """Pygments' own lexer for ``language``; None for a language it lacks, without asking
+    other installed packages (their plugins: every package's entry points read, their modules
+    imported, for a name that a book chose)."""
+    if language not in _builtin_aliases():
         return None
+    from pygments.lexers import get_lexer_by_name
+
+    return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+
+
+@lru_cache(maxsize=1)
+def _builtin_aliases() -> frozenset[str]:
+    from pygments.lexers import get_all_lexers
+
+    return frozenset(
+        alias.lower() for _, aliases, _, _ in get_all_lexers(plugins=False) for alias in aliases
+    )
 
 
 @lru_cache(maxsize=8)
