@@ -302,9 +302,11 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--idle", type=float, default=60.0)
     args = parser.parse_args()
+    temp = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):  # not the user's own
+        os.environ[name] = str(temp / name.lower())
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    temp = Path(tempfile.mkdtemp(prefix="bench-live-"))
     root = temp / "book"
     shutil.copytree(args.book, root, symlinks=True)
     try:
@@ -326,6 +328,7 @@ def run(app: QApplication, root: Path, saves: int, idle_seconds: float) -> None:
     window.show()
     spin(app, lambda: window.windowHandle() is not None and window.windowHandle().isExposed())
     window.open_section(chapter)
+    spin(app, window.live.watcher.is_watching)
     bar = window.viewer.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     spin(app, lambda: False, 0.3)
