@@ -24,6 +24,7 @@ meanwhile is about 10 ms (Python's GIL switch interval), far under the 50 ms a r
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,21 +193,26 @@ class SearchRunner(QObject):
         thread.start()
 
     def update_chapters(self, book: Book, chapters: frozenset[str]) -> None:
-        """These chapters of ``book`` changed on disk: index them again, the rest kept (the
-        index's cache saved anew); ``index_ready`` follows. While a build runs, or when most
-        of the book changed, the index is opened anew instead (it reads what is on disk)."""
+        """These chapters of ``book`` changed on disk: index them again on a worker thread, the
+        rest kept (the index's cache saved anew); ``index_ready`` follows, and queries are
+        answered from the index as it was meanwhile. While a build runs, or when most of the
+        book changed, the index is opened anew instead (it reads what is on disk)."""
         index = self._index
         if index is None or self._build is not None or 2 * len(chapters) > len(book.chapters()):
             if index is not None or self._build is not None:
                 self.open_book(book)
             return
-        try:
-            IndexCache(self._cache_folder).update(index, book, chapters)
-        except Exception as exc:  # a failed update is reported, never fatal; built anew
-            self.failed.emit(f"Search could not follow the change: {exc}")
-            self.open_book(book)
-            return
-        self.index_ready.emit(index.section_count)
+        self._builds += 1
+        cancel = threading.Event()
+        update = functools.partial(IndexCache(self._cache_folder).update, index, book, chapters)
+        thread = threading.Thread(
+            target=_run_update,
+            args=(self._delivery, update, index, self._builds, cancel),
+            name=f"search-update-{self._builds}",
+            daemon=True,
+        )
+        self._build = _Build(self._builds, cancel, thread)
+        thread.start()
 
     def search(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> int:
         """Ask for ``text``'s results; returns the request number results_ready will carry.
@@ -332,3 +338,22 @@ def _run_build(
         index.close()
         return
     delivery.finished.emit(number, index)
+
+
+def _run_update(
+    delivery: _Delivery,
+    update: Callable[[], None],
+    index: SearchIndex,
+    number: int,
+    cancel: threading.Event,
+) -> None:
+    """The worker thread: update ``index`` in place (one transaction: all or nothing), then
+    hand it back as a build's result. Touches no Qt object but ``delivery``'s signals."""
+    try:
+        update()
+    except Exception as exc:  # the index is as it was; the window is told
+        if not cancel.is_set():
+            delivery.failed.emit(number, f"it could not follow the change on disk: {exc}")
+        return
+    if not cancel.is_set():
+        delivery.finished.emit(number, index)
