@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "bookmarks": "list, export or import bookmarks",
     "pdf": "write a book or one chapter to a PDF file",
     "show": "print one chapter as the reader sees it (its text, or its HTML)",
+    "library": "list the books opened or added; add or remove one (or a folder of books)",
 }
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2

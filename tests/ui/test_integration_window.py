@@ -472,3 +472,25 @@ def test_a_window_closed_at_once_leaves_no_search_index_building(
     window.close()
     qtbot.wait(300)  # the small book would be indexed and its index saved by now
     assert not list((tmp_path / "cache").glob("search/*.sqlite3"))
+
+
+# -- the library --------------------------------------------------------------------------
+
+
+def test_every_book_opened_in_the_window_is_in_the_library(
+    tmp_path: Path, make_window: MakeWindow, book: Book
+) -> None:
+    from handbook.core.library import LibraryStore
+
+    window = make_window()
+    other = load_book(
+        write_book(tmp_path / "other", SUMMARY, CHAPTERS, toml='[book]\ntitle = "Other"\n')
+    )
+    window.open_book(other)
+    with LibraryStore.open(tmp_path / "data") as library:
+        books = library.books()
+    assert [(b.title, b.location, b.format) for b in books] == [
+        ("Other", other.root, "mdbook"),
+        (book.title, book.root, "mdbook"),
+    ]
+    assert all(b.last_read is not None for b in books)

@@ -391,6 +391,17 @@ class MainWindow(QMainWindow):
         self.book_handlers.fill_recent_books()
         self.bookmark_handlers.update_star()
         self.live.book_opened(book)
+        self._record_in_library(book)
+
+    def _record_in_library(self, book: Book) -> None:
+        """The open book listed in the library, read now (a library that cannot be used, or
+        was started again, is said in the status bar)."""
+        from handbook import paths
+        from handbook.core.library import record_read
+
+        note = record_read(self.services.data_dir or paths.data_dir(), book)
+        if note:
+            self.statusBar().showMessage(note, 15000)
 
     def follow_book(self, book: Book) -> None:
         """The open book read again after its files changed on disk: the contents tree (its

@@ -23,6 +23,7 @@ class Services:
     themes: ThemeManager
     bookmarks: BookmarkController
     cache_dir: Path | None  # the search index cache; None: indexes are not kept
+    data_dir: Path | None = None  # the library's folder; None: the user's (handbook.paths)
 
     def close(self) -> None:
         """Write what is pending: the bookmarks' daily backup, the settings file."""
@@ -44,10 +45,12 @@ def open_services(
 
     if settings is None:
         settings = open_settings(settings_path)
-    store = BookmarkStore.open(data_dir or paths.data_dir())
+    data_dir = data_dir or paths.data_dir()
+    store = BookmarkStore.open(data_dir)
     return Services(
         settings=settings,
         themes=ThemeManager(app, settings),
         bookmarks=BookmarkController(store),
         cache_dir=cache_dir or paths.cache_dir(),
+        data_dir=data_dir,
     )
