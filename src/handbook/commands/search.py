@@ -57,9 +57,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="print a JSON list of {id, chapter, anchor, title, breadcrumb, snippet, score, "
         "partial}; the snippet is HTML: escaped text with the matches in <b>",
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="search every book of the library (see 'handbook library'): hits ranked "
+        "together, grouped by book, each with its book's title (and book, book_path in JSON)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "all", False):
+        from handbook.commands import search_all
+
+        return search_all.run(args)
     book = load_book_or_exit(args.path)
     if isinstance(book, int):
         return book

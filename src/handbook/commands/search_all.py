@@ -1,0 +1,150 @@
+"""``handbook search QUERY --all``: every book of the library searched at once.
+
+Each book (the bundled guide and the library's books; a missing one skipped, said on stderr) is
+searched as ``handbook search`` searches one, its index from the same cache. The hits are ranked
+together (a section holding every word before a partial one, then by score) and grouped by
+book, the books in the order of their best hit; each hit carries its book's title. ``--limit``
+counts hits across all books. Exit status 0 with results, 1 with none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from handbook.commands.common import print_out
+from handbook.commands.library import guide_entry, library_books, open_store
+from handbook.commands.search import _bold_terminal, _cache_folder, hit_json
+from handbook.core.errors import BookError
+from handbook.core.library import LibraryBook
+from handbook.core.pathtext import displayable
+from handbook.core.search import IndexCache, SearchHit, SearchOptions, snippet_text
+
+BOLD, RESET = "\033[1m", "\033[0m"
+
+
+@dataclass(frozen=True)
+class BookHit:
+    book: LibraryBook
+    hit: SearchHit
+
+
+@dataclass(frozen=True)
+class LibraryResults:
+    query: str
+    hits: tuple[BookHit, ...]  # best first, across books
+    total: int  # matching sections in all books
+    books_searched: int
+    suggestion: str | None = None
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.path:
+        print("handbook search: error: give a book or --all, not both", file=sys.stderr)
+        return 2
+    results = search_library(args.query, args.limit)
+    if args.json:
+        print_out(json.dumps([hit_entry(h) for h in results.hits], indent=2, ensure_ascii=False))
+    elif results.hits:
+        print_out("\n".join(result_lines(results, bold=_bold_terminal())))
+    if not results.hits:
+        print(
+            f"handbook: no results for {args.query!r} in {results.books_searched} "
+            f"book{'s' if results.books_searched != 1 else ''}",
+            file=sys.stderr,
+        )
+        if results.suggestion:
+            print(f"handbook: did you mean: {results.suggestion}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def library_to_search() -> list[LibraryBook]:
+    """The guide and the library's books (only the guide when the library cannot be used)."""
+    store = open_store()
+    try:
+        if store.disabled_reason:
+            print(f"handbook: {store.disabled_reason}", file=sys.stderr)
+            return [guide_entry()]
+        return library_books(store)
+    finally:
+        store.close()
+
+
+def search_library(query: str, limit: int) -> LibraryResults:
+    """Every present book searched; the best ``limit`` hits of all (0: all of them)."""
+    from handbook.core.book import load_book
+
+    cache = IndexCache(_cache_folder())
+    found: list[BookHit] = []
+    total, searched, suggestion = 0, 0, None
+    for entry in library_to_search():
+        if entry.missing:
+            print(f"handbook: skipped (missing): {_where(entry)}", file=sys.stderr)
+            continue
+        try:
+            book = load_book(entry.location)
+        except BookError as exc:
+            print(f"handbook: skipped: {exc}", file=sys.stderr)
+            continue
+        index = cache.open(book)
+        try:
+            results = index.search(query, SearchOptions(limit=limit))
+        finally:
+            index.close()
+        searched += 1
+        total += results.total
+        suggestion = suggestion or results.suggestion
+        found.extend(BookHit(entry, hit) for hit in results.hits)
+    found.sort(key=lambda h: (h.hit.partial, -h.hit.score))
+    shown = tuple(found[:limit] if limit else found)
+    return LibraryResults(query, shown, total, searched, None if shown else suggestion)
+
+
+def grouped(hits: tuple[BookHit, ...]) -> list[tuple[LibraryBook, list[tuple[int, SearchHit]]]]:
+    """The hits by book (books in the order of their best hit), each with its overall rank."""
+    groups: dict[str, tuple[LibraryBook, list[tuple[int, SearchHit]]]] = {}
+    for rank, found in enumerate(hits, start=1):
+        key = str(found.book.location)
+        groups.setdefault(key, (found.book, []))[1].append((rank, found.hit))
+    return list(groups.values())
+
+
+def result_lines(results: LibraryResults, bold: bool = False) -> list[str]:
+    """A count line; per book its title and place, then its hits: overall rank and title,
+    the book's title and breadcrumb, section id, snippet."""
+    shown = len(results.hits)
+    books = len({str(h.book.location) for h in results.hits})
+    count = f"{results.total} result{'s' if results.total != 1 else ''}"
+    head = (
+        f"{count} for {results.query!r} in {books} book{'s' if books != 1 else ''} "
+        f"({results.books_searched} searched)"
+    )
+    if shown < results.total:
+        head += f"; showing the best {shown}"
+    lines = [head]
+    before, after = (BOLD, RESET) if bold else ("**", "**")
+    for book, hits in grouped(results.hits):
+        lines += ["", f"== {_where(book)}"]
+        for rank, hit in hits:
+            mark = " (partial match)" if hit.partial else ""
+            crumb = f"{book.title} › {hit.breadcrumb}" if hit.breadcrumb else book.title
+            lines += ["", f"{rank}. {hit.title}{mark}", f"   {crumb}", f"   {hit.id}"]
+            if hit.snippet:
+                lines.append("   " + snippet_text(hit.snippet, before, after))
+    return lines
+
+
+def hit_entry(found: BookHit) -> dict[str, Any]:
+    return {
+        "book": found.book.title,
+        "book_path": displayable(str(found.book.location)),
+        **hit_json(found.hit),
+    }
+
+
+def _where(book: LibraryBook) -> str:
+    return f"{book.title} — {displayable(str(book.location))}"
