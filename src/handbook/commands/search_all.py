@@ -21,7 +21,13 @@ from handbook.commands.search import _bold_terminal, _cache_folder, hit_json
 from handbook.core.errors import BookError
 from handbook.core.library import LibraryBook
 from handbook.core.pathtext import displayable
-from handbook.core.search import IndexCache, SearchHit, SearchOptions, snippet_text
+from handbook.core.search import (
+    IndexCache,
+    SearchHit,
+    SearchOptions,
+    SearchResults,
+    snippet_text,
+)
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
@@ -79,8 +85,7 @@ def search_library(query: str, limit: int) -> LibraryResults:
     from handbook.core.book import load_book
 
     cache = IndexCache(_cache_folder())
-    found: list[BookHit] = []
-    total, searched, suggestion = 0, 0, None
+    searched: list[tuple[LibraryBook, SearchResults]] = []
     for entry in library_to_search():
         if entry.missing:
             print(f"handbook: skipped (missing): {_where(entry)}", file=sys.stderr)
@@ -92,16 +97,23 @@ def search_library(query: str, limit: int) -> LibraryResults:
             continue
         index = cache.open(book)
         try:
-            results = index.search(query, SearchOptions(limit=limit))
+            searched.append((entry, index.search(query, SearchOptions(limit=limit))))
         finally:
             index.close()
-        searched += 1
-        total += results.total
-        suggestion = suggestion or results.suggestion
-        found.extend(BookHit(entry, hit) for hit in results.hits)
+    return rank_together(query, searched, limit)
+
+
+def rank_together(
+    query: str, searched: list[tuple[LibraryBook, SearchResults]], limit: int
+) -> LibraryResults:
+    """The books' results as one list: sections holding every word first, then by score;
+    each book asked for ``limit`` hits, so the best ``limit`` of all are among them."""
+    found = [BookHit(book, hit) for book, results in searched for hit in results.hits]
     found.sort(key=lambda h: (h.hit.partial, -h.hit.score))
     shown = tuple(found[:limit] if limit else found)
-    return LibraryResults(query, shown, total, searched, None if shown else suggestion)
+    suggestion = next((r.suggestion for _, r in searched if r.suggestion), None)
+    total = sum(r.total for _, r in searched)
+    return LibraryResults(query, shown, total, len(searched), None if shown else suggestion)
 
 
 def grouped(hits: tuple[BookHit, ...]) -> list[tuple[LibraryBook, list[tuple[int, SearchHit]]]]:

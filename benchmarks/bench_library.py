@@ -1,0 +1,161 @@
+"""Library benchmark: a query across books the size of the Rust book, and the library listed.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_library.py [RUST_BOOK] [--books 10]
+        [--listed 1000]
+
+Prints one table; asserts nothing. Measures, in one run:
+
+- a query over the open indexes of N copies of the Rust book, ranked together and cut to the
+  best 10 (``commands.search_all.rank_together``: what ``handbook search --all`` and a search
+  panel scoped to all books do once the indexes are open), p50 / p95 over the queries, entered
+  and as typed (prefix), against the same queries on one book's index (the baseline);
+- ``handbook search QUERY --all`` end to end in-process (every book loaded, its index opened
+  from the warm cache, searched, ranked), against ``handbook search QUERY BOOK`` on one book;
+- the library listed (``LibraryStore.books()``: the rows read, each location looked at on
+  disk) with 1,000 books, against 20 books.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+from handbook.commands.search_all import rank_together
+from handbook.core.book import load_book
+from handbook.core.library import FoundBook, LibraryBook, LibraryStore
+from handbook.core.search import IndexCache, SearchIndex, SearchOptions
+
+DEFAULT_BOOK = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rust-book"
+QUERIES = [
+    "borrow checker", "lifetime elision", "Box<T>", "trait objects", "ownership",
+    "references", "slices", "struct", "enum", "match", "if let", "Option<T>", "closures",
+    "iterators", "smart pointers", "Rc<T>", "threads", "channels", "Mutex", "async await",
+    "pattern matching", "unsafe", "macros", "cargo publish", "workspaces", "testing",
+    "panic", "Result", "generics", "modules",
+]  # fmt: skip
+LIMIT = 10
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def prefixes(query: str) -> list[str]:
+    return [query[:n] for n in range(2, len(query) + 1)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("book", nargs="?", type=Path, default=DEFAULT_BOOK)
+    parser.add_argument("--books", type=int, default=10)
+    parser.add_argument("--listed", type=int, default=1000)
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-library-") as tmp:
+        root = Path(tmp)
+        os.environ["XDG_DATA_HOME"] = str(root / "data")
+        os.environ["XDG_CACHE_HOME"] = str(root / "cache")
+        os.environ["XDG_CONFIG_HOME"] = str(root / "config")
+        cache = IndexCache(root / "index-cache")
+        entries: list[tuple[LibraryBook, SearchIndex]] = []
+        build_ms: list[float] = []
+        for n in range(args.books):
+            copy = root / "books" / f"rust-{n}"
+            shutil.copytree(args.book, copy, ignore=shutil.ignore_patterns(".git"))
+            book = load_book(copy)
+            start = time.perf_counter()
+            index = cache.open(book)
+            build_ms.append((time.perf_counter() - start) * 1000)
+            entries.append((LibraryBook(copy, f"{book.title} {n}", book.format, 0, None), index))
+        indexes = entries
+
+        def across(query: str, books: int) -> None:
+            searched = [
+                (entry, index.search(query, SearchOptions(limit=LIMIT)))
+                for entry, index in indexes[:books]
+            ]
+            rank_together(query, searched, LIMIT)
+
+        rows.append(
+            (
+                "index build, one Rust book (cold)",
+                f"{statistics.median(build_ms):.0f} ms",
+                "p50 of the copies",
+            )
+        )
+        for label, queries in (
+            ("entered", QUERIES),
+            ("as typed", [p for q in QUERIES for p in prefixes(q)]),
+        ):
+            for books in (1, args.books):
+                for query in queries[:5]:
+                    across(query, books)  # warm-up
+                samples = [timed(lambda q=q, b=books: across(q, b)) for q in queries]
+                p50, p95 = percentiles(samples)
+                what = "baseline: 1 book" if books == 1 else f"{books} books ranked together"
+                rows.append(
+                    (
+                        f"query {label}, {what}",
+                        f"p50 {p50:.1f} ms / p95 {p95:.1f} ms",
+                        f"{len(samples)} queries",
+                    )
+                )
+        for _, index in indexes:
+            index.close()
+
+        from handbook.cli import main as cli
+        from handbook.paths import data_dir
+
+        with LibraryStore.open(data_dir()) as store:
+            for entry, _ in entries:
+                store.add(FoundBook(entry.location, entry.title, entry.format))
+        os.environ["XDG_CACHE_HOME"] = str(root / "cache")
+        one = str(entries[0][0].location)
+        for argv in (["search", "ownership", one], ["search", "ownership", "--all"]):
+            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                cli(argv)  # warm cache
+                samples = [timed(lambda a=argv: cli(a)) for _ in range(3)]
+            rows.append(
+                (
+                    f"handbook {' '.join(a if a != one else 'BOOK' for a in argv)} (warm cache)",
+                    f"p50 {statistics.median(samples):.0f} ms",
+                    "3 runs, in-process",
+                )
+            )
+
+        for count in (20, args.listed):
+            folder = root / f"library-{count}"
+            with LibraryStore.open(folder) as store:
+                for n in range(count):
+                    store.add(FoundBook(root / "books" / f"book-{n}", f"Book {n}", "mdbook"))
+                samples = [timed(store.books) for _ in range(10)]
+            label = "baseline: 20 books" if count == 20 else f"{count} books"
+            rows.append(
+                (f"library listed, {label}", f"p50 {statistics.median(samples):.1f} ms", "10 runs")
+            )
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'result':<32}  note")
+    for name, result, note in rows:
+        print(f"{name.ljust(width)}  {result:<32}  {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
