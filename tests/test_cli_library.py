@@ -221,3 +221,23 @@ def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
         titles = {row[0] for row in conn.execute("SELECT title FROM books")}
         assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
     assert titles == {f"{side} {i}" for side in ("left", "right") for i in range(count)}
+
+
+def test_a_damaged_library_is_rebuilt_with_the_books_of_the_bookmarks(
+    shelf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from handbook.core.book import load_book
+    from handbook.core.bookmarks import BookmarkStore
+    from handbook.core.reanchor import draft_for
+
+    book = load_book(shelf / "alpha")
+    with BookmarkStore.open(data_dir()) as bookmarks:
+        bookmarks.add(draft_for(book, "intro.md#intro-of-alpha-book"), title="Start")
+    (data_dir() / FILE_NAME).write_bytes(b"\x00garbage" * 1000)
+    assert main(["library", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.endswith("a new library was started with the 1 book of your bookmarks.\n")
+    books = json.loads(captured.out)
+    assert [(b["title"], b["format"], b["missing"]) for b in books[1:]] == [
+        ("Alpha Book", "mdbook", False)
+    ]

@@ -297,12 +297,48 @@ def _open_database(
                 label = "foreign"
             aside = move_aside(path, label, clock())
             database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+            found = _refill_from_bookmarks(database, path.parent, clock())
+            again = (
+                f"with the {found} book{'s' if found != 1 else ''} of your bookmarks"
+                if found
+                else "(books you open are listed again)"
+            )
             return database, (
                 f"Your library could not be read: {_sentence(exc)} It was kept, untouched, as "
-                f"{aside.name} in {aside.parent}; a new library was started (books you open "
-                "are listed again)."
+                f"{aside.name} in {aside.parent}; a new library was started {again}."
             )
     return Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms), None
+
+
+def _refill_from_bookmarks(database: Database, data_dir: Path, now: float) -> int:
+    """The books the bookmarks name (read only, if the bookmark file can be read) put in a
+    new library; how many. Their layout is found from their path (no file read)."""
+    from handbook.core.errors import BookError
+    from handbook.core.locate import locate
+
+    bookmarks = data_dir / "bookmarks.sqlite"  # core/bookmarks.py's FILE_NAME
+    try:
+        if not check_regular(bookmarks):
+            return 0
+        probe = Database(bookmarks, read_only=True, check=False)
+        try:
+            rows = probe.execute("SELECT book_path, max(book_title) FROM bookmarks GROUP BY 1")
+        finally:
+            probe.close()
+    except (StorageError, OSError, SpecialFile, sqlite3.Error):
+        return 0
+    with database.transaction() as tx:
+        for location, title in rows:
+            where = canonical(Path(path_from_text(str(location))))
+            try:
+                layout = locate(where).layout
+            except BookError:  # gone, or no book now: listed (as missing) all the same
+                layout = "unknown"
+            tx.execute(
+                "INSERT OR IGNORE INTO books (location, title, format, added) VALUES (?, ?, ?, ?)",
+                (path_to_text(str(where)), str(title), layout, now),
+            )
+    return len(rows)
 
 
 class _NewerLibrary(ForeignDatabase):
