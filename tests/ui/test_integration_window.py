@@ -478,15 +478,21 @@ def test_a_window_closed_at_once_leaves_no_search_index_building(
 
 
 def test_every_book_opened_in_the_window_is_in_the_library(
-    tmp_path: Path, make_window: MakeWindow, book: Book
+    qtbot: QtBot, tmp_path: Path, make_window: MakeWindow, book: Book
 ) -> None:
     from handbook.core.library import LibraryStore
 
+    def listed() -> list[str]:
+        with LibraryStore.open(tmp_path / "data") as library:
+            return [b.title for b in library.books()]
+
     window = make_window()
+    qtbot.waitUntil(lambda: listed() == [book.title])
     other = load_book(
         write_book(tmp_path / "other", SUMMARY, CHAPTERS, toml='[book]\ntitle = "Other"\n')
     )
     window.open_book(other)
+    qtbot.waitUntil(lambda: len(listed()) == 2)
     with LibraryStore.open(tmp_path / "data") as library:
         books = library.books()
     assert [(b.title, b.location, b.format) for b in books] == [

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MainWindow"]
 
+LIBRARY_RECORD_DELAY_MS = 300  # an opened book is listed in the library after its first page
+
 
 class MainWindow(QMainWindow):
     def __init__(
@@ -391,7 +393,8 @@ class MainWindow(QMainWindow):
         self.book_handlers.fill_recent_books()
         self.bookmark_handlers.update_star()
         self.live.book_opened(book)
-        self._record_in_library(book)
+        # once the first page is up: the library's write costs 2-6 ms
+        QTimer.singleShot(LIBRARY_RECORD_DELAY_MS, self, lambda: self._record_in_library(book))
 
     def _record_in_library(self, book: Book) -> None:
         """The open book listed in the library, read now (a library that cannot be used, or
