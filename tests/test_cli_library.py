@@ -241,3 +241,26 @@ def test_a_damaged_library_is_rebuilt_with_the_books_of_the_bookmarks(
     assert [(b["title"], b["format"], b["missing"]) for b in books[1:]] == [
         ("Alpha Book", "mdbook", False)
     ]
+
+
+def test_a_broken_book_in_a_folder_of_books_is_skipped_and_said(
+    shelf: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = shelf / "broken"
+    broken.mkdir()
+    (broken / "book.toml").write_text('[book]\ntitle = "Broken"\n', encoding="utf-8")
+    assert main(["library", "add", str(shelf)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 3
+    assert captured.err.startswith(f"handbook: skipped: {broken}")
+    assert [r[1] for r in rows_on_disk()] == ["Alpha Book", "Gamma Site", "Beta Book"]
+
+
+def test_a_single_markdown_file_is_a_book(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = tmp_path / "notes.md"
+    note.write_text("# My notes\n\nText.\n", encoding="utf-8")
+    assert main(["library", "add", str(note)]) == 0
+    assert capsys.readouterr().out == f"added: My notes (file) — {note}\n"
+    assert rows_on_disk() == [(str(note), "My notes", "file")]

@@ -117,10 +117,13 @@ def book_json(book: LibraryBook) -> dict[str, Any]:
 
 
 def _add(store: LibraryStore, path: Path) -> int:
+    skipped: list[str] = []
     try:
-        found = find_books(path)
+        found = find_books(path, skipped)
     except BookError as exc:
         return _fail(f"handbook: {exc}", EXIT_BAD_INPUT)
+    for why in skipped:
+        print(f"handbook: skipped: {why}", file=sys.stderr)
     lines = []
     for book in found:
         new = store.add(book)

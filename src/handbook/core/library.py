@@ -216,12 +216,13 @@ def record_read(data_dir: Path, book: Book) -> str | None:
 # -- finding books in a folder ----------------------------------------------------------------
 
 
-def find_books(path: Path) -> list[FoundBook]:
+def find_books(path: Path, skipped: list[str] | None = None) -> list[FoundBook]:
     """The book at ``path``, or the books in the folder ``path`` (each one found inside it).
 
     A folder that is itself an mdBook book or an MkDocs site is one book; a folder holding such
     books (up to three levels down) is a shelf of them; else a folder of markdown is one book.
-    Raises :class:`~handbook.core.errors.BookError` when nothing is found.
+    Raises :class:`~handbook.core.errors.BookError` when nothing is found; a book among others
+    that cannot be opened is left out, why added to ``skipped``.
     """
     from handbook.core.book import load_book
     from handbook.core.errors import BookError
@@ -237,8 +238,9 @@ def find_books(path: Path) -> list[FoundBook]:
     for folder in shelf:
         try:
             found.append(_found(load_book(folder)))
-        except BookError:
-            continue  # a broken book among good ones: the others are still added
+        except BookError as exc:  # a broken book among good ones: the others are still added
+            if skipped is not None:
+                skipped.append(str(exc))
     if not found:
         raise BookError("no book here could be opened", path)
     return found
