@@ -14,7 +14,8 @@ bundled guide:
 - the largest Rust book chapter from a click on its row (what the contents tree sends) to the
   page laid out and painted, in an offscreen window, its chapter cache emptied before each click;
 - the same in CPU time (user + system; ``mdbook build``'s from ``getrusage``): on a shared,
-  loaded machine wall times are mostly waiting for a core, CPU times compare the work.
+  loaded machine wall times are mostly waiting for a core, CPU times compare the work; and
+  the CPU time of the core's render of that chapter alone (the rest of a click is Qt's).
 
 Medians of ``--runs`` runs (default 5).
 """
@@ -155,6 +156,22 @@ def click_to_shown(book_path: Path, runs: int) -> tuple[str, float, list[float],
     return largest, (book.src / largest).stat().st_size / 1024, times, cpu_times
 
 
+def core_render_cpu(book_path: Path, chapter: str, runs: int) -> list[float]:
+    """CPU ms of the core's render of ``chapter`` alone (a fresh renderer each time): the
+    rest of a click is Qt's (setHtml, layout, paint) and the window's."""
+    from handbook.core.book import load_book
+    from handbook.core.render import Renderer
+
+    book = load_book(book_path)
+    Renderer(book).render(chapter)  # lexers loaded, as in the window after its first page
+    cpu_times = []
+    for _ in range(runs):
+        start = time.process_time()
+        Renderer(book).render(chapter)
+        cpu_times.append((time.process_time() - start) * 1000)
+    return cpu_times
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.0f} ms"
 
@@ -231,6 +248,11 @@ def main() -> int:
         print(
             f"  CPU time of the window's process: median {statistics.median(cpu_times):.0f} ms, "
             f"min {min(cpu_times):.0f} ms, max {max(cpu_times):.0f} ms"
+        )
+        core = core_render_cpu(rust, chapter, args.runs)
+        print(
+            f"  of which the core's render (read, includes, parse, sanitize): median "
+            f"{statistics.median(core):.0f} ms CPU"
         )
     return 0
 
