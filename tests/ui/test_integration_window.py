@@ -500,3 +500,39 @@ def test_every_book_opened_in_the_window_is_in_the_library(
         (book.title, book.root, "mdbook"),
     ]
     assert all(b.last_read is not None for b in books)
+
+
+def test_the_library_window_lists_opens_and_removes_books(
+    qtbot: QtBot, tmp_path: Path, make_window: MakeWindow, book: Book, guide: Path
+) -> None:
+    from handbook.core.library import FoundBook, LibraryStore
+    from handbook.ui.library_dialog import LibraryDialog
+
+    other = write_book(tmp_path / "other", SUMMARY, CHAPTERS, toml='[book]\ntitle = "Other"\n')
+    gone = tmp_path / "gone"
+    with LibraryStore.open(tmp_path / "data") as library:
+        library.add(FoundBook(other, "Other", "mdbook"))
+        library.add(FoundBook(gone, "Gone Book", "mdbook"))
+    window = make_window()
+
+    def recorded() -> bool:
+        with LibraryStore.open(tmp_path / "data") as library:
+            return library.book(book.root) is not None
+
+    qtbot.waitUntil(recorded)
+    window.action_set.library.trigger()
+    dialog = window.findChild(LibraryDialog, "library_dialog")
+    assert dialog is not None and dialog.isVisible()
+    guide_title = load_book(guide).title
+    assert dialog.titles()[0] == guide_title
+    assert sorted(dialog.titles()[1:]) == sorted(["Other", "Gone Book (missing)", book.title])
+    dialog.select(gone)
+    assert not dialog.open_button.isEnabled()
+    dialog.remove_button.click()
+    assert "Gone Book (missing)" not in dialog.titles()
+    with LibraryStore.open(tmp_path / "data") as library:
+        assert [b.title for b in library.books() if b.title == "Gone Book"] == []
+    dialog.select(other)
+    dialog.open_button.click()
+    assert window.book().title == "Other"
+    assert not dialog.isVisible()

@@ -70,6 +70,11 @@ OPEN_BOOK = ActionSpec(
     "document-open",
     QStyle.StandardPixmap.SP_DialogOpenButton,
 )
+LIBRARY = ActionSpec(
+    "&Library…",
+    "Every book you have opened or added: open one, or remove it from the library",
+    "Ctrl+Shift+L",
+)
 QUIT = ActionSpec(
     "&Quit",
     "Close handbook",
@@ -264,6 +269,7 @@ class Actions:
         self.next_chapter = make_action(NEXT_CHAPTER, parent)
         # book
         self.open_book = make_action(OPEN_BOOK, parent)
+        self.library = make_action(LIBRARY, parent)
         self.quit = make_action(QUIT, parent)
         self.print = make_action(PRINT, parent)
         self.export_chapter_pdf = make_action(EXPORT_CHAPTER_PDF, parent)

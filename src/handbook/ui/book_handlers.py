@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog
 from handbook.ui.menus import fill_recent_books
 
 if TYPE_CHECKING:
+    from handbook.ui.library_dialog import LibraryDialog
     from handbook.ui.main_window import MainWindow
 
 
@@ -22,6 +23,7 @@ class BookHandlers(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
+        self.library: LibraryDialog | None = None
 
     @Slot()
     def choose_book(self) -> None:
@@ -29,6 +31,28 @@ class BookHandlers(QObject):
         folder = QFileDialog.getExistingDirectory(w, "Open Book", str(w.book().root.parent))
         if folder:
             w.open_book_at(Path(folder))
+
+    @Slot()
+    def show_library(self) -> None:
+        """Book > Library…: the dialog, built on first use, read again each time it is shown."""
+        from handbook import paths
+        from handbook.commands.library import guide_entry
+        from handbook.ui.library_dialog import LibraryDialog
+
+        w = self._window
+        if self.library is None:
+            data_dir = w.services.data_dir or paths.data_dir()
+            self.library = LibraryDialog(data_dir, guide_entry(), w)
+            self.library.open_requested.connect(self.open_from_library)
+        else:
+            self.library.refresh()
+        self.library.select(w.book().location())
+        self.library.show()
+
+    @Slot(str)
+    def open_from_library(self, location: str) -> None:
+        if self._window.open_book_at(Path(location)) and self.library is not None:
+            self.library.close()
 
     @Slot(QAction)
     def open_recent(self, action: QAction) -> None:

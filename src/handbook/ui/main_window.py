@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
         self.viewer.highlighted.connect(self._on_link_hovered)
         # book
         a.open_book.triggered.connect(self.book_handlers.choose_book)
+        a.library.triggered.connect(self.book_handlers.show_library)
         self.menus.recent.triggered.connect(self.book_handlers.open_recent)
         a.quit.triggered.connect(self.close)
         # printing and PDF
