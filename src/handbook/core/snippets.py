@@ -22,9 +22,9 @@ from handbook.core.matching import fold, terms_pattern
 
 SNIPPET_CHARS = 150  # two lines of the results list, about
 SCAN_CHUNK = 8 * 1024
-REGION_CHARS = 4 * 1024
+REGION_CHARS = 1024
 MAX_FIRST_CHARS = 6 * 1024 * 1024  # the longest text indexed (see search.MAX_CHAPTER_BYTES)
-MAX_MATCHES = 64
+MAX_MATCHES = 32
 _SPACES = re.compile(r"\s+")
 _TRIGRAM_WORDS = re.compile(r"\w+")
 BOILERPLATE_SHARE = 0.2  # a chapter opening shared (by a run of three words) with this share
@@ -73,11 +73,12 @@ def _best_spans(text: str, terms: tuple[str, ...]) -> list[Span]:
     combined = _pattern(terms)
     if combined is None or not text:
         return []
-    firsts = {_first_match(text, single) for t in terms if (single := _pattern((t,)))}
+    head = fold(text[:SCAN_CHUNK])  # most sections end within it: folded once
+    firsts = {_first_match(text, head, single) for t in terms if (single := _pattern((t,)))}
     best: list[Span] = []
     best_key = (0, 0)
     for first in sorted(f for f in firsts if f >= 0):
-        spans = _region_matches(text, combined, max(first - SNIPPET_CHARS, 0))
+        spans = _region_matches(text, head, combined, max(first - SNIPPET_CHARS, 0))
         for i, (start, _, _) in enumerate(spans):
             window = [s for s in spans[i:] if s[1] <= start + SNIPPET_CHARS // 2]
             key = (len({term for _, _, term in window}), len(window))
@@ -86,8 +87,9 @@ def _best_spans(text: str, terms: tuple[str, ...]) -> list[Span]:
     return best
 
 
-def _region_matches(text: str, pattern: re.Pattern[str], start: int) -> list[Span]:
-    region = fold(text[start : start + REGION_CHARS])
+def _region_matches(text: str, head: str, pattern: re.Pattern[str], start: int) -> list[Span]:
+    end = start + REGION_CHARS
+    region = head[start:end] if end <= len(head) else fold(text[start:end])
     out: list[Span] = []
     for m in pattern.finditer(region):
         if m.end() > m.start():
@@ -97,11 +99,14 @@ def _region_matches(text: str, pattern: re.Pattern[str], start: int) -> list[Spa
     return out
 
 
-def _first_match(text: str, pattern: re.Pattern[str]) -> int:
+def _first_match(text: str, head: str, pattern: re.Pattern[str]) -> int:
     """Where the first match starts (-1: none in the first :data:`MAX_FIRST_CHARS`), looked for
-    a chunk at a time: most sections are shorter than one chunk."""
+    in ``head`` (the first chunk, folded), then a chunk at a time."""
+    found_in_head = pattern.search(head)
+    if found_in_head is not None:
+        return found_in_head.start()
     chunk, overlap = SCAN_CHUNK, 256
-    for start in range(0, min(len(text), MAX_FIRST_CHARS), chunk):
+    for start in range(chunk, min(len(text), MAX_FIRST_CHARS), chunk):
         piece = fold(text[max(start - overlap, 0) : start + chunk])
         found = pattern.search(piece)
         if found is not None:
