@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl
-from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMenu
 from pytestqt.qtbot import QtBot
 
 from handbook import cli
@@ -236,6 +236,23 @@ def test_opening_another_book(tmp_path: Path, window: MainWindow) -> None:
     assert window.current_section() == "only.md"
     assert window.windowTitle() == "Only — other"
     assert not window.action_set.back.isEnabled()
+
+
+def test_open_file_opens_a_chapters_book_at_that_page(
+    tmp_path: Path, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = write_book(
+        tmp_path / "other",
+        "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n",
+        {"one.md": "# One\n\nFirst page.\n", "two.md": "# Two\n\nSecond page words.\n"},
+    )
+    chosen = str(other / "src" / "two.md")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen, ""))
+    labels = [action.text().replace("&", "") for action in window.menus.book.actions()]
+    assert "Open File…" in labels
+    window.action_set.open_file.trigger()
+    assert "Second page words." in window.viewer.toPlainText()
+    assert window.windowTitle() == "Two — other"
 
 
 def test_a_bad_path_exits_with_status_2_before_any_window(

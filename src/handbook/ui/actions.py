@@ -65,10 +65,15 @@ NEXT_CHAPTER = ActionSpec(
 # -- book ------------------------------------------------------------------------------------
 OPEN_BOOK = ActionSpec(
     "&Open Book…",
-    "Open another book: a folder in mdBook's layout",
+    "Open another book: an mdBook book, an MkDocs site or a folder of markdown",
     QKeySequence.StandardKey.Open,
     "document-open",
     QStyle.StandardPixmap.SP_DialogOpenButton,
+)
+OPEN_FILE = ActionSpec(
+    "Open &File…",
+    "Open a markdown file (the book around it, at that page) or an mkdocs.yml",
+    "Ctrl+Shift+O",
 )
 LIBRARY = ActionSpec(
     "&Library…",
@@ -269,6 +274,7 @@ class Actions:
         self.next_chapter = make_action(NEXT_CHAPTER, parent)
         # book
         self.open_book = make_action(OPEN_BOOK, parent)
+        self.open_file = make_action(OPEN_FILE, parent)
         self.library = make_action(LIBRARY, parent)
         self.quit = make_action(QUIT, parent)
         self.print = make_action(PRINT, parent)

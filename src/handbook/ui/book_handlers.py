@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from handbook.ui.menus import fill_recent_books
 
+MARKDOWN_FILES = "Markdown (*.md *.markdown mkdocs.yml mkdocs.yaml);;All files (*)"
+
 if TYPE_CHECKING:
     from handbook.ui.library_dialog import LibraryDialog
     from handbook.ui.main_window import MainWindow
@@ -31,6 +33,16 @@ class BookHandlers(QObject):
         folder = QFileDialog.getExistingDirectory(w, "Open Book", str(w.book().root.parent))
         if folder:
             w.open_book_at(Path(folder))
+
+    @Slot()
+    def choose_file(self) -> None:
+        """Book > Open File…: a single .md file, a chapter of a book, or a site's mkdocs.yml."""
+        w = self._window
+        path, _ = QFileDialog.getOpenFileName(
+            w, "Open File", str(w.book().root), MARKDOWN_FILES
+        )
+        if path:
+            w.open_book_at(Path(path))
 
     @Slot()
     def show_library(self) -> None:

@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
         self.viewer.highlighted.connect(self._on_link_hovered)
         # book
         a.open_book.triggered.connect(self.book_handlers.choose_book)
+        a.open_file.triggered.connect(self.book_handlers.choose_file)
         a.library.triggered.connect(self.book_handlers.show_library)
         self.menus.recent.triggered.connect(self.book_handlers.open_recent)
         a.quit.triggered.connect(self.close)
@@ -508,15 +509,17 @@ class MainWindow(QMainWindow):
     def open_book_at(self, path: Path) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        from handbook.core.book import load_book
+        from handbook.core.book import open_book
         from handbook.core.model import BookError
 
         try:
-            book = load_book(path)
+            book, start = open_book(path)  # a chapter's file: its book, at that page
         except BookError as exc:
             QMessageBox.warning(self, "Cannot open this book", str(exc))
             return False
         self.open_book(book)
+        if start:
+            self.open_section(start)
         return True
 
     # -- sections --------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class Menus:
 def build_menus(bar: QMenuBar, a: Actions) -> Menus:
     book = bar.addMenu("&Book")
     book.addAction(a.open_book)
+    book.addAction(a.open_file)
     book.addAction(a.library)
     recent = book.addMenu("&Recent Books")
     recent.setObjectName("recent_books_menu")
