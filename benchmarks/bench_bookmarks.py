@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QTreeView, QVBoxLayout, Q
 from tests.helpers.bookmark_writer import sample_book  # noqa: E402
 
 from handbook.core.bookmarks import BookmarkStore, Folder, Snapshot  # noqa: E402
+from handbook.core.place import Place  # noqa: E402
 from handbook.core.reanchor import draft_for  # noqa: E402
 from handbook.ui.bookmark_controller import BookmarkController  # noqa: E402
 from handbook.ui.bookmarks_panel import BookmarksPanel  # noqa: E402
@@ -60,7 +61,8 @@ def _fill(folder: Path, count: int, rng: random.Random) -> None:
     bookmarks = []
     for n in range(count):
         book = BOOKS[n % len(BOOKS)]
-        draft = draft_for(book, sections[n % len(sections)], scroll=n)
+        section = sections[n % len(sections)]
+        draft = draft_for(book, section, place=Place(section, n))
         title = " ".join(rng.sample(WORDS, 3)).capitalize() + f" {n}"
         note = " ".join(rng.choices(WORDS, k=rng.randrange(0, 40)))
         in_folder = (
@@ -139,7 +141,9 @@ def _measure_panel_once(app: QApplication, store: BookmarkStore, result: Measure
 
     for n in range(10):
         start = time.perf_counter()
-        controller.add_bookmark(BOOKS[0], "errors.md#panic", f"Added {n}", scroll=n)
+        controller.add_bookmark(
+            BOOKS[0], "errors.md#panic", f"Added {n}", place=Place("errors.md#panic", n)
+        )
         panel.repaint()
         result.add.append(_since(start))
     panel.close()
@@ -221,7 +225,9 @@ def _measure_naive_once(app: QApplication, store: BookmarkStore, result: Measure
 
     for n in range(10):
         start = time.perf_counter()
-        bookmark = store.add(draft_for(BOOKS[0], "errors.md#panic", scroll=n))
+        bookmark = store.add(
+            draft_for(BOOKS[0], "errors.md#panic", place=Place("errors.md#panic", n))
+        )
         books[bookmark.book_identity].appendRow([QStandardItem(bookmark.title)])
         widget.repaint()
         result.add.append(_since(start))

@@ -11,6 +11,7 @@ import pytest
 from handbook.core import bookmark_io
 from handbook.core.bookmark_io import ImportFormatError, parse_href, read_file, write_file
 from handbook.core.bookmarks import BookmarkStatus, BookmarkStore, Snapshot
+from handbook.core.place import Place
 from handbook.core.reanchor import draft_for
 from tests.helpers.bookmark_writer import sample_book
 
@@ -23,7 +24,10 @@ def store(tmp_path: Path) -> Iterator[BookmarkStore]:
     with BookmarkStore.open(tmp_path / "data") as opened:
         folder = opened.create_folder(BOOK.identity, "Reading")
         sub = opened.create_folder(BOOK.identity, "Deeper", parent_id=folder.id)
-        opened.add(draft_for(BOOK, "intro.md#on-linux", scroll=12), note="first\n<b>&amp;</b>")
+        opened.add(
+            draft_for(BOOK, "intro.md#on-linux", place=Place("intro.md#on-linux", 12, "x")),
+            note="first\n<b>&amp;</b>",
+        )
         opened.add(draft_for(BOOK, "ownership.md#rules"), title="Rules", folder_id=folder.id)
         opened.add(draft_for(BOOK, "errors.md"), folder_id=sub.id)
         opened.add(draft_for(OTHER, "errors.md#panic"), title="Don't panic")

@@ -17,6 +17,7 @@ from handbook.core.bookmarks import (
     BookmarkStatus,
     BookmarkStore,
 )
+from handbook.core.place import Place
 from handbook.core.reanchor import draft_for
 from tests.helpers.bookmark_writer import sample_book
 
@@ -41,7 +42,10 @@ def store(tmp_path: Path) -> Iterator[BookmarkStore]:
 def test_a_bookmark_keeps_everything_needed_to_reopen_it(tmp_path: Path) -> None:
     clock = Clock()
     with BookmarkStore.open(tmp_path, clock=clock) as store:
-        added = store.add(draft_for(BOOK, "ownership.md#rules", scroll=420), note="read twice")
+        added = store.add(
+            draft_for(BOOK, "ownership.md#rules", place=Place("ownership.md#rules", 420)),
+            note="read twice",
+        )
     with BookmarkStore.open(tmp_path) as store:
         (saved,) = store.bookmarks()
     assert saved == added
@@ -49,7 +53,7 @@ def test_a_bookmark_keeps_everything_needed_to_reopen_it(tmp_path: Path) -> None
     assert saved.book_path == "/books/sample"
     assert saved.book_title == "Sample Book"
     assert saved.section_id == "ownership.md#rules"
-    assert saved.scroll == 420
+    assert saved.place_offset == 420
     assert saved.heading_text == "Rules"
     assert saved.title == "Rules"
     assert saved.breadcrumb == "Introduction › Ownership"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from handbook.core.bookmarks import Bookmark, BookmarkStatus, BookmarkStore
 from handbook.core.model import Book, TocNode
+from handbook.core.place import Place
 from handbook.core.reanchor import draft_for, open_target, reanchor
 from tests.helpers.bookmark_writer import chapter, sample_book
 
@@ -13,7 +14,7 @@ OLD = sample_book()
 
 
 def _bookmark(section_id: str, book: Book = OLD, **fields: object) -> Bookmark:
-    draft = draft_for(book, section_id, scroll=300)
+    draft = draft_for(book, section_id, place=Place(section_id, 300, "the rules say"))
     values: dict[str, object] = {
         "id": 1,
         "title": "my title",
@@ -39,7 +40,7 @@ ERRORS = chapter("errors.md", "Errors", (1, "Errors", "errors"), (2, "Panic", "p
 def test_a_bookmark_whose_anchor_still_exists_is_kept() -> None:
     bookmark = _bookmark("ownership.md#rules")
     assert reanchor([bookmark], OLD) == []
-    assert open_target(bookmark, OLD) == ("ownership.md#rules", 300)
+    assert open_target(bookmark, OLD) == Place("ownership.md#rules", 300, "the rules say")
 
 
 def test_a_renamed_heading_anchor_is_followed_by_its_text() -> None:
@@ -102,21 +103,21 @@ def test_a_lost_section_is_marked_and_opens_at_its_chapter() -> None:
     bookmark = _bookmark("ownership.md#rules")
     (change,) = reanchor([bookmark], new)
     assert (change.status, change.reason) == (BookmarkStatus.MISSING, "section not found")
-    assert open_target(bookmark, new) == ("ownership.md", None)
+    assert open_target(bookmark, new) == Place("ownership.md")
     lost = _bookmark("ownership.md#rules", status=BookmarkStatus.MISSING)
     assert reanchor([lost], new) == []  # already marked: nothing to change
-    assert open_target(lost, new) == ("ownership.md", None)
+    assert open_target(lost, new) == Place("ownership.md")
 
 
 def test_a_lost_chapter_opens_at_the_nearest_one() -> None:
     bookmark = _bookmark("ownership.md#rules", status=BookmarkStatus.MISSING)
-    assert open_target(bookmark, _book(INTRO, ERRORS)) == ("errors.md", None)  # what followed
-    assert open_target(bookmark, _book(INTRO)) == ("intro.md", None)  # what preceded
+    assert open_target(bookmark, _book(INTRO, ERRORS)) == Place("errors.md")  # what followed
+    assert open_target(bookmark, _book(INTRO)) == Place("intro.md")  # what preceded
     elsewhere = _book(
         chapter("a.md", "A"), chapter("b.md", "B"), chapter("c.md", "C"), chapter("d.md", "D")
     )
-    assert open_target(bookmark, elsewhere) == ("b.md", None)  # its old place in order
-    assert open_target(bookmark, _book()) == ("", None)
+    assert open_target(bookmark, elsewhere) == Place("b.md")  # its old place in order
+    assert open_target(bookmark, _book()) is None
 
 
 def test_a_section_that_comes_back_is_unmarked() -> None:
@@ -138,7 +139,8 @@ def test_heading_text_matches_ignoring_case_and_spacing_when_unique() -> None:
 
 def test_changes_are_saved_and_marked_bookmarks_stay_listed(tmp_path: Path) -> None:
     with BookmarkStore.open(tmp_path) as store:
-        moved = store.add(draft_for(OLD, "ownership.md#rules", scroll=500), title="Rules!")
+        rules = Place("ownership.md#rules", 500)
+        moved = store.add(draft_for(OLD, "ownership.md#rules", place=rules), title="Rules!")
         lost = store.add(draft_for(OLD, "errors.md#panic"), title="Panic")
         new = _book(
             INTRO,
@@ -148,7 +150,9 @@ def test_changes_are_saved_and_marked_bookmarks_stay_listed(tmp_path: Path) -> N
         store.apply(reanchor(store.bookmarks(), new))
         after = {b.id: b for b in store.bookmarks()}
     assert after[moved.id].section_id == "ownership.md#the-rules"
-    assert after[moved.id].scroll is None  # its old scroll position meant another place
+    assert after[moved.id].place == Place(
+        after[moved.id].section_id
+    )  # its old offset meant another place
     assert after[moved.id].title == "Rules!"
     assert after[lost.id].missing and after[lost.id].title == "Panic"
     assert after[lost.id].section_id == "errors.md#panic"

@@ -70,10 +70,11 @@ def sample_book(
 
 def _add_forever(data_dir: Path, count: int) -> None:
     from handbook.core.bookmarks import BookmarkStore
+    from handbook.core.place import Place
     from handbook.core.reanchor import draft_for
 
     book = sample_book()
-    draft = draft_for(book, "ownership.md#rules", scroll=10)
+    draft = draft_for(book, "ownership.md#rules", place=Place("ownership.md#rules", 10))
     store = BookmarkStore.open(data_dir, busy_timeout_ms=20_000)
     if store.disabled_reason:
         print(f"disabled: {store.disabled_reason}", flush=True)

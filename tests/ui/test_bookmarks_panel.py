@@ -13,6 +13,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from handbook.core.bookmarks import Bookmark, BookmarkStatus, BookmarkStore
+from handbook.core.place import Place
 from handbook.core.reanchor import draft_for
 from handbook.ui.bookmark_controller import BookmarkController
 from handbook.ui.bookmark_rows import BOOKMARK, RowKey
@@ -52,8 +53,10 @@ def _open_panel(qtbot: QtBot, controller: BookmarkController) -> BookmarksPanel:
 
 @pytest.fixture
 def panel(qtbot: QtBot, controller: BookmarkController) -> BookmarksPanel:
-    controller.add_bookmark(BOOK, "intro.md#on-linux", scroll=40)
-    rules = controller.add_bookmark(BOOK, "ownership.md#rules", scroll=900)
+    controller.add_bookmark(BOOK, "intro.md#on-linux", place=Place("intro.md#on-linux", 40))
+    rules = controller.add_bookmark(
+        BOOK, "ownership.md#rules", place=Place("ownership.md#rules", 900)
+    )
     assert rules is not None
     controller.set_note(rules.id, "Each value has one owner.\nMore later.")
     controller.add_bookmark(OTHER, "errors.md#panic")
@@ -167,7 +170,7 @@ def test_a_click_or_enter_opens_a_bookmark(panel: BookmarksPanel, qtbot: QtBot) 
         )
     bookmark = clicked.args[0]
     assert isinstance(bookmark, Bookmark)
-    assert (bookmark.section_id, bookmark.scroll) == ("ownership.md#rules", 900)
+    assert (bookmark.section_id, bookmark.place_offset) == ("ownership.md#rules", 900)
 
     panel.tree.setCurrentIndex(_index(panel, "Panic"))
     with qtbot.waitSignal(panel.bookmark_activated) as entered:
@@ -205,7 +208,7 @@ def test_a_lost_section_stays_listed_marked_and_openable(
     with qtbot.waitSignal(panel.bookmark_activated) as opened:
         panel.tree.setCurrentIndex(_index(panel, "Rules"))
         qtbot.keyClick(panel.tree, Qt.Key.Key_Enter)
-    assert controller.open_target(opened.args[0].id, changed) == ("ownership.md", None)
+    assert controller.open_target(opened.args[0].id, changed) == Place("ownership.md")
 
 
 # -- the window's calls -----------------------------------------------------------------------
@@ -217,7 +220,9 @@ def test_adding_removing_and_the_star_state(
     panel = _open_panel(qtbot, controller)
     assert not controller.is_bookmarked(BOOK.identity, "errors.md#panic")
     with qtbot.waitSignal(controller.changed):
-        added = controller.add_bookmark(BOOK, "errors.md#panic", "Panic!", scroll=12)
+        added = controller.add_bookmark(
+            BOOK, "errors.md#panic", "Panic!", place=Place("errors.md#panic", 12)
+        )
     assert added is not None and added.heading_text == "Panic!"
     assert controller.is_bookmarked(BOOK.identity, "errors.md#panic")
     assert not controller.is_bookmarked(OTHER.identity, "errors.md#panic")
@@ -286,7 +291,7 @@ def test_delete_shows_undo_and_ctrl_z_brings_it_back(
     qtbot.keyClick(panel.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _bookmark_rows(panel) == ["On Linux", "Rules", "Panic"]
     restored = next(b for b in store.bookmarks() if b.title == "Rules")
-    assert (restored.note, restored.scroll) == ("Each value has one owner.\nMore later.", 900)
+    assert (restored.note, restored.place_offset) == ("Each value has one owner.\nMore later.", 900)
 
 
 def test_the_undo_button_restores_what_was_deleted(
@@ -395,7 +400,10 @@ def test_a_full_disk_is_shown_and_the_list_matches_the_disk(
     panel.controller.set_note(rules.id, "a long note " * 5000)
     assert "disk is full" in panel.message_bar.label.text()
     assert panel.message_bar.isVisible()
-    results = [panel.controller.add_bookmark(BOOK, "errors.md", "Errors", n) for n in range(60)]
+    results = [
+        panel.controller.add_bookmark(BOOK, "errors.md", "Errors", Place("errors.md", n))
+        for n in range(60)
+    ]
     assert results[-1] is None
     assert store.bookmark(rules.id) == panel.controller.bookmark(rules.id)  # the old note
     assert _bookmark_rows(panel) == _titles_on_disk(store)

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
 from handbook.core.model import Book, Heading, RenderedChapter
+from handbook.core.place import Place
 from handbook.ui import book_images
 from handbook.ui.viewer import Viewer
 from tests.conftest import png, write_book
@@ -234,7 +235,7 @@ def long_page() -> RenderedChapter:
 def test_top_section_is_the_heading_shown_and_follows_scrolling(
     qtbot: QtBot, viewer: Viewer
 ) -> None:
-    viewer.show_chapter(long_page(), anchor="part-b")
+    viewer.show_chapter(long_page(), Place("guide/deep.md#part-b"))
     assert viewer.current_section() == "guide/deep.md#part-b"
     assert viewer.scroll_position() > 0
 
@@ -242,9 +243,9 @@ def test_top_section_is_the_heading_shown_and_follows_scrolling(
         viewer.set_scroll_position(0)
     assert moved.args == ["guide/deep.md"]  # the top of the chapter
 
-    viewer.show_chapter(long_page(), anchor="part-a")
+    viewer.show_chapter(long_page(), Place("guide/deep.md#part-a"))
     part_a = viewer.scroll_position()
-    viewer.go_to("part-c")
+    viewer.go_to(Place("guide/deep.md#part-c"))
     with qtbot.wait_signal(viewer.top_section_changed) as moved:
         viewer.set_scroll_position(part_a + 5)
     assert moved.args == ["guide/deep.md#part-a"]
@@ -256,19 +257,14 @@ def test_the_last_heading_stays_current_when_the_page_cannot_scroll_to_it(
     body = '<h1 id="a"><a name="a"></a>A</h1>' + "<p>text</p>" * 60
     body += '<h2 id="b"><a name="b"></a>B</h2><p>short</p>'
     headings = (Heading(1, "A", "a"), Heading(2, "B", "b"))
-    viewer.show_chapter(page("intro.md", body, headings), anchor="b")
+    viewer.show_chapter(page("intro.md", body, headings), Place("intro.md#b"))
     assert viewer.current_section() == "intro.md#b"
-
-
-def test_scroll_position_is_restored(viewer: Viewer) -> None:
-    viewer.show_chapter(long_page(), scroll=321)
-    assert viewer.scroll_position() == 321
 
 
 def test_a_heading_asked_for_at_the_very_top_is_the_top_section(viewer: Viewer) -> None:
     body = '<h1 id="a"><a name="a"></a>A</h1><p>x</p><h1 id="b"><a name="b"></a>B</h1>'
     headings = (Heading(1, "A", "a"), Heading(1, "B", "b"))
-    viewer.show_chapter(page("intro.md", body, headings), anchor="a")
+    viewer.show_chapter(page("intro.md", body, headings), Place("intro.md#a"))
     assert viewer.scroll_position() == 0
     assert viewer.current_section() == "intro.md#a"
     viewer.show_chapter(page("intro.md", body, headings))

@@ -139,6 +139,8 @@ def _bookmark_record(b: Bookmark) -> dict[str, Any]:
         "prev_chapter": b.prev_chapter,
         "next_chapter": b.next_chapter,
         "status": b.status.value,
+        "place_offset": b.place_offset,
+        "place_quote": b.place_quote,
     }
 
 
@@ -268,6 +270,8 @@ def _bookmark_from(r: Record) -> Bookmark:
         prev_chapter=r.text("prev_chapter", ""),
         next_chapter=r.text("next_chapter", ""),
         status=BookmarkStatus(status),
+        place_offset=max(r.number("place_offset"), 0) if "place_offset" in r.item else 0,
+        place_quote=r.text("place_quote", ""),
     )
 
 
@@ -313,8 +317,10 @@ _META_FIELDS: tuple[tuple[str, str], ...] = (
     ("prev-chapter", "prev_chapter"),
     ("next-chapter", "next_chapter"),
     ("status", "status"),
+    ("place-offset", "place_offset"),
+    ("place-quote", "place_quote"),
 )
-_NUMBER_FIELDS = {"scroll", "chapter_index"}
+_NUMBER_FIELDS = {"scroll", "chapter_index", "place_offset"}
 
 
 def href_for(book_identity: str, section_id: str) -> str:

@@ -30,6 +30,7 @@ from handbook.core.backups import (
 )
 from handbook.core.pathtext import PREFIX as PATH_PREFIX
 from handbook.core.pathtext import displayable, path_from_text, path_to_text
+from handbook.core.place import Place
 from handbook.core.safefile import SpecialFile, TooLarge, check_regular, read_regular
 from handbook.core.storage import (
     DEFAULT_BUSY_TIMEOUT_MS,
@@ -61,7 +62,7 @@ class Bookmark:
     book_path: str  # the book's folder, to open it again
     book_title: str
     section_id: str  # chapter-path#anchor
-    scroll: int | None  # the viewer's scroll position when saved; None: at the section's heading
+    scroll: int | None  # pixels, from stores before places (schema 1); no longer used
     heading_text: str  # the heading as it was when saved (re-anchoring looks for it)
     breadcrumb: str  # "Chapter › Parent heading", without the heading itself
     title: str
@@ -73,10 +74,17 @@ class Bookmark:
     prev_chapter: str  # the chapters around it when saved, to open the nearest if it goes
     next_chapter: str
     status: BookmarkStatus = BookmarkStatus.OK
+    # where in the section (see core/place.py): characters after its heading, and the text there
+    place_offset: int = 0
+    place_quote: str = ""
 
     @property
     def missing(self) -> bool:
         return self.status is BookmarkStatus.MISSING
+
+    @property
+    def place(self) -> Place:
+        return Place(self.section_id, self.place_offset, self.place_quote)
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,8 @@ class BookmarkDraft:
     chapter_index: int = -1
     prev_chapter: str = ""
     next_chapter: str = ""
+    place_offset: int = 0
+    place_quote: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,13 +158,14 @@ class BookmarksDisabled(StorageError):
 
 _BOOKMARK_COLUMNS = (
     "id, book_identity, book_path, book_title, section_id, scroll, heading_text, breadcrumb, "
-    "title, note, folder_id, position, created, chapter_index, prev_chapter, next_chapter, status"
+    "title, note, folder_id, position, created, chapter_index, prev_chapter, next_chapter, status, "
+    "place_offset, place_quote"
 )
 _FOLDER_COLUMNS = "id, book_identity, name, parent_id, position, created"
 _NEW_BOOKMARK_COLUMNS = _BOOKMARK_COLUMNS.removeprefix("id, ")
-_INSERT_BOOKMARK = f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 17)})"
+_INSERT_BOOKMARK = f"INSERT INTO bookmarks ({_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 19)})"
 _INSERT_NEW_BOOKMARK = (
-    f"INSERT INTO bookmarks ({_NEW_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+    f"INSERT INTO bookmarks ({_NEW_BOOKMARK_COLUMNS}) VALUES ({', '.join('?' * 18)})"
 )
 _INSERT_FOLDER = f"INSERT INTO folders ({_FOLDER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT_NEW_FOLDER = (
@@ -209,7 +220,14 @@ def _schema_1(tx: Transaction) -> None:
             )
 
 
-MIGRATIONS = (_schema_1,)
+def _schema_2(tx: Transaction) -> None:
+    """Places: a bookmark keeps where in its section it was made, in characters and a quote
+    (core/place.py); the pixel scroll of schema 1 is no longer read."""
+    tx.execute("ALTER TABLE bookmarks ADD COLUMN place_offset INTEGER NOT NULL DEFAULT 0")
+    tx.execute("ALTER TABLE bookmarks ADD COLUMN place_quote TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS = (_schema_1, _schema_2)
 
 
 _STATUS = {s.value: s for s in BookmarkStatus}
@@ -227,7 +245,7 @@ def _bookmark(row: Sequence[Any]) -> Bookmark:
     bookmark: Bookmark = _new_bookmark(Bookmark)
     values = bookmark.__dict__
     values.update(zip(_BOOKMARK_FIELDS, row, strict=True))
-    values["status"] = _STATUS[row[-1]]
+    values["status"] = _STATUS[values["status"]]
     if row[2].startswith(PATH_PREFIX):  # a folder name that is not UTF-8 (core/pathtext.py)
         values["book_path"] = path_from_text(row[2])
     return bookmark
@@ -453,6 +471,8 @@ class BookmarkStore:
                 draft.prev_chapter,
                 draft.next_chapter,
                 BookmarkStatus.OK.value,
+                draft.place_offset,
+                draft.place_quote,
             )
             cursor = tx.execute(_INSERT_NEW_BOOKMARK, values)
         return _bookmark((cursor.lastrowid, *values))
@@ -528,7 +548,8 @@ class BookmarkStore:
                 if new is None:
                     continue
                 tx.execute(
-                    "UPDATE bookmarks SET scroll = NULL, heading_text = ?, breadcrumb = ?, "
+                    "UPDATE bookmarks SET scroll = NULL, place_offset = 0, place_quote = '', "
+                    "heading_text = ?, breadcrumb = ?, "
                     "chapter_index = ?, prev_chapter = ?, next_chapter = ? WHERE id = ?",
                     (
                         new.heading_text,
@@ -798,6 +819,8 @@ def _bookmark_values_as_is(b: Bookmark) -> tuple[Any, ...]:
         b.prev_chapter,
         b.next_chapter,
         b.status.value,
+        b.place_offset,
+        b.place_quote,
     )
 
 

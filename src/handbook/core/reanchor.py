@@ -14,14 +14,16 @@ from collections.abc import Iterable, Sequence
 
 from handbook.core.bookmarks import AnchorChange, Bookmark, BookmarkDraft, BookmarkStatus
 from handbook.core.model import Book, Heading, NodeKind, TocNode, split_section_id
+from handbook.core.place import Place
 
 BREADCRUMB_SEPARATOR = " › "
 
 
 def draft_for(
-    book: Book, section_id: str, heading_text: str = "", scroll: int | None = None
+    book: Book, section_id: str, heading_text: str = "", place: Place | None = None
 ) -> BookmarkDraft:
-    """A draft bookmark of ``section_id`` in ``book``, with what re-anchoring needs later."""
+    """A draft bookmark of ``section_id`` in ``book``, with what re-anchoring needs later;
+    ``place``: where in the section (its offset and quote), when it is that section's."""
     path, anchor = split_section_id(section_id)
     chapters = book.chapters()
     paths = [c.path for c in chapters]
@@ -49,10 +51,11 @@ def draft_for(
         section_id=section_id,
         heading_text=heading_text or section_id,
         breadcrumb=BREADCRUMB_SEPARATOR.join(t for t in trail if t),
-        scroll=scroll,
         chapter_index=index,
         prev_chapter=(paths[index - 1] or "") if index > 0 else "",
         next_chapter=(paths[index + 1] or "") if 0 <= index < len(paths) - 1 else "",
+        place_offset=place.offset if place is not None and place.section == section_id else 0,
+        place_quote=place.quote if place is not None and place.section == section_id else "",
     )
 
 
@@ -91,27 +94,27 @@ def reanchor(bookmarks: Iterable[Bookmark], book: Book) -> list[AnchorChange]:
     return changes
 
 
-def open_target(bookmark: Bookmark, book: Book) -> tuple[str, int | None]:
-    """The section id and scroll position to open ``bookmark`` at in ``book``.
+def open_target(bookmark: Bookmark, book: Book) -> Place | None:
+    """The place to open ``bookmark`` at in ``book``.
 
     A bookmark whose section is gone opens at the top of its chapter, or else at the chapter
     that stood next to it (after it, then before it), or at the chapter that now holds its old
-    place in reading order. ``("", None)`` for a book without chapters.
+    place in reading order. None for a book without chapters.
     """
     path, anchor = split_section_id(bookmark.section_id)
     node = book.chapter(path)
     if node is not None and not bookmark.missing and _has_section(node, anchor):
-        return bookmark.section_id, bookmark.scroll
+        return bookmark.place
     if node is not None:
-        return path, None
+        return Place(path)
     for neighbour in (bookmark.next_chapter, bookmark.prev_chapter):
         if neighbour and book.chapter(neighbour) is not None:
-            return neighbour, None
+            return Place(neighbour)
     chapters = [c.path for c in book.chapters() if c.path]
     if not chapters:
-        return "", None
+        return None
     at = min(max(bookmark.chapter_index, 0), len(chapters) - 1)
-    return chapters[at], None
+    return Place(chapters[at])
 
 
 def _has_section(chapter: TocNode, anchor: str | None) -> bool:
@@ -170,7 +173,7 @@ def _reanchor_one(bookmark: Bookmark, book: Book, index: _HeadingIndex) -> Ancho
     if target is not None:
         moved_chapter = split_section_id(target)[0] != path
         reason = "chapter renamed or moved" if moved_chapter else "heading renamed or moved"
-        draft = draft_for(book, target, scroll=None)
+        draft = draft_for(book, target)
         return _change(bookmark, target, BookmarkStatus.OK, reason, draft)
     if bookmark.missing:
         return None

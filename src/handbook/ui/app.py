@@ -105,12 +105,51 @@ def _build(window: MainWindow, app: QApplication, settings: Settings, path: str 
         app.exit(EXIT_BAD_INPUT)
         return
     services = open_services(app, settings=settings)
-    app.aboutToQuit.connect(services.close)  # the bookmarks' daily backup, the settings
     services.themes.apply()
     window.build(book, services)
+    install_quit_signals(app, window)
+    app.aboutToQuit.connect(services.close)  # the bookmarks' daily backup, the settings
     if not (start and window.open_section(start)):  # FILE#anchor: there, else where it was
         window.restore_place()
     window.show_start_messages()
+
+
+def install_quit_signals(app: QApplication, window: MainWindow) -> None:
+    """SIGTERM and SIGHUP close the window as its Quit does (the place, the window and the
+    settings saved); a session ending (logout) saves them too, as it may not close the window.
+
+    Python runs a signal handler only when the interpreter next runs, which Qt's event loop
+    never does by itself: the signal's number is written to a socket (``set_wakeup_fd``) that
+    a QSocketNotifier watches, and the slot closes the window.
+    """
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    app.commitDataRequest.connect(lambda _manager: window.save_session())
+    app.aboutToQuit.connect(window.save_session)
+    if not hasattr(signal, "SIGHUP"):  # Windows: no such signals
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda *_: None)  # the wakeup byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    sockets = (reader, writer)  # kept open as long as the slot below is connected
+
+    def on_signal() -> None:
+        try:
+            received = sockets[0].recv(64)
+        except OSError:
+            return
+        if signal.SIGTERM in received or signal.SIGHUP in received:
+            window.close()
+            app.quit()
+
+    notifier.activated.connect(on_signal)
 
 
 def last_book(path: str) -> Book | None:

@@ -26,6 +26,7 @@ from handbook.core.bookmarks import (
     Snapshot,
 )
 from handbook.core.model import Book
+from handbook.core.place import Place
 from handbook.core.reanchor import draft_for, open_target, reanchor
 from handbook.core.storage import StorageError
 from handbook.ui.bookmark_rows import BOOKMARK, FOLDER, MoveRequest, RowKey
@@ -147,10 +148,11 @@ class BookmarkController(QObject):
         return changes
 
     def add_bookmark(
-        self, book: Book, section_id: str, heading_text: str = "", scroll: int | None = None
+        self, book: Book, section_id: str, heading_text: str = "", place: Place | None = None
     ) -> Bookmark | None:
-        """Bookmark a section; None when bookmarking is off or the store refused (shown)."""
-        draft = draft_for(book, section_id, heading_text, scroll)
+        """Bookmark a section (at ``place`` in it, if given); None when bookmarking is off or
+        the store refused (shown)."""
+        draft = draft_for(book, section_id, heading_text, place)
         added: list[Bookmark] = []
         if not self.attempt(lambda: added.append(self.store.add(draft)), reload=False):
             return None
@@ -199,21 +201,21 @@ class BookmarkController(QObject):
         return True
 
     def toggle_bookmark(
-        self, book: Book, section_id: str, heading_text: str = "", scroll: int | None = None
+        self, book: Book, section_id: str, heading_text: str = "", place: Place | None = None
     ) -> bool:
         """The star button: remove the section's bookmarks, or add one. True if now bookmarked."""
         existing = [b.id for b in self.bookmarks_at(book.identity, section_id)]
         if existing:
             self.remove(existing)
         else:
-            self.add_bookmark(book, section_id, heading_text, scroll)
+            self.add_bookmark(book, section_id, heading_text, place)
         return self.is_bookmarked(book.identity, section_id)
 
-    def open_target(self, bookmark_id: int, book: Book) -> tuple[str, int | None]:
+    def open_target(self, bookmark_id: int, book: Book) -> Place | None:
         """Where to open a bookmark in ``book`` (after :meth:`set_book` re-anchored it)."""
         bookmark = self._bookmarks.get(bookmark_id)
         if bookmark is None:
-            return "", None
+            return None
         return open_target(bookmark, book)
 
     # -- the panel's calls ------------------------------------------------------------------

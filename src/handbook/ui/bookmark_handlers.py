@@ -41,8 +41,7 @@ class BookmarkHandlers(QObject):
             w.bookmarks_panel.reveal(existing[0].id)
             w.show_status("This section is already bookmarked")
             return
-        scroll = w.viewer.scroll_position()
-        if w.bookmarks.add_bookmark(w.book(), section, scroll=scroll) is not None:
+        if w.bookmarks.add_bookmark(w.book(), section, place=w.viewer.place()) is not None:
             w.show_status("Bookmarked")
 
     @Slot(str)
@@ -56,7 +55,7 @@ class BookmarkHandlers(QObject):
         w = self._window
         section = w.current_section()
         if section:
-            w.bookmarks.toggle_bookmark(w.book(), section, scroll=w.viewer.scroll_position())
+            w.bookmarks.toggle_bookmark(w.book(), section, place=w.viewer.place())
         self.update_star()
 
     @Slot()
@@ -81,9 +80,9 @@ class BookmarkHandlers(QObject):
         other_book = bookmark.book_identity != w.book().identity
         if other_book and not w.open_book_at(Path(bookmark.book_path)):
             return
-        section, scroll = w.bookmarks.open_target(bookmark.id, w.book())
-        if section:
-            w.open_section(section, scroll)
+        place = w.bookmarks.open_target(bookmark.id, w.book())
+        if place is not None:
+            w.open_place(place)
             w.focus_page()
 
     @Slot(str, QMenu)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu, QMessageBox
 
     from handbook.core.model import Book, RenderedChapter
+    from handbook.core.place import Place
     from handbook.ui.actions import Actions
     from handbook.ui.book_handlers import BookHandlers
     from handbook.ui.bookmark_controller import BookmarkController
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from handbook.ui.page_handlers import PageHandlers
     from handbook.ui.page_view import PageView
     from handbook.ui.panels import Lazy, LazyDock
+    from handbook.ui.place_keeper import PlaceKeeper
     from handbook.ui.search_handlers import SearchHandlers
     from handbook.ui.search_panel import SearchPanel
     from handbook.ui.services import Services
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         from handbook.ui.navigation_handlers import NavigationHandlers
         from handbook.ui.page_handlers import PageHandlers
         from handbook.ui.page_view import PageView
+        from handbook.ui.place_keeper import PlaceKeeper
         from handbook.ui.search_handlers import SearchHandlers
         from handbook.ui.services import open_services
         from handbook.ui.settings import restore_window
@@ -141,6 +144,7 @@ class MainWindow(QMainWindow):
         self.page: PageView = PageView(
             book, self.viewer, make_renderer or self._themed_renderer, self.show_status, self
         )
+        self.place_keeper: PlaceKeeper = PlaceKeeper(self.viewer, services.places, self)
         self._build_menus()
         self._connect_signals()
         if self.isVisible():  # start-up's frame is on screen: see _restore_docks
@@ -264,8 +268,11 @@ class MainWindow(QMainWindow):
         self.viewer.section_requested.connect(self.open_section)
         # a big chapter rendered off the UI thread is shown
         self.page.background_shown.connect(self._on_background_shown)
+        self.page.place_missing.connect(self._on_place_missing)
         # the tree follows the reader
         self.viewer.top_section_changed.connect(self.toc_panel.select_section)
+        # the reader's place, saved as they read
+        self.place_keeper.error.connect(self.show_status)
         # status bar
         self.viewer.status_message.connect(self.show_status)
         self.viewer.highlighted.connect(self._on_link_hovered)
@@ -368,9 +375,10 @@ class MainWindow(QMainWindow):
         return self._book
 
     def open_book(self, book: Book) -> None:
-        """Show another book, at its first chapter."""
+        """Show another book, at the place the reader left it (else its first chapter)."""
         from handbook.ui.toc_model import TocModel
 
+        self.place_keeper.save_now()  # the place in the book being left
         old_model = self.toc_panel.model()
         self._book = book
         self.page.set_book(book)
@@ -380,13 +388,14 @@ class MainWindow(QMainWindow):
         self.viewer.set_book(book)
         self._book_opened()
         self._show_book_state()
-        self.open_first_chapter()
+        self.restore_place()
 
     def _book_opened(self) -> None:
         """What follows the open book: bookmarks, zoom, search, the recent books."""
         from PySide6.QtCore import QSignalBlocker
 
         book = self._book
+        self.place_keeper.set_book(book)
         self.bookmarks.set_book(book)
         with QSignalBlocker(self.zoom):  # a book's zoom is no news in the status bar
             self.zoom.set_book(book.identity)
@@ -426,17 +435,33 @@ class MainWindow(QMainWindow):
         self.bookmark_handlers.update_star()
 
     def restore_place(self) -> None:
-        """Continue where the reader left off in this book; else open its first chapter."""
-        from handbook.ui.settings import LAST_BOOK, LAST_SCROLL, section_exists_in
+        """Continue where the reader left off in this book; else open its first chapter.
 
-        if self.settings.get(LAST_BOOK) == str(self._book.location()):
+        In a book changed since, the place's text if it is still there, else the nearest
+        section (the status bar says so)."""
+        from handbook.core.place import Place
+        from handbook.ui.settings import LAST_BOOK, section_exists_in
+
+        saved = self.place_keeper.last_place(self._book)
+        if saved is not None:
+            place = saved.place
+            if self._book.chapter(place.chapter) is None:  # the chapter is gone
+                chapters = [c.path for c in self._book.chapters() if c.path]
+                if chapters:
+                    at = min(max(saved.chapter_index, 0), len(chapters) - 1)
+                    self.open_place(Place(chapters[at]))
+                    self._on_place_missing(place)
+                    return
+            elif self.open_place(place):
+                return
+        elif self.settings.get(LAST_BOOK) == str(self._book.location()):  # an older version
             section = self.settings.last_section(section_exists_in(self._book.chapter))
-            if section and self.open_section(section, self.settings.get(LAST_SCROLL)):
+            if section and self.open_section(section):
                 return
         self.open_first_chapter()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from handbook.ui.settings import LAST_BOOK, LAST_SCROLL, LAST_SECTION, save_window
+        from handbook.ui.settings import LAST_BOOK, LAST_SECTION, save_window
 
         if not self._built:  # closed while the start-up frame was shown
             super().closeEvent(event)
@@ -446,15 +471,28 @@ class MainWindow(QMainWindow):
             search_panel.runner.stop()  # its index closed, a build still running told to stop
         self.live.watcher.stop()  # its inotify instance given back now
         save_window(self, self.settings)
+        self.place_keeper.save_now()
         self.settings.set(LAST_BOOK, str(self._book.location()))
         if self.viewer.current_chapter() is not None:
             self.settings.set(LAST_SECTION, self.current_section())
-            self.settings.set(LAST_SCROLL, self.viewer.scroll_position())
         if self._owns_services:
             self.services.close()
         elif not self.settings.sync():
             self.show_status("Your settings could not be saved")
         super().closeEvent(event)
+
+    @Slot()
+    def save_session(self) -> None:
+        """The place, the window's geometry and docks and the settings, written now (a
+        session ending, the application quitting)."""
+        from handbook.ui.settings import LAST_BOOK, save_window
+
+        if not self._built:
+            return
+        self.place_keeper.save_now()
+        save_window(self, self.settings)
+        self.settings.set(LAST_BOOK, str(self._book.location()))
+        self.settings.sync()
 
     def show_start_messages(self) -> None:
         """Tell the reader, once, about anything found wrong at start (call after show())."""
@@ -525,35 +563,38 @@ class MainWindow(QMainWindow):
     # -- sections --------------------------------------------------------------------------
 
     @Slot(str)
-    def open_section(self, section: str, scroll: int | None = None) -> bool:
-        """Show ``section`` (a section id), at ``scroll`` if given; recorded in the history."""
-        from handbook.core.history import HistoryEntry
+    def open_section(self, section: str) -> bool:
+        """Show ``section`` (a section id) at its heading; recorded in the history."""
+        from handbook.core.place import Place
 
+        return self.open_place(Place(section))
+
+    def open_place(self, place: Place) -> bool:
+        """Show ``place``'s text at the top of the page; recorded in the history."""
         leaving = self.navigation.here()
-        if not self.show_section(section, scroll):
+        if not self.show_place(place):
             return False
-        self.navigation.history.visit(HistoryEntry(section, scroll), leaving)
+        self.navigation.history.visit(place, leaving)
         self.navigation.update_actions()
         return True
 
     def current_section(self) -> str:
         return self.viewer.current_section()
 
-    def show_section(self, section: str, scroll: int | None) -> bool:
-        """Show ``section`` without recording it in the history (Back and Forward do)."""
-        from handbook.core.model import split_section_id
-
-        path, anchor = split_section_id(section)
+    def show_place(self, place: Place) -> bool:
+        """Show ``place`` without recording it in the history (Back and Forward do)."""
+        path, section = place.chapter, place.section
         node = self._book.chapter(path)
         if node is None:
             self.show_status(f"No such section in this book: {section}")
             return False
         if path == self.page.rendering():
-            self.page.move_pending(anchor, scroll)
+            self.page.move_pending(place)
         elif path == self.viewer.current_chapter():
-            self.viewer.go_to(anchor, scroll)
+            if not self.viewer.go_to(place):
+                self._on_place_missing(place)
         else:
-            rendered = self.page.display(path, anchor, scroll)
+            rendered = self.page.display(path, place)
             title = rendered.title if rendered is not None and rendered.title else node.title
             self.setWindowTitle(f"{title} — {self._book.title}")  # {{#title}} as mdBook
             if node.problem:
@@ -561,6 +602,7 @@ class MainWindow(QMainWindow):
             elif rendered is not None:
                 self._show_notes(rendered)
         self.toc_panel.select_section(self.viewer.current_section())
+        self.place_keeper.note_moved()
         return True
 
     @Slot(object)
@@ -571,6 +613,15 @@ class MainWindow(QMainWindow):
         self._show_notes(rendered)
         self.toc_panel.select_section(self.viewer.current_section())
 
+    @Slot(object)
+    def _on_place_missing(self, place: Place) -> None:
+        shown = self.viewer.current_section()
+        what = "section" if place.anchor is not None and shown != place.section else "text"
+        self.show_status(
+            f"The {what} you were at is no longer in this chapter: showing the nearest section",
+            timeout_ms=0,
+        )
+
     def _show_notes(self, rendered: RenderedChapter) -> None:
         if rendered.notes:
             self.show_status("; ".join(rendered.notes), timeout_ms=0)
@@ -580,7 +631,7 @@ class MainWindow(QMainWindow):
         return self.page.rendering()
 
     def reshow(self) -> None:
-        """Render the chapter shown again (a new theme), at the same scroll position."""
+        """Render the chapter shown again (a new theme), with the same text at the top."""
         section = self.current_section()
         self.page.reshow()
         if self.viewer.current_chapter() is not None:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 
-from handbook.core.history import History, HistoryEntry
+from handbook.core.history import History
+from handbook.core.place import Place
 
 if TYPE_CHECKING:
     from handbook.ui.main_window import MainWindow
@@ -22,25 +23,25 @@ class NavigationHandlers(QObject):
         self._window = window
         self.history = History()
 
-    def here(self) -> HistoryEntry | None:
-        """Where the reader is: the section at the top of the page, and the scroll position."""
+    def here(self) -> Place | None:
+        """Where the reader is: the text at the top of the page."""
         viewer = self._window.viewer
         if viewer.current_chapter() is None:
             return None
-        return HistoryEntry(viewer.current_section(), viewer.scroll_position())
+        return viewer.place()
 
     @Slot()
     def go_back(self) -> None:
         entry = self.history.back(self.here())
         if entry is not None:
-            self._window.show_section(entry.section, entry.scroll)
+            self._window.show_place(entry)
         self.update_actions()
 
     @Slot()
     def go_forward(self) -> None:
         entry = self.history.forward(self.here())
         if entry is not None:
-            self._window.show_section(entry.section, entry.scroll)
+            self._window.show_place(entry)
         self.update_actions()
 
     @Slot()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from handbook.core.live import Stamp, stamp
 from handbook.core.model import Book, RenderedChapter
+from handbook.core.place import Place
 from handbook.ui.background_render import (
     BackgroundRender,
     placeholder_html,
@@ -32,6 +33,7 @@ ShowStatus = Callable[[str, int], None]  # (message, timeout in ms; 0: until rep
 class PageView(QObject):
     background_shown = Signal(object)  # RenderedChapter: a big chapter, shown when rendered
     chapter_shown = Signal(object)  # RenderedChapter: any page put in the viewer
+    place_missing = Signal(object)  # Place: its text is gone from the chapter shown
 
     def __init__(
         self,
@@ -47,7 +49,7 @@ class PageView(QObject):
         self._show_status = show_status
         self._chapters = ChapterCache(book, make_renderer)
         self.background = BackgroundRender(self)  # big chapters, off the UI thread
-        self._pending_place: tuple[str | None, int | None, int] = (None, None, 0)
+        self._pending_place: tuple[Place | None, int] = (None, 0)
         self._pending_stamp: Stamp = None  # the file being rendered, as it was read
         self._refresh_place: PagePlace | None = None  # a page rendered again: shown there
         self.background.finished.connect(self._on_background_rendered)
@@ -75,16 +77,15 @@ class PageView(QObject):
             return None
         self._chapters.forget([path])
         if path == self.background.pending():  # still rendering: start again, same place
-            anchor, scroll, _ = self._pending_place
-            self._start_background(path, anchor, scroll)
+            self._start_background(path, self._pending_place[0])
             return None
         place = place_at_top(self._viewer)
         if renders_in_background(self._book, path):
-            self._start_background(path, None, None)
+            self._start_background(path, None)
             self._refresh_place = place
             return None
         rendered = self._chapters.render(path)
-        self._show_rendered(rendered, None, None)
+        self._show_rendered(rendered, None)
         restore_place(self._viewer, place)
         return rendered
 
@@ -92,69 +93,69 @@ class PageView(QObject):
         """The chapter being rendered off the UI thread (a placeholder shown meanwhile)."""
         return self.background.pending()
 
-    def move_pending(self, anchor: str | None, scroll: int | None) -> None:
+    def move_pending(self, place: Place | None) -> None:
         """Where to show the chapter being rendered, once it is."""
-        self._pending_place = (anchor, scroll, self._pending_place[2])
+        self._pending_place = (place, self._pending_place[1])
 
-    def display(self, path: str, anchor: str | None, scroll: int | None) -> RenderedChapter | None:
+    def display(self, path: str, place: Place | None) -> RenderedChapter | None:
         """Show chapter ``path``: at once when cached or small; else a placeholder page while
         it renders off the UI thread (None then: ``background_shown`` follows)."""
         self.background.cancel()
         self._refresh_place = None
         rendered = self._chapters.cached(path)
         if rendered is None and renders_in_background(self._book, path):
-            self._render_in_background(path, anchor, scroll)
+            self._render_in_background(path, place)
             return None
         rendered = rendered or self._chapters.render(path)
-        self._show_rendered(rendered, anchor, scroll)
+        self._show_rendered(rendered, place)
         return rendered
 
     def reshow(self) -> None:
-        """Render the chapter shown again (a new theme), at the same scroll position."""
+        """Render the chapter shown again (a new theme), with the same text at the top."""
         path = self._viewer.current_chapter()
         self.clear()
         if path is None:
             return
-        anchor: str | None = None
-        scroll: int | None = self._viewer.scroll_position()
+        place: Place | None = self._viewer.place()
         if path == self.background.pending():  # the placeholder: where the page will be
-            anchor, scroll, _ = self._pending_place
-        self.display(path, anchor, scroll)
+            place = self._pending_place[0]
+        self.display(path, place)
 
     def clear(self) -> None:
         """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
         self._chapters.clear()
 
-    def _render_in_background(self, path: str, anchor: str | None, scroll: int | None) -> None:
+    def _render_in_background(self, path: str, place: Place | None) -> None:
         node = self._book.chapter(path)
         title = node.title if node is not None and node.title else path
         size = source_bytes(self._book, path)
-        self._start_background(path, anchor, scroll)
+        self._start_background(path, place)
         self._viewer.show_placeholder(path, placeholder_html(title, size))
         self._show_status(f"Rendering {title} ({size_text(size)})…", 0)
 
-    def _start_background(self, path: str, anchor: str | None, scroll: int | None) -> None:
-        self._pending_place = (anchor, scroll, self._chapters.generation)
+    def _start_background(self, path: str, place: Place | None) -> None:
+        self._pending_place = (place, self._chapters.generation)
         self._pending_stamp = stamp(self._book.src / path)
         self.background.start(path, self._chapters.new_renderer())
 
     @Slot(object)
     def _on_background_rendered(self, rendered: RenderedChapter) -> None:
-        anchor, scroll, generation = self._pending_place
+        wanted, generation = self._pending_place
         self._chapters.keep(rendered, generation, self._pending_stamp)
         if rendered.path != self._viewer.current_chapter():
             return  # another book or chapter is shown by now
         place, self._refresh_place = self._refresh_place, None
-        self._show_rendered(rendered, anchor, scroll)
+        self._show_rendered(rendered, wanted)
         if place is not None:
             restore_place(self._viewer, place)
         self.background_shown.emit(rendered)
 
-    def _show_rendered(
-        self, rendered: RenderedChapter, anchor: str | None, scroll: int | None
-    ) -> None:
+    def _show_rendered(self, rendered: RenderedChapter, place: Place | None) -> None:
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
-        self._viewer.show_chapter(rendered, anchor, scroll)
+        self._viewer.show_chapter(rendered)
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
         self._viewer.fit_column()
+        found = self._viewer.go_to(place)  # once the margin is set: the layout is final
         self.chapter_shown.emit(rendered)
+        if not found and place is not None:
+            self.place_missing.emit(place)

@@ -1,4 +1,4 @@
-"""What the window needs from the world: settings, themes, bookmarks, the cache folder.
+"""What the window needs from the world: settings, themes, bookmarks, places, the cache folder.
 
 The application opens them once (:func:`open_services`) and passes them to the window; tests
 open their own over files in ``tmp_path``. Nothing here is created at import time.
@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 from handbook.core.bookmarks import BookmarkStore
+from handbook.core.places import PlaceStore
 from handbook.ui.bookmark_controller import BookmarkController
 from handbook.ui.settings import Settings, open_settings
 from handbook.ui.themes import ThemeManager
@@ -23,11 +24,13 @@ class Services:
     themes: ThemeManager
     bookmarks: BookmarkController
     cache_dir: Path | None  # the search index cache; None: indexes are not kept
+    places: PlaceStore  # each book's last place and chapters read
     data_dir: Path | None = None  # the library's folder; None: the user's (handbook.paths)
 
     def close(self) -> None:
         """Write what is pending: the bookmarks' daily backup, the settings file."""
         self.bookmarks.store.close()
+        self.places.close()
         self.settings.sync()
 
 
@@ -52,5 +55,6 @@ def open_services(
         themes=ThemeManager(app, settings),
         bookmarks=BookmarkController(store),
         cache_dir=cache_dir or paths.cache_dir(),
+        places=PlaceStore.open(data_dir),
         data_dir=data_dir,
     )

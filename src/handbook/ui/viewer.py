@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import math
 import posixpath
 import re
 from collections.abc import Callable
@@ -47,6 +48,7 @@ from PySide6.QtGui import (
     QPainter,
     QResizeEvent,
     QShowEvent,
+    QTextCursor,
     QTextDocument,
     QTextFormat,
 )
@@ -55,6 +57,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from handbook.core.details import fold, is_toggle
 from handbook.core.formula import formula_svg, is_formula_image
 from handbook.core.model import Book, RenderedChapter, section_id
+from handbook.core.place import Place, find_in_section, quote_at
 from handbook.ui.book_images import read_book_image
 
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -93,8 +96,10 @@ class Viewer(QTextBrowser):
         self._alts: dict[str, str] = {}  # image src -> its alt text, for an image not shown
         self._anchor_positions: list[int] = []  # document positions of the heading anchors...
         self._anchor_names: list[str] = []  # ...and their names, in the same (document) order
-        self._pinned: tuple[str, int] | None = None  # (section asked for, scroll it was shown at)
-        self._pending_scroll: int | None = None
+        # the place last shown and the scroll it was shown at: while the reader has not
+        # scrolled since, a new layout (width, font) shows that place again
+        self._held: tuple[Place, int] | None = None
+        self._raw_text: tuple[tuple[int, int], str] | None = None  # the text by position
         self._last_top: str | None = None
         self._refused: set[str] = set()
         self._top_timer = QTimer(self)
@@ -116,6 +121,7 @@ class Viewer(QTextBrowser):
         self._root = book.root.resolve()
         self._path = None
         self._rendered = None
+        self._held, self._raw_text = None, None
         self.clear()
 
     def follow_book(self, book: Book) -> None:
@@ -126,15 +132,13 @@ class Viewer(QTextBrowser):
     def current_chapter(self) -> str | None:
         return self._path
 
-    def show_chapter(
-        self, rendered: RenderedChapter, anchor: str | None = None, scroll: int | None = None
-    ) -> None:
-        """Show a rendered chapter, at ``scroll`` if given, else at ``anchor``, else at its top."""
+    def show_chapter(self, rendered: RenderedChapter, place: Place | None = None) -> bool:
+        """Show a rendered chapter, at ``place`` if given (see :meth:`go_to`), else at its top."""
         self._path = rendered.path
         self._rendered = rendered
         self._unfolded = set()
         self._refused.clear()
-        self._pinned = None
+        self._held, self._raw_text = None, None
         self.document().setBaseUrl(QUrl.fromLocalFile(str(self._book.src / rendered.path)))
         base = self.document().baseUrl()
         self._alts = {
@@ -142,7 +146,7 @@ class Viewer(QTextBrowser):
         }
         self._set_page(fold(rendered.html, self._unfolded))
         self._index_anchors(rendered)
-        self.go_to(anchor, scroll)
+        return self.go_to(place)
 
     def toggle_details(self, number: int) -> None:
         """Fold or unfold the page's ``number``-th ``<details>``, the page staying in place."""
@@ -184,15 +188,6 @@ class Viewer(QTextBrowser):
             fmt.setRightMargin(side)
             frame.setFrameFormat(fmt)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_column()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # a zoom or a page font: other characters
-            self.fit_column()
-
     def _select_link(self, href: str) -> None:
         """Put the keyboard's link cursor back on ``href`` (Enter folds it again)."""
         block = self.document().begin()
@@ -217,20 +212,81 @@ class Viewer(QTextBrowser):
         self._rendered = None
         self._alts = {}
         self._refused.clear()
-        self._pinned = None
+        self._held, self._raw_text = None, None
         self._set_page(html)
         self._anchor_positions, self._anchor_names = [], []
         self.go_to()
 
-    def go_to(self, anchor: str | None = None, scroll: int | None = None) -> None:
-        """Scroll within the chapter shown: to ``scroll`` if given, else to ``anchor``."""
-        if scroll is not None:
-            self.set_scroll_position(scroll)
-        elif anchor:
-            self.scrollToAnchor(anchor)
-            self._pinned = (anchor, self.scroll_position())
+    def go_to(self, place: Place | None = None) -> bool:
+        """Put ``place``'s text at the top of the page (None: the chapter's top).
+
+        False when the place's text is no longer there: its section's heading is shown (its
+        chapter's top if the section is gone too)."""
+        if place is None or self._path is None:
+            self._hold(Place(self._path or ""), 0)
+            return True
+        position, found = self._position_of(place)
+        self._hold(place, position)
+        return found
+
+    def place(self) -> Place:
+        """Where the reader is: the first character at the top of the page, as a place."""
+        if self._path is None:
+            return Place("")
+        if self._held is not None and self._held[1] == self.scroll_position():
+            return self._held[0]
+        if self.scroll_position() == 0:
+            return Place(self._path)
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        at = bisect.bisect_right(self._anchor_positions, top) - 1
+        start = self._anchor_positions[at] if at >= 0 else 0
+        section = section_id(self._path, self._anchor_names[at] if at >= 0 else None)
+        text = self._text()
+        return Place(section, top - start, quote_at(text, top))
+
+    def _position_of(self, place: Place) -> tuple[int, bool]:
+        """The document position of ``place``, and whether its text was found there."""
+        anchor = place.anchor
+        if anchor is None:
+            start, found = 0, True
+        elif anchor in self._anchor_names:
+            start, found = self._anchor_positions[self._anchor_names.index(anchor)], True
         else:
-            self.set_scroll_position(0)
+            return 0, False
+        later = [p for p in self._anchor_positions if p > start]
+        text = self._text()
+        end = later[0] if later else len(text)
+        offset = find_in_section(text[start:end], place)
+        if offset is None:
+            return start, False
+        return start + offset, found
+
+    def _text(self) -> str:
+        """The document's text, one character a document position (toRawText keeps the
+        block and frame separators that positions count)."""
+        document = self.document()
+        key = (document.revision(), document.characterCount())
+        if self._raw_text is None or self._raw_text[0] != key:
+            self._raw_text = (key, document.toRawText())
+        return self._raw_text[1]
+
+    def _hold(self, place: Place, position: int) -> None:
+        """Scroll ``position``'s line to the top of the page, and hold ``place`` there."""
+        if position <= 0:
+            value = 0
+        else:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(min(position, max(self.document().characterCount() - 1, 0)))
+            value = self.scroll_position() + self.cursorRect(cursor).top()
+        bar = self.verticalScrollBar()
+        if value > bar.maximum():
+            # Qt lays a new page out in steps, and sets the scroll range as they come: lay it
+            # all out now and set the range the last step would set, so that the place is not
+            # cut short at the range of the first steps
+            height = self.document().documentLayout().documentSize().height()
+            bar.setRange(0, max(bar.maximum(), math.ceil(height) - self.viewport().height()))
+        bar.setValue(value)
+        self._held = (place, self.scroll_position())
         self._last_top = self.current_section()
 
     def current_section(self) -> str:
@@ -240,8 +296,8 @@ class Viewer(QTextBrowser):
         """
         if self._path is None:
             return ""
-        if self._pinned is not None and self._pinned[1] == self.scroll_position():
-            return section_id(self._path, self._pinned[0])
+        if self._held is not None and self._held[1] == self.scroll_position():
+            return self._held[0].section or self._path
         if self.scroll_position() == 0:
             return self._path
         top = self.cursorForPosition(QPoint(0, 0)).position()
@@ -252,15 +308,34 @@ class Viewer(QTextBrowser):
         return self.verticalScrollBar().value()
 
     def set_scroll_position(self, value: int) -> None:
-        if not self.isVisible():
-            self._pending_scroll = value  # the page has no height yet: scroll once shown
         self.verticalScrollBar().setValue(value)
 
+    # A new layout (another width, font or zoom) keeps the same text at the top of the page:
+    # the place is taken from the old layout, just before the new one is made, and shown again.
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        place = self.place()
+        super().resizeEvent(event)
+        self.fit_column()
+        self._show_again(place)
+
     def showEvent(self, event: QShowEvent) -> None:
+        place = self.place()
         super().showEvent(event)
-        if self._pending_scroll is not None:
-            self.verticalScrollBar().setValue(self._pending_scroll)
-            self._pending_scroll = None
+        self._show_again(place)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() != QEvent.Type.FontChange:
+            super().changeEvent(event)
+            return
+        place = self.place()
+        super().changeEvent(event)
+        self.fit_column()  # a zoom or a page font: other characters, another column
+        self._show_again(place)
+
+    def _show_again(self, place: Place) -> None:
+        if self._path is not None and place.section:
+            self.go_to(place)
 
     def _index_anchors(self, rendered: RenderedChapter) -> None:
         """Where each heading's anchor sits in the document, found once per page."""
