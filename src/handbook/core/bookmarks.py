@@ -232,6 +232,8 @@ MIGRATIONS = (_schema_1, _schema_2)
 
 _STATUS = {s.value: s for s in BookmarkStatus}
 _BOOKMARK_FIELDS = tuple(f.name for f in fields(Bookmark))
+# what every version of the store has (a store older than a migration lacks its columns)
+_SCHEMA_1_FIELDS = set(_BOOKMARK_FIELDS) - {"place_offset", "place_quote"}
 _new_bookmark = object.__new__
 
 
@@ -946,7 +948,7 @@ def _identify(path: Path, busy_timeout_ms: int) -> None:
         if version > 0 and {"bookmarks", "folders", "meta"} <= tables:
             columns = {str(row[1]) for row in probe.execute("PRAGMA table_info(bookmarks)")}
             keys = {str(row[0]) for row in probe.execute("SELECT key FROM meta")}
-            if set(_BOOKMARK_FIELDS) <= columns and {"database_id", "revision"} <= keys:
+            if columns >= _SCHEMA_1_FIELDS and {"database_id", "revision"} <= keys:
                 return
     except sqlite3.Error as exc:  # not classified: a table or column is not what we made
         raise ForeignDatabase(f"{path} is not a handbook bookmark database ({exc}).") from exc
