@@ -4,7 +4,8 @@ for benchmarks/bench_package.py.
 With HANDBOOK_BENCH_EXIT=1 it prints, when its window is first exposed, the line handbook prints
 (``HANDBOOK_BENCH window <unix time> <VmRSS KiB> <VmHWM KiB>``), then quits: the same contract
 and the same program bench_startup.py runs unfrozen, so the two benchmarks compare.
-It imports nothing of handbook's, which would weigh on the baseline.
+It imports nothing of handbook's, which would weigh on the baseline. With HANDBOOK_BENCH_HTML set
+to a file, its page shows that HTML (bench_startup.py gives it the page handbook shows first).
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.setWindowTitle("Bare window")
-    window.setCentralWidget(QTextBrowser(window))
+    page = QTextBrowser(window)
+    html = os.environ.get("HANDBOOK_BENCH_HTML")
+    if html:
+        with open(html, encoding="utf-8") as file:
+            page.setHtml(file.read())
+    window.setCentralWidget(page)
     window.resize(1100, 760)
     if os.environ.get("HANDBOOK_BENCH_EXIT") == "1":
         window.winId()

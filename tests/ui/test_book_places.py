@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
@@ -148,3 +149,38 @@ def test_a_book_whose_place_is_gone_opens_at_the_nearest_section_and_says_so(
     third = _window(qtbot, make_services(), ant)
     assert third.viewer.current_chapter() == "three.md"  # where two.md stood in the book
     assert "no longer" in third.statusBar().currentMessage()
+
+
+def test_progress_shows_the_chapter_and_how_far_and_the_tree_marks_chapters_read(
+    qtbot: QtBot, books: list[Path], make_services: Callable[[], Services]
+) -> None:
+    from handbook.ui.toc_model import READ_ROLE
+
+    ant = books[0]
+    window = _window(qtbot, make_services(), ant)
+    label = window.findChild(QLabel, "reading_progress")
+    assert label is not None and label.isVisible()
+    assert label.text() == "Chapter 1 of 3 · 0%"
+    window.open_section("two.md")
+    at_start = label.text()
+    assert at_start.startswith("Chapter 2 of 3 · ")
+    model = window.toc_panel.model()
+    two = model.index_for_section("two.md")
+    assert model.data(two, READ_ROLE) is False
+    bar = window.viewer.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the chapter's end on screen
+    assert model.data(two, READ_ROLE) is True
+    assert model.data(two, Qt.ItemDataRole.DecorationRole) is not None  # a check mark
+    assert model.data(model.index_for_section("three.md"), READ_ROLE) is False
+    at_end = label.text()
+    assert _percent(at_start) < _percent(at_end) < 100
+    window.close()
+
+    again = _window(qtbot, make_services(), ant)  # chapters read are kept
+    model = again.toc_panel.model()
+    assert model.data(model.index_for_section("two.md"), READ_ROLE) is True
+    assert model.data(model.index_for_section("one.md"), READ_ROLE) is False
+
+
+def _percent(text: str) -> int:
+    return int(text.rpartition("· ")[2].rstrip("%"))

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from handbook.core.model import Book
     from handbook.ui.main_window import MainWindow
     from handbook.ui.settings import Settings
+    from handbook.ui.start_page import KeyKeeper, StartPage
 
 BENCH_ENV = "HANDBOOK_BENCH_EXIT"  # set to 1 by benchmarks/bench_startup.py
 
@@ -57,6 +58,7 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     from handbook.ui.main_window import MainWindow
     from handbook.ui.palette import apply_start_palette
     from handbook.ui.settings import THEME, open_settings
+    from handbook.ui.start_page import KeyKeeper
 
     # Fusion: the one style that honours the theme's palette everywhere (given as an argument,
     # Qt makes it without creating QStyle's Python enums: start-up is shorter)
@@ -72,17 +74,82 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     settings = open_settings(settings_path)
     if settings.problem:  # also shown in the window once it is built
         print(f"handbook: {settings.problem}", file=sys.stderr)
-    apply_start_palette(app, settings.get(THEME))
+    dark = apply_start_palette(app, settings.get(THEME))
     window = MainWindow()
-    window.show_opening(settings, "the book")
-    window.when_exposed(lambda: QTimer.singleShot(0, lambda: _build(window, app, settings, path)))
+    page = _start_page(settings, path, dark)
+    window.show_opening(settings, "the book", page)
+    keys = KeyKeeper(app)  # keys typed before the window is complete: replayed on the page
+    app.installEventFilter(keys)
+    build = lambda: _build(window, app, settings, path, keys)  # noqa: E731
+    window.when_exposed(lambda: QTimer.singleShot(0, build))
     if os.environ.get(BENCH_ENV) == "1":
-        window.when_exposed(_report_startup)
+        window.when_exposed(lambda: _report_startup(page is not None))
     window.show()
     return int(app.exec())
 
 
-def _build(window: MainWindow, app: QApplication, settings: Settings, path: str | None) -> None:
+def _start_page(
+    settings: Settings, path: str | None, dark: bool, cache_dir: Path | None = None
+) -> StartPage | None:
+    """The page read last in this book, kept for this moment (ui/start_page.py), if it is
+    still the page the window would show now (``cache_dir``: the user's by default)."""
+    from handbook import paths
+    from handbook.ui import start_page
+    from handbook.ui.settings import BOOK_FONT_FAMILY, BOOK_FONT_SIZE, BOOK_ZOOM, LAST_BOOK, THEME
+
+    if path:
+        root = path  # the page is kept under the path that opens its book again
+    else:
+        root = settings.get(LAST_BOOK)
+        if not root:
+            return None
+
+    def current(identity: str) -> dict[str, object]:
+        return {
+            "theme": settings.get(THEME),
+            "dark": dark,
+            "zoom": settings.get(BOOK_ZOOM, book=identity),
+            "family": settings.get(BOOK_FONT_FAMILY, book=identity),
+            "size": settings.get(BOOK_FONT_SIZE, book=identity),
+        }
+
+    return start_page.take(cache_dir or paths.cache_dir(), root, current)
+
+
+def _replay_keys(window: MainWindow, app: QApplication, keys: KeyKeeper) -> None:
+    """The keys typed while the window was being built, in order, as if typed now: a key of an
+    action (Ctrl+PgDn, Ctrl+K...) or of a page shortcut ("/") triggers it, any other goes to
+    the widget with the focus (the page: PgDn, Space, arrows)."""
+    app.removeEventFilter(keys)
+    if not keys.keys:
+        return
+    from PySide6.QtCore import QEvent, QKeyCombination, Qt
+    from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+    from PySide6.QtWidgets import QApplication
+
+    window.focus_page()
+    actions = window.action_set.all()
+    shortcuts = window.findChildren(QShortcut)
+    for key, modifiers, text in keys.keys:
+        mods = Qt.KeyboardModifier(modifiers)
+        sequence = QKeySequence(QKeyCombination(mods, Qt.Key(key)))
+        action = next((a for a in actions if a.isEnabled() and sequence in a.shortcuts()), None)
+        if action is not None:
+            action.trigger()
+            continue
+        shortcut = next((s for s in shortcuts if s.isEnabled() and s.key() == sequence), None)
+        if shortcut is not None:
+            shortcut.activated.emit()
+            continue
+        target = QApplication.focusWidget() or window.viewer
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(target, QKeyEvent(kind, key, mods, text))
+    keys.keys.clear()
+
+
+def _build(
+    window: MainWindow, app: QApplication, settings: Settings, path: str | None, keys: KeyKeeper
+) -> None:
     """Start-up's second step, once the frame is on screen: the book, the services, the rest
     of the window, and the place the reader left off (or the first chapter)."""
     from handbook.commands.common import load_book_or_exit, open_book_or_exit
@@ -102,6 +169,7 @@ def _build(window: MainWindow, app: QApplication, settings: Settings, path: str 
     if book is None:
         book = load_book_or_exit(None)
     if isinstance(book, int):  # the message is on stderr
+        app.removeEventFilter(keys)
         app.exit(EXIT_BAD_INPUT)
         return
     services = open_services(app, settings=settings)
@@ -112,6 +180,7 @@ def _build(window: MainWindow, app: QApplication, settings: Settings, path: str 
     if not (start and window.open_section(start)):  # FILE#anchor: there, else where it was
         window.restore_place()
     window.show_start_messages()
+    _replay_keys(window, app, keys)
 
 
 def install_quit_signals(app: QApplication, window: MainWindow) -> None:
@@ -178,7 +247,7 @@ def memory_kib() -> tuple[int, int]:
     return values["VmRSS"], values["VmHWM"]
 
 
-def _report_startup() -> None:
+def _report_startup(page_at_once: bool) -> None:
     """For benchmarks/bench_startup.py, called when the window is first exposed: print that
     moment, then the moment the first page is shown, and quit. One line each, as
     benchmarks/bare_window.py prints them: ``HANDBOOK_BENCH <window|page> <unix time>
@@ -193,8 +262,11 @@ def _report_startup() -> None:
 
     def page_shown() -> None:  # queued after open_first_chapter, queued just before
         QApplication.processEvents()
-        report("page")
+        if not page_at_once:
+            report("page")
         QApplication.quit()
 
     report("window")
+    if page_at_once:  # the frame is the reader's page (ui/start_page.py)
+        report("page")
     QTimer.singleShot(0, page_shown)

@@ -49,10 +49,12 @@ if TYPE_CHECKING:
     from handbook.ui.page_view import PageView
     from handbook.ui.panels import Lazy, LazyDock
     from handbook.ui.place_keeper import PlaceKeeper
+    from handbook.ui.progress import ReadingProgress
     from handbook.ui.search_handlers import SearchHandlers
     from handbook.ui.search_panel import SearchPanel
     from handbook.ui.services import Services
     from handbook.ui.settings import Settings
+    from handbook.ui.start_page import StartPage
     from handbook.ui.themes import ThemeManager
     from handbook.ui.toc_panel import TocPanel
     from handbook.ui.viewer import UrlOpener, Viewer
@@ -88,18 +90,26 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------------------
 
-    def show_opening(self, settings: Settings, what: str) -> None:
+    def show_opening(
+        self, settings: Settings, what: str, start_page: StartPage | None = None
+    ) -> None:
         """The frame start-up shows before :meth:`build`: the window's saved size and place
-        and an "Opening ..." page. Only what this needs is imported before it is on screen;
-        the panels, the actions and the book's modules load in :meth:`build`."""
+        and the page read last (``start_page``, ui/start_page.py), else an "Opening ..." page.
+        Only what this needs is imported before it is on screen; the panels, the actions and
+        the book's modules load in :meth:`build`."""
         from PySide6.QtWidgets import QTextBrowser
 
         from handbook.ui.settings import restore_geometry
 
-        opening = QTextBrowser(self)  # no title yet: the window shows the application's name
-        opening.setObjectName("opening_page")
-        opening.setHtml(f"<p style='margin: 2em; font-size: large;'>Opening {what}\u2026</p>")
-        self.setCentralWidget(opening)
+        if start_page is not None:
+            from handbook.ui.start_page import StartPageView
+
+            self.setCentralWidget(StartPageView(start_page, self))
+        else:
+            opening = QTextBrowser(self)  # no title yet: the window shows the application's name
+            opening.setObjectName("opening_page")
+            opening.setHtml(f"<p style='margin: 2em; font-size: large;'>Opening {what}\u2026</p>")
+            self.setCentralWidget(opening)
         restore_geometry(self, settings)
 
     def build(
@@ -194,6 +204,7 @@ class MainWindow(QMainWindow):
             build_toc_panel,
             build_viewer,
         )
+        from handbook.ui.progress import ReadingProgress
         from handbook.ui.zoom import ZoomController
 
         self.viewer: Viewer = build_viewer(self._book, open_external, self)
@@ -221,6 +232,8 @@ class MainWindow(QMainWindow):
         )
         self.navigation_bar = build_navigation_bar(self)
         self.statusBar().setObjectName("status_bar")
+        self.progress: ReadingProgress = ReadingProgress(self.viewer, self)
+        self.statusBar().addPermanentWidget(self.progress)
 
         # keys that belong to the page only (typing "/" in a field must stay a "/")
         page_only = Qt.ShortcutContext.WidgetShortcut
@@ -273,6 +286,9 @@ class MainWindow(QMainWindow):
         self.viewer.top_section_changed.connect(self.toc_panel.select_section)
         # the reader's place, saved as they read
         self.place_keeper.error.connect(self.show_status)
+        self.place_keeper.chapters_read_changed.connect(self._show_chapters_read)
+        # reading progress follows the page
+        self.viewer.verticalScrollBar().valueChanged.connect(self.progress.refresh)
         # status bar
         self.viewer.status_message.connect(self.show_status)
         self.viewer.highlighted.connect(self._on_link_hovered)
@@ -396,6 +412,7 @@ class MainWindow(QMainWindow):
 
         book = self._book
         self.place_keeper.set_book(book)
+        self.progress.set_book(book)
         self.bookmarks.set_book(book)
         with QSignalBlocker(self.zoom):  # a book's zoom is no news in the status bar
             self.zoom.set_book(book.identity)
@@ -472,6 +489,7 @@ class MainWindow(QMainWindow):
         self.live.watcher.stop()  # its inotify instance given back now
         save_window(self, self.settings)
         self.place_keeper.save_now()
+        self._keep_start_page()
         self.settings.set(LAST_BOOK, str(self._book.location()))
         if self.viewer.current_chapter() is not None:
             self.settings.set(LAST_SECTION, self.current_section())
@@ -490,9 +508,43 @@ class MainWindow(QMainWindow):
         if not self._built:
             return
         self.place_keeper.save_now()
+        self._keep_start_page()
         save_window(self, self.settings)
         self.settings.set(LAST_BOOK, str(self._book.location()))
         self.settings.sync()
+
+    def _keep_start_page(self) -> None:
+        """The page on screen, for the next start's first frame (ui/start_page.py)."""
+        from handbook.core.theme import DARK
+        from handbook.ui import start_page
+        from handbook.ui.settings import BOOK_FONT_FAMILY, BOOK_FONT_SIZE, BOOK_ZOOM, THEME
+
+        chapter, html = self.viewer.current_chapter(), self.viewer.page_html()
+        cache_dir = self.services.cache_dir
+        if chapter is None or html is None or cache_dir is None or self.rendering():
+            return
+        book, source = self._book, str(self._book.src / chapter)
+        sha = start_page.source_sha256(source)
+        if sha is None:
+            return
+        identity = book.identity
+        page = start_page.StartPage(
+            book=str(book.location()),
+            identity=identity,
+            chapter=chapter,
+            source=source,
+            source_sha256=sha,
+            theme=self.settings.get(THEME),
+            dark=self.themes.page_theme() is DARK,
+            zoom=self.settings.get(BOOK_ZOOM, book=identity),
+            family=self.settings.get(BOOK_FONT_FAMILY, book=identity),
+            size=self.settings.get(BOOK_FONT_SIZE, book=identity),
+            font=self.zoom.page_font().toString(),
+            margin=self.viewer.document().documentMargin(),
+            position=self.viewer.top_position(),
+            html=html,
+        )
+        start_page.write(cache_dir, page)
 
     def show_start_messages(self) -> None:
         """Tell the reader, once, about anything found wrong at start (call after show())."""
@@ -603,15 +655,21 @@ class MainWindow(QMainWindow):
                 self._show_notes(rendered)
         self.toc_panel.select_section(self.viewer.current_section())
         self.place_keeper.note_moved()
+        self.progress.refresh()
         return True
 
     @Slot(object)
     def _on_background_shown(self, rendered: RenderedChapter) -> None:
+        self.progress.refresh()
         self.statusBar().clearMessage()
         if rendered.title:
             self.setWindowTitle(f"{rendered.title} — {self._book.title}")
         self._show_notes(rendered)
         self.toc_panel.select_section(self.viewer.current_section())
+
+    @Slot()
+    def _show_chapters_read(self) -> None:
+        self.toc_panel.model().set_read(self.place_keeper.chapters_read())
 
     @Slot(object)
     def _on_place_missing(self, place: Place) -> None:

@@ -12,14 +12,16 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from handbook.core.theme import DARK, LIGHT, PageTheme
 
 
-def apply_start_palette(app: QGuiApplication, mode: str) -> None:
+def apply_start_palette(app: QGuiApplication, mode: str) -> bool:
     """Colour start-up's first frame for theme ``mode`` ("light", "dark" or "system"; in
-    "system", dark when the platform's own palette is). ``ThemeManager.apply`` follows."""
+    "system", dark when the platform's own palette is). ``ThemeManager.apply`` follows.
+    True when that is the dark theme."""
     if mode == "system":
         dark = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
     else:
         dark = mode == "dark"
     app.setPalette(chrome_palette(DARK if dark else LIGHT))
+    return dark
 
 
 def _mix(a: str, b: str, share_of_b: float) -> QColor:

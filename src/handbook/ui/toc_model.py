@@ -14,14 +14,16 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
     Qt,
 )
-from PySide6.QtGui import QFont, QIcon, QPalette
+from PySide6.QtGui import QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from handbook.core.model import Book, Heading, NodeKind, TocNode, section_id
 
 SECTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # str: the section id, or None (parts, drafts...)
+READ_ROLE = Qt.ItemDataRole.UserRole + 2  # bool: a chapter whose end the reader has seen
 SEPARATOR_TEXT = "―" * 12
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -104,6 +106,18 @@ class TocModel(QAbstractItemModel):
         self._by_section: dict[str, TocItem] = {}
         self._index_sections(self._root)
         self._warning_icon: QIcon | None = None
+        self._read_icon: QIcon | None = None
+        self._read: frozenset[str] = frozenset()
+
+    def set_read(self, chapters: frozenset[str]) -> None:
+        """Mark ``chapters`` (paths) as read: a check mark beside each, "read" in its tip."""
+        changed = self._read ^ chapters
+        self._read = chapters
+        for path in changed:
+            item = self._by_section.get(path)
+            if item is not None:
+                index = self.createIndex(item.row, 0, item)
+                self.dataChanged.emit(index, index)
 
     def _index_sections(self, item: TocItem) -> None:
         for child in item.children:
@@ -177,10 +191,16 @@ class TocModel(QAbstractItemModel):
             return item.text
         if role == SECTION_ID_ROLE:
             return item.section
+        read = item.section is not None and item.kind is not None and item.section in self._read
+        if role == READ_ROLE:
+            return read
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tool_tip(item)
+            tip = self._tool_tip(item)
+            return f"{tip} (read)" if read and tip else tip
         if role == Qt.ItemDataRole.DecorationRole and node is not None and node.problem:
             return self._warning()
+        if role == Qt.ItemDataRole.DecorationRole and read:
+            return self._read_mark()
         if role == Qt.ItemDataRole.FontRole and item.kind is NodeKind.PART:
             font = QFont()
             font.setBold(True)
@@ -211,6 +231,20 @@ class TocModel(QAbstractItemModel):
         if node.problem:
             return f"This chapter cannot be shown: {node.problem}"
         return item.text  # the whole title, when the tree is too narrow for it
+
+    def _read_mark(self) -> QIcon:
+        """A small check mark in the text's colour, dimmed: unobtrusive."""
+        if self._read_icon is None:
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            colour = QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            painter.setPen(QPen(colour, 1.6))
+            painter.drawPolyline([QPointF(2, 6.5), QPointF(5, 9.5), QPointF(10, 2.5)])
+            painter.end()
+            self._read_icon = QIcon(pixmap)
+        return self._read_icon
 
     def _warning(self) -> QIcon:
         if self._warning_icon is None:

@@ -229,6 +229,16 @@ class Viewer(QTextBrowser):
         self._hold(place, position)
         return found
 
+    def page_html(self) -> str | None:
+        """The page's HTML as shown (its details folded as they are); None: no chapter page."""
+        if self._rendered is None:
+            return None
+        return fold(self._rendered.html, self._unfolded)
+
+    def top_position(self) -> int:
+        """The document position of the place at the top of the page."""
+        return self._position_of(self.place())[0]
+
     def place(self) -> Place:
         """Where the reader is: the first character at the top of the page, as a place."""
         if self._path is None:

@@ -1,0 +1,183 @@
+"""The page at start: the last page read, shown in start-up's first frame.
+
+When the window closes (or the application quits), the page on screen is kept in the cache
+folder, one file a book: its HTML, the font it was shown in, and where the reader's place was
+in it. At the next start on that book, the frame shows that page at that place before the
+markdown stack is imported; the window is then built around the book and the real page takes
+its place at the same text. The file is used only while it matches: the same version of
+handbook, the chapter's source unchanged (its SHA-256), the same theme and the same page font and
+zoom; it is removed when read, so a page is never shown twice from one file (after a crash,
+the next start shows "Opening the book..." and the place saved as the reader read).
+
+Keys typed while the frame shows are kept and replayed once the window is complete.
+
+Nothing here imports the book's modules or creates a dataclass: it runs before the frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QUrl
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QShowEvent, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from handbook import __version__
+
+FOLDER = "start-pages"
+MAX_HTML_CHARS = 2_000_000  # bigger pages are not kept (reading the file would cost more)
+
+
+class StartPage(NamedTuple):  # not a dataclass: read before start-up's first frame
+    book: str  # the book's folder
+    identity: str
+    chapter: str  # the chapter's path in the book
+    source: str  # the chapter's file...
+    source_sha256: str  # ...and its SHA-256 then
+    theme: str  # the theme setting ("light", "dark", "system") and...
+    dark: bool  # ...the page theme it gave
+    zoom: int
+    family: str
+    size: float
+    font: str  # QFont.toString() of the page font, zoom included
+    margin: float
+    position: int  # the document position at the top of the page
+    html: str
+
+
+def file_for(cache_dir: Path, book_root: str) -> Path:
+    return cache_dir / FOLDER / f"{_sha256(os.path.realpath(book_root).encode())[:16]}.json"
+
+
+def _sha256(data: bytes) -> str:
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:  # pragma: no cover
+            from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return digest
+
+
+def source_sha256(source: str) -> str | None:
+    try:
+        return _sha256(Path(source).read_bytes())
+    except OSError:
+        return None
+
+
+def write(cache_dir: Path, page: StartPage) -> None:
+    """Keep ``page`` for the next start (temp file, then renamed: never half written)."""
+    if len(page.html) > MAX_HTML_CHARS:
+        return
+    target = file_for(cache_dir, page.book)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".start-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"version": __version__, **page._asdict()}, out)
+        os.replace(name, target)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(name)
+
+
+def take(
+    cache_dir: Path, book_root: str, current: Callable[[str], dict[str, Any]]
+) -> StartPage | None:
+    """The page kept for ``book_root`` if it still matches ``current(identity)`` (the theme,
+    dark or not, the zoom and the font now); the file is removed."""
+    path = file_for(cache_dir, book_root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    with contextlib.suppress(OSError):
+        path.unlink()
+    try:
+        data = json.loads(text)
+        if data.pop("version") != __version__:
+            return None
+        page = StartPage(**data)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if os.path.realpath(page.book) != os.path.realpath(book_root):
+        return None
+    now = current(page.identity)
+    wanted = {k: now.get(k) for k in ("theme", "dark", "zoom", "family", "size")}
+    if wanted != {k: getattr(page, k) for k in wanted}:
+        return None
+    if source_sha256(page.source) != page.source_sha256:
+        return None
+    return page
+
+
+class StartPageView(QTextBrowser):
+    """The kept page: no link followed, no resource read (images are left blank), scrolled so
+    that the reader's place is at the top whatever the frame's width."""
+
+    def __init__(self, page: StartPage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("start_page")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self._position = page.position
+        font = QFont()
+        if font.fromString(page.font):
+            self.setFont(font)
+            self.document().setDefaultFont(font)
+        self.document().setDocumentMargin(page.margin)
+        self.document().setBaseUrl(QUrl.fromLocalFile(page.source))
+        self.setHtml(page.html)
+        self.document().setDocumentMargin(page.margin)
+
+    def loadResource(self, type: int, name: QUrl | str) -> object:
+        if type == QTextDocument.ResourceType.ImageResource:
+            from PySide6.QtGui import QImage
+
+            blank = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+            blank.fill(0)
+            return blank  # a valid image: Qt would read the file itself on anything else
+        return QByteArray()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.scroll_to_place()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.scroll_to_place()
+
+    def scroll_to_place(self) -> None:
+        document = self.document()
+        cursor = QTextCursor(document)
+        cursor.setPosition(min(max(self._position, 0), max(document.characterCount() - 1, 0)))
+        bar = self.verticalScrollBar()
+        value = bar.value() + self.cursorRect(cursor).top()
+        if value > bar.maximum():
+            height = document.documentLayout().documentSize().height()
+            bar.setRange(0, max(bar.maximum(), int(height) + 1 - self.viewport().height()))
+        bar.setValue(value)
+
+
+class KeyKeeper(QObject):
+    """Holds the keys typed while the window is not complete, to replay them on the page."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.keys: list[tuple[int, int, str]] = []  # (key, modifiers, text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if not event.isAutoRepeat() or len(self.keys) < 50:
+                self.keys.append((event.key(), event.modifiers().value, event.text()))
+            return True
+        return event.type() in (QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride)

@@ -1,0 +1,153 @@
+"""The page at start: start-up's first frame shows the page read last, at the reader's place,
+before the window is built; keys typed meanwhile reach the page once it is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from handbook.core.book import load_book
+from handbook.core.model import Book
+from handbook.ui import app as app_module
+from handbook.ui import start_page
+from handbook.ui.main_window import MainWindow
+from handbook.ui.services import Services, open_services
+from handbook.ui.settings import LAST_BOOK, THEME
+from handbook.ui.start_page import KeyKeeper, StartPageView
+from tests.helpers.page_top import position_at_top, text_at_top
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
+
+BOXES = "ch15-01-box.md#enabling-recursive-types-with-boxes"
+
+
+@pytest.fixture
+def book(rust_book: Path) -> Book:
+    return load_book(rust_book)
+
+
+@pytest.fixture
+def make_services(tmp_path: Path, qapp: QApplication) -> Iterator[Callable[[], Services]]:
+    opened: list[Services] = []
+    palette = qapp.palette()
+
+    def make() -> Services:
+        services = open_services(
+            qapp,
+            settings_path=tmp_path / "config" / "handbook.ini",
+            data_dir=tmp_path / "data",
+            cache_dir=tmp_path / "cache",
+        )
+        opened.append(services)
+        return services
+
+    yield make
+    for services in opened:
+        services.close()
+        services.themes.deleteLater()
+        services.bookmarks.deleteLater()
+    qapp.setPalette(palette)
+
+
+def read_and_close(qtbot: QtBot, services: Services, book: Book) -> str:
+    """A first session: read into a section, close the window; the text left at the top."""
+    window = MainWindow(book, services=services)
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_section(BOXES)
+    window.viewer.set_scroll_position(window.viewer.scroll_position() + 300)
+    seen = text_at_top(window.viewer)
+    window.close()
+    return seen
+
+
+def frame(
+    qtbot: QtBot, services: Services, book: Book, qapp: QApplication
+) -> tuple[MainWindow, start_page.StartPage | None]:
+    """Start-up's first step, as app.run_app takes it."""
+    dark = services.settings.get(THEME) == "dark"
+    page = app_module._start_page(services.settings, str(book.root), dark, services.cache_dir)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_opening(services.settings, "the book", page)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, page
+
+
+def test_the_first_frame_shows_the_page_read_last_at_the_place(
+    qtbot: QtBot, make_services: Callable[[], Services], book: Book, qapp: QApplication
+) -> None:
+    seen = read_and_close(qtbot, make_services(), book)
+    services = make_services()
+    assert services.settings.get(LAST_BOOK) == str(book.root)
+    cache = services.cache_dir
+    window, page = frame(qtbot, services, book, qapp)
+    assert page is not None
+    shown = window.centralWidget()
+    assert isinstance(shown, StartPageView)  # the reader's page, not "Opening the book..."
+    assert text_at_top(shown) == seen
+    assert "Enabling Recursive Types with Boxes" in shown.toPlainText()
+
+    window.build(book, services)  # the rest of the window, then the real page: the same text
+    window.restore_place()
+    qtbot.waitUntil(window.updatesEnabled)
+    assert window.viewer.current_chapter() == "ch15-01-box.md"
+    assert text_at_top(window.viewer) == seen
+    # used once: a second start without a clean close in between shows "Opening the book..."
+    assert app_module._start_page(services.settings, str(book.root), False, cache) is None
+
+
+def test_a_page_that_no_longer_matches_is_not_shown(
+    qtbot: QtBot, make_services: Callable[[], Services], book: Book, tmp_path: Path
+) -> None:
+    read_and_close(qtbot, make_services(), book)
+    services = make_services()
+    services.settings.set(THEME, "dark")  # another theme than the page was kept in
+    assert (
+        app_module._start_page(services.settings, str(book.root), True, tmp_path / "cache") is None
+    )
+
+    read_and_close(qtbot, make_services(), book)
+    (kept,) = (tmp_path / "cache" / start_page.FOLDER).glob("*.json")
+    kept.write_text(kept.read_text().replace('"zoom": 100', '"zoom": 150'))
+    settings = make_services().settings
+    assert app_module._start_page(settings, str(book.root), False, tmp_path / "cache") is None
+
+
+def test_keys_typed_before_the_window_is_complete_reach_the_page(
+    qtbot: QtBot, make_services: Callable[[], Services], book: Book, qapp: QApplication
+) -> None:
+    read_and_close(qtbot, make_services(), book)
+    services = make_services()
+    window, _page = frame(qtbot, services, book, qapp)
+    keys = KeyKeeper(qapp)
+    qapp.installEventFilter(keys)
+    try:
+        frame_page = window.centralWidget()
+        frame_page.setFocus()
+        start = position_at_top(frame_page)
+        # while the window is not built: the next chapter (an action's key), two pages down
+        QTest.keyClick(frame_page, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(frame_page, Qt.Key.Key_PageDown)
+        QTest.keyClick(frame_page, Qt.Key.Key_PageDown)
+        assert position_at_top(frame_page) == start  # held, not lost
+        window.build(book, services)
+        window.restore_place()
+        qtbot.waitUntil(window.updatesEnabled)
+        assert window.viewer.current_chapter() == "ch15-01-box.md"
+        app_module._replay_keys(window, qapp, keys)
+    finally:
+        qapp.removeEventFilter(keys)
+    assert window.viewer.current_chapter() == "ch15-02-deref.md"
+    assert position_at_top(window.viewer) > 0  # two pages down into it
+    assert keys.keys == []
