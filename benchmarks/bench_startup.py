@@ -51,8 +51,8 @@ from tests.helpers.profile import private_profile  # noqa: E402
 
 GUIDE = REPO / "resources" / "guide"
 RUST_BOOK = REPO.parent / "shared" / "corpora" / "rust-book"
-TARGETS = {  # (time, memory) as a multiple of the bare window
-    "guide": (1.15, 1.3),
+TARGETS = {  # (time, memory) to the first page, as a multiple of the bare window's (issue 15)
+    "guide": (1.3, 1.3),
     "rust": (1.3, 1.3),
 }
 CHAPTER_TARGET_MS = 100.0
