@@ -116,10 +116,12 @@ def _start_page(
     return start_page.take(cache_dir or paths.cache_dir(), root, current)
 
 
-def _replay_keys(window: MainWindow, app: QApplication, keys: KeyKeeper) -> None:
+def _replay_keys(window: MainWindow, app: QApplication, keys: KeyKeeper | None) -> None:
     """The keys typed while the window was being built, in order, as if typed now: a key of an
     action (Ctrl+PgDn, Ctrl+K...) or of a page shortcut ("/") triggers it, any other goes to
     the widget with the focus (the page: PgDn, Space, arrows)."""
+    if keys is None:
+        return
     app.removeEventFilter(keys)
     if not keys.keys:
         return
@@ -148,7 +150,11 @@ def _replay_keys(window: MainWindow, app: QApplication, keys: KeyKeeper) -> None
 
 
 def _build(
-    window: MainWindow, app: QApplication, settings: Settings, path: str | None, keys: KeyKeeper
+    window: MainWindow,
+    app: QApplication,
+    settings: Settings,
+    path: str | None,
+    keys: KeyKeeper | None = None,
 ) -> None:
     """Start-up's second step, once the frame is on screen: the book, the services, the rest
     of the window, and the place the reader left off (or the first chapter)."""
@@ -156,6 +162,8 @@ def _build(
     from handbook.ui.services import open_services
     from handbook.ui.settings import LAST_BOOK
 
+    if keys is not None:
+        app.removeEventFilter(keys)  # replayed below, once the page is there
     opened = open_book_or_exit(path) if path else None
     if isinstance(opened, int):  # the message is on stderr
         app.exit(EXIT_BAD_INPUT)
@@ -169,7 +177,6 @@ def _build(
     if book is None:
         book = load_book_or_exit(None)
     if isinstance(book, int):  # the message is on stderr
-        app.removeEventFilter(keys)
         app.exit(EXIT_BAD_INPUT)
         return
     services = open_services(app, settings=settings)
