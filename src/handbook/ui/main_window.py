@@ -541,6 +541,7 @@ class MainWindow(QMainWindow):
             size=self.settings.get(BOOK_FONT_SIZE, book=identity),
             font=self.zoom.page_font().toString(),
             margin=self.viewer.document().documentMargin(),
+            column=self.viewer.column() or 0,
             position=self.viewer.top_position(),
             html=html,
         )

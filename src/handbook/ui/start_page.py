@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QUrl
-from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QShowEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QResizeEvent,
+    QShowEvent,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from handbook import __version__
@@ -47,6 +55,7 @@ class StartPage(NamedTuple):  # not a dataclass: read before start-up's first fr
     size: float
     font: str  # QFont.toString() of the page font, zoom included
     margin: float
+    column: int  # the reading column's width in characters (0: the page's whole width)
     position: int  # the document position at the top of the page
     html: str
 
@@ -130,6 +139,7 @@ class StartPageView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self._position = page.position
+        self._column = page.column
         font = QFont()
         if font.fromString(page.font):
             self.setFont(font)
@@ -150,7 +160,21 @@ class StartPageView(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit_column()
         self.scroll_to_place()
+
+    def _fit_column(self) -> None:
+        """The reader's column, centred, as ``Viewer.fit_column`` sets it."""
+        if not self._column:
+            return
+        document = self.document()
+        wanted = QFontMetricsF(document.defaultFont()).averageCharWidth() * self._column
+        side = max(document.documentMargin(), (self.viewport().width() - wanted) / 2)
+        frame = document.rootFrame()
+        fmt = frame.frameFormat()
+        fmt.setLeftMargin(side)
+        fmt.setRightMargin(side)
+        frame.setFrameFormat(fmt)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -173,6 +173,9 @@ class Viewer(QTextBrowser):
         self._column = chars
         self.fit_column()
 
+    def column(self) -> int | None:
+        return self._column
+
     def fit_column(self) -> None:
         """Side margins that centre a column of the set width (call after a margin change)."""
         document = self.document()
