@@ -290,7 +290,9 @@ class Viewer(QTextBrowser):
         else:
             cursor = QTextCursor(self.document())
             cursor.setPosition(min(position, max(self.document().characterCount() - 1, 0)))
-            value = self.scroll_position() + self.cursorRect(cursor).top()
+            # one pixel into the line: its top is fractional, and the pixel row above it would
+            # be the previous line's (the first character seen would be the one before)
+            value = self.scroll_position() + self.cursorRect(cursor).top() + 1
         bar = self.verticalScrollBar()
         if value > bar.maximum():
             # Qt lays a new page out in steps, and sets the scroll range as they come: lay it
