@@ -422,3 +422,20 @@ def test_details_open_starts_unfolded(viewer: Viewer) -> None:
     opened = "<details open><summary>Shown</summary><p>Open.</p></details>"
     viewer.show_chapter(details_page(opened))
     assert "▼ Shown\nOpen." in viewer.toPlainText()
+
+
+def test_a_missing_image_inside_the_book_says_it_is_not_there(
+    qtbot: QtBot, viewer: Viewer
+) -> None:
+    with qtbot.wait_signal(viewer.status_message) as message:
+        viewer.show_chapter(page("intro.md", '<p><img src="img/gone.png" alt="Gone"></p>'))
+    assert message.args[0].endswith("(no such file in the book)")
+    assert "only images inside the book" not in message.args[0]
+
+
+def test_an_image_outside_the_book_is_still_refused_as_outside(
+    qtbot: QtBot, viewer: Viewer
+) -> None:
+    with qtbot.wait_signal(viewer.status_message) as message:
+        viewer.show_chapter(page("intro.md", '<p><img src="../../elsewhere.png"></p>'))
+    assert message.args[0].endswith("(only images inside the book are)")

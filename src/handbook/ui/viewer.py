@@ -20,6 +20,7 @@ import bisect
 import functools
 import html
 import math
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -483,7 +484,7 @@ class Viewer(QTextBrowser):
                     return formula
             path = self._book_file(url)
             if path is None:
-                self._refuse(url)
+                self._refuse(url, self._not_found_in_book(url))
                 return self._missing_image(text)  # a valid image: see the module docstring
             read = read_book_image(path, self._root, self._image_width(), self.devicePixelRatioF())
             if read.dropped:
@@ -514,6 +515,22 @@ class Viewer(QTextBrowser):
         if not path.is_relative_to(self._root) or not path.is_file():
             return None
         return path if path.suffix.lower() in IMAGE_SUFFIXES else None
+
+    def _not_found_in_book(self, url: QUrl) -> str:
+        """Why an image inside the book is not shown when its file is not there ("" for the
+        rest): the path is judged by its text alone, nothing outside the book is looked at."""
+        if url.scheme() not in ("", "file") or url.host():
+            return ""
+        if url.isLocalFile():
+            name = os.path.normpath(url.toLocalFile())
+        elif self._path is not None:
+            relative = url.path(QUrl.ComponentFormattingOption.FullyDecoded)
+            name = os.path.normpath(self._book.src / posixpath.dirname(self._path) / relative)
+        else:
+            return ""
+        if not Path(name).is_relative_to(self._root) or os.path.lexists(name):
+            return ""
+        return "no such file in the book"
 
     def _image_from(self, data: QByteArray) -> QImage | None:
         """An image's bytes decoded at the screen's pixel ratio, shrunk to the page's width."""
