@@ -3,6 +3,11 @@ before the window is built; keys typed meanwhile reach the page once it is."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,7 +25,13 @@ from handbook.ui.main_window import MainWindow
 from handbook.ui.services import Services, open_services
 from handbook.ui.settings import LAST_BOOK, THEME
 from handbook.ui.start_page import KeyKeeper, StartPageView
-from tests.helpers.page_top import is_on_first_line, position_at_top, text_at_top
+from tests.conftest import REPO
+from tests.helpers.page_top import (
+    first_line_span,
+    is_on_first_line,
+    position_at_top,
+    text_at_top,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 
@@ -104,8 +115,8 @@ def test_the_first_frame_shows_the_page_read_last_at_the_place(
     qtbot.waitUntil(window.updatesEnabled)
     assert window.viewer.current_chapter() == "ch15-01-box.md"
     assert text_at_top(window.viewer) == seen
-    # used once: a second start without a clean close in between shows "Opening the book..."
-    assert app_module._start_page(services.settings, str(book.root), False, cache) is None
+    # not used up: a second start without a clean close in between shows the page again
+    assert app_module._start_page(services.settings, str(book.root), False, cache) is not None
 
 
 def test_a_page_that_no_longer_matches_is_not_shown(
@@ -152,3 +163,54 @@ def test_keys_typed_before_the_window_is_complete_reach_the_page(
     assert window.viewer.current_chapter() == "ch15-02-deref.md"
     assert position_at_top(window.viewer) > 0  # two pages down into it
     assert keys.keys == []
+
+
+@pytest.mark.slow
+def test_after_a_kill_the_first_frame_still_shows_the_page_read(
+    qtbot: QtBot, book: Book, tmp_path: Path, qapp: QApplication
+) -> None:
+    """A reader moves through the book in a child process, is SIGKILLed once its place is
+    saved: the next start's first frame shows the page it was on, at that place."""
+    data = tmp_path / "data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    mover_script = str(REPO / "tests" / "helpers" / "place_mover.py")
+    mover = subprocess.Popen(
+        [sys.executable, mover_script, "moves", str(book.root), str(data), "7", "6"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert mover.stdout is not None
+    moves: list[list[object]] = []
+    saved: list[object] = []
+    while not moves or len(moves) < 6 or saved != moves[-1]:
+        line = mover.stdout.readline()
+        assert line, "the mover stopped"
+        kind, _, rest = line.partition(" ")
+        if kind == "MOVE":
+            moves.append(json.loads(rest))
+        elif kind == "SAVED":
+            saved = json.loads(rest)
+    mover.send_signal(signal.SIGKILL)  # after the last move's save: no close, no quit
+    mover.communicate(timeout=60)
+    assert mover.returncode == -signal.SIGKILL
+
+    services = open_services(
+        qapp, settings_path=data / "handbook.ini", data_dir=data, cache_dir=data / "cache"
+    )
+    palette = qapp.palette()
+    try:
+        window, page = frame(qtbot, services, book, qapp)
+        shown = window.centralWidget()
+        assert isinstance(shown, StartPageView)  # the reader's page, not "Opening the book..."
+        section, _offset, quote = saved
+        assert page is not None and page.chapter == str(section).partition("#")[0]
+        start, _end = first_line_span(shown)
+        top = " ".join(shown.toPlainText()[start : start + 400].split())
+        assert " ".join(str(quote).split())[:12] in top  # the place's text on the first line
+    finally:
+        services.close()
+        services.themes.deleteLater()
+        services.bookmarks.deleteLater()
+        qapp.setPalette(palette)

@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self._first_expose: FirstExpose | None = None
         self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
         self._built = False
+        self._start_page_html: str | None = None  # the page last kept for the next start...
+        self._start_page_sha: dict[str, str] = {}  # ...and its chapter file's SHA-256
         if book is not None:
             self.build(book, services, make_renderer, open_external)
 
@@ -287,6 +289,7 @@ class MainWindow(QMainWindow):
         # the reader's place, saved as they read
         self.place_keeper.error.connect(self.show_status)
         self.place_keeper.chapters_read_changed.connect(self._show_chapters_read)
+        self.place_keeper.saved.connect(self._on_place_saved)  # the page for the next start too
         # reading progress follows the page
         self.viewer.verticalScrollBar().valueChanged.connect(self.progress.refresh)
         # status bar
@@ -513,6 +516,12 @@ class MainWindow(QMainWindow):
         self.settings.set(LAST_BOOK, str(self._book.location()))
         self.settings.sync()
 
+    @Slot(object)
+    def _on_place_saved(self, _place: object) -> None:
+        """Kept with each save of the place (a timer's slot, not the paint path), so that a
+        start after a crash still shows the reader's page."""
+        self._keep_start_page()
+
     def _keep_start_page(self) -> None:
         """The page on screen, for the next start's first frame (ui/start_page.py)."""
         from handbook.core.theme import DARK
@@ -524,7 +533,12 @@ class MainWindow(QMainWindow):
         if chapter is None or html is None or cache_dir is None or self.rendering():
             return
         book, source = self._book, str(self._book.src / chapter)
-        sha = start_page.source_sha256(source)
+        sha = self._start_page_sha.get(source) if self._start_page_html == html else None
+        if sha is None:  # the chapter's file read and hashed once for a page, not at each save
+            sha = start_page.source_sha256(source)
+            self._start_page_html, self._start_page_sha = html, {}
+            if sha is not None:
+                self._start_page_sha[source] = sha
         if sha is None:
             return
         identity = book.identity

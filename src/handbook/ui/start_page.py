@@ -1,13 +1,14 @@
 """The page at start: the last page read, shown in start-up's first frame.
 
-When the window closes (or the application quits), the page on screen is kept in the cache
-folder, one file a book: its HTML, the font it was shown in, and where the reader's place was
+Each time the reader's place is saved (ui/place_keeper.py: debounced, at most 2 s after a
+move) and when the window closes, the page on screen is kept in the cache folder, one file a
+book, written atomically: its HTML, the font it was shown in, and where the reader's place was
 in it. At the next start on that book, the frame shows that page at that place before the
 markdown stack is imported; the window is then built around the book and the real page takes
 its place at the same text. The file is used only while it matches: the same version of
 handbook, the chapter's source unchanged (its SHA-256), the same theme and the same page font and
-zoom; it is removed when read, so a page is never shown twice from one file (after a crash,
-the next start shows "Opening the book..." and the place saved as the reader read).
+zoom (its key). It is not removed when read: after a crash (kill -9) the next start still
+shows the reader's page, at most one save behind.
 
 Keys typed while the frame shows are kept and replayed once the window is complete.
 
@@ -90,27 +91,39 @@ def write(cache_dir: Path, page: StartPage) -> None:
     target = file_for(cache_dir, page.book)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_orphans(target.parent)
         fd, name = tempfile.mkstemp(prefix=".start-", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump({"version": __version__, **page._asdict()}, out)
+            out.flush()
+            os.fdatasync(out.fileno())
         os.replace(name, target)
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(name)
 
 
+def _remove_orphans(folder: Path) -> None:
+    """Temp files left by a write killed midway (a minute old: not another window's)."""
+    import time
+
+    for orphan in folder.glob(".start-*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - orphan.stat().st_mtime > 60:
+                orphan.unlink()
+
+
 def take(
     cache_dir: Path, book_root: str, current: Callable[[str], dict[str, Any]]
 ) -> StartPage | None:
     """The page kept for ``book_root`` if it still matches ``current(identity)`` (the theme,
-    dark or not, the zoom and the font now); the file is removed."""
+    dark or not, the zoom and the font now); the file is kept (it is rewritten as the reader
+    moves)."""
     path = file_for(cache_dir, book_root)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    with contextlib.suppress(OSError):
-        path.unlink()
     try:
         data = json.loads(text)
         if data.pop("version") != __version__:
