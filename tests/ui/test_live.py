@@ -467,6 +467,22 @@ def test_a_plain_folder_follows_pages_added_and_removed(qtbot: QtBot, tmp_path: 
     wait_for_page(qtbot, window, "The first page, edited.")
 
 
+def test_a_plain_folder_follows_a_new_subfolder_of_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "index.md").write_text("# Notes\n\nThe first page.\n", encoding="utf-8")
+    window = open_window(qtbot, load_book(folder))
+
+    (folder / "fruit").mkdir()
+    (folder / "fruit" / "cherries.md").write_text("# Cherries\n\nDark ones.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: any("Cherries" in t for t in tree_texts(window)), timeout=WAIT_MS)
+
+    (folder / "veg").mkdir()  # empty at first: its page comes after the folder has settled
+    qtbot.wait(400)
+    (folder / "veg" / "leeks.md").write_text("# Leeks\n\nLong ones.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: any("Leeks" in t for t in tree_texts(window)), timeout=WAIT_MS)
+
+
 def test_an_mkdocs_site_follows_its_mkdocs_yml(qtbot: QtBot, tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "docs").mkdir(parents=True)

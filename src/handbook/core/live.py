@@ -92,7 +92,46 @@ def listing_changed(plan: WatchPlan, folders: Iterable[Path]) -> bool:
         known = {path for path in plan.chapters if path.parent == folder}
         if names != known:
             return True
-    return False
+    return any(_holds_markdown(folder) for folder in new_folders(plan, folders))
+
+
+MAX_NEW_FOLDERS = 256  # folders looked into below one that changed (a tree copied in)
+
+
+def new_folders(plan: WatchPlan, folders: Iterable[Path]) -> frozenset[Path]:
+    """Folders that appeared in ``folders`` (and below them) holding no page the plan knows
+    of: a plain folder's or an MkDocs site's new subfolder of pages, to be watched too (it may
+    be empty yet)."""
+    if not plan.listed:
+        return frozenset()
+    known = plan.folders
+    found: set[Path] = set()
+    todo = [folder for folder in folders if folder.is_relative_to(plan.root)]
+    while todo and len(found) < MAX_NEW_FOLDERS:
+        try:
+            with os.scandir(todo.pop()) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith(".") or path in known or path in found:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                found.add(path)
+                todo.append(path)
+    return frozenset(found)
+
+
+def _holds_markdown(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(
+                entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file()
+                for entry in entries
+            )
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)

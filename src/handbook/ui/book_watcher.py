@@ -34,6 +34,7 @@ from handbook.core.live import (
     WatchPlan,
     changes_between,
     listing_changed,
+    new_folders,
     stamps,
 )
 
@@ -152,6 +153,15 @@ class BookWatcher(QObject):
         if added:
             watcher.addPaths(added)  # one that fails stays followed through its folder
 
+    def _watch_new_folders(self, plan: WatchPlan, folders: set[Path]) -> None:
+        """A new subfolder of a plain folder or MkDocs site: watched at once, so that a page
+        written in it later is seen (an empty one is not in the book's plan)."""
+        added = new_folders(plan, folders)
+        if added and self._watcher is not None:
+            fresh = {str(p) for p in added} - set(self._watcher.directories())
+            if fresh:
+                self._watcher.addPaths(sorted(fresh))
+
     def _rewatch(self, paths: set[Path]) -> None:
         """Watch these files again: one replaced (a new inode) or recreated is not the file
         the old watch is on."""
@@ -192,6 +202,7 @@ class BookWatcher(QObject):
         changes = changes_between(plan, self._known, now)
         if not changes.layout and listing_changed(plan, folders):
             changes = dataclasses.replace(changes, layout=True)  # a page came or went
+        self._watch_new_folders(plan, folders)
         if changes.gone and not self._grace_given and not changes.book_gone:
             self._grace_given = True  # delete + recreate: the new file may be on its way
             self._timer.start(GONE_GRACE_MS)
