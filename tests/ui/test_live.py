@@ -390,6 +390,17 @@ def test_a_deleted_chapter_keeps_its_text_under_a_bar_until_the_reader_moves_on(
     assert not notice.isVisible()
 
 
+def test_a_deletion_alone_is_said_as_such_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow, root: Path
+) -> None:
+    (root / "src" / "short.md").unlink()  # not the chapter on screen
+
+    qtbot.waitUntil(lambda: "short.md" in window.statusBar().currentMessage(), timeout=WAIT_MS)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Deleted on disk:")
+    assert "Updated" not in message
+
+
 def test_a_chapter_deleted_and_back_again_is_shown_without_the_bar(
     qtbot: QtBot, window: MainWindow, root: Path
 ) -> None:
@@ -463,6 +474,7 @@ def test_a_plain_folder_follows_pages_added_and_removed(qtbot: QtBot, tmp_path: 
     qtbot.waitUntil(lambda: any("Bananas" in t for t in tree_texts(window)), timeout=WAIT_MS)
     (folder / "apples.md").unlink()
     qtbot.waitUntil(lambda: not any("Apples" in t for t in tree_texts(window)), timeout=WAIT_MS)
+    assert window.statusBar().currentMessage() == "Deleted on disk: apples.md"
     (folder / "index.md").write_text("# Notes\n\nThe first page, edited.\n", encoding="utf-8")
     wait_for_page(qtbot, window, "The first page, edited.")
 

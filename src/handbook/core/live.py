@@ -144,6 +144,7 @@ class BookChanges:
     gone: frozenset[str] = frozenset()  # of ``chapters``: the file is not there (or no file)
     unreadable: frozenset[str] = frozenset()  # of ``chapters``: there, but cannot be read
     book_gone: bool = False  # the book folder itself is gone (deleted, moved, renamed)
+    listing: bool = False  # of ``layout``: pages came or went in a plain folder or MkDocs site
 
     def __bool__(self) -> bool:
         return bool(self.layout or self.chapters or self.extra_for or self.book_gone)
@@ -152,6 +153,27 @@ class BookChanges:
     def pages(self) -> frozenset[str]:
         """Chapters whose rendered page is out of date."""
         return self.chapters | self.extra_for
+
+
+def status_text(changes: BookChanges) -> str:
+    """What the status bar says happened: a deletion is said as one, not as an update."""
+    said = []
+    if changes.gone:
+        said.append(f"Deleted on disk: {_names(changes.gone)}")
+    if changes.unreadable:
+        said.append(f"No longer readable: {_names(changes.unreadable)}")
+    updated = changes.chapters - changes.gone - changes.unreadable | changes.extra_for
+    # pages gone from a plain folder change its listing: that is the deletion already said
+    layout = changes.layout and not (changes.listing and changes.gone)
+    if updated or layout or not said:
+        said.append("Updated from disk")
+    return "; ".join(said)
+
+
+def _names(chapters: frozenset[str], shown: int = 3) -> str:
+    names = sorted(chapters)
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def changes_between(

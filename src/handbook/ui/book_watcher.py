@@ -201,7 +201,7 @@ class BookWatcher(QObject):
         now = stamps(paths)
         changes = changes_between(plan, self._known, now)
         if not changes.layout and listing_changed(plan, folders):
-            changes = dataclasses.replace(changes, layout=True)  # a page came or went
+            changes = dataclasses.replace(changes, layout=True, listing=True)  # a page came/went
         self._watch_new_folders(plan, folders)
         if changes.gone and not self._grace_given and not changes.book_gone:
             self._grace_given = True  # delete + recreate: the new file may be on its way

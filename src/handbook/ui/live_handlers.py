@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from handbook.core.live import BookChanges, chapter_extras, plan_for
+from handbook.core.live import BookChanges, chapter_extras, plan_for, status_text
 from handbook.core.model import Book, RenderedChapter
 from handbook.ui.book_watcher import BookWatcher
 from handbook.ui.settings import FOLLOW_DISK
@@ -29,7 +29,7 @@ from handbook.ui.settings import FOLLOW_DISK
 if TYPE_CHECKING:
     from handbook.ui.main_window import MainWindow
 
-UPDATED_MS = 3000  # how long the status bar says "Updated from disk"
+UPDATED_MS = 3000  # how long the status bar says "Updated from disk" (or what was deleted)
 RELOAD_AFTER_MS = 50  # the book read again once the new page is painted, not before
 
 
@@ -145,7 +145,7 @@ class LiveHandlers(QObject):
             self.notice.withdraw()
             self._refresh_page()
         QTimer.singleShot(RELOAD_AFTER_MS, self, lambda: self._reload_book(changes))
-        w.show_status("Updated from disk", UPDATED_MS)
+        w.show_status(status_text(changes), UPDATED_MS)
 
     def _refresh_page(self) -> None:
         w = self._window
