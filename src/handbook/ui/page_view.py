@@ -23,7 +23,6 @@ from handbook.ui.background_render import (
     source_bytes,
 )
 from handbook.ui.chapter_cache import ChapterCache, RendererFactory
-from handbook.ui.page_place import PagePlace, place_at_top, restore_place
 from handbook.ui.panels import PAGE_MARGIN
 from handbook.ui.viewer import Viewer
 
@@ -51,7 +50,6 @@ class PageView(QObject):
         self.background = BackgroundRender(self)  # big chapters, off the UI thread
         self._pending_place: tuple[Place | None, int] = (None, 0)
         self._pending_stamp: Stamp = None  # the file being rendered, as it was read
-        self._refresh_place: PagePlace | None = None  # a page rendered again: shown there
         self.background.finished.connect(self._on_background_rendered)
 
     def set_book(self, book: Book) -> None:
@@ -79,14 +77,12 @@ class PageView(QObject):
         if path == self.background.pending():  # still rendering: start again, same place
             self._start_background(path, self._pending_place[0])
             return None
-        place = place_at_top(self._viewer)
+        place = self._viewer.place()  # the same text at the top of the new page
         if renders_in_background(self._book, path):
-            self._start_background(path, None)
-            self._refresh_place = place
+            self._start_background(path, place)
             return None
         rendered = self._chapters.render(path)
-        self._show_rendered(rendered, None)
-        restore_place(self._viewer, place)
+        self._show_rendered(rendered, place)
         return rendered
 
     def rendering(self) -> str | None:
@@ -101,7 +97,6 @@ class PageView(QObject):
         """Show chapter ``path``: at once when cached or small; else a placeholder page while
         it renders off the UI thread (None then: ``background_shown`` follows)."""
         self.background.cancel()
-        self._refresh_place = None
         rendered = self._chapters.cached(path)
         if rendered is None and renders_in_background(self._book, path):
             self._render_in_background(path, place)
@@ -144,10 +139,7 @@ class PageView(QObject):
         self._chapters.keep(rendered, generation, self._pending_stamp)
         if rendered.path != self._viewer.current_chapter():
             return  # another book or chapter is shown by now
-        place, self._refresh_place = self._refresh_place, None
         self._show_rendered(rendered, wanted)
-        if place is not None:
-            restore_place(self._viewer, place)
         self.background_shown.emit(rendered)
 
     def _show_rendered(self, rendered: RenderedChapter, place: Place | None) -> None:
