@@ -184,3 +184,48 @@ def test_progress_shows_the_chapter_and_how_far_and_the_tree_marks_chapters_read
 
 def _percent(text: str) -> int:
     return int(text.rpartition("· ")[2].rstrip("%"))
+
+
+def test_a_long_chapter_opened_at_start_is_not_marked_read(
+    tmp_path: Path, books: list[Path]
+) -> None:
+    """The real program, started on a long chapter: its end was never on screen, so the tree
+    must not tick it (the window's first frame has no page laid out yet)."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(REPO / "src"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    store = tmp_path / "data" / "handbook" / "handbook" / "places.sqlite"
+    app = subprocess.Popen(
+        [sys.executable, "-m", "handbook", str(books[0] / "src" / "two.md")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        saved: list[tuple[str]] = []
+        while not saved and time.monotonic() < deadline:
+            time.sleep(0.2)
+            if store.exists():
+                with sqlite3.connect(store) as db:
+                    saved = db.execute("SELECT section_id FROM places").fetchall()
+        assert saved == [("two.md",)]  # the place is saved: the window is up on the chapter
+    finally:
+        app.send_signal(signal.SIGTERM)
+        app.wait(timeout=20)
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT chapter FROM chapters_read").fetchall() == []

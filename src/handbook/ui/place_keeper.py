@@ -82,6 +82,9 @@ class PlaceKeeper(QObject):
         if path is None or path in self._read or self._book is None:
             return
         bar = self._viewer.verticalScrollBar()
+        page = self._viewer.document().size().height()
+        if not self._viewer.isVisible() or page > bar.maximum() + bar.pageStep() + END_SLACK_PX:
+            return  # not on screen yet, or its scroll range not yet laid out for this page
         if bar.value() >= bar.maximum() - END_SLACK_PX:
             self._read.add(path)
             self._unsaved_read.add(path)
