@@ -260,6 +260,25 @@ def find_row(window: MainWindow, text: str, parent: QModelIndex | None = None) -
     return QModelIndex()
 
 
+def test_a_file_included_by_a_chapter_not_on_screen_is_followed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    chapters = {**CHAPTERS, "short.md": "# Short\n\n{{#include snippet.txt}}\n"}
+    root = write_book(tmp_path / "book", SUMMARY, chapters)
+    (root / "src" / "snippet.txt").write_text("Otters float on their backs.\n", encoding="utf-8")
+    window = open_window(qtbot, load_book(root))
+    window.open_section("short.md")
+    wait_for_page(qtbot, window, "Otters float on their backs.")
+    window.open_section("long.md")  # the included file's chapter is no longer on screen
+    window.statusBar().clearMessage()
+
+    write_in_place(root / "src" / "snippet.txt", "Otters hold hands while they sleep.\n")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() != "", timeout=WAIT_MS)
+    window.open_section("short.md")
+
+    wait_for_page(qtbot, window, "Otters hold hands while they sleep.")
+
+
 def test_a_layout_change_updates_the_tree_keeping_open_rows_and_selection(
     qtbot: QtBot, window: MainWindow, root: Path
 ) -> None:

@@ -12,6 +12,8 @@ Nothing here imports Qt; nothing here reads a file's content.
 
 from __future__ import annotations
 
+import dataclasses
+import html as html_lib
 import os
 import re
 import stat
@@ -47,10 +49,22 @@ class WatchPlan:
     chapters: Mapping[Path, str] = field(default_factory=dict)  # file -> chapter path
     extra: Mapping[Path, str] = field(default_factory=dict)  # included file / image -> chapter
     listed: bool = False  # the folders' markdown files are the layout (a plain folder, MkDocs)
+    # every chapter's included files and images -> the chapters using them (see book_uses)
+    uses: Mapping[Path, frozenset[str]] = field(default_factory=dict)
 
     @property
     def files(self) -> frozenset[Path]:
-        return self.layout | self.chapters.keys() | self.extra.keys()
+        return self.layout | self.chapters.keys() | self.extra.keys() | self.uses.keys()
+
+    def files_of_book(self) -> frozenset[Path]:
+        """The files followed whatever page is on screen."""
+        return self.layout | self.chapters.keys() | self.uses.keys()
+
+    def pages_using(self, path: Path) -> frozenset[str]:
+        """The chapters whose page shows file ``path`` (included or an image)."""
+        on_screen = self.extra.get(path)
+        used = self.uses.get(path, frozenset())
+        return used if on_screen is None else used | {on_screen}
 
     @property
     def folders(self) -> frozenset[Path]:
@@ -60,7 +74,10 @@ class WatchPlan:
         return frozenset(folders)
 
     def with_extra(self, extra: Mapping[Path, str]) -> WatchPlan:
-        return WatchPlan(self.root, self.layout, self.chapters, dict(extra), self.listed)
+        return dataclasses.replace(self, extra=dict(extra))
+
+    def with_uses(self, uses: Mapping[Path, frozenset[str]]) -> WatchPlan:
+        return dataclasses.replace(self, uses=dict(uses))
 
 
 def plan_for(book: Book) -> WatchPlan:
@@ -193,7 +210,7 @@ def changes_between(
     return BookChanges(
         layout=bool(changed & plan.layout),
         chapters=chapters,
-        extra_for=frozenset(plan.extra[p] for p in changed if p in plan.extra),
+        extra_for=frozenset(chapter for p in changed for chapter in plan.pages_using(p)),
         gone=gone,
         unreadable=unreadable,
         book_gone=not plan.root.is_dir(),
@@ -281,6 +298,42 @@ def page_images(book: Book, path: str, page_html: str) -> frozenset[Path]:
         if target.is_relative_to(root):
             found.add(target)
     return frozenset(found)
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
+
+
+def source_images(book: Book, path: str) -> frozenset[Path]:
+    """The image files inside the book that chapter ``path``'s markdown names (``![](src)``,
+    ``<img src>``), found without rendering it."""
+    text = _read_regular_file(book.src / path)
+    if text is None:
+        return frozenset()
+    names = [m.group(1) for m in _MD_IMAGE.finditer(text)]
+    names += [m.group(1) for m in _IMG_SRC.finditer(text)]
+    page = "".join(f'<img src="{html_lib.escape(name)}">' for name in names)
+    return page_images(book, path, page)
+
+
+def book_uses(
+    book: Book,
+    chapters: Iterable[str] | None = None,
+    before: Mapping[Path, frozenset[str]] | None = None,
+) -> dict[Path, frozenset[str]]:
+    """Every chapter's included files and images, and the chapters using each (a file
+    included by several chapters makes all of them out of date). With ``chapters`` and
+    ``before``: ``before`` with only those chapters looked at again (they were saved)."""
+    again = None if chapters is None else frozenset(chapters)
+    uses: dict[Path, set[str]] = {}
+    for file, users in (before or {}).items():
+        kept = users - again if again is not None else users
+        if kept:
+            uses[file] = set(kept)
+    for node in book.chapters():
+        if node.path and (again is None or node.path in again):
+            for file in included_files(book, node.path) | source_images(book, node.path):
+                uses.setdefault(file, set()).add(node.path)
+    return {file: frozenset(users) for file, users in uses.items()}
 
 
 def chapter_extras(book: Book, path: str, page_html: str) -> dict[Path, str]:

@@ -96,15 +96,32 @@ class BookWatcher(QObject):
         """Follow these files too (the chapter on screen's included files and images)."""
         if self._plan is None or dict(self._plan.extra) == dict(extra):
             return
-        dropped = (
-            self._plan.extra.keys() - extra.keys() - self._plan.layout - self._plan.chapters.keys()
-        )
+        dropped = self._plan.extra.keys() - extra.keys() - self._plan.files_of_book()
         self._plan = self._plan.with_extra(extra)
         if dropped and self._watcher is not None:
             self._watcher.removePaths([str(path) for path in dropped])
         for path in extra.keys() - self._known.keys():
             self._known.update(stamps([path]))
         self._add_watches()
+
+    def set_uses(self, uses: Mapping[Path, frozenset[str]]) -> None:
+        """Follow the files every chapter includes or shows (see ``core.live.book_uses``)."""
+        plan = self._plan
+        if plan is None or dict(plan.uses) == dict(uses):
+            return
+        dropped = plan.uses.keys() - uses.keys() - plan.files_of_book()
+        self._plan = plan.with_uses(uses)
+        if dropped and self._watcher is not None:
+            watched = set(self._watcher.files())
+            gone = [str(path) for path in dropped if str(path) in watched]
+            if gone:
+                self._watcher.removePaths(gone)
+        for path in uses.keys() - self._known.keys():
+            self._known.update(stamps([path]))
+        self._add_watches()
+
+    def uses(self) -> Mapping[Path, frozenset[str]]:
+        return {} if self._plan is None else self._plan.uses
 
     def stop(self) -> None:
         """Watch nothing (the inotify instance is given back)."""
@@ -142,7 +159,9 @@ class BookWatcher(QObject):
         if plan is None or watcher is None:
             return
         folders = {str(p) for p in plan.folders if p.is_dir()} - set(watcher.directories())
-        ordered = dict.fromkeys([*sorted(plan.layout), *sorted(plan.extra), *plan.chapters])
+        ordered = dict.fromkeys(
+            [*sorted(plan.layout), *sorted(plan.extra), *plan.chapters, *sorted(plan.uses)]
+        )
         present = (str(path) for path in ordered if self._known.get(path) is not None)
         wanted = list(itertools.islice(present, max(self._budget, 0)))
         watched = set(watcher.files())

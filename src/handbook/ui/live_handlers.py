@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
-from handbook.core.live import BookChanges, chapter_extras, plan_for, status_text
+from handbook.core.live import BookChanges, book_uses, chapter_extras, plan_for, status_text
 from handbook.core.model import Book, RenderedChapter
 from handbook.ui.book_watcher import BookWatcher
 from handbook.ui.settings import FOLLOW_DISK
@@ -93,7 +93,8 @@ class LiveHandlers(QObject):
 
     def _watch_open_book(self) -> None:
         if self._window.action_set.follow_disk.isChecked() and not self.watcher.is_watching():
-            self.watcher.watch(plan_for(self._window.book()))
+            book = self._window.book()
+            self.watcher.watch(plan_for(book).with_uses(book_uses(book)))
             if self._shown is not None:
                 self._follow_page(self._shown)
 
@@ -107,7 +108,7 @@ class LiveHandlers(QObject):
         if not follow:
             self.watcher.stop()
             return
-        self.watcher.watch(plan_for(w.book()))
+        self.watcher.watch(plan_for(w.book()).with_uses(book_uses(w.book())))
         w.page.forget(frozenset(node.path for node in w.book().chapters() if node.path))
         if w.viewer.current_chapter() is not None:
             self._refresh_page()
@@ -175,7 +176,8 @@ class LiveHandlers(QObject):
             return
         w.follow_book(book)
         if layout_changed and self.watcher.is_watching():
-            self.watcher.watch(plan_for(book).with_extra(self.watcher.extra()))
+            plan = plan_for(book).with_uses(book_uses(book))
+            self.watcher.watch(plan.with_extra(self.watcher.extra()))
             shown = w.viewer.current_chapter()
             if shown is not None and book.chapter(shown) is None:
                 self.notice.tell(
@@ -183,6 +185,8 @@ class LiveHandlers(QObject):
                     f"This chapter is no longer in the book's contents ({book.summary_path}); "
                     "its last text is shown until you move on.",
                 )
+        if saved and self.watcher.is_watching():  # what the saved chapters include now
+            self.watcher.set_uses(book_uses(book, saved, self.watcher.uses()))
         w.search_handlers.book_changed(book, saved)
 
     # -- what went away --------------------------------------------------------------------
