@@ -306,7 +306,13 @@ _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
 def source_images(book: Book, path: str) -> frozenset[Path]:
     """The image files inside the book that chapter ``path``'s markdown names (``![](src)``,
     ``<img src>``), found without rendering it."""
-    text = _read_regular_file(book.src / path)
+    try:
+        chapter = (book.src / path).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop
+        return frozenset()
+    if not chapter.is_relative_to(book.root.resolve()):  # leads out of the book: not read
+        return frozenset()
+    text = _read_regular_file(chapter)
     if text is None:
         return frozenset()
     names = [m.group(1) for m in _MD_IMAGE.finditer(text)]
