@@ -162,3 +162,21 @@ def test_a_big_folder_lists_first_headings_only(
     assert book.chapters()[0].headings[0].anchor == "custom"
     page = default_renderer(book)("a.md")
     assert [h.title for h in page.headings] == ["Real title", "Second"]
+
+
+@pytest.mark.parametrize("opened", ["notes", "notes/page.md"])
+def test_a_plain_page_shows_an_include_line_as_text(tmp_path: Path, opened: str) -> None:
+    """GitHub shows ``{{#include}}`` as written (it is mdBook's, and a plain folder is no mdBook
+    book): the page and its search text have the line, not the file it names."""
+    from handbook.core.page_text import page_text
+    from handbook.core.search import default_read_source
+
+    write(
+        tmp_path / "notes",
+        {"page.md": "# Page\n\n{{#include part.txt}}\n", "part.txt": "PARTWORD\n"},
+    )
+    book, _ = open_book(tmp_path / opened)
+    text = page_text(default_renderer(book)("page.md").html)
+    assert "{{#include part.txt}}" in text
+    assert "PARTWORD" not in text
+    assert "PARTWORD" not in default_read_source(book, "page.md")

@@ -229,6 +229,8 @@ MAX_SCANNED_BYTES = 5 * 1024 * 1024  # as core/includes.py's limit for one file
 def included_files(book: Book, path: str) -> frozenset[Path]:
     """The files chapter ``path`` includes (``{{#include}}`` and its kin, nested), inside the
     book only: when one changes, the chapter's page is out of date."""
+    if book.format != "mdbook":  # other layouts show an include line as text
+        return frozenset()
     root = book.root.resolve()
     found: set[Path] = set()
     try:

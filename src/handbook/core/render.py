@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from handbook.core.book import read_chapter_source
 from handbook.core.details import mark_details
 from handbook.core.formula import typeset_math
-from handbook.core.includes import expand_includes
+from handbook.core.includes import Expanded, expand_includes
 from handbook.core.mdbook.chapter import parse_chapter
 from handbook.core.model import Book, BookError, Heading, RenderedChapter
 from handbook.core.sanitize import removed_by_sanitizer, sanitize
@@ -194,7 +194,10 @@ class Renderer:
 
     def _render(self, path: str, source: str) -> RenderedChapter:
         notes = _NoteMarkers()
-        expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
+        if self.book.format == "mdbook":
+            expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
+        else:  # GitHub and CommonMark show {{#include}} as text: it is mdBook's, not markdown's
+            expanded = Expanded(source, ())
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
         removed = removed_by_sanitizer(page.untrusted) if page.untrusted else ()
         body = mark_details(notes.substitute(sanitize(page.html), self.theme))

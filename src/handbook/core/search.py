@@ -729,6 +729,8 @@ def default_read_source(book: Book, path: str) -> str:
     from handbook.core.includes import expand_includes
 
     text: str = read_chapter_source(book, path)
+    if book.format != "mdbook":  # includes are mdBook's: a plain page shows them as text
+        return text
     return expand_includes(text, book.src / path, book.root, _no_note).text
 
 

@@ -38,9 +38,7 @@ class BookHandlers(QObject):
     def choose_file(self) -> None:
         """Book > Open File…: a single .md file, a chapter of a book, or a site's mkdocs.yml."""
         w = self._window
-        path, _ = QFileDialog.getOpenFileName(
-            w, "Open File", str(w.book().root), MARKDOWN_FILES
-        )
+        path, _ = QFileDialog.getOpenFileName(w, "Open File", str(w.book().root), MARKDOWN_FILES)
         if path:
             w.open_book_at(Path(path))
 
