@@ -506,3 +506,35 @@ def test_search_results_land_on_the_pages_anchors(tmp_path: Path) -> None:
         assert "setup_1" in {h.anchor for h in index.search("setup").hits}
     finally:
         index.close()
+
+
+def test_headings_nested_in_lists_and_admonitions_are_in_the_tree(tmp_path: Path) -> None:
+    """The tree lists the headings the page shows, with the ids ``toc`` gives them (so that
+    page.md#anchor lands), also those inside a list item or an admonition."""
+    page = (
+        "# Steps\n\n"
+        "1. First\n\n    ## Install it\n\n    Text.\n\n"
+        "2. Second\n\n    ### Run it {#run}\n\n"
+        "!!! note\n\n    ## Inside a note\n\n"
+        "## After\n\n"
+        "```\n    # a comment in code\n```\n"
+    )
+    config = "site_name: S\nmarkdown_extensions:\n  - admonition\n  - attr_list\n  - toc\n"
+    book = load_book(site(tmp_path / "s", config, {"index.md": page}))
+    node = book.chapter("index.md")
+    assert node is not None
+    rendered = SiteRenderer(book).render("index.md")
+    tree = [(h.level, h.title, h.anchor) for h in node.headings]
+    assert tree == [
+        (1, "Steps", "steps"),
+        (2, "Install it", "install-it"),
+        (3, "Run it", "run"),
+        (2, "Inside a note", "inside-a-note"),
+        (2, "After", "after"),
+    ]
+    assert tree == [(h.level, h.title, h.anchor) for h in rendered.headings]
+    for _level, _title, anchor in tree:
+        assert f'id="{anchor}"' in rendered.html
+    assert [h.line for h in node.headings] == [1, 5, 11, 15, 17]
+    _book, section = open_book(tmp_path / "s" / "docs" / "index.md#run")
+    assert section == "index.md#run"

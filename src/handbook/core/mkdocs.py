@@ -310,6 +310,10 @@ def split_metadata(text: str) -> tuple[str, dict[str, str]]:
     return "\n".join(lines[consumed:]).lstrip("\n"), meta
 
 
+_NESTED_HEADING = re.compile(r"^(?: {4}|\t)+#{1,6}(?:[ \t]|$)", re.MULTILINE)
+_INDENTED_ATX = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*)$")
+
+
 def site_headings(text: str, slug: Slugify) -> tuple[Heading, ...]:
     """The page's headings with the anchors the ``toc`` extension gives them."""
     from handbook.core.headings import extract_headings
@@ -352,6 +356,7 @@ class _Site:
         self.files, self.hidden = _doc_files(docs, config)
         self.file_set = set(self.files)
         self.visited = 0
+        self.markdown: Any = None  # the site's converter, made for a page with nested headings
 
     def page(self, path: str, title: str | None, line: int | None) -> TocNode:
         from handbook.core.book import _Unreadable
@@ -370,9 +375,45 @@ class _Site:
             self.problems.append(problem)
             return replace(node, problem=str(problem))
         headings = site_headings(text, self.slug)
+        if _NESTED_HEADING.search(text):
+            headings = self.rendered_headings(path, text, headings)
         if title is None:
             title = _page_title(path, text, meta, headings)
         return replace(node, title=title, headings=headings)
+
+    def rendered_headings(
+        self, path: str, text: str, found: tuple[Heading, ...]
+    ) -> tuple[Heading, ...]:
+        """The headings the page shows, as Python-Markdown's ``toc`` lists them: a page with a
+        heading inside a list, an admonition or a tab (indented) is converted to find them."""
+        from handbook.core.mkdocs_render import make_site_markdown, toc_headings
+
+        if self.markdown is None:
+            self.markdown = make_site_markdown(self.config)
+        md = self.markdown
+        try:
+            md.reset()
+            md.convert(text)
+        except Exception:  # a page's content never stops the site opening; its page says why
+            self.markdown = None
+            return found
+        shown = toc_headings(getattr(md, "toc_tokens", []), found)
+        lines = text.split("\n")
+        out, at = [], 0
+        for heading in shown:
+            if not heading.line:  # nested: its line, the next one that has its text after #s
+                hit = next(
+                    (
+                        i
+                        for i in range(at, len(lines))
+                        if (m := _INDENTED_ATX.match(lines[i])) and heading.title in m.group(1)
+                    ),
+                    None,
+                )
+                heading = replace(heading, line=hit + 1 if hit is not None else 0)
+            at = max(at, heading.line)
+            out.append(heading)
+        return tuple(out)
 
     def count(self) -> bool:
         """Count one more nav entry; False once there are too many to follow."""

@@ -285,8 +285,8 @@ class SiteRenderer:
         exists = lambda p: self.book.chapter(p) is not None  # noqa: E731
         converted = _Links(path, exists).rewrite(md.convert(text))
         removed = removed_by_sanitizer(converted)
-        headings = _toc_headings(getattr(md, "toc_tokens", []), self.book.chapter(path))
         node = self.book.chapter(path)
+        headings = toc_headings(getattr(md, "toc_tokens", []), node.headings if node else ())
         title = node.title if node is not None else (headings[0].title if headings else path)
         return RenderedChapter(
             path=path,
@@ -320,8 +320,9 @@ class SiteRenderer:
         )
 
 
-def _toc_headings(tokens: list[dict[str, Any]], node: Any) -> tuple[Heading, ...]:
-    lines = {h.anchor: h.line for h in node.headings} if node is not None else {}
+def toc_headings(tokens: list[dict[str, Any]], known: tuple[Heading, ...]) -> tuple[Heading, ...]:
+    """The headings of ``toc``'s tokens; lines from the ``known`` headings of the same ids."""
+    lines = {h.anchor: h.line for h in known}
     out: list[Heading] = []
 
     def walk(items: list[dict[str, Any]]) -> None:
