@@ -219,3 +219,15 @@ def test_formulas_are_drawn_on_paper(tmp_path: Path, capsys: pytest.CaptureFixtu
     images = page["/Resources"].get("/XObject", {})
     assert len(images) == 2  # the two formulas, as pictures
     assert "x^2" not in page.extract_text()  # not their TeX
+
+
+def test_the_book_may_come_before_the_pdf(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Paths in any order: ``handbook pdf BOOK OUT.pdf`` writes OUT.pdf, not ``BOOK.pdf``."""
+    out = tmp_path / "tiny.pdf"
+    page = book / "src" / "alpha.md"
+    assert main(["pdf", f"{page}#alpha", str(out)]) == 0
+    assert f"{out}: 3 pages, 2 chapters" in capsys.readouterr().out
+    assert not Path(f"{page}#alpha.pdf").exists()
+    assert not (book / "src" / "alpha.md.pdf").exists()

@@ -92,7 +92,9 @@ def _interrupted_as_keyboard_interrupt() -> Iterator[None]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("out", metavar="OUT.pdf", help="the PDF file to write")
+    parser.add_argument(
+        "out", metavar="OUT.pdf", help="the PDF file to write (before or after the book)"
+    )
     parser.add_argument(
         "path",
         nargs="?",
@@ -109,6 +111,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("a4", "letter"),
         help="paper size (default: the one of your locale)",
     )
+
+
+def _book_first(out: str, path: str | None) -> bool:
+    """The book given before the PDF: the second path names a PDF, the first exists and not."""
+    if path is None or not path.lower().endswith(".pdf") or out.lower().endswith(".pdf"):
+        return False
+    return Path(out.partition("#")[0]).exists()
 
 
 def find_chapter(book: Book, wanted: str) -> str | None:
@@ -130,6 +139,8 @@ def _unknown_chapter(book: Book, wanted: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if _book_first(args.out, args.path):  # paths in any order: `pdf BOOK OUT.pdf` as well
+        args.out, args.path = args.path, args.out
     out = Path(args.out)
     if out.suffix.lower() != ".pdf" and not out.is_dir():
         out = out.with_name(out.name + ".pdf")
