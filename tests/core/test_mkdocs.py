@@ -538,3 +538,22 @@ def test_headings_nested_in_lists_and_admonitions_are_in_the_tree(tmp_path: Path
     assert [h.line for h in node.headings] == [1, 5, 11, 15, 17]
     _book, section = open_book(tmp_path / "s" / "docs" / "index.md#run")
     assert section == "index.md#run"
+
+
+def test_raw_html_images_are_found_from_the_pages_url(tmp_path: Path) -> None:
+    """MkDocs leaves raw HTML as written, so its authors write an image's path from the page's
+    URL (``guide/theme.md`` is at ``guide/theme/``): the page shows it (MkDocs' own docs do)."""
+    pages = {
+        "index.md": "# Home\n",
+        "guide/theme.md": '# Theme\n\n<div><img src="../../img/a.png" alt="raw"></div>\n\n'
+        "![md](../img/a.png)\n",
+        "guide/index.md": '# Guide\n\n<img src="../img/a.png" alt="raw">\n',
+    }
+    root = site(tmp_path / "s", "site_name: S\n", pages)
+    (root / "docs" / "img").mkdir()
+    (root / "docs" / "img" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    book = load_book(root)
+    theme = SiteRenderer(book).render("guide/theme.md").html
+    assert re.findall(r'<img[^>]*src="([^"]*)"', theme) == ["../img/a.png", "../img/a.png"]
+    guide = SiteRenderer(book).render("guide/index.md").html
+    assert re.findall(r'<img[^>]*src="([^"]*)"', guide) == ["../img/a.png"]

@@ -196,20 +196,47 @@ class _SiteTreeprocessor(Treeprocessor):  # type: ignore[misc]  # markdown ships
 
 
 _HREF = re.compile(r'(<a\s[^>]*?href=)(["\'])(.*?)\2', re.IGNORECASE | re.DOTALL)
+_SRC = re.compile(r'(<img\s[^>]*?src=)(["\'])(.*?)\2', re.IGNORECASE | re.DOTALL)
 
 
 class _Links:
     """Links (in markdown and raw HTML alike) as MkDocs resolves them, made to name the page
     files the viewer opens: ``../x/`` from ``a/b.md`` (whose URL is ``a/b/``) is ``a/x.md``."""
 
-    def __init__(self, page: str, exists: Callable[[str], bool]) -> None:
+    def __init__(
+        self, page: str, exists: Callable[[str], bool], is_file: Callable[[str], bool]
+    ) -> None:
         self.page = page
         self.exists = exists
+        self.is_file = is_file
 
     def rewrite(self, body: str) -> str:
-        return _HREF.sub(
+        body = _HREF.sub(
             lambda m: m.group(1) + m.group(2) + self.link(m.group(3)) + m.group(2), body
         )
+        return _SRC.sub(
+            lambda m: m.group(1) + m.group(2) + self.image(m.group(3)) + m.group(2), body
+        )
+
+    def _url_dir(self) -> str:
+        """The folder of the page's URL on the built site (``a/b.md`` is at ``a/b/``)."""
+        page_dir = posixpath.dirname(self.page)
+        stem = posixpath.basename(self.page).rsplit(".", 1)[0]
+        return page_dir if stem in ("index", "README") else posixpath.join(page_dir, stem)
+
+    def image(self, src: str) -> str:
+        """An image MkDocs leaves as written (raw HTML) is found from the page's URL: one that
+        is not beside the page's file but is there is given as a path from the page's file."""
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", src) or src.startswith(("/", "#")) or not src:
+            return src
+        page_dir = posixpath.dirname(self.page)
+        beside = posixpath.normpath(posixpath.join(page_dir, src))
+        if not beside.startswith("../") and self.is_file(beside):
+            return src
+        target = posixpath.normpath(posixpath.join(self._url_dir(), src))
+        if target.startswith("../") or not self.is_file(target):
+            return src
+        return posixpath.relpath(target, page_dir or ".")
 
     def link(self, href: str) -> str:
         if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href) or href.startswith(("#", "//")):
@@ -283,7 +310,7 @@ class SiteRenderer:
         missing: list[str] = getattr(md, "handbook_missing_snippets", [])
         missing.clear()
         exists = lambda p: self.book.chapter(p) is not None  # noqa: E731
-        converted = _Links(path, exists).rewrite(md.convert(text))
+        converted = _Links(path, exists, self._is_file).rewrite(md.convert(text))
         removed = removed_by_sanitizer(converted)
         node = self.book.chapter(path)
         headings = toc_headings(getattr(md, "toc_tokens", []), node.headings if node else ())
@@ -300,6 +327,12 @@ class SiteRenderer:
             )
             + ((f"{path}: removed for safety: {', '.join(removed)}",) if removed else ()),
         )
+
+    def _is_file(self, path: str) -> bool:
+        try:
+            return (self.book.src / path).is_file()
+        except (OSError, ValueError):
+            return False
 
     def _missing(self, snippets: list[str]) -> str:
         """A line on the page for each snippet left out, as mdBook's includes get."""
