@@ -136,3 +136,29 @@ def test_a_single_file_is_reopened_as_itself(qtbot: QtBot, tmp_path: Path) -> No
     assert book.location() == (tmp_path / "notes.md").resolve()
     again = last_book(str(book.location()))
     assert again is not None and (again.format, again.title) == ("file", "Notes")
+
+
+def test_a_file_at_an_anchor_it_lacks_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    """``handbook FILE#typo``: the page opens and the status bar names the missing section (it
+    said "The section you were at is no longer in this chapter", of a place never visited)."""
+    from handbook.ui import app as app_module
+    from handbook.ui.settings import open_settings
+
+    page = tmp_path / "notes.md"
+    page.write_text(f"# Notes\n\n{FILLER}\n\n## The Part\n\n{FILLER}\n", encoding="utf-8")
+    settings = open_settings(tmp_path / "settings.ini")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    app_module._build(window, qapp, settings, f"{page}#no-such-part")
+    try:
+        qtbot.waitUntil(lambda: window.viewer.current_chapter() == "notes.md")
+        qtbot.waitUntil(lambda: "#no-such-part" in window.statusBar().currentMessage())
+        message = window.statusBar().currentMessage()
+        assert message == "No section #no-such-part in notes.md: showing the nearest section"
+    finally:
+        window.services.close()

@@ -689,6 +689,14 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_place_missing(self, place: Place) -> None:
         shown = self.viewer.current_section()
+        node = self._book.chapter(place.chapter)
+        anchors = {h.anchor for h in node.headings} if node is not None else set()
+        if not place.quote and place.anchor is not None and place.anchor not in anchors:
+            self.show_status(  # FILE#anchor or a link: never a place the reader was at
+                f"No section #{place.anchor} in {place.chapter}: showing the nearest section",
+                timeout_ms=0,
+            )
+            return
         what = "section" if place.anchor is not None and shown != place.section else "text"
         self.show_status(
             f"The {what} you were at is no longer in this chapter: showing the nearest section",
