@@ -311,6 +311,7 @@ def split_metadata(text: str) -> tuple[str, dict[str, str]]:
 
 
 _NESTED_HEADING = re.compile(r"^(?: {4}|\t)+#{1,6}(?:[ \t]|$)", re.MULTILINE)
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1", re.MULTILINE | re.DOTALL)
 _INDENTED_ATX = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*)$")
 
 
@@ -375,7 +376,7 @@ class _Site:
             self.problems.append(problem)
             return replace(node, problem=str(problem))
         headings = site_headings(text, self.slug)
-        if _NESTED_HEADING.search(text):
+        if _NESTED_HEADING.search(_FENCED.sub("", text)):  # a `#` line in code is no heading
             headings = self.rendered_headings(path, text, headings)
         if title is None:
             title = _page_title(path, text, meta, headings)
