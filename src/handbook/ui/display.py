@@ -10,9 +10,7 @@ other than Linux are not checked.
 
 from __future__ import annotations
 
-import ctypes
 import os
-import socket
 import sys
 from collections.abc import Mapping
 
@@ -34,6 +32,8 @@ def wayland_available(environ: Mapping[str, str]) -> bool:
         if not runtime:
             return False
         name = os.path.join(runtime, name)
+    import socket  # here: not imported when no display server is asked for (offscreen...)
+
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(2.0)
@@ -47,6 +47,8 @@ def x11_available(environ: Mapping[str, str]) -> bool:
     display = environ.get("DISPLAY", "")
     if not display:
         return False
+    import ctypes
+
     try:
         xcb = ctypes.CDLL("libxcb.so.1")
     except OSError:  # Qt's X11 plugin cannot load either: syslibs.py names the package

@@ -250,9 +250,21 @@ SCHEMA: tuple[Setting[Any], ...] = (
 
 def book_key(identity: str) -> str:
     """A settings group name for a book: its identity may hold ``/`` or ``\\``, a hash cannot."""
-    import hashlib  # here, not at the top: its OpenSSL is not loaded before the window shows
+    return sha256_hex(identity.encode("utf-8", "surrogatepass"))[:16]
 
-    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 without ``hashlib``, whose OpenSSL costs 2-3 ms to load before the first frame
+    (start-up reads a book's settings and checks its kept page then)."""
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:  # pragma: no cover
+            from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return digest
 
 
 class Settings:

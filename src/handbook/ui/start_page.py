@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from handbook import __version__
+from handbook.ui.settings import sha256_hex
 
 FOLDER = "start-pages"
 MAX_HTML_CHARS = 2_000_000  # bigger pages are not kept (reading the file would cost more)
@@ -62,24 +63,12 @@ class StartPage(NamedTuple):  # not a dataclass: read before start-up's first fr
 
 
 def file_for(cache_dir: Path, book_root: str) -> Path:
-    return cache_dir / FOLDER / f"{_sha256(os.path.realpath(book_root).encode())[:16]}.json"
-
-
-def _sha256(data: bytes) -> str:
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12+
-    except ImportError:
-        try:
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ImportError:  # pragma: no cover
-            from hashlib import sha256
-    digest: str = sha256(data).hexdigest()
-    return digest
+    return cache_dir / FOLDER / f"{sha256_hex(os.path.realpath(book_root).encode())[:16]}.json"
 
 
 def source_sha256(source: str) -> str | None:
     try:
-        return _sha256(Path(source).read_bytes())
+        return sha256_hex(Path(source).read_bytes())
     except OSError:
         return None
 
@@ -153,6 +142,7 @@ class StartPageView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self._position = page.position
         self._column = page.column
+        self._char_width: float | None = None
         font = QFont()
         if font.fromString(page.font):
             self.setFont(font)
@@ -172,19 +162,23 @@ class StartPageView(QTextBrowser):
         return QByteArray()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # the column's margins set before the page is laid out at its new width: one layout
+        self._fit_column(event.size().width())
         super().resizeEvent(event)
-        self._fit_column()
         self.scroll_to_place()
 
-    def _fit_column(self) -> None:
+    def _fit_column(self, width: int) -> None:
         """The reader's column, centred, as ``Viewer.fit_column`` sets it."""
         if not self._column:
             return
         document = self.document()
-        wanted = QFontMetricsF(document.defaultFont()).averageCharWidth() * self._column
-        side = max(document.documentMargin(), (self.viewport().width() - wanted) / 2)
+        if self._char_width is None:
+            self._char_width = QFontMetricsF(document.defaultFont()).averageCharWidth()
+        side = max(document.documentMargin(), (width - self._char_width * self._column) / 2)
         frame = document.rootFrame()
         fmt = frame.frameFormat()
+        if fmt.leftMargin() == side and fmt.rightMargin() == side:
+            return
         fmt.setLeftMargin(side)
         fmt.setRightMargin(side)
         frame.setFrameFormat(fmt)
