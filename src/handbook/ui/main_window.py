@@ -524,6 +524,8 @@ class MainWindow(QMainWindow):
 
     def _keep_start_page(self) -> None:
         """The page on screen, for the next start's first frame (ui/start_page.py)."""
+        import os
+
         from handbook.core.theme import DARK
         from handbook.ui import start_page
         from handbook.ui.settings import BOOK_FONT_FAMILY, BOOK_FONT_SIZE, BOOK_ZOOM, THEME
@@ -533,6 +535,9 @@ class MainWindow(QMainWindow):
         if chapter is None or html is None or cache_dir is None or self.rendering():
             return
         book, source = self._book, str(self._book.src / chapter)
+        src = os.path.realpath(book.src)
+        if os.path.commonpath([os.path.realpath(source), src]) != src:
+            return  # a chapter leaving the book (a symlink out): its file is not read
         sha = self._start_page_sha.get(source) if self._start_page_html == html else None
         if sha is None:  # the chapter's file read and hashed once for a page, not at each save
             sha = start_page.source_sha256(source)
