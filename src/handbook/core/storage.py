@@ -190,11 +190,23 @@ class Database:
     def _configure(self, busy_timeout_ms: int) -> None:
         self.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if not self.read_only:
-            mode = self.execute("PRAGMA journal_mode = WAL")[0][0]
+            mode = self._wal_mode(busy_timeout_ms)
             if str(mode).lower() != "wal":
                 raise StorageUnavailable(f"{self.what} cannot use write-ahead logging ({mode}).")
             self.execute("PRAGMA synchronous = NORMAL")
         self.execute("PRAGMA foreign_keys = ON")
+
+    def _wal_mode(self, busy_timeout_ms: int) -> object:
+        """``PRAGMA journal_mode = WAL``, waited for: SQLite answers "locked" at once, without
+        its busy handler, while another process is making the same new file WAL."""
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        while True:
+            try:
+                return self.execute("PRAGMA journal_mode = WAL")[0][0]
+            except DatabaseBusy:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self, migrations: Sequence[Migration]) -> None:
         version = self.user_version
@@ -205,6 +217,10 @@ class Database:
             )
         for target in range(version + 1, len(migrations) + 1):
             with self.transaction() as tx:
+                # Another process may have migrated the file since it was read: once the
+                # write lock is held, the version read again decides.
+                if int(tx.execute("PRAGMA user_version").fetchone()[0]) >= target:
+                    continue
                 migrations[target - 1](tx)
                 tx.execute(f"PRAGMA user_version = {target}")
 
