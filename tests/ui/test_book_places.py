@@ -3,17 +3,17 @@ place's text if it is still there, else the nearest section, and says so."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
 from handbook.ui.main_window import MainWindow
-from handbook.ui.services import Services, open_services
+from handbook.ui.services import Services
 from tests.conftest import write_book
 from tests.helpers.page_top import text_at_top
 
@@ -42,25 +42,6 @@ def books(tmp_path: Path) -> list[Path]:
     return [write_book(tmp_path / name, SUMMARY, _chapters(name)) for name in ("ant", "bee", "cat")]
 
 
-@pytest.fixture
-def make_services(tmp_path: Path, qapp: QApplication) -> Iterator[Callable[[], Services]]:
-    opened: list[Services] = []
-
-    def make() -> Services:
-        services = open_services(
-            qapp,
-            settings_path=tmp_path / "config" / "handbook.ini",
-            data_dir=tmp_path / "data",
-            cache_dir=tmp_path / "cache",
-        )
-        opened.append(services)
-        return services
-
-    yield make
-    for services in opened:
-        services.close()
-        services.themes.deleteLater()
-        services.bookmarks.deleteLater()
 
 
 def _window(qtbot: QtBot, services: Services, root: Path) -> MainWindow:

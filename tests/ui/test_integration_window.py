@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from handbook.core.theme import DARK
 from handbook.ui import app as app_module
 from handbook.ui.main_window import MainWindow
 from handbook.ui.panels import CONTENTS_WIDTH
-from handbook.ui.services import Services, open_services
+from handbook.ui.services import Services
 from handbook.ui.settings import BOOK_ZOOM, LAST_BOOK
 from handbook.ui.shortcuts_dialog import ShortcutsDialog, plain_label
 from tests.conftest import write_book
@@ -43,29 +43,6 @@ def book(tmp_path: Path) -> Book:
     return load_book(write_book(tmp_path / "book", SUMMARY, CHAPTERS))
 
 
-@pytest.fixture
-def make_services(tmp_path: Path, qapp: QApplication) -> Iterator[MakeServices]:
-    """Services over files in tmp_path; the app's palette and colour scheme put back after."""
-    palette = qapp.palette()
-    opened: list[Services] = []
-
-    def make() -> Services:
-        services = open_services(
-            qapp,
-            settings_path=tmp_path / "config" / "handbook.ini",
-            data_dir=tmp_path / "data",
-            cache_dir=tmp_path / "cache",
-        )
-        opened.append(services)
-        return services
-
-    yield make
-    for services in opened:
-        services.close()
-        services.themes.deleteLater()
-        services.bookmarks.deleteLater()
-    qapp.styleHints().unsetColorScheme()
-    qapp.setPalette(palette)
 
 
 @pytest.fixture

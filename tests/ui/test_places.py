@@ -11,17 +11,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book import load_book
 from handbook.core.model import Book
 from handbook.ui.main_window import MainWindow
-from handbook.ui.services import Services, open_services
+from handbook.ui.services import Services
 from tests.conftest import REPO
 from tests.helpers.page_top import is_on_first_line, position_at_top, text_at_top
 
@@ -39,28 +38,6 @@ def book(rust_book: Path) -> Book:
     return load_book(rust_book)
 
 
-@pytest.fixture
-def make_services(tmp_path: Path, qapp: QApplication) -> Iterator[MakeServices]:
-    opened: list[Services] = []
-    palette = qapp.palette()
-
-    def make() -> Services:
-        services = open_services(
-            qapp,
-            settings_path=tmp_path / "config" / "handbook.ini",
-            data_dir=tmp_path / "data",
-            cache_dir=tmp_path / "cache",
-        )
-        opened.append(services)
-        return services
-
-    yield make
-    for services in opened:
-        services.close()
-        services.themes.deleteLater()
-        services.bookmarks.deleteLater()
-    qapp.styleHints().unsetColorScheme()
-    qapp.setPalette(palette)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,27 +43,6 @@ def book(rust_book: Path) -> Book:
     return load_book(rust_book)
 
 
-@pytest.fixture
-def make_services(tmp_path: Path, qapp: QApplication) -> Iterator[Callable[[], Services]]:
-    opened: list[Services] = []
-    palette = qapp.palette()
-
-    def make() -> Services:
-        services = open_services(
-            qapp,
-            settings_path=tmp_path / "config" / "handbook.ini",
-            data_dir=tmp_path / "data",
-            cache_dir=tmp_path / "cache",
-        )
-        opened.append(services)
-        return services
-
-    yield make
-    for services in opened:
-        services.close()
-        services.themes.deleteLater()
-        services.bookmarks.deleteLater()
-    qapp.setPalette(palette)
 
 
 def read_and_close(qtbot: QtBot, services: Services, book: Book) -> tuple[str, int]:
