@@ -6,9 +6,11 @@
 Prints one table; asserts nothing. Measures, in one run:
 
 - a query over the open indexes of N copies of the Rust book, ranked together and cut to the
-  best 10 (``commands.search_all.rank_together``: what ``handbook search --all`` and a search
-  panel scoped to all books do once the indexes are open), p50 / p95 over the queries, entered
-  and as typed (prefix), against the same queries on one book's index (the baseline);
+  best 10 (``core.library_search.search_books``: what ``handbook search --all`` and the search
+  panel's "All books" do once the indexes are open), p50 / p95 over the queries, entered and
+  as typed (prefix), against the same queries on one book's index (the baseline), the way it
+  was done before (each book's page of hits made, snippets and all, then ranked), and on two
+  threads; CPU time per query beside (the machine may be loaded: wall figures vary);
 - ``handbook search QUERY --all`` end to end in-process (every book loaded, its index opened
   from the warm cache, searched, ranked), against ``handbook search QUERY BOOK`` on one book;
 - the library listed (``LibraryStore.books()``: the rows read, each location looked at on
@@ -26,12 +28,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from handbook.commands.search_all import rank_together
 from handbook.core.book import load_book
 from handbook.core.library import FoundBook, LibraryBook, LibraryStore
+from handbook.core.library_search import search_books
 from handbook.core.search import IndexCache, SearchIndex, SearchOptions
 
 DEFAULT_BOOK = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rust-book"
@@ -86,12 +89,19 @@ def main() -> int:
             entries.append((LibraryBook(copy, f"{book.title} {n}", book.format, 0, None), index))
         indexes = entries
 
-        def across(query: str, books: int) -> None:
-            searched = [
-                (entry, index.search(query, SearchOptions(limit=LIMIT)))
-                for entry, index in indexes[:books]
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bench-books")
+
+        def across(query: str, books: int, executor: Executor | None = None) -> None:
+            search_books(query, indexes[:books], LIMIT, executor=executor)
+
+        def each_then_ranked(query: str, books: int) -> None:
+            """The way before: each book's page of hits made (snippets), then ranked."""
+            found = [
+                (h.partial, -h.score, h.id)
+                for _, index in indexes[:books]
+                for h in index.search(query, SearchOptions(limit=LIMIT)).hits
             ]
-            rank_together(query, searched, LIMIT)
+            sorted(found)[:LIMIT]
 
         rows.append(
             (
@@ -104,19 +114,33 @@ def main() -> int:
             ("entered", QUERIES),
             ("as typed", [p for q in QUERIES for p in prefixes(q)]),
         ):
-            for books in (1, args.books):
+            ways: list[tuple[str, Callable[[str], None]]] = [
+                ("baseline: 1 book", lambda q: across(q, 1)),
+                (
+                    f"{args.books} books, each's hits made, then ranked (before)",
+                    lambda q: each_then_ranked(q, args.books),
+                ),
+                (f"{args.books} books ranked together", lambda q: across(q, args.books)),
+                (
+                    f"{args.books} books ranked together, 2 threads",
+                    lambda q: across(q, args.books, pool),
+                ),
+            ]
+            for what, way in ways:
                 for query in queries[:5]:
-                    across(query, books)  # warm-up
-                samples = [timed(lambda q=q, b=books: across(q, b)) for q in queries]
+                    way(query)  # warm-up
+                cpu = time.process_time()
+                samples = [timed(lambda q=q, w=way: w(q)) for q in queries]  # type: ignore[misc]
+                cpu_ms = (time.process_time() - cpu) * 1000 / len(samples)
                 p50, p95 = percentiles(samples)
-                what = "baseline: 1 book" if books == 1 else f"{books} books ranked together"
                 rows.append(
                     (
                         f"query {label}, {what}",
                         f"p50 {p50:.1f} ms / p95 {p95:.1f} ms",
-                        f"{len(samples)} queries",
+                        f"{len(samples)} queries; CPU {cpu_ms:.1f} ms each",
                     )
                 )
+        pool.shutdown()
         for _, index in indexes:
             index.close()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 from handbook.commands.common import print_out
@@ -20,31 +19,11 @@ from handbook.commands.library import guide_entry, library_books, open_store
 from handbook.commands.search import _bold_terminal, _cache_folder, hit_json
 from handbook.core.errors import BookError
 from handbook.core.library import LibraryBook
+from handbook.core.library_search import BookHit, LibraryResults, grouped, search_books
 from handbook.core.pathtext import displayable
-from handbook.core.search import (
-    IndexCache,
-    SearchHit,
-    SearchOptions,
-    SearchResults,
-    snippet_text,
-)
+from handbook.core.search import IndexCache, SearchIndex, snippet_text
 
 BOLD, RESET = "\033[1m", "\033[0m"
-
-
-@dataclass(frozen=True)
-class BookHit:
-    book: LibraryBook
-    hit: SearchHit
-
-
-@dataclass(frozen=True)
-class LibraryResults:
-    query: str
-    hits: tuple[BookHit, ...]  # best first, across books
-    total: int  # matching sections in all books
-    books_searched: int
-    suggestion: str | None = None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,44 +64,22 @@ def search_library(query: str, limit: int) -> LibraryResults:
     from handbook.core.book import load_book
 
     cache = IndexCache(_cache_folder())
-    searched: list[tuple[LibraryBook, SearchResults]] = []
-    for entry in library_to_search():
-        if entry.missing:
-            print(f"handbook: skipped (missing): {_where(entry)}", file=sys.stderr)
-            continue
-        try:
-            book = load_book(entry.location)
-        except BookError as exc:
-            print(f"handbook: skipped: {exc}", file=sys.stderr)
-            continue
-        index = cache.open(book)
-        try:
-            searched.append((entry, index.search(query, SearchOptions(limit=limit))))
-        finally:
+    opened: list[tuple[LibraryBook, SearchIndex]] = []
+    try:
+        for entry in library_to_search():
+            if entry.missing:
+                print(f"handbook: skipped (missing): {_where(entry)}", file=sys.stderr)
+                continue
+            try:
+                book = load_book(entry.location)
+            except BookError as exc:
+                print(f"handbook: skipped: {exc}", file=sys.stderr)
+                continue
+            opened.append((entry, cache.open(book)))
+        return search_books(query, opened, limit)
+    finally:
+        for _, index in opened:
             index.close()
-    return rank_together(query, searched, limit)
-
-
-def rank_together(
-    query: str, searched: list[tuple[LibraryBook, SearchResults]], limit: int
-) -> LibraryResults:
-    """The books' results as one list: sections holding every word first, then by score;
-    each book asked for ``limit`` hits, so the best ``limit`` of all are among them."""
-    found = [BookHit(book, hit) for book, results in searched for hit in results.hits]
-    found.sort(key=lambda h: (h.hit.partial, -h.hit.score))
-    shown = tuple(found[:limit] if limit else found)
-    suggestion = next((r.suggestion for _, r in searched if r.suggestion), None)
-    total = sum(r.total for _, r in searched)
-    return LibraryResults(query, shown, total, len(searched), None if shown else suggestion)
-
-
-def grouped(hits: tuple[BookHit, ...]) -> list[tuple[LibraryBook, list[tuple[int, SearchHit]]]]:
-    """The hits by book (books in the order of their best hit), each with its overall rank."""
-    groups: dict[str, tuple[LibraryBook, list[tuple[int, SearchHit]]]] = {}
-    for rank, found in enumerate(hits, start=1):
-        key = str(found.book.location)
-        groups.setdefault(key, (found.book, []))[1].append((rank, found.hit))
-    return list(groups.values())
 
 
 def result_lines(results: LibraryResults, bold: bool = False) -> list[str]:

@@ -93,6 +93,18 @@ class SearchResults:
     partial: bool = False  # no section holds every word: these hold the most of them
 
 
+@dataclass(frozen=True)
+class RankedPage:
+    """A query's best sections in one index, ranked but not yet made hits (no snippet made):
+    what a search across several books merges before it makes the hits it shows."""
+
+    query: str
+    rows: tuple[tuple[float, int], ...]  # (score, row), best first
+    total: int  # all matching sections
+    terms: tuple[str, ...] = ()
+    partial: bool = False
+
+
 class IndexOrigin(str, Enum):
     CACHE = "loaded from the cache"
     BUILT = "built and cached"
@@ -189,6 +201,33 @@ class SearchIndex:
                     raise SearchCancelled from exc
                 raise
         return SearchResults(text, hits, total, terms, suggestion, partial)
+
+    def rank(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> RankedPage:
+        """:meth:`search`'s first half: the page of sections, ranked, without their snippets
+        (make them with :meth:`hits` for the rows kept), and no suggestion."""
+        query = parse_query(text, typing=options.prefix_last)
+        terms = tuple(terms_for_highlight(query))
+        with self._lock:
+            self._cancelled.clear()
+            try:
+                page, total, partial = self._page(query, text, options)
+            except sqlite3.OperationalError as exc:
+                if self._cancelled.is_set():
+                    raise SearchCancelled from exc
+                raise
+        return RankedPage(text, tuple(page), total, terms, partial)
+
+    def hits(self, ranked: RankedPage, rows: Sequence[tuple[float, int]]) -> tuple[SearchHit, ...]:
+        """:meth:`search`'s second half: ``rows`` of ``ranked`` made hits (title, breadcrumb,
+        snippet), in their order; a row gone since (the index updated) is left out."""
+        with self._lock:
+            self._cancelled.clear()
+            try:
+                return self._hits(rows, ranked.terms, ranked.partial)
+            except sqlite3.OperationalError as exc:
+                if self._cancelled.is_set():
+                    raise SearchCancelled from exc
+                raise
 
     def suggest(self, text: str) -> str | None:
         """A query close to ``text`` (each unknown word replaced by the nearest word in the book)
@@ -293,6 +332,8 @@ class SearchIndex:
         hits = []
         for score, rowid in page:
             self._check()
+            if rowid not in rows:
+                continue  # gone since it was ranked (see hits())
             sid, chapter, anchor, title, breadcrumb, lead, body = rows[rowid]
             hits.append(
                 SearchHit(
