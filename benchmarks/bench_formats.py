@@ -59,7 +59,7 @@ def make_folder(root: Path, pages: int) -> Path:
 
 def as_mdbook(folder: Path, root: Path) -> Path:
     """The same pages in mdBook's layout (src/ = a copy, SUMMARY.md listing them in order)."""
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
 
     book = load_book(folder)
     src = root / "src"
@@ -100,8 +100,8 @@ def first_page_ms(path: Path, runs: int) -> float:
 
 
 def load_and_index_ms(path: Path) -> tuple[float, float, int]:
-    from handbook.core.book import load_book
-    from handbook.core.search import IndexCache
+    from handbook.core.book.load import load_book
+    from handbook.core.search.index import IndexCache
 
     start = time.perf_counter()
     book = load_book(path)

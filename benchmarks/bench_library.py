@@ -32,10 +32,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from handbook.core.book import load_book
-from handbook.core.library import FoundBook, LibraryBook, LibraryStore
-from handbook.core.library_search import search_books
-from handbook.core.search import IndexCache, SearchIndex, SearchOptions
+from handbook.core.book.load import load_book
+from handbook.core.library.store import FoundBook, LibraryBook, LibraryStore
+from handbook.core.search.index import IndexCache, SearchIndex, SearchOptions
+from handbook.core.search.library import search_books
 
 DEFAULT_BOOK = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rust-book"
 QUERIES = [

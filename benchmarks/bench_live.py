@@ -39,9 +39,9 @@ import shiboken6
 from PySide6.QtCore import QEvent, QEventLoop, QFileSystemWatcher, QObject, QPoint, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from handbook.core.book import load_book
-from handbook.core.search import IndexCache
-from handbook.ui.main_window import MainWindow
+from handbook.core.book.load import load_book
+from handbook.core.search.index import IndexCache
+from handbook.ui.window.main_window import MainWindow
 
 DEFAULT_BOOK = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rust-book"
 
@@ -270,8 +270,8 @@ def compare_watcher(
 def big_book(app: QApplication, folder: Path, chapters: int = 5000) -> str:
     """A generated book of ``chapters`` files in 50 folders: what is watched, and how long
     starting to watch it takes."""
-    from handbook.core.live import plan_for
-    from handbook.ui.book_watcher import BookWatcher, file_budget
+    from handbook.core.book.live import plan_for
+    from handbook.ui.live.watcher import BookWatcher, file_budget
 
     src = folder / "src"
     lines = ["# Summary", ""]

@@ -69,16 +69,16 @@ def child(mode: str, book_path: str, out: str) -> None:
 
     from PySide6.QtGui import QGuiApplication
 
-    from handbook.core.book import load_book
-    from handbook.core.render import Renderer
-    from handbook.core.theme import LIGHT
+    from handbook.core.book.load import load_book
+    from handbook.core.render.renderer import Renderer
+    from handbook.core.render.theme import LIGHT
 
     app = QGuiApplication([sys.argv[0], "-platform", "offscreen"])
     book = load_book(Path(book_path))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     if mode == "handbook":
-        from handbook.ui.pdf_export import export_pdf
+        from handbook.ui.paper.pdf_export import export_pdf
 
         pages = export_pdf(book, Renderer(book, theme=LIGHT).render, Path(out)).pages
     else:
@@ -93,7 +93,7 @@ def bare_print(book: object, renderer: object, out: Path) -> int:
     """The book's chapters in one QTextDocument, printed by Qt (no contents, no outline)."""
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-    from handbook.ui.pdf_export import MARGINS_MM
+    from handbook.ui.paper.pdf_export import MARGINS_MM
 
     bodies = []
     for node in book.chapters():  # type: ignore[attr-defined]

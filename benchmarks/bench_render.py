@@ -42,10 +42,10 @@ GUIDE = REPO / "resources" / "guide"
 CHILD = """
 import json, sys, time
 start = time.perf_counter()
-from handbook.core.book import load_book
-from handbook.core.render import Renderer
-from handbook.core.search import SearchIndex, default_read_source, read_sources
-from handbook.core.sections import book_sections
+from handbook.core.book.load import load_book
+from handbook.core.render.renderer import Renderer
+from handbook.core.search.index import SearchIndex, default_read_source, read_sources
+from handbook.core.search.sections import book_sections
 imported = time.perf_counter()
 cpu_imported = time.process_time()
 book = load_book(sys.argv[1])
@@ -126,8 +126,8 @@ def click_to_shown(book_path: Path, runs: int) -> tuple[str, float, list[float],
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from handbook.core.book import load_book
-    from handbook.ui.main_window import MainWindow
+    from handbook.core.book.load import load_book
+    from handbook.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     book = load_book(book_path)
@@ -159,8 +159,8 @@ def click_to_shown(book_path: Path, runs: int) -> tuple[str, float, list[float],
 def core_render_cpu(book_path: Path, chapter: str, runs: int) -> list[float]:
     """CPU ms of the core's render of ``chapter`` alone (a fresh renderer each time): the
     rest of a click is Qt's (setHtml, layout, paint) and the window's."""
-    from handbook.core.book import load_book
-    from handbook.core.render import Renderer
+    from handbook.core.book.load import load_book
+    from handbook.core.render.renderer import Renderer
 
     book = load_book(book_path)
     Renderer(book).render(chapter)  # lexers loaded, as in the window after its first page

@@ -43,12 +43,12 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.search import IndexCache, SearchIndex, SearchOptions, read_sources
-from handbook.core.sections import Section, book_sections, chapter_trails
-from handbook.ui.search_panel import SearchPanel
-from handbook.ui.search_worker import SearchRunner
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.search.index import IndexCache, SearchIndex, SearchOptions, read_sources
+from handbook.core.search.sections import Section, book_sections, chapter_trails
+from handbook.ui.search.panel import SearchPanel
+from handbook.ui.search.worker import SearchRunner
 
 DEFAULT_BOOK = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rust-book"
 TICK_MS = 5
@@ -297,7 +297,7 @@ def _option(argv: list[str], name: str, default: str) -> str:
 
 
 def _read(book: Book, path: str) -> str:
-    from handbook.core.book import read_chapter_source
+    from handbook.core.book.load import read_chapter_source
 
     text: str = read_chapter_source(book, path)
     return text

@@ -16,13 +16,13 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.query import bigrams
-from handbook.core.search import IndexCache, SearchIndex, read_sources
-from handbook.core.sections import Section, book_sections
-from handbook.ui.search_panel import SearchPanel
-from handbook.ui.search_worker import SearchRunner
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.search.index import IndexCache, SearchIndex, read_sources
+from handbook.core.search.query import bigrams
+from handbook.core.search.sections import Section, book_sections
+from handbook.ui.search.panel import SearchPanel
+from handbook.ui.search.worker import SearchRunner
 
 TICK_MS = 2
 CODE_QUERIES = [
@@ -95,7 +95,7 @@ def naive(sections: Sequence[Section], queries: Sequence[str]) -> tuple[list[flo
 
 
 def _read(book: Book, path: str) -> str:
-    from handbook.core.book import read_chapter_source
+    from handbook.core.book.load import read_chapter_source
 
     text: str = read_chapter_source(book, path)
     return text

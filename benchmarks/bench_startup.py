@@ -10,7 +10,7 @@ Prints one table; asserts nothing. In one run it measures:
   QTextBrowser (packaging/bare_window.py, which bench_package.py freezes) showing the same HTML
   (the page handbook kept for its start, read from the profile after the first start). A
   returning reader's start shows the page kept at the last close in its first frame
-  (ui/start_page.py); otherwise the page comes once the window is built around the book;
+  (ui/app/start_page.py); otherwise the page comes once the window is built around the book;
 - a side figure, "frame": the time to the first window exposed, and its memory (VmRSS, and
   VmHWM the peak so far);
 - the time to show the Rust book's largest chapter after a click in the contents (render,
@@ -138,10 +138,10 @@ def chapter_child(book_path: str, clicks: int) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from handbook.core.book import load_book
-    from handbook.core.model import Book, RenderedChapter
-    from handbook.ui.chapter_cache import RenderChapter, default_renderer
-    from handbook.ui.main_window import MainWindow
+    from handbook.core.book.load import load_book
+    from handbook.core.book.model import Book, RenderedChapter
+    from handbook.ui.reader.chapter_cache import RenderChapter, default_renderer
+    from handbook.ui.window.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     book = load_book(Path(book_path))

@@ -40,7 +40,7 @@ def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 @pytest.fixture(scope="module")
 def fts() -> Iterator[sqlite3.Connection]:
     """A small FTS5 table with the search index's own tokenizer and prefix indexes."""
-    from handbook.core.search import TOKENIZE
+    from handbook.core.search.index import TOKENIZE
 
     db = sqlite3.connect(":memory:")
     db.execute(

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from handbook.cli import main
-from handbook.core.bookmarks import BookmarkStore
-from handbook.core.reanchor import draft_for
+from handbook.core.bookmarks.reanchor import draft_for
+from handbook.core.bookmarks.store import BookmarkStore
 from handbook.paths import data_dir
 from tests.helpers.bookmark_writer import sample_book
 

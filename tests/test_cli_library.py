@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from handbook.cli import main
-from handbook.core.library import FILE_NAME
+from handbook.core.library.store import FILE_NAME
 from handbook.paths import data_dir
 from tests.conftest import write_book
 
@@ -192,7 +192,7 @@ def test_a_library_path_that_is_no_file_is_left_alone(
 ADDER = """
 import sys
 from pathlib import Path
-from handbook.core.library import FoundBook, LibraryStore
+from handbook.core.library.store import FoundBook, LibraryStore
 folder, prefix, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 for i in range(count):
     with LibraryStore.open(folder) as store:
@@ -226,9 +226,9 @@ def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
 def test_a_damaged_library_is_rebuilt_with_the_books_of_the_bookmarks(
     shelf: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from handbook.core.book import load_book
-    from handbook.core.bookmarks import BookmarkStore
-    from handbook.core.reanchor import draft_for
+    from handbook.core.book.load import load_book
+    from handbook.core.bookmarks.reanchor import draft_for
+    from handbook.core.bookmarks.store import BookmarkStore
 
     book = load_book(shelf / "alpha")
     with BookmarkStore.open(data_dir()) as bookmarks:

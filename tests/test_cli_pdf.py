@@ -190,7 +190,7 @@ def test_details_are_unfolded_on_paper(tmp_path: Path) -> None:
 def test_a_pdf_of_an_absurd_size_is_written_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handbook.ui import pdf_export
+    from handbook.ui.paper import pdf_export
 
     monkeypatch.setattr(pdf_export, "SANE_PAGES", 20)
     summary = "# Summary\n\n" + "".join(f"- [Again {n}](again.md)\n" for n in range(30))

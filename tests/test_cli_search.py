@@ -9,7 +9,7 @@ import pytest
 
 from handbook.cli import main
 from handbook.commands.search import result_lines
-from handbook.core.search import SearchHit, SearchResults
+from handbook.core.search.index import SearchHit, SearchResults
 from tests.conftest import write_book
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.headings import extract_headings
+from handbook.core.book.headings import extract_headings
 
 if sys.version_info >= (3, 11):
     import tomllib

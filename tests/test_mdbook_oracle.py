@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 from handbook.cli import main
-from handbook.core.book import load_book
-from handbook.core.page_text import page_text
-from handbook.core.render import Renderer
-from handbook.core.search import default_read_source
-from handbook.core.sections import chapter_trails, split_sections
+from handbook.core.book.load import load_book
+from handbook.core.render.page_text import page_text
+from handbook.core.render.renderer import Renderer
+from handbook.core.search.index import default_read_source
+from handbook.core.search.sections import chapter_trails, split_sections
 from tests.conftest import GUIDE, RUST_BOOK
 from tests.helpers import mdbook
 from tests.helpers.oracle_books import CHAPTERS, write_fixture_book

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from handbook import __version__
-from handbook.core.book import load_book
+from handbook.core.book.load import load_book
 from tests.conftest import GUIDE, REPO
 from tests.helpers.xvfb import xvfb
 

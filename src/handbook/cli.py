@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(module.run(args))
 
     if len(args_list) <= 1 and not any(arg.startswith("-") for arg in args_list):
-        from handbook.ui.app import run_app  # the window, at once: no options to parse
+        from handbook.ui.app.run import run_app  # the window, at once: no options to parse
 
         return run_app(args_list[0] if args_list else None)
     args = _open_parser().parse_intermixed_args(args_list)
@@ -102,6 +102,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_command_module("selftest").run(args))
     if args.install_desktop or args.uninstall_desktop:
         return int(_command_module("desktop").run(args))
-    from handbook.ui.app import run_app
+    from handbook.ui.app.run import run_app
 
     return run_app(args.path)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core import book as book_module
-from handbook.core.book import book_identity, load_book, read_chapter_source, reload_chapters
-from handbook.core.model import Book, BookError, NodeKind
+from handbook.core.book import load as book_module
+from handbook.core.book.load import book_identity, load_book, read_chapter_source, reload_chapters
+from handbook.core.book.model import Book, BookError, NodeKind
 from tests.conftest import write_book
 
 SIMPLE = "# Summary\n\n[Intro](intro.md)\n\n- [One](one.md)\n  - [Two](two.md)\n"

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core import backups as backups_module
-from handbook.core.backups import remove_orphan_temp_files
-from handbook.core.bookmarks import BACKUP_FOLDER, FILE_NAME, BookmarksDisabled, BookmarkStore
-from handbook.core.reanchor import draft_for
-from handbook.core.storage import DatabaseBusy, DiskFull
+from handbook.core.bookmarks import backups as backups_module
+from handbook.core.bookmarks.backups import remove_orphan_temp_files
+from handbook.core.bookmarks.reanchor import draft_for
+from handbook.core.bookmarks.store import BACKUP_FOLDER, FILE_NAME, BookmarksDisabled, BookmarkStore
+from handbook.core.storage.sqlite import DatabaseBusy, DiskFull
 from tests.helpers import bookmark_writer
 from tests.helpers.bookmark_writer import sample_book
 
@@ -545,11 +545,11 @@ def _a_later_schema_of_another_program(path: Path) -> None:
 
 
 def _a_search_cache(path: Path) -> None:
-    from handbook.core.search import IndexCache
+    from handbook.core.search.index import IndexCache
     from tests.conftest import write_book
 
     book_root = write_book(path.parent / "book", "# Summary\n\n- [A](a.md)\n", {"a.md": "# A\n"})
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
 
     IndexCache(path.parent / "cache").open(load_book(book_root)).close()
     (cached,) = (path.parent / "cache").rglob("*.sqlite3")
@@ -611,7 +611,7 @@ def test_a_file_named_like_the_backup_folder_is_named(tmp_path: Path) -> None:
 
 
 def test_a_book_folder_whose_name_is_not_utf8_keeps_its_bookmarks(tmp_path: Path) -> None:
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
     from tests.conftest import write_book
 
     root = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9 book"))
@@ -650,7 +650,7 @@ def test_a_store_that_cannot_be_written_again_says_so_and_acknowledges_nothing(
 ) -> None:
     import shutil
 
-    from handbook.core.storage import StorageError
+    from handbook.core.storage.sqlite import StorageError
 
     data = tmp_path / "data"
     with BookmarkStore.open(data) as store:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core import bookmark_io
-from handbook.core.bookmark_io import ImportFormatError, parse_href, read_file, write_file
-from handbook.core.bookmarks import BookmarkStatus, BookmarkStore, Snapshot
-from handbook.core.place import Place
-from handbook.core.reanchor import draft_for
+from handbook.core.bookmarks import exchange as bookmark_io
+from handbook.core.bookmarks.exchange import ImportFormatError, parse_href, read_file, write_file
+from handbook.core.bookmarks.reanchor import draft_for
+from handbook.core.bookmarks.store import BookmarkStatus, BookmarkStore, Snapshot
+from handbook.core.reading.place import Place
 from tests.helpers.bookmark_writer import sample_book
 
 BOOK = sample_book(identity="c0ffee/é #1")  # an identity that needs quoting in a URL

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.bookmarks import (
+from handbook.core.bookmarks.reanchor import draft_for
+from handbook.core.bookmarks.store import (
     BACKUP_FOLDER,
     FILE_NAME,
     BookmarksDisabled,
     BookmarkStatus,
     BookmarkStore,
 )
-from handbook.core.place import Place
-from handbook.core.reanchor import draft_for
+from handbook.core.reading.place import Place
 from tests.helpers.bookmark_writer import sample_book
 
 BOOK = sample_book()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.book import load_book
-from handbook.core.search import IndexCache
+from handbook.core.book.load import load_book
+from handbook.core.search.index import IndexCache
 from tests.conftest import write_book
 
 

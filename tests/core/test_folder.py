@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from handbook.commands.toc import toc_lines
-from handbook.core.book import load_book, open_book, read_chapter_source
-from handbook.core.locate import check_book_path, locate
-from handbook.core.model import BookError
-from handbook.ui.chapter_cache import default_renderer
+from handbook.core.book.load import load_book, open_book, read_chapter_source
+from handbook.core.book.locate import check_book_path, locate
+from handbook.core.book.model import BookError
+from handbook.ui.reader.chapter_cache import default_renderer
 from tests.conftest import write_book
 
 
@@ -143,7 +143,7 @@ def test_a_big_folder_lists_first_headings_only(
 ) -> None:
     """Past EAGER_PAGES pages the tree is made from each page's first heading alone (found in
     its first bytes, code fences skipped); the page itself still shows all its headings."""
-    from handbook.core import folder
+    from handbook.core.book import folder
 
     monkeypatch.setattr(folder, "EAGER_PAGES", 2)
     pages = {
@@ -168,8 +168,8 @@ def test_a_big_folder_lists_first_headings_only(
 def test_a_plain_page_shows_an_include_line_as_text(tmp_path: Path, opened: str) -> None:
     """GitHub shows ``{{#include}}`` as written (it is mdBook's, and a plain folder is no mdBook
     book): the page and its search text have the line, not the file it names."""
-    from handbook.core.page_text import page_text
-    from handbook.core.search import default_read_source
+    from handbook.core.render.page_text import page_text
+    from handbook.core.search.index import default_read_source
 
     write(
         tmp_path / "notes",

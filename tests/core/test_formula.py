@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core import formula
-from handbook.core.formula import (
+from handbook.core.render import formula
+from handbook.core.render.formula import (
     DATA_URL_PREFIX,
     draw,
     formula_html,
     is_formula_image,
     typeset_math,
 )
-from handbook.core.theme import DARK, LIGHT, PageTheme
+from handbook.core.render.theme import DARK, LIGHT, PageTheme
 
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
@@ -102,8 +102,8 @@ def test_only_formula_images_of_paths_are_recognised(svg: str) -> None:
 
 
 def render_math(tmp_path: Path, toml: str, theme: PageTheme = LIGHT) -> str:
-    from handbook.core.book import load_book
-    from handbook.core.render import Renderer
+    from handbook.core.book.load import load_book
+    from handbook.core.render.renderer import Renderer
     from tests.conftest import write_book
 
     chapter = "# M\n\nInline \\\\( x^2 \\\\) and `\\\\(code\\\\)`.\n\n\\\\[ \\\\frac{a}{b} \\\\]\n"

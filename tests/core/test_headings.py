@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handbook.core.headings import (
+from handbook.core.book.headings import (
     MAX_LINE,
     extract_headings,
     find_links,
@@ -192,7 +192,7 @@ _PIECES = [
 
 
 def _by_line(text: str) -> tuple[object, ...]:
-    from handbook.core.headings import _extract_headings_by_line
+    from handbook.core.book.headings import _extract_headings_by_line
 
     return _extract_headings_by_line(text.splitlines())
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from handbook.core.history import History, HistoryEntry
+from handbook.core.reading.history import History, HistoryEntry
 
 
 def test_empty_history_goes_nowhere() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.includes import MAX_DEPTH, expand_includes, select_lines
+from handbook.core.book.includes import MAX_DEPTH, expand_includes, select_lines
 
 BOOK = Path(__file__).resolve().parent.parent / "fixtures" / "render" / "includes"
 CHAPTER = BOOK / "src" / "chapter.md"  # need not exist: links are relative to its folder
@@ -170,7 +170,7 @@ def test_select_lines_directly() -> None:
 def test_the_size_limit_counts_the_chapter_and_its_includes_together(tmp_path: Path) -> None:
     """Include amplification: the limit is on the text after expansion, not on the includes
     beside a chapter that is itself near the limit."""
-    from handbook.core.includes import MAX_EXPANDED_CHARS
+    from handbook.core.book.includes import MAX_EXPANDED_CHARS
 
     (tmp_path / "src").mkdir()
     half = "w" * (MAX_EXPANDED_CHARS // 2 + 1000)
@@ -183,7 +183,7 @@ def test_the_size_limit_counts_the_chapter_and_its_includes_together(tmp_path: P
 
 
 def test_expanded_size_counts_what_the_includes_bring(tmp_path: Path) -> None:
-    from handbook.core.includes import expanded_size
+    from handbook.core.book.includes import expanded_size
 
     src = tmp_path / "src"
     src.mkdir()

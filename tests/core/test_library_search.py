@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.book import load_book
-from handbook.core.library import LibraryBook
-from handbook.core.library_search import grouped, search_books
-from handbook.core.search import IndexCache, SearchIndex, SearchOptions
+from handbook.core.book.load import load_book
+from handbook.core.library.store import LibraryBook
+from handbook.core.search.index import IndexCache, SearchIndex, SearchOptions
+from handbook.core.search.library import grouped, search_books
 from tests.conftest import write_book
 
 Opened = list[tuple[LibraryBook, SearchIndex]]

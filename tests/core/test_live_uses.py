@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook.core.book import load_book
-from handbook.core.live import book_uses, changes_between, plan_for, stamps
+from handbook.core.book.live import book_uses, changes_between, plan_for, stamps
+from handbook.core.book.load import load_book
 from tests.conftest import png, write_book
 
 SUMMARY = "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n- [Three](three.md)\n"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from handbook import cli
-from handbook.core.book import load_book
-from handbook.core.model import RenderedChapter
-from handbook.core.render import Renderer
-from handbook.core.search import IndexCache
+from handbook.core.book.load import load_book
+from handbook.core.book.model import RenderedChapter
+from handbook.core.render.renderer import Renderer
+from handbook.core.search.index import IndexCache
 from tests.conftest import write_book
 
 SUMMARY = "# Summary\n\n- [Page](page.md)\n"
@@ -284,9 +284,9 @@ def test_hidden_elements_scripts_and_comments_are_neither_shown_nor_found(tmp_pa
 def test_a_chapter_the_parser_fails_on_still_lets_the_book_open_and_be_searched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handbook.core import render as render_module
-    from handbook.core import sections
-    from handbook.core.mdbook import chapter
+    from handbook.core.render import renderer as render_module
+    from handbook.core.render.mdbook import chapter
+    from handbook.core.search import sections
 
     root = write_book(
         tmp_path / "book",

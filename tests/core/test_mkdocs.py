@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from handbook.commands.toc import toc_lines
-from handbook.core.book import load_book, open_book
-from handbook.core.mkdocs_render import SiteRenderer
-from handbook.core.model import Book, BookError
+from handbook.core.book.load import load_book, open_book
+from handbook.core.book.model import Book, BookError
+from handbook.core.render.mkdocs import SiteRenderer
 from tests.conftest import SHARED
 
 MKDOCS_DOCS = SHARED / "corpora" / "mkdocs-docs"
@@ -484,7 +484,7 @@ def test_pathological_markdown_in_a_page_shows_as_text(tmp_path: Path) -> None:
 def test_search_results_land_on_the_pages_anchors(tmp_path: Path) -> None:
     """Headings MkDocs and mdBook slug differently (toc's '_1', accents) land where they say;
     the index reads admonitions, tabs and metadata as the page shows them."""
-    from handbook.core.search import IndexCache
+    from handbook.core.search.index import IndexCache
 
     pages = {
         "index.md": "---\ntitle: Front\n---\n\n# Café Guide\n\n## Setup\n\nOne.\n\n## Setup\n\n"
@@ -564,7 +564,7 @@ def test_a_comment_in_indented_code_costs_no_conversion_at_open(
 ) -> None:
     """Only a page with a heading indented outside code is converted to list its headings:
     a ``# comment`` in a fence inside a list is not one (MkDocs' docs opened 7x slower)."""
-    import handbook.core.mkdocs_render as mkdocs_render
+    import handbook.core.render.mkdocs as mkdocs_render
 
     calls: list[object] = []
     real = mkdocs_render.make_site_markdown

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handbook.core.formula import formula_html
-from handbook.core.page_text import page_text
+from handbook.core.render.formula import formula_html
+from handbook.core.render.page_text import page_text
 
 
 def test_blocks_lists_and_code() -> None:

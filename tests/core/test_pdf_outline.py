@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pypdf
 
-from handbook.core.pdf_outline import OutlineEntry, _tree, add_outline, outline_objects, pdf_text
+from handbook.core.paper.pdf_outline import (
+    OutlineEntry,
+    _tree,
+    add_outline,
+    outline_objects,
+    pdf_text,
+)
 
 
 def test_nesting_follows_levels() -> None:

@@ -7,10 +7,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from handbook.core.bookmarks import BookmarkStore
-from handbook.core.place import Place, find_in_section, quote_at
-from handbook.core.places import PlaceStore
-from handbook.core.reanchor import draft_for, open_target
+from handbook.core.bookmarks.reanchor import draft_for, open_target
+from handbook.core.bookmarks.store import BookmarkStore
+from handbook.core.reading.place import Place, find_in_section, quote_at
+from handbook.core.reading.places import PlaceStore
 from tests.conftest import REPO
 from tests.helpers.bookmark_writer import sample_book
 

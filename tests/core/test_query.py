@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handbook.core.query import (
+from handbook.core.search.query import (
     MAX_TERMS,
     Term,
     bigrams,

@@ -10,11 +10,11 @@ from pathlib import Path
 import markdown
 import pytest
 
-from handbook.core import render as render_module
-from handbook.core.book import load_book, read_chapter_source
-from handbook.core.headings import extract_headings
-from handbook.core.model import RenderedChapter
-from handbook.core.render import (
+from handbook.core.book.headings import extract_headings
+from handbook.core.book.load import load_book, read_chapter_source
+from handbook.core.book.model import RenderedChapter
+from handbook.core.render import renderer as render_module
+from handbook.core.render.renderer import (
     EXTENSION_MODULES,
     MAX_CHAPTER_BYTES,
     PYGMENTS_STYLES,
@@ -22,7 +22,7 @@ from handbook.core.render import (
     make_markdown,
     render_error_page,
 )
-from handbook.core.theme import DARK, LIGHT, THEMES, PageTheme
+from handbook.core.render.theme import DARK, LIGHT, THEMES, PageTheme
 from tests.conftest import write_book
 
 FEATURES = Path(__file__).resolve().parent.parent / "fixtures" / "render" / "features"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handbook.core.sanitize import clean_style, sanitize
+from handbook.core.render.sanitize import clean_style, sanitize
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_never_raises_and_never_lets_a_script_through(text: str) -> None:
 
 
 def test_what_is_removed_is_reported_for_the_reader() -> None:
-    from handbook.core.sanitize import removed_by_sanitizer
+    from handbook.core.render.sanitize import removed_by_sanitizer
 
     hostile = (
         '<a href="javascript:alert(1)">a</a><a href="JaVa&#x53;cript:x">b</a>'

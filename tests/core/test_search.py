@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handbook import __version__
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.search import (
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.search.index import (
     IndexCache,
     IndexOrigin,
     SearchIndex,
@@ -22,7 +22,7 @@ from handbook.core.search import (
     snippet_html,
     snippet_text,
 )
-from handbook.core.sections import Section
+from handbook.core.search.sections import Section
 from tests.conftest import GUIDE, RUST_BOOK, write_book
 
 ENTERED = SearchOptions(prefix_last=False)  # the last word as a whole word
@@ -469,7 +469,7 @@ def test_opening_in_steps_reports_progress_and_ends_with_the_index(
 def test_a_build_stopped_midway_closes_its_database(
     tmp_path: Path, book_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handbook.core import search
+    from handbook.core.search import index as search
 
     builders: list[search.IndexBuilder] = []
 

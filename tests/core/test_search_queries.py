@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from handbook.cli import main
-from handbook.core.book import load_book
-from handbook.core.matching import terms_pattern
-from handbook.core.search import MAX_CHAPTER_BYTES, IndexCache, SearchIndex, SearchOptions
+from handbook.core.book.load import load_book
+from handbook.core.search.index import MAX_CHAPTER_BYTES, IndexCache, SearchIndex, SearchOptions
+from handbook.core.search.matching import terms_pattern
 from tests.conftest import GUIDE, RUST_BOOK, write_book
 
 CJK = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.core.headings import extract_headings
-from handbook.core.sections import split_sections
+from handbook.core.book.headings import extract_headings
+from handbook.core.search.sections import split_sections
 
 
 def sections(markdown: str, titles: tuple[str, ...] = ("Chapter",)) -> list[tuple[str, str]]:

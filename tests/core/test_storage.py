@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.storage import (
+from handbook.core.storage.sqlite import (
     Database,
     DatabaseBusy,
     DatabaseCorrupt,

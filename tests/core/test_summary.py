@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook.core.model import NodeKind, TocNode
-from handbook.core.summary import Summary, chapter_path, parse_summary
+from handbook.core.book.model import NodeKind, TocNode
+from handbook.core.book.summary import Summary, chapter_path, parse_summary
 
 FILE = Path("book/src/SUMMARY.md")
 

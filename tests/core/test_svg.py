@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.svg import SvgError, confine_svg
+from handbook.core.render.svg import SvgError, confine_svg
 from tests.conftest import png
 
 HEAD = (

@@ -8,7 +8,7 @@ import pytest
 from pygments.styles import get_style_by_name
 from pygments.token import Error, Whitespace
 
-from handbook.core.theme import DARK, LIGHT, THEMES, PageTheme, contrast_ratio
+from handbook.core.render.theme import DARK, LIGHT, THEMES, PageTheme, contrast_ratio
 
 BODY = 7.0  # WCAG AAA for body text
 OTHER = 4.5  # WCAG AA: links, captions, alerts, highlighted hits, code tokens

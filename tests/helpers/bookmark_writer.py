@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from handbook.core.model import Book, Heading, NodeKind, TocNode
+from handbook.core.book.model import Book, Heading, NodeKind, TocNode
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
@@ -69,9 +69,9 @@ def sample_book(
 
 
 def _add_forever(data_dir: Path, count: int) -> None:
-    from handbook.core.bookmarks import BookmarkStore
-    from handbook.core.place import Place
-    from handbook.core.reanchor import draft_for
+    from handbook.core.bookmarks.reanchor import draft_for
+    from handbook.core.bookmarks.store import BookmarkStore
+    from handbook.core.reading.place import Place
 
     book = sample_book()
     draft = draft_for(book, "ownership.md#rules", place=Place("ownership.md#rules", 10))
@@ -90,7 +90,7 @@ def _add_forever(data_dir: Path, count: int) -> None:
 
 
 def _backup_forever(target: Path) -> None:
-    from handbook.core.backups import atomic_write
+    from handbook.core.bookmarks.backups import atomic_write
 
     generation = json.loads(target.read_text())["generation"] if target.exists() else 0
     while True:

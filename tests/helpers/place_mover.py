@@ -33,10 +33,10 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from handbook.core.book import load_book
-    from handbook.ui.app import install_quit_signals
-    from handbook.ui.main_window import MainWindow
-    from handbook.ui.services import open_services
+    from handbook.core.book.load import load_book
+    from handbook.ui.app.run import install_quit_signals
+    from handbook.ui.app.services import open_services
+    from handbook.ui.window.main_window import MainWindow
 
     mode, book_path, data_dir = argv[0], Path(argv[1]), Path(argv[2])
     app = QApplication([sys.argv[0], "-style", "Fusion"])

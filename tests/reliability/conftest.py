@@ -7,13 +7,13 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
-from handbook.core.model import Book
+from handbook.core.book.model import Book
 
 
 @pytest.fixture
 def open_window(qtbot: QtBot) -> Callable[[Book], object]:
     """The real MainWindow on ``book``, shown offscreen, with external links recorded only."""
-    from handbook.ui.main_window import MainWindow
+    from handbook.ui.window.main_window import MainWindow
 
     def make(book: Book) -> MainWindow:
         opened: list[str] = []

@@ -16,11 +16,11 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["handbook"]):
-    from handbook.core.includes import expand_includes
-    from handbook.core.query import match_expression, parse_query
-    from handbook.core.render import make_markdown
-    from handbook.core.sanitize import sanitize
-    from handbook.core.summary import parse_summary
+    from handbook.core.book.includes import expand_includes
+    from handbook.core.book.summary import parse_summary
+    from handbook.core.render.renderer import make_markdown
+    from handbook.core.render.sanitize import sanitize
+    from handbook.core.search.query import match_expression, parse_query
 
 SENTINEL = "SENTINEL-outside-the-book-3f9a"
 

@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from handbook import cli
-from handbook.core.book import load_book
-from handbook.core.model import Book
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
 from tests.conftest import write_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen

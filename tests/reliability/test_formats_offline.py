@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.book import load_book
+from handbook.core.book.load import load_book
 from tests.conftest import SHARED
 from tests.reliability.helpers import (
     SCRIPTS,

@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from handbook.core.includes import expand_includes
-from handbook.core.model import NodeKind
-from handbook.core.query import match_expression, parse_query
-from handbook.core.summary import parse_summary
+from handbook.core.book.includes import expand_includes
+from handbook.core.book.model import NodeKind
+from handbook.core.book.summary import parse_summary
+from handbook.core.search.query import match_expression, parse_query
 from tests.reliability.helpers import REPO, child_env
 
 
@@ -209,8 +209,8 @@ def unsafe_tags(html: str) -> list[str]:
 def converter() -> Callable[[str], str]:
     """The renderer's conversion: the one configured Markdown, then the sanitizer (reset between
     chapters, as Renderer does)."""
-    from handbook.core.render import make_markdown
-    from handbook.core.sanitize import sanitize
+    from handbook.core.render.renderer import make_markdown
+    from handbook.core.render.sanitize import sanitize
 
     md = make_markdown()
 
@@ -233,8 +233,8 @@ def test_the_renderer_takes_any_text_and_lets_nothing_unsafe_through(
 def test_a_chapter_renderer_never_raises_and_says_why_it_refused(tmp_path: Path) -> None:
     """Renderer.render catches everything; what it caught shows as an error page. Here,
     the inputs once known to raise inside Python-Markdown still give their text."""
-    from handbook.core.book import load_book
-    from handbook.core.render import Renderer
+    from handbook.core.book.load import load_book
+    from handbook.core.render.renderer import Renderer
     from tests.conftest import write_book
 
     cases = {

@@ -26,9 +26,9 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.render import Renderer
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.render.renderer import Renderer
 from tests.reliability import hostile_book
 from tests.reliability.helpers import (
     SCRIPTS,

@@ -17,8 +17,8 @@ from PySide6.QtCore import QByteArray, QUrl
 from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
 from tests.conftest import write_book
 from tests.reliability.helpers import (
     REPO,

@@ -23,9 +23,9 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Slot
 from pytestqt.qtbot import QtBot
 
 from handbook import cli
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.render import Renderer
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.render.renderer import Renderer
 from tests.reliability import pathological
 from tests.reliability.helpers import HANG_GUARD_S, within
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from handbook.ui.services import Services, open_services
+from handbook.ui.app.services import Services, open_services
 
 MakeServices = Callable[[], Services]
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book, RenderedChapter
-from handbook.core.render import Renderer
-from handbook.ui.background_render import BACKGROUND_BYTES
-from handbook.ui.chapter_cache import RenderChapter
-from handbook.ui.main_window import MainWindow
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book, RenderedChapter
+from handbook.core.render.renderer import Renderer
+from handbook.ui.reader.background_render import BACKGROUND_BYTES
+from handbook.ui.reader.chapter_cache import RenderChapter
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.ui.main_window import MainWindow
-from handbook.ui.services import Services
+from handbook.core.book.load import load_book
+from handbook.ui.app.services import Services
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
 from tests.helpers.page_top import text_at_top
 
@@ -135,7 +135,7 @@ def test_a_book_whose_place_is_gone_opens_at_the_nearest_section_and_says_so(
 def test_progress_shows_the_chapter_and_how_far_and_the_tree_marks_chapters_read(
     qtbot: QtBot, books: list[Path], make_services: Callable[[], Services]
 ) -> None:
-    from handbook.ui.toc_model import READ_ROLE
+    from handbook.ui.contents.toc_model import READ_ROLE
 
     ant = books[0]
     window = _window(qtbot, make_services(), ant)

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from handbook.cli import main
-from handbook.core.book import load_book
-from handbook.core.model import Book
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
 from handbook.paths import data_dir
-from handbook.ui.main_window import MainWindow
-from handbook.ui.services import Services, open_services
-from handbook.ui.settings import MAX_SETTINGS_BYTES, settings_path
+from handbook.ui.app.services import Services, open_services
+from handbook.ui.app.settings import MAX_SETTINGS_BYTES, settings_path
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
@@ -167,9 +167,9 @@ def test_a_backup_that_cannot_be_written_is_shown_in_the_window(
     services: list[Services],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from handbook.core import backups as backups_module
-    from handbook.core.bookmarks import BookmarkStore
-    from handbook.core.reanchor import draft_for
+    from handbook.core.bookmarks import backups as backups_module
+    from handbook.core.bookmarks.reanchor import draft_for
+    from handbook.core.bookmarks.store import BookmarkStore
 
     def no_space(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

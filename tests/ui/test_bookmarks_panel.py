@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from handbook.core.bookmarks import Bookmark, BookmarkStatus, BookmarkStore
-from handbook.core.place import Place
-from handbook.core.reanchor import draft_for
-from handbook.ui.bookmark_controller import BookmarkController
-from handbook.ui.bookmark_rows import BOOKMARK, RowKey
-from handbook.ui.bookmarks_model import row_key
-from handbook.ui.bookmarks_panel import BookmarksPanel, NoteDialog
+from handbook.core.bookmarks.reanchor import draft_for
+from handbook.core.bookmarks.store import Bookmark, BookmarkStatus, BookmarkStore
+from handbook.core.reading.place import Place
+from handbook.ui.bookmarks.controller import BookmarkController
+from handbook.ui.bookmarks.model import row_key
+from handbook.ui.bookmarks.panel import BookmarksPanel, NoteDialog
+from handbook.ui.bookmarks.rows import BOOKMARK, RowKey
 from tests.helpers.bookmark_writer import chapter, sample_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.ui.display import no_display_message
+from handbook.ui.app.display import no_display_message
 from tests.helpers.xvfb import xvfb
 
 

@@ -8,9 +8,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
-from handbook.core.theme import DARK, LIGHT
-from handbook.ui.find_bar import FindBar
-from handbook.ui.highlighter import PageHighlighter, find_spans, terms_pattern
+from handbook.core.render.theme import DARK, LIGHT
+from handbook.ui.reader.find_bar import FindBar
+from handbook.ui.reader.highlighter import PageHighlighter, find_spans, terms_pattern
 
 # The offscreen platform warns on every shown top-level widget; nothing to do with finding.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

@@ -11,8 +11,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.ui.main_window import MainWindow
+from handbook.core.book.load import load_book
+from handbook.ui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 
@@ -107,8 +107,8 @@ def test_a_plain_folder_in_the_window(window_for, tmp_path: Path) -> None:  # ty
 
 
 def test_a_file_at_an_anchor_opens_there(qtbot: QtBot, tmp_path: Path) -> None:
-    from handbook.ui import app as app_module
-    from handbook.ui.settings import open_settings
+    from handbook.ui.app import run as app_module
+    from handbook.ui.app.settings import open_settings
 
     page = tmp_path / "notes.md"
     page.write_text(f"# Notes\n\n{FILLER}\n\n## The Part\n\n{FILLER}\n", encoding="utf-8")
@@ -128,7 +128,7 @@ def test_a_file_at_an_anchor_opens_there(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_a_single_file_is_reopened_as_itself(qtbot: QtBot, tmp_path: Path) -> None:
-    from handbook.ui.app import last_book
+    from handbook.ui.app.run import last_book
 
     (tmp_path / "notes.md").write_text("# Notes\n", encoding="utf-8")
     (tmp_path / "other.md").write_text("# Other\n", encoding="utf-8")
@@ -141,8 +141,8 @@ def test_a_single_file_is_reopened_as_itself(qtbot: QtBot, tmp_path: Path) -> No
 def test_a_file_at_an_anchor_it_lacks_says_so(qtbot: QtBot, tmp_path: Path) -> None:
     """``handbook FILE#typo``: the page opens and the status bar names the missing section (it
     said "The section you were at is no longer in this chapter", of a place never visited)."""
-    from handbook.ui import app as app_module
-    from handbook.ui.settings import open_settings
+    from handbook.ui.app import run as app_module
+    from handbook.ui.app.settings import open_settings
 
     page = tmp_path / "notes.md"
     page.write_text(f"# Notes\n\n{FILLER}\n\n## The Part\n\n{FILLER}\n", encoding="utf-8")

@@ -11,15 +11,15 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox, QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.theme import DARK
-from handbook.ui import app as app_module
-from handbook.ui.main_window import MainWindow
-from handbook.ui.panels import CONTENTS_WIDTH
-from handbook.ui.services import Services
-from handbook.ui.settings import BOOK_ZOOM, LAST_BOOK
-from handbook.ui.shortcuts_dialog import ShortcutsDialog, plain_label
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.render.theme import DARK
+from handbook.ui.app import run as app_module
+from handbook.ui.app.services import Services
+from handbook.ui.app.settings import BOOK_ZOOM, LAST_BOOK
+from handbook.ui.window.main_window import MainWindow
+from handbook.ui.window.panels import CONTENTS_WIDTH
+from handbook.ui.window.shortcuts_dialog import ShortcutsDialog, plain_label
 from tests.conftest import write_book
 from tests.helpers.page_top import position_at_top
 
@@ -92,7 +92,7 @@ def test_a_second_start_opens_the_same_section_scroll_and_docks(
 
 
 def start_in_two_steps(qtbot: QtBot, services: Services, book: Book) -> MainWindow:
-    """What ui/app.py does: the frame on screen first, then the window built around the book."""
+    """What ui/app/run.py does: the frame on screen first, then the window built around the book."""
     window = MainWindow()
     qtbot.addWidget(window)
     window.show_opening(services.settings, "the book")
@@ -458,7 +458,7 @@ def test_a_window_closed_at_once_leaves_no_search_index_building(
 def test_every_book_opened_in_the_window_is_in_the_library(
     qtbot: QtBot, tmp_path: Path, make_window: MakeWindow, book: Book
 ) -> None:
-    from handbook.core.library import LibraryStore
+    from handbook.core.library.store import LibraryStore
 
     def listed() -> list[str]:
         with LibraryStore.open(tmp_path / "data") as library:
@@ -483,8 +483,8 @@ def test_every_book_opened_in_the_window_is_in_the_library(
 def test_the_library_window_lists_opens_and_removes_books(
     qtbot: QtBot, tmp_path: Path, make_window: MakeWindow, book: Book, guide: Path
 ) -> None:
-    from handbook.core.library import FoundBook, LibraryStore
-    from handbook.ui.library_dialog import LibraryDialog
+    from handbook.core.library.store import FoundBook, LibraryStore
+    from handbook.ui.library.dialog import LibraryDialog
 
     other = write_book(tmp_path / "other", SUMMARY, CHAPTERS, toml='[book]\ntitle = "Other"\n')
     gone = tmp_path / "gone"

@@ -17,11 +17,11 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.search import SearchIndex
-from handbook.ui.main_window import MainWindow
-from handbook.ui.settings import FOLLOW_DISK
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.search.index import SearchIndex
+from handbook.ui.app.settings import FOLLOW_DISK
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMenu
 from pytestqt.qtbot import QtBot
 
 from handbook import cli
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.ui.main_window import MainWindow
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
 from tests.helpers.page_top import text_at_top
 
@@ -352,7 +352,7 @@ def test_start_up_work_waits_for_the_window_to_be_on_screen(qtbot: QtBot, book: 
 
 
 def test_the_find_bar_and_bookmarks_panel_are_built_on_first_use(qtbot: QtBot, book: Book) -> None:
-    from handbook.ui.find_bar import FindBar
+    from handbook.ui.reader.find_bar import FindBar
 
     win = MainWindow(book)
     qtbot.addWidget(win)

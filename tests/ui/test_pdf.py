@@ -14,18 +14,18 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrintPreviewWidget
 
-from handbook.core.book import load_book
-from handbook.core.model import Book, RenderedChapter
-from handbook.core.print_book import chapter_anchor, safe_name
-from handbook.ui import pdf_export
-from handbook.ui.pdf_export import (
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book, RenderedChapter
+from handbook.core.paper.print_book import chapter_anchor, safe_name
+from handbook.ui.paper import pdf_export
+from handbook.ui.paper.pdf_export import (
     BookPrint,
     ExportCancelled,
     PdfExport,
     PrintProgress,
     export_pdf,
 )
-from handbook.ui.print_support import preview_dialog, suggested_pdf_name
+from handbook.ui.paper.print_support import preview_dialog, suggested_pdf_name
 from tests.conftest import write_book
 
 SUMMARY = """# Summary
@@ -60,8 +60,8 @@ def small_book(tmp_path: Path) -> Book:
 
 
 def renderer(book: Book):  # type: ignore[no-untyped-def]
-    from handbook.core.render import Renderer
-    from handbook.core.theme import LIGHT
+    from handbook.core.render.renderer import Renderer
+    from handbook.core.render.theme import LIGHT
 
     return Renderer(book, theme=LIGHT).render
 
@@ -473,7 +473,7 @@ def many_chapters(tmp_path: Path, count: int = 40) -> Book:
 def test_the_window_keeps_working_while_a_pdf_is_written(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QTimer
 
-    from handbook.ui.print_support import PdfExportRun
+    from handbook.ui.paper.print_support import PdfExportRun
 
     book = many_chapters(tmp_path)
     out = tmp_path / "many.pdf"
@@ -497,7 +497,7 @@ def test_cancel_stops_the_export_and_leaves_no_file(qtbot, tmp_path: Path) -> No
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
 
-    from handbook.ui.print_support import PdfExportRun
+    from handbook.ui.paper.print_support import PdfExportRun
 
     book = many_chapters(tmp_path)
     out = tmp_path / "many.pdf"
@@ -519,7 +519,7 @@ def test_export_book_from_the_window_says_saved_when_written(  # type: ignore[no
 ) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from handbook.ui.main_window import MainWindow
+    from handbook.ui.window.main_window import MainWindow
 
     out = tmp_path / "from-window.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))

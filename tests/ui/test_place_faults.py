@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.book import load_book
-from handbook.core.place import Place
-from handbook.core.places import FILE_NAME, PlaceStore
+from handbook.core.book.load import load_book
+from handbook.core.reading.place import Place
+from handbook.core.reading.places import FILE_NAME, PlaceStore
 from tests.conftest import REPO
 
 MOVER = REPO / "tests" / "helpers" / "place_mover.py"

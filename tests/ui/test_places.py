@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.ui.main_window import MainWindow
-from handbook.ui.services import Services
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.ui.app.services import Services
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import REPO
 from tests.helpers.page_top import is_on_first_line, position_at_top, text_at_top
 

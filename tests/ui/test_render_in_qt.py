@@ -11,10 +11,10 @@ from PySide6.QtGui import QColor, QTextCursor, QTextDocument, QTextFrame, QTextT
 from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import RenderedChapter
-from handbook.core.render import Renderer
-from handbook.core.theme import DARK, LIGHT, PageTheme
+from handbook.core.book.load import load_book
+from handbook.core.book.model import RenderedChapter
+from handbook.core.render.renderer import Renderer
+from handbook.core.render.theme import DARK, LIGHT, PageTheme
 from tests.conftest import write_book
 
 FEATURES = Path(__file__).resolve().parent.parent / "fixtures" / "render" / "features"

@@ -12,15 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.search import IndexCache, SearchHit, SearchIndex
-from handbook.core.sections import Progress
-from handbook.ui.highlighter import PageHighlighter
-from handbook.ui.main_window import MainWindow
-from handbook.ui.search_panel import ResultsModel, SearchPanel
-from handbook.ui.search_worker import SearchRunner
-from handbook.ui.services import open_services
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.search.index import IndexCache, SearchHit, SearchIndex
+from handbook.core.search.sections import Progress
+from handbook.ui.app.services import open_services
+from handbook.ui.reader.highlighter import PageHighlighter
+from handbook.ui.search.panel import ResultsModel, SearchPanel
+from handbook.ui.search.worker import SearchRunner
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
 
 # The offscreen platform warns on every shown top-level widget; nothing to do with search.

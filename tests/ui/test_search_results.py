@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from handbook.cli import main
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.search import (
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.search.index import (
     IndexCache,
     SearchCancelled,
     SearchHit,
@@ -24,9 +24,9 @@ from handbook.core.search import (
     SearchOptions,
     SearchResults,
 )
-from handbook.core.sections import Progress
-from handbook.ui.search_panel import HIT_ROLE, SearchPanel
-from handbook.ui.search_worker import SearchRunner
+from handbook.core.search.sections import Progress
+from handbook.ui.search.panel import HIT_ROLE, SearchPanel
+from handbook.ui.search.worker import SearchRunner
 from tests.conftest import GUIDE
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

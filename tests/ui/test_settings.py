@@ -17,8 +17,8 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from handbook.ui import settings as s
-from handbook.ui.settings import Settings, open_settings
+from handbook.ui.app import settings as s
+from handbook.ui.app.settings import Settings, open_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -254,7 +254,7 @@ def test_the_first_window_leaves_room_for_its_title_bar_on_a_small_screen(qtbot,
 WRITER = r"""
 import sys
 from PySide6.QtCore import QByteArray
-from handbook.ui import settings as s
+from handbook.ui.app import settings as s
 
 settings = s.open_settings(s.Path(sys.argv[1]))
 i = int(sys.argv[2])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from handbook.ui.shortcuts_dialog import ShortcutsDialog, plain_label
+from handbook.ui.window.shortcuts_dialog import ShortcutsDialog, plain_label
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 

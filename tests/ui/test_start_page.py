@@ -17,14 +17,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.ui import app as app_module
-from handbook.ui import start_page
-from handbook.ui.main_window import MainWindow
-from handbook.ui.services import Services, open_services
-from handbook.ui.settings import LAST_BOOK, THEME
-from handbook.ui.start_page import KeyKeeper, StartPageView
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.ui.app import run as app_module
+from handbook.ui.app import start_page
+from handbook.ui.app.services import Services, open_services
+from handbook.ui.app.settings import LAST_BOOK, THEME
+from handbook.ui.app.start_page import KeyKeeper, StartPageView
+from handbook.ui.window.main_window import MainWindow
 from tests.conftest import REPO
 from tests.helpers.page_top import (
     first_line_span,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from handbook.ui.syslibs import GUI_LIBRARIES, ensure_qt_libraries, required_libraries, uses_xcb
+from handbook.ui.app.syslibs import GUI_LIBRARIES, ensure_qt_libraries, required_libraries, uses_xcb
 
 X11 = {"DISPLAY": ":0"}
 

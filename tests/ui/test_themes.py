@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from handbook.core.theme import DARK, LIGHT
-from handbook.ui import settings as s
-from handbook.ui.themes import ThemeManager, chrome_palette
+from handbook.core.render.theme import DARK, LIGHT
+from handbook.ui.app import settings as s
+from handbook.ui.app.themes import ThemeManager, chrome_palette
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_follow_the_system_switches_live(qtbot, manager, monkeypatch) -> None:  
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=lambda t: t.name)
 def test_chrome_palette_text_is_legible(theme) -> None:  # type: ignore[no-untyped-def]
-    from handbook.core.theme import contrast_ratio
+    from handbook.core.render.theme import contrast_ratio
 
     palette = chrome_palette(theme)
     R = QPalette.ColorRole
@@ -120,8 +120,8 @@ let answer = 42;
 def rendered_page(qtbot, tmp_path: Path, theme):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QTextBrowser
 
-    from handbook.core import render
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
+    from handbook.core.render import renderer as render
     from tests.conftest import write_book
 
     root = write_book(

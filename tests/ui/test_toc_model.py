@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.ui.toc_model import SECTION_ID_ROLE, SEPARATOR_TEXT, TocModel
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.ui.contents.toc_model import SECTION_ID_ROLE, SEPARATOR_TEXT, TocModel
 from tests.conftest import write_book
 
 SUMMARY = """# Summary

@@ -10,11 +10,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.ui.main_window import MainWindow
-from handbook.ui.panels import PAGE_MARGIN
-from handbook.ui.settings import WIDE_PAGE
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.ui.app.settings import WIDE_PAGE
+from handbook.ui.window.main_window import MainWindow
+from handbook.ui.window.panels import PAGE_MARGIN
 from tests.conftest import write_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen

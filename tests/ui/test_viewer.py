@@ -11,11 +11,11 @@ from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from handbook.core.book import load_book
-from handbook.core.model import Book, Heading, RenderedChapter
-from handbook.core.place import Place
-from handbook.ui import book_images
-from handbook.ui.viewer import Viewer
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book, Heading, RenderedChapter
+from handbook.core.reading.place import Place
+from handbook.ui.reader import book_images
+from handbook.ui.reader.viewer import Viewer
 from tests.conftest import png, write_book
 
 SVG = (
@@ -272,7 +272,7 @@ def test_a_heading_asked_for_at_the_very_top_is_the_top_section(viewer: Viewer) 
 
 
 def formula_page(tex: str, colour: str = "#c01010") -> RenderedChapter:
-    from handbook.core.formula import formula_html
+    from handbook.core.render.formula import formula_html
 
     return page("intro.md", f"<p>before {formula_html(tex, False, colour, '#ff0000')} after</p>")
 
@@ -389,7 +389,7 @@ def test_an_image_too_large_says_so(
 
 
 def details_page(extra: str = "") -> RenderedChapter:
-    from handbook.core.details import mark_details
+    from handbook.core.render.details import mark_details
 
     body = mark_details(
         "<p>Intro.</p><details><summary>Answer</summary><p>Folded text.</p></details>"

@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
-from handbook.ui import settings as s
-from handbook.ui.zoom import READING_POINT_SIZE, ZOOM_STEPS, ZoomController
+from handbook.ui.app import settings as s
+from handbook.ui.reader.zoom import READING_POINT_SIZE, ZOOM_STEPS, ZoomController
 
 PAGE = (
     "<html><body><h1>Title</h1>"

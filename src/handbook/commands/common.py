@@ -1,4 +1,4 @@
-"""Helpers shared by the window-less commands (and start-up's refusal of a path: ui/app.py)."""
+"""Helpers shared by the window-less commands (and start-up's refusal of a path: ui/app/run.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handbook.cli import EXIT_BAD_INPUT
-from handbook.core.errors import BookError
+from handbook.core.book.errors import BookError
 
 if TYPE_CHECKING:
-    from handbook.core.model import Book
+    from handbook.core.book.model import Book
 
 
 def load_book_or_exit(path: str | None) -> Book | int:
     """The book at ``path`` (the bundled guide when None), or exit status 2 after one clear line."""
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
     from handbook.resources import guide_path
 
     try:
@@ -28,7 +28,7 @@ def load_book_or_exit(path: str | None) -> Book | int:
 
 def open_book_or_exit(path: str) -> tuple[Book, str | None] | int:
     """The book at ``path`` and the section it names (``FILE#anchor``), or exit status 2."""
-    from handbook.core.book import open_book
+    from handbook.core.book.load import open_book
 
     try:
         return open_book(Path(path))

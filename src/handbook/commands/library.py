@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from handbook.commands.common import print_out
-from handbook.core.errors import BookError
-from handbook.core.library import LibraryBook, LibraryStore, canonical, find_books
-from handbook.core.pathtext import displayable
-from handbook.core.storage import StorageError
+from handbook.core.book.errors import BookError
+from handbook.core.library.store import LibraryBook, LibraryStore, canonical, find_books
+from handbook.core.storage.pathtext import displayable
+from handbook.core.storage.sqlite import StorageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 LAYOUTS = {"mdbook": "mdBook", "mkdocs": "MkDocs", "folder": "folder", "file": "file"}
@@ -76,7 +76,7 @@ def open_store(data_dir: Path | None = None) -> LibraryStore:
 
 
 def guide_entry() -> LibraryBook:
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
     from handbook.resources import guide_path
 
     guide = load_book(guide_path())

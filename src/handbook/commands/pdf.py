@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK
 from handbook.commands.common import load_book_or_exit
-from handbook.core.model import Book
+from handbook.core.book.model import Book
 
 if TYPE_CHECKING:
-    from handbook.ui.pdf_export import PrintProgress
+    from handbook.ui.paper.pdf_export import PrintProgress
 
 CHAPTERS_LISTED = 12  # how many chapter paths an "unknown chapter" message suggests
 EXIT_INTERRUPTED = 130  # as a shell reports a program stopped by Ctrl+C
@@ -170,15 +170,15 @@ def run(args: argparse.Namespace) -> int:
 def _write(book: Book, out: Path, chapters: list[str] | None, page_size: str | None) -> int:
     if sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from handbook.ui.syslibs import ensure_qt_libraries
+    from handbook.ui.app.syslibs import ensure_qt_libraries
 
     if not ensure_qt_libraries():
         return EXIT_FAILURE
     from PySide6.QtGui import QGuiApplication, QPageSize
 
-    from handbook.core.theme import LIGHT
-    from handbook.ui.chapter_cache import default_renderer
-    from handbook.ui.pdf_export import export_pdf
+    from handbook.core.render.theme import LIGHT
+    from handbook.ui.paper.pdf_export import export_pdf
+    from handbook.ui.reader.chapter_cache import default_renderer
 
     _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] or "handbook"])
     size = None

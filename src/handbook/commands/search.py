@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from handbook.commands.common import load_book_or_exit, print_out
-from handbook.core.search import (
+from handbook.core.search.index import (
     IndexCache,
     SearchHit,
     SearchOptions,

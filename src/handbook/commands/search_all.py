@@ -17,11 +17,11 @@ from typing import Any
 from handbook.commands.common import print_out
 from handbook.commands.library import guide_entry, library_books, open_store
 from handbook.commands.search import _bold_terminal, _cache_folder, hit_json
-from handbook.core.errors import BookError
-from handbook.core.library import LibraryBook
-from handbook.core.library_search import BookHit, LibraryResults, grouped, search_books
-from handbook.core.pathtext import displayable
-from handbook.core.search import IndexCache, SearchIndex, snippet_text
+from handbook.core.book.errors import BookError
+from handbook.core.library.store import LibraryBook
+from handbook.core.search.index import IndexCache, SearchIndex, snippet_text
+from handbook.core.search.library import BookHit, LibraryResults, grouped, search_books
+from handbook.core.storage.pathtext import displayable
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
@@ -61,7 +61,7 @@ def library_to_search() -> list[LibraryBook]:
 
 def search_library(query: str, limit: int) -> LibraryResults:
     """Every present book searched; the best ``limit`` hits of all (0: all of them)."""
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
 
     cache = IndexCache(_cache_folder())
     opened: list[tuple[LibraryBook, SearchIndex]] = []

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from handbook.core.model import Book
+    from handbook.core.book.model import Book
 
 OK, FAIL = "ok  ", "FAIL"
 IMAGE_FORMATS = ("png", "jpeg", "gif", "svg", "ico")  # what Qt must read for a book's pages
@@ -90,7 +90,7 @@ def _book(context: Context) -> Book:
 
 
 def check_guide(context: Context) -> str:
-    from handbook.core.book import load_book
+    from handbook.core.book.load import load_book
     from handbook.resources import guide_path
 
     book = load_book(guide_path())
@@ -107,7 +107,7 @@ def check_guide(context: Context) -> str:
 
 def check_render(context: Context) -> str:
     book = _book(context)
-    from handbook.core.render import Renderer
+    from handbook.core.render.renderer import Renderer
 
     _ensure_qt_application()
     from PySide6.QtWidgets import QTextBrowser
@@ -155,7 +155,7 @@ def check_images(context: Context) -> str:
 
 def check_search(context: Context) -> str:
     book = _book(context)
-    from handbook.core.search import IndexCache
+    from handbook.core.search.index import IndexCache
 
     word = _search_word(book)
     index = IndexCache(context.profile / "cache").open(book)
@@ -177,8 +177,8 @@ def check_search(context: Context) -> str:
 
 def check_bookmarks(context: Context) -> str:
     book = _book(context)
-    from handbook.core.bookmarks import BookmarkStore
-    from handbook.core.reanchor import draft_for
+    from handbook.core.bookmarks.reanchor import draft_for
+    from handbook.core.bookmarks.store import BookmarkStore
 
     chapter = book.chapters()[0]
     assert chapter.path is not None

@@ -1,9 +1,10 @@
 """``handbook show PATH [--html]``: one chapter as the reader sees it, without a window.
 
 PATH is a chapter's file inside a book (``book/src/ch04-01.md``), optionally ``FILE#anchor``; its
-book is found as the window finds it (:func:`handbook.core.book.open_book`): an mdBook book or an
+book is found as the window finds it (:func:`handbook.core.book.load.open_book`): an mdBook book
+or an
 MkDocs site above it that lists it, else the file on its own.
-Plain text by default (:mod:`handbook.core.page_text`), for a terminal or a pipe; the page's
+Plain text by default (:mod:`handbook.core.render.page_text`), for a terminal or a pipe; the page's
 HTML, as the window is given it, with ``--html``. What the page notes (an include refused, a
 formula not drawn) also goes to stderr as a warning. A path that is not a chapter of a book is
 one line on stderr and exit status 2.
@@ -17,8 +18,8 @@ from pathlib import Path
 
 from handbook.cli import EXIT_BAD_INPUT
 from handbook.commands.common import print_out
-from handbook.core.errors import BookError
-from handbook.core.model import Book
+from handbook.core.book.errors import BookError
+from handbook.core.book.model import Book
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,8 +33,10 @@ def run(args: argparse.Namespace) -> int:
     except BookError as exc:
         print(f"handbook: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from handbook.core.page_text import page_text
-    from handbook.ui.chapter_cache import default_renderer  # MkDocs pages are rendered their way
+    from handbook.core.render.page_text import page_text
+    from handbook.ui.reader.chapter_cache import (
+        default_renderer,  # MkDocs pages are rendered their way
+    )
 
     rendered = default_renderer(book)(chapter)
     for note in rendered.notes:
@@ -43,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
 
 def find_chapter(path: Path) -> tuple[Book, str]:
     """The book ``path`` is a chapter of, and its path relative to the book's ``src``."""
-    from handbook.core.book import open_book
-    from handbook.core.locate import real_path, split_anchor
-    from handbook.core.model import split_section_id
+    from handbook.core.book.load import open_book
+    from handbook.core.book.locate import real_path, split_anchor
+    from handbook.core.book.model import split_section_id
 
     where = real_path(split_anchor(path)[0])
     if not where.is_file():

@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from handbook.commands.common import load_book_or_exit, print_out
-from handbook.core.model import Book, NodeKind, TocNode
+from handbook.core.book.model import Book, NodeKind, TocNode
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

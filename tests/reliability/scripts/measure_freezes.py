@@ -23,14 +23,14 @@ from PySide6.QtWidgets import QApplication
 from tests.reliability import pathological
 from tests.reliability.scripts.measure_pathological import Ticks
 
-from handbook.core.book import load_book
-from handbook.core.model import Book
-from handbook.core.render import Renderer
-from handbook.core.theme import LIGHT
-from handbook.ui.background_render import BackgroundRender
-from handbook.ui.main_window import MainWindow
-from handbook.ui.pdf_export import PdfExport
-from handbook.ui.print_support import PdfExportRun
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
+from handbook.core.render.renderer import Renderer
+from handbook.core.render.theme import LIGHT
+from handbook.ui.paper.pdf_export import PdfExport
+from handbook.ui.paper.print_support import PdfExportRun
+from handbook.ui.reader.background_render import BackgroundRender
+from handbook.ui.window.main_window import MainWindow
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
  width="400" height="300"><rect width="400" height="300" fill="#ddeeff"/>

@@ -17,9 +17,9 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 from tests.reliability import pathological
 
-from handbook.core.book import load_book
-from handbook.core.render import Renderer
-from handbook.ui.main_window import MainWindow
+from handbook.core.book.load import load_book
+from handbook.core.render.renderer import Renderer
+from handbook.ui.window.main_window import MainWindow
 
 
 class Ticks(QObject):

@@ -19,10 +19,10 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from handbook.core.book import load_book
-from handbook.core.search import IndexCache
-from handbook.ui.main_window import MainWindow
-from handbook.ui.search_panel import SearchPanel
+from handbook.core.book.load import load_book
+from handbook.core.search.index import IndexCache
+from handbook.ui.search.panel import SearchPanel
+from handbook.ui.window.main_window import MainWindow
 
 
 class Recorder(QObject):

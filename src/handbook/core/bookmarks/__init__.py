@@ -1,0 +1,1 @@
+"""Bookmarks: the SQLite store, its backups and recovery, import/export, re-anchoring."""

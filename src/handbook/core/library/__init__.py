@@ -1,0 +1,1 @@
+"""The library: every book the reader has opened or added."""

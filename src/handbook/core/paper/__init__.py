@@ -1,0 +1,1 @@
+"""A book for paper: chapters as print documents, the PDF's outline."""

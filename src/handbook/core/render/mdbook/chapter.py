@@ -1,0 +1,66 @@
+"""One pass over a chapter's pulldown-cmark events: its page, its headings, its sections' text.
+
+The events are mdBook's (pulldown-cmark with mdBook 0.5's options, see :func:`parser`). One
+walk writes the page's HTML in Qt's rich-text subset, gives every heading mdBook's id (in
+document order, headings in block quotes and lists included, ``{#id}`` winning) and collects,
+section by section (a section runs from a heading to the next), the words a reader sees:
+text, code as shown, captions, footnotes in the section that first cites them; never a
+hidden line of code, a script, a comment or an element the page hides. The HTML is not yet
+sanitized: the renderer does that. The walk itself is :mod:`handbook.core.render.mdbook.walker`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyromark
+
+from handbook.core.book.model import MarkdownOptions
+from handbook.core.render.mdbook.listings import rewrite_listings_text
+from handbook.core.render.mdbook.walker import ParsedChapter, SectionText, Walker
+from handbook.core.render.theme import PageTheme
+
+__all__ = ["ParsedChapter", "SectionText", "parse_chapter", "parser"]
+
+_MAY_HIDE = re.compile("hidden|display", re.IGNORECASE)  # raw HTML that may hide an element
+
+
+@lru_cache(maxsize=16)
+def parser(options: MarkdownOptions = MarkdownOptions()) -> pyromark.Markdown:  # noqa: B008
+    """pulldown-cmark with the options mdBook 0.5 gives it (``new_cmark_parser``)."""
+    o = pyromark.Options
+    flags = (
+        o.ENABLE_TABLES
+        | o.ENABLE_FOOTNOTES
+        | o.ENABLE_STRIKETHROUGH
+        | o.ENABLE_TASKLISTS
+        | o.ENABLE_HEADING_ATTRIBUTES
+    )
+    if options.smart_punctuation:
+        flags |= o.ENABLE_SMART_PUNCTUATION
+    if options.definition_lists:
+        flags |= o.ENABLE_DEFINITION_LIST
+    if options.admonitions:
+        flags |= o.ENABLE_GFM
+    return pyromark.Markdown(options=flags)
+
+
+def parse_chapter(
+    text: str,
+    options: MarkdownOptions = MarkdownOptions(),  # noqa: B008
+    theme: PageTheme | None = None,
+    *,
+    headings_only: bool = False,
+) -> ParsedChapter:
+    """``text`` (a chapter after mdBook's preprocessing) walked once; with ``theme`` None, no
+    HTML is written (the search index needs only headings and words); with ``headings_only``,
+    only the headings are made (the tree, when a book opens), by the same handlers."""
+    text = rewrite_listings_text(text)
+    walker = Walker(text, options, theme if not headings_only else None)
+    events = parser(options).events_with_range(text, merge_text=True)
+    if headings_only:
+        walker.walk_headings(events, watch_html=_MAY_HIDE.search(text) is not None)
+        return ParsedChapter("", tuple(walker.headings), ())
+    walker.walk(events)
+    return walker.result()

@@ -1,0 +1,588 @@
+"""The walk over a chapter's pulldown-cmark events (see :mod:`handbook.core.render.mdbook.chapter`).
+
+A :class:`Walker` meets each event once. A start tag's handler (``s_*``) writes the element's
+opening markup and returns what closes it (markup, or a function that finishes the element:
+a heading's id and section, a code block's colours, a footnote kept for the end). Words go to
+the current section (``say``) unless a raw HTML element hides them; raw HTML goes through
+:class:`~handbook.core.render.mdbook.raw_html.RawHtml`, which keeps its open elements, closed again
+when the markdown block around them ends, as a browser closes them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from handbook.core.book.headings import slugify, unique_anchor
+from handbook.core.book.model import Heading, MarkdownOptions
+from handbook.core.render.mdbook.code import fence, highlight, visible_code
+from handbook.core.render.mdbook.raw_html import RawHtml
+from handbook.core.render.theme import PageTheme
+
+# A paragraph's text longer than this is shown as paragraphs of about PIECE characters, cut at
+# a space: Qt lays out one block of 1 MB for a second on the UI thread, pieces in a tenth.
+LONG_TEXT = 16_384
+PIECE = 4_096
+MAX_NESTING = 48  # quotes and lists deeper than this are shown flat (Qt lays out each level)
+_LEVEL = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
+_ALERT_TITLES = {  # words, not emoji: a desktop's fonts may lack the emoji
+    "Note": "Note",
+    "Tip": "Tip",
+    "Important": "Important",
+    "Warning": "⚠ Warning",
+    "Caution": "⚠ Caution",
+}
+_ALIGN = {"Left": "left", "Center": "center", "Right": "right"}
+_TITLED = frozenset({"Heading", "DefinitionListTitle", "FootnoteDefinition"})
+_SCHEME = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.\-]*\s*:|.*&")  # a scheme, or an entity in a URL
+_CONTAINERS = frozenset({"BlockQuote", "List", "Item"})
+_BLOCKS = frozenset(
+    {"Paragraph", "Heading", "BlockQuote", "CodeBlock", "List", "Item", "TableCell", "TableRow",
+     "TableHead", "Table", "DefinitionListTitle", "DefinitionListDefinition", "HtmlBlock",
+     "FootnoteDefinition"}
+)  # fmt: skip
+
+
+Close = Callable[[], None] | str  # what ends an element: markup, or a function
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """The words of one section: before the first heading (``heading`` None) or under one."""
+
+    heading: Heading | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedChapter:
+    html: str  # the page's body, not yet sanitized ("" when only the text was asked for)
+    headings: tuple[Heading, ...]
+    sections: tuple[SectionText, ...]
+    # What of the page came from the chapter as markup: its raw HTML, and its links and images
+    # with a URL scheme, as tags. Only there can the sanitizer find something to remove.
+    untrusted: str = ""
+
+
+@dataclass
+class _Section:
+    heading: Heading | None
+    words: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Footnote:
+    html: list[str]
+    words: list[str]
+
+
+@dataclass
+class _Frame:
+    """An open markdown element: what closes it, and the raw HTML depth at its start."""
+
+    close: Close
+    raw_depth: int
+    shown: bool
+    kind: str
+
+
+class Walker:
+    def __init__(self, text: str, options: MarkdownOptions, theme: PageTheme | None) -> None:
+        self.source = text.encode("utf-8", "surrogatepass")
+        self.last_line = (0, 1)  # (byte offset, its line)
+        self.untrusted: list[str] = []  # see ParsedChapter.untrusted
+        self.options = options
+        self.theme = theme
+        self.write_html = theme is not None
+        self.hidelines = dict(options.hidelines)
+        self.out: list[str] = []
+        self.body = self.out
+        self.sections: list[_Section] = [_Section(None)]
+        self.words = self.sections[0].words
+        self.headings: list[Heading] = []
+        self.used: set[str] = set()
+        self.frames: list[_Frame] = []
+        self.nesting = 0
+        self.raw = RawHtml(self._raw_markup, self._raw_words)
+        # footnotes: name -> (number, references); definitions, first definition kept
+        self.numbers: dict[str, list[int]] = {}
+        self.cited_in: dict[str, int] = {}
+        self.footnotes: dict[str, _Footnote] = {}
+        self.in_footnote: str | None = None
+        # inline captures (a heading's or a term's text, an image's alt text)
+        self.capture: list[str] | None = None
+        self.alt: list[str] | None = None
+        self.table_align: tuple[str, ...] = ()
+        self.cell = 0
+        self.in_head = False
+        self.code: tuple[str | None, list[str]] | None = None
+
+    # --- output ------------------------------------------------------------------------------
+
+    @property
+    def hidden(self) -> bool:
+        return self.raw.hidden > 0
+
+    def emit(self, markup: str) -> None:
+        if self.write_html and not self.hidden:
+            self.out.append(markup)
+
+    def say(self, text: str) -> None:
+        """Words the reader sees (not in a hidden element, a script...)."""
+        if not self.hidden and not self.raw.unindexed:
+            self.words.append(text)
+            if self.capture is not None:
+                self.capture.append(text)
+
+    def _raw_markup(self, markup: str) -> None:
+        if self.write_html:
+            self.out.append(markup)
+
+    def _raw_words(self, text: str) -> None:
+        self.words.append(text)
+        if self.capture is not None and text != "\n":
+            self.capture.append(text)
+
+    # --- the walk ----------------------------------------------------------------------------
+
+    def walk(self, events: Iterable[tuple[Any, Any]]) -> None:
+        for event, span in events:
+            if type(event) is str:
+                self.simple(event)
+                continue
+            ((kind, value),) = event.items()
+            if kind == "Text":
+                self.text(value)
+            elif kind == "Start":
+                self.start(value, span)
+            elif kind == "End":
+                self.end()
+            elif kind == "Code":
+                if self.alt is not None:
+                    self.alt.append(value)
+                    continue
+                self.emit(f"<code>{html.escape(value, quote=False)}</code>")
+                self.say(value)
+            elif kind in ("Html", "InlineHtml"):
+                self.untrusted.append(value)
+                if self.alt is None:
+                    self.raw.feed(value)
+            elif kind == "FootnoteReference":
+                self.footnote_reference(value)
+            elif kind == "TaskListMarker":
+                self.emit("☑ " if value else "☐ ")
+            elif kind in ("InlineMath", "DisplayMath"):  # drawn by core/render/formula.py
+                kind_class = "math display" if kind == "DisplayMath" else "math"
+                self.emit(f'<code class="{kind_class}">{html.escape(value, quote=False)}</code>')
+                self.say(value)
+        self.raw.close()
+        self.raw.close_to(0)
+
+    def walk_headings(self, events: Iterable[tuple[Any, Any]], watch_html: bool) -> None:
+        """Only what headings and their ids need: headings, terms (their ids count), footnote
+        definitions (their headings are not the page's), images (their text is no title's);
+        raw HTML only inside those, or everywhere when the chapter may hide an element."""
+        open_: list[tuple[int, Close]] = []
+        images = 0
+        for event, span in events:
+            if type(event) is str:
+                if self.capture is not None and not images:
+                    self.capture.append(" ")
+                continue
+            ((kind, value),) = event.items()
+            if kind in ("Text", "Code"):
+                if self.capture is not None and not images and not self.hidden:
+                    self.capture.append(value)
+            elif kind == "Start" or kind == "End":
+                name = value if type(value) is str else next(iter(value))
+                if name == "Image":
+                    images += 1 if kind == "Start" else -1
+                elif name in _TITLED:
+                    if kind == "Start":
+                        payload = None if type(value) is str else value[name]
+                        open_.append((self.raw.depth, _STARTS[name](self, payload, span)))
+                    else:
+                        depth, close = open_.pop()
+                        self.raw.close_to(depth)
+                        if callable(close):
+                            close()
+            elif kind in ("Html", "InlineHtml") and (watch_html or self.capture is not None):
+                self.raw.feed(value)
+        self.raw.close()
+        self.raw.close_to(0)
+
+    def simple(self, event: str) -> None:
+        if self.alt is not None:
+            self.alt.append(" ")
+        elif event == "SoftBreak":
+            self.emit("\n")
+            self.say(" ")
+        elif event == "HardBreak":
+            self.emit("<br />\n")
+            self.say("\n")
+        elif event == "Rule":
+            self.emit("<hr />\n")
+
+    def text(self, value: str) -> None:
+        if self.alt is not None:
+            self.alt.append(value)
+        elif self.code is not None:
+            self.code[1].append(value)
+        elif not self.raw.hidden:
+            if self.write_html:
+                if len(value) > LONG_TEXT and self.frames and self.frames[-1].kind == "Paragraph":
+                    self.out.append(_cut(html.escape(value, quote=False)))
+                else:
+                    self.out.append(html.escape(value, quote=False))
+            if not self.raw.unindexed:
+                self.words.append(value)
+                if self.capture is not None:
+                    self.capture.append(value)
+
+    def start(self, tag: Any, span: Any) -> None:
+        if self.alt is not None:  # inside an image: only its text counts (the alt text)
+            self.frames.append(_Frame("", self.raw.depth, False, "alt"))
+            return
+        if type(tag) is str:
+            name, value = tag, None
+        else:
+            ((name, value),) = tag.items()
+        shown = not self.hidden
+        depth = self.raw.depth
+        close: Close = ""
+        if name in _CONTAINERS:
+            self.nesting += 1
+            if self.nesting > MAX_NESTING:
+                shown = False
+        handler = _STARTS.get(name)
+        if handler is not None and (shown or name in _ALWAYS):
+            close = handler(self, value, span)
+        self.frames.append(_Frame(close, depth, shown, name))
+
+    def end(self) -> None:
+        frame = self.frames.pop()
+        if frame.kind == "alt":
+            return
+        if frame.kind != "HtmlBlock":
+            self.raw.close_to(frame.raw_depth)
+        if frame.kind in _CONTAINERS:
+            self.nesting -= 1
+        if callable(frame.close):
+            frame.close()
+        elif frame.shown and frame.close:
+            self.emit(frame.close)
+        if frame.kind in _BLOCKS:
+            self.say("\n")
+
+    # --- elements ------------------------------------------------------------------------------
+
+    def s_paragraph(self, value: Any, span: Any) -> Close:
+        self.emit("<p>")
+        return "</p>\n"
+
+    def s_heading(self, value: Any, span: Any) -> Close:
+        level = _LEVEL[value["level"]]
+        explicit = value.get("id")
+        classes = " ".join(value.get("classes") or ())
+        outer, self.out = self.out, []
+        outer_words, self.words = self.words, []  # its words are its title, not section text
+        self.capture = []
+        line = self.line_of(span["start"])
+
+        def close() -> None:
+            inner = "".join(self.out)
+            self.out = outer
+            title = " ".join("".join(self.capture or ()).split())
+            self.capture = None
+            if explicit:
+                anchor = explicit
+                self.used.add(anchor)
+            else:
+                anchor = unique_anchor(slugify(title), self.used)
+            heading = Heading(level, title, anchor, line)
+            attrs = f' class="{html.escape(classes)}"' if classes else ""
+            self.emit(
+                f'<h{level} id="{html.escape(anchor)}"{attrs}>'
+                f'<a name="{html.escape(anchor)}"></a>{inner}</h{level}>\n'
+            )
+            if self.in_footnote is None and not self.hidden:
+                self.headings.append(heading)
+                self.sections.append(_Section(heading))
+                self.words = self.sections[-1].words
+            else:
+                self.words = outer_words
+
+        return close
+
+    def s_blockquote(self, value: Any, span: Any) -> Close:
+        if value is None:
+            self.emit("<blockquote>\n")
+            return "</blockquote>\n"
+        title = _ALERT_TITLES[value]
+        self.say(title + "\n")
+        if self.theme is None:
+            return ""
+        kind = value.lower()
+        accent: str = getattr(self.theme, kind)
+        self.emit(
+            f'<table class="alert alert-{kind}" width="100%" cellspacing="0" cellpadding="0"'
+            f' border="0" bgcolor="{self.theme.alert_background}"><tr>'
+            f'<td bgcolor="{accent}" class="alert-bar" width="4"></td>'
+            '<td class="alert-body" style="padding: 8px">'
+            f'<p class="alert-title"><span style="color: {accent}; font-weight: bold">'
+            f"{html.escape(title)}</span></p>\n"
+        )
+        return "</td></tr></table>\n"
+
+    def s_codeblock(self, value: Any, span: Any) -> Close:
+        info = value.get("Fenced") if isinstance(value, dict) else None
+        self.code = (info, [])
+
+        def close() -> None:
+            assert self.code is not None
+            info, pieces = self.code
+            self.code = None
+            spec = fence(info, self.hidelines)
+            code = visible_code("".join(pieces), spec)
+            if self.write_html and not self.hidden and self.theme is not None:
+                body = highlight(code, spec.language, self.theme.pygments_style)
+                self.emit(
+                    '<table class="code" width="100%" cellspacing="0" cellpadding="8" border="0"'
+                    f' bgcolor="{self.theme.code_background}"><tr><td><pre>'
+                    f"{body.rstrip(chr(10))}</pre></td></tr></table>\n"
+                )
+            self.say(code)
+
+        return close
+
+    def s_list(self, value: Any, span: Any) -> Close:
+        if value is None:
+            self.emit("<ul>\n")
+            return "</ul>\n"
+        self.emit("<ol>\n" if value == 1 else f'<ol start="{int(value)}">\n')
+        return "</ol>\n"
+
+    def s_item(self, value: Any, span: Any) -> Close:
+        self.emit("<li>")
+        return "</li>\n"
+
+    def s_table(self, value: Any, span: Any) -> Close:
+        self.table_align = tuple(value)
+        self.emit('<table class="grid" cellspacing="0">\n')
+        return "</tbody></table>\n"
+
+    def s_table_head(self, value: Any, span: Any) -> Close:
+        self.in_head, self.cell = True, 0
+        self.emit("<thead><tr>")
+
+        def close() -> None:
+            self.in_head = False
+            self.emit("</tr></thead>\n<tbody>\n")
+
+        return close
+
+    def s_table_row(self, value: Any, span: Any) -> Close:
+        self.cell = 0
+        self.emit("<tr>")
+        return "</tr>\n"
+
+    def s_table_cell(self, value: Any, span: Any) -> Close:
+        tag = "th" if self.in_head else "td"
+        align = _ALIGN.get(self.table_align[self.cell] if self.cell < len(self.table_align) else "")
+        self.cell += 1
+        self.emit(f'<{tag} align="{align}">' if align else f"<{tag}>")
+        return f"</{tag}>"
+
+    def s_emphasis(self, value: Any, span: Any) -> Close:
+        self.emit("<em>")
+        return "</em>"
+
+    def s_strong(self, value: Any, span: Any) -> Close:
+        self.emit("<strong>")
+        return "</strong>"
+
+    def s_strikethrough(self, value: Any, span: Any) -> Close:
+        self.emit("<del>")
+        return "</del>"
+
+    def s_superscript(self, value: Any, span: Any) -> Close:
+        self.emit("<sup>")
+        return "</sup>"
+
+    def s_subscript(self, value: Any, span: Any) -> Close:
+        self.emit("<sub>")
+        return "</sub>"
+
+    def s_link(self, value: Any, span: Any) -> Close:
+        dest = value["dest_url"]
+        if _SCHEME.match(dest):
+            self.untrusted.append(f'<a href="{html.escape(dest)}">')
+        if value["link_type"] == "Email":
+            dest = "mailto:" + dest
+        title = value.get("title")
+        attrs = f' title="{html.escape(title)}"' if title else ""
+        self.emit(f'<a href="{html.escape(dest)}"{attrs}>')
+        return "</a>"
+
+    def s_image(self, value: Any, span: Any) -> Close:
+        self.alt = []
+        if _SCHEME.match(value["dest_url"]):
+            self.untrusted.append(f'<img src="{html.escape(value["dest_url"])}">')
+
+        def close() -> None:
+            alt = "".join(self.alt or ())
+            self.alt = None
+            title = value.get("title")
+            attrs = f' title="{html.escape(title)}"' if title else ""
+            src = html.escape(value["dest_url"])
+            self.emit(f'<img alt="{html.escape(alt)}" src="{src}"{attrs} />')
+
+        return close
+
+    def s_definition_list(self, value: Any, span: Any) -> Close:
+        self.emit("<dl>\n")
+        return "</dl>\n"
+
+    def s_definition_title(self, value: Any, span: Any) -> Close:
+        outer, self.out = self.out, []
+        self.capture = []
+
+        def close() -> None:
+            inner = "".join(self.out)
+            self.out = outer
+            title = " ".join("".join(self.capture or ()).split())
+            self.capture = None
+            anchor = html.escape(unique_anchor(slugify(title), self.used))
+            self.emit(f'<dt id="{anchor}"><a name="{anchor}"></a><b>{inner}</b></dt>\n')
+
+        return close
+
+    def s_definition(self, value: Any, span: Any) -> Close:
+        self.emit("<dd>")
+        return "</dd>\n"
+
+    def s_html_block(self, value: Any, span: Any) -> Close:
+        return ""
+
+    def s_footnote_definition(self, value: Any, span: Any) -> Close:
+        name = value
+        note = _Footnote([], [])
+        outer_out, outer_words, outer_capture = self.out, self.words, self.capture
+        self.out, self.words, self.capture = note.html, note.words, None
+        self.in_footnote = name
+
+        def close() -> None:
+            self.out, self.words, self.capture = outer_out, outer_words, outer_capture
+            self.in_footnote = None
+            self.footnotes.setdefault(name, note)  # as mdBook: the first definition wins
+
+        return close
+
+    def footnote_reference(self, name: str) -> None:
+        entry = self.numbers.get(name)
+        if entry is None:
+            entry = self.numbers[name] = [len(self.numbers) + 1, 0]
+            self.cited_in[name] = len(self.sections) - 1
+        entry[1] += 1
+        number, count = entry
+        ident = html.escape(name)
+        self.emit(
+            f'<sup class="footnote-reference" id="fr-{ident}-{count}">'
+            f'<a href="#footnote-{ident}">{number}</a></sup>'
+        )
+        if not self.hidden:  # a word of the section, never of a heading's title
+            self.words.append(f" {number} ")
+
+    # --- the result ----------------------------------------------------------------------------
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of a byte offset (headings come in order: count from the last)."""
+        last_offset, last_line = self.last_line
+        if offset < last_offset:
+            last_offset, last_line = 0, 1
+        line = last_line + self.source.count(b"\n", last_offset, offset)
+        self.last_line = (offset, line)
+        return line
+
+    def result(self) -> ParsedChapter:
+        notes = [
+            (self.numbers[n][0], n, note) for n, note in self.footnotes.items() if n in self.numbers
+        ]
+        notes.sort(key=lambda item: item[0])
+        if notes and self.write_html:
+            self.out.append('<hr />\n<ol class="footnote-definition">\n')
+            for _, name, note in notes:
+                self.out.append(self._footnote_html(name, note))
+            self.out.append("</ol>\n")
+        for _, name, note in notes:
+            self.sections[self.cited_in[name]].words.extend(("\n", *note.words, "\n"))
+        sections = [SectionText(s.heading, _plain(s.words)) for s in self.sections]
+        if not sections[0].text and len(sections) > 1:
+            sections.pop(0)
+        return ParsedChapter(
+            "".join(self.body), tuple(self.headings), tuple(sections), "\n".join(self.untrusted)
+        )
+
+    def _footnote_html(self, name: str, note: _Footnote) -> str:
+        ident = html.escape(name)
+        count = self.numbers[name][1]
+        links = "".join(
+            f' <a href="#fr-{ident}-{i}">↩{i if i > 1 else ""}</a>' for i in range(1, count + 1)
+        )
+        body = "".join(note.html).rstrip("\n")
+        if body.endswith("</p>"):
+            body = body[: -len("</p>")] + links + "</p>"
+        else:
+            body += links
+        return f'<li id="footnote-{ident}">{body}</li>\n'
+
+
+def _cut(text: str) -> str:
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > PIECE:
+        space = text.find(" ", start + PIECE)
+        if space < 0:
+            break
+        pieces.append(text[start:space])
+        start = space + 1
+    pieces.append(text[start:])
+    return "</p>\n<p>".join(pieces)
+
+
+def _plain(words: list[str]) -> str:
+    lines = "".join(words).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines if line and not line.isspace())
+
+
+_STARTS: dict[str, Callable[[Walker, Any, Any], Close]] = {
+    "Paragraph": Walker.s_paragraph,
+    "Heading": Walker.s_heading,
+    "BlockQuote": Walker.s_blockquote,
+    "CodeBlock": Walker.s_codeblock,
+    "List": Walker.s_list,
+    "Item": Walker.s_item,
+    "Table": Walker.s_table,
+    "TableHead": Walker.s_table_head,
+    "TableRow": Walker.s_table_row,
+    "TableCell": Walker.s_table_cell,
+    "Emphasis": Walker.s_emphasis,
+    "Strong": Walker.s_strong,
+    "Strikethrough": Walker.s_strikethrough,
+    "Superscript": Walker.s_superscript,
+    "Subscript": Walker.s_subscript,
+    "Link": Walker.s_link,
+    "Image": Walker.s_image,
+    "DefinitionList": Walker.s_definition_list,
+    "DefinitionListTitle": Walker.s_definition_title,
+    "DefinitionListDefinition": Walker.s_definition,
+    "HtmlBlock": Walker.s_html_block,
+    "FootnoteDefinition": Walker.s_footnote_definition,
+}
+# elements whose start sets state the end needs, even when nothing of them is shown
+_ALWAYS = frozenset(
+    {"Heading", "CodeBlock", "Image", "DefinitionListTitle", "FootnoteDefinition", "TableHead"}
+)

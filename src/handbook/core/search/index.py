@@ -1,0 +1,980 @@
+"""Full-text search over a book's sections: an SQLite FTS5 index, its cache, and ranking.
+
+One row per section (see :mod:`handbook.core.search.sections`): title, breadcrumb and body,
+tokenized
+with ``porter unicode61 remove_diacritics 2`` so "pains" finds "pain" and "cafe" finds "café".
+Hits are ranked by BM25 with the title weighted above the breadcrumb above the body, times a
+small boost for chapter-level sections. User text reaches ``MATCH`` only through
+:mod:`handbook.core.search.query`, as a bound parameter.
+
+The index is cached in a folder given by the caller (see :class:`IndexCache`), keyed by the
+book's content and the app's version; a cache that is stale, corrupt, foreign or unreadable is
+discarded and rebuilt, never trusted. Without a writable folder the index lives in memory.
+Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from handbook import __version__
+from handbook.core.book.model import Book, BookError
+from handbook.core.search.query import (
+    BIGRAM_COLUMN,
+    Query,
+    bigrams,
+    group_expressions,
+    has_spaceless,
+    needles,
+    parse_query,
+    quote,
+    terms_for_highlight,
+    with_exclusions,
+)
+from handbook.core.search.sections import Progress, Section, chapter_trails, split_sections
+from handbook.core.search.snippets import boilerplate_leads, make_snippet
+
+SCHEMA_VERSION = 2
+CACHE_SUBFOLDER = "search"
+APPLICATION_ID = 0x68626B73  # "hbks": marks our cache files apart from other SQLite files
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+WORDS_TOKENIZE = "unicode61 remove_diacritics 2"  # whole words, for prefixes and suggestions
+WEIGHTS = (10.0, 4.0, 1.0, 1.0)  # title, breadcrumb, body, spaceless scripts' pairs
+DEPTH_BOOST = (1.3, 1.15, 1.0)  # a chapter's top section, its subsections...; deeper: 0.9
+TITLE_IS_QUERY_BOOST = 2.5  # a section's heading is exactly the query
+EXACT_TITLE_BOOST = 2.0  # the query's text, as typed, inside a section's heading
+EXACT_BREADCRUMB_BOOST = 1.3  # ... inside a parent's heading
+PHRASE_BOOST = 1.5  # the query's words side by side, in order
+DEFAULT_LIMIT = 30  # a page of hits; each costs a snippet (~20 µs)
+PREFIX_EXPANSIONS = 12
+# What the page refuses to show (core.render's limit, not imported: markdown loads late) is
+# not indexed either: its chapter is found by its title alone.
+MAX_CHAPTER_BYTES = 5 * 1024 * 1024
+_MARK_START, _MARK_END = "\ue000", "\ue001"  # never in indexed text (see sections.py)
+_SPACES = re.compile(r"\s+")
+_STALE_TEMP_SECONDS = 3600
+
+ReadSource = Callable[[Book, str], str]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str  # section id: chapter-path#anchor
+    chapter: str
+    anchor: str | None
+    title: str
+    breadcrumb: str
+    snippet: str  # HTML: escaped text, matched words in <b>...</b>
+    score: float  # higher is better
+    terms: tuple[str, ...] = ()  # what to highlight in the page (see PageHighlighter)
+    partial: bool = False  # holds some of the query's words, not all (no section had all)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int  # all matching sections, of which ``hits`` are the best
+    terms: tuple[str, ...] = ()
+    suggestion: str | None = None  # "did you mean", when nothing matched
+    partial: bool = False  # no section holds every word: these hold the most of them
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    """A query's best sections in one index, ranked but not yet made hits (no snippet made):
+    what a search across several books merges before it makes the hits it shows."""
+
+    query: str
+    rows: tuple[tuple[float, int], ...]  # (score, row), best first
+    total: int  # all matching sections
+    terms: tuple[str, ...] = ()
+    partial: bool = False
+
+
+class IndexOrigin(str, Enum):
+    CACHE = "loaded from the cache"
+    BUILT = "built and cached"
+    MEMORY = "built in memory"  # no usable cache folder
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How a search is asked for: the same for the window and ``handbook search``."""
+
+    limit: int = DEFAULT_LIMIT  # hits to return; 0: all of them
+    offset: int = 0  # skip the best ``offset`` hits (the window's list asks page by page)
+    prefix_last: bool = True  # the last word, unless a space follows it, is a prefix
+
+
+DEFAULT_OPTIONS = SearchOptions()
+
+
+class SearchCancelled(Exception):
+    """A search stopped by :meth:`SearchIndex.interrupt` (a newer query came)."""
+
+
+class SearchIndex:
+    """An FTS5 index over one book's sections, held in memory; safe to query from any thread
+    (one query at a time; :meth:`interrupt` stops the running one from another thread)."""
+
+    def __init__(self, connection: sqlite3.Connection, origin: IndexOrigin) -> None:
+        self._db = connection
+        self._lock = threading.Lock()
+        self.origin = origin
+        self.discarded: str | None = None  # why a cache file was not used, if one was there
+        self._token_cache: dict[str, bool] = {}
+        self._vocabulary: list[str] | None = None
+        self._vocabulary_set: frozenset[str] = frozenset()
+        self._cancelled = threading.Event()
+        self.closed = False
+
+    @classmethod
+    def build(cls, sections: Iterable[Section], content_key: str = "") -> SearchIndex:
+        """An index of ``sections`` in one go (see :class:`IndexBuilder` for one in steps)."""
+        with IndexBuilder(content_key) as builder:
+            builder.add(sections)
+            builder.merge()
+            return builder.finish()
+
+    def warm_up(self) -> None:
+        """Load what the first query and "did you mean" need, so that no keystroke pays."""
+        with self._lock:
+            self._words()
+
+    @property
+    def section_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM section").fetchone()[0])
+
+    def close(self) -> None:
+        self.closed = True
+        self._cancelled.set()
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed already
+            self._db.interrupt()
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def interrupt(self) -> None:
+        """Stop the query running now, if any (it raises :class:`SearchCancelled`); from any
+        thread. The next query runs as usual."""
+        self._cancelled.set()
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
+            self._db.interrupt()
+
+    def search(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> SearchResults:
+        """The sections for ``text``, best first; never raises on any text a user can type
+        (only :class:`SearchCancelled`, after :meth:`interrupt`).
+
+        Every word is required; where no section has them all, the sections with the most are
+        returned, marked ``partial``. Text written with symbols (``Box<T>``, ``?``) ranks the
+        sections holding it as written first."""
+        query = parse_query(text, typing=options.prefix_last)
+        terms = tuple(terms_for_highlight(query))
+        with self._lock:
+            self._cancelled.clear()
+            try:
+                page, total, partial = self._page(query, text, options)
+                hits = self._hits(page, terms, partial)
+                suggestion = self._suggest(query) if not total or partial else None
+            except sqlite3.OperationalError as exc:
+                if self._cancelled.is_set():
+                    raise SearchCancelled from exc
+                raise
+        return SearchResults(text, hits, total, terms, suggestion, partial)
+
+    def rank(self, text: str, options: SearchOptions = DEFAULT_OPTIONS) -> RankedPage:
+        """:meth:`search`'s first half: the page of sections, ranked, without their snippets
+        (make them with :meth:`hits` for the rows kept), and no suggestion."""
+        query = parse_query(text, typing=options.prefix_last)
+        terms = tuple(terms_for_highlight(query))
+        with self._lock:
+            self._cancelled.clear()
+            try:
+                page, total, partial = self._page(query, text, options)
+            except sqlite3.OperationalError as exc:
+                if self._cancelled.is_set():
+                    raise SearchCancelled from exc
+                raise
+        return RankedPage(text, tuple(page), total, terms, partial)
+
+    def hits(self, ranked: RankedPage, rows: Sequence[tuple[float, int]]) -> tuple[SearchHit, ...]:
+        """:meth:`search`'s second half: ``rows`` of ``ranked`` made hits (title, breadcrumb,
+        snippet), in their order; a row gone since (the index updated) is left out."""
+        with self._lock:
+            self._cancelled.clear()
+            try:
+                return self._hits(rows, ranked.terms, ranked.partial)
+            except sqlite3.OperationalError as exc:
+                if self._cancelled.is_set():
+                    raise SearchCancelled from exc
+                raise
+
+    def suggest(self, text: str) -> str | None:
+        """A query close to ``text`` (each unknown word replaced by the nearest word in the book)
+        that has hits, or None."""
+        with self._lock:
+            return self._suggest(parse_query(text))
+
+    def update_chapters(
+        self, sections: Mapping[str, Iterable[Section]], content_key: str = ""
+    ) -> None:
+        """Replace the rows of the chapters in ``sections`` by their new sections (none: the
+        chapter is gone); every other chapter's rows are left as they are. ``content_key`` is
+        the book's new key (see :func:`content_key`), so that a cache saved after stays valid.
+        """
+        with self._lock, self._db:
+            for chapter, chapter_sections in sections.items():
+                _replace_chapter(self._db, chapter, chapter_sections)
+            count = self._db.execute("SELECT count(*) FROM section").fetchone()[0]
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                [("content_key", content_key), ("sections", str(count))],
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('checksum', ?)",
+                (_checksum(self._db),),
+            )
+            self._token_cache.clear()
+            self._vocabulary = None
+            self._vocabulary_set = frozenset()
+
+    # --- inside the lock -------------------------------------------------------------------
+
+    def _check(self) -> None:
+        if self._cancelled.is_set():
+            raise SearchCancelled
+
+    def _page(
+        self, query: Query, text: str, options: SearchOptions
+    ) -> tuple[list[tuple[float, int]], int, bool]:
+        """The page of (score, rowid) asked for, best first; how many match in all; whether
+        they are partial matches (no section holds every word)."""
+        groups = [
+            g for g in group_expressions(query, self._has_tokens, self._expand) if g is not None
+        ]
+        wanted = needles(query)
+        if not groups:
+            return (*self._literal_only(wanted, options), False) if wanted else ([], 0, False)
+        ranking = _Ranking(self, query, text, wanted)
+        expression = with_exclusions(" AND ".join(groups), query, self._has_tokens)
+        page, total = ranking.page(expression, (), options)
+        if total or len(groups) < 2:
+            return page, total, False
+        self._check()
+        any_group = with_exclusions(" OR ".join(groups), query, self._has_tokens)
+        partial = tuple(with_exclusions(g, query, self._has_tokens) for g in groups)
+        page, total = ranking.page(any_group, partial, options)
+        return page, total, total > 0
+
+    def _literal_only(
+        self, wanted: Sequence[str], options: SearchOptions
+    ) -> tuple[list[tuple[float, int]], int]:
+        """A query with no word in it (``?``, ``->``, ``&&``): the sections holding it as
+        written, those with it in their heading first, then in reading order."""
+        needle = _ascii_lower(wanted[0])
+        text = "lower(f.title || char(10) || f.body)" if needle != needle.upper() else "f.body"
+        rows = self._db.execute(  # symbols have no case: no lower() for them
+            "SELECT f.rowid, (CASE WHEN instr(lower(f.title), :n) > 0 THEN 2.0 ELSE 1.0 END) "
+            f"* (CASE WHEN s.depth = 0 THEN {DEPTH_BOOST[0]} ELSE 1.0 END) AS score "
+            "FROM fts f JOIN section s ON s.rowid = f.rowid "
+            f"WHERE instr({text}, :n) > 0 OR instr(lower(f.title), :n) > 0 "
+            "ORDER BY score DESC, f.rowid",
+            {"n": needle},
+        ).fetchall()
+        end = None if options.limit <= 0 else options.offset + options.limit
+        page = rows[max(options.offset, 0) : end]
+        return [(score, rowid) for rowid, score in page], len(rows)
+
+    def _phrase(self, query: Query) -> str | None:
+        """The query's words side by side, in order ("cargo new"), when it has several."""
+        words = [g[0] for g in query.groups if len(g) == 1 and not g[0].phrase]
+        if len(words) < 2 or len(words) != len(query.groups):
+            return None
+        words = [w for w in words if self._has_tokens(w.text) and not has_spaceless(w.text)]
+        if len(words) < 2:
+            return None
+        return quote(" ".join(w.text for w in words)) + (" *" if words[-1].prefix else "")
+
+    def _hits(
+        self, page: Sequence[tuple[float, int]], terms: tuple[str, ...], partial: bool
+    ) -> tuple[SearchHit, ...]:
+        if not page:
+            return ()
+        rows = {
+            row[0]: row[1:]
+            for row in self._db.execute(
+                "SELECT s.rowid, s.sid, s.chapter, s.anchor, s.title, s.breadcrumb, s.lead, f.body "
+                "FROM section s JOIN fts f ON f.rowid = s.rowid "
+                "WHERE s.rowid IN (SELECT value FROM json_each(?))",
+                (json.dumps([rowid for _, rowid in page]),),
+            )
+        }
+        hits = []
+        for score, rowid in page:
+            self._check()
+            if rowid not in rows:
+                continue  # gone since it was ranked (see hits())
+            sid, chapter, anchor, title, breadcrumb, lead, body = rows[rowid]
+            hits.append(
+                SearchHit(
+                    id=sid,
+                    chapter=chapter,
+                    anchor=anchor,
+                    title=title,
+                    breadcrumb=breadcrumb,
+                    snippet=make_snippet(body, terms, lead),
+                    score=score,
+                    terms=terms,
+                    partial=partial,
+                )
+            )
+        return tuple(hits)
+
+    def _has_tokens(self, text: str) -> bool:
+        """Whether the index's own tokenizer finds a word in ``text`` (asked, not guessed)."""
+        known = self._token_cache.get(text)
+        if known is None:
+            self._db.execute("DELETE FROM temp.probe")
+            self._db.execute("INSERT INTO temp.probe(text) VALUES (?)", (text,))
+            known = (
+                self._db.execute("SELECT 1 FROM temp.probe_vocab LIMIT 1").fetchone() is not None
+            )
+            if len(self._token_cache) > 4096:
+                self._token_cache.clear()
+            self._token_cache[text] = known
+        return known
+
+    def _expand(self, prefix: str) -> list[str]:
+        """Whole words of the book starting with ``prefix``, the most widespread first."""
+        low = fold(prefix)
+        if not low:
+            return []
+        rows = self._db.execute(
+            "SELECT term FROM words_vocab WHERE term >= ? AND term < ? ORDER BY doc DESC LIMIT ?",
+            (low, low + "\U0010ffff", PREFIX_EXPANSIONS),
+        ).fetchall()
+        return [term for (term,) in rows if term != low]
+
+    def _suggest(self, query: Query) -> str | None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        vocabulary = self._words()
+        replacements: dict[str, str] = {}
+        for term in query.terms:
+            word = fold(term.text)
+            if term.phrase or not word or word in self._vocabulary_set:
+                continue
+            if term.prefix and self._expand(word):
+                continue
+            cutoff = 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
+            best = process.extractOne(
+                word, vocabulary, scorer=Levenshtein.distance, score_cutoff=cutoff
+            )
+            if best is not None:
+                replacements[term.text] = best[0]
+        if not replacements:
+            return None
+        suggestion = query.as_text(replacements)
+        _, total, partial = self._page(parse_query(suggestion), suggestion, SearchOptions(limit=1))
+        return suggestion if total and not partial else None
+
+    def _words(self) -> list[str]:
+        if self._vocabulary is None:
+            rows = self._db.execute("SELECT term FROM words_vocab ORDER BY doc DESC, term")
+            self._vocabulary = [term for (term,) in rows]
+            self._vocabulary_set = frozenset(self._vocabulary)
+        return self._vocabulary
+
+
+def _window(options: SearchOptions) -> dict[str, int]:
+    return {"limit": options.limit if options.limit > 0 else -1, "offset": max(options.offset, 0)}
+
+
+class _Ranking:
+    """One SQL statement ranks every matching section and returns only the page asked for.
+
+    The order: for partial matches, the most groups matched; then the most of the query's
+    code held as written (``Box<T>``, ``cargo build --release``); then sections whose own text
+    (title or body) matches before those matching through their breadcrumb alone; then BM25
+    (title above breadcrumb above body) times a boost for chapter-level sections, for the
+    query's words side by side, and for headings that hold the query's text as typed."""
+
+    def __init__(self, index: SearchIndex, query: Query, text: str, wanted: Sequence[str]) -> None:
+        self._db = index._db
+        self._params: dict[str, object] = {}
+        phrase = index._phrase(query)
+        self._phrase = "1.0"
+        if phrase is not None:
+            self._params["phrase"] = phrase
+            self._phrase = (
+                "(CASE WHEN h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :phrase) "
+                f"THEN {PHRASE_BOOST} ELSE 1.0 END)"
+            )
+        self._literal = "1.0"
+        literal = _literal_pattern(text)
+        if literal is not None:
+            self._params["first"] = text.replace('"', " ").split()[0].lower()
+            self._db.create_function(
+                "literal_boost",
+                2,
+                lambda title, crumbs: _literal_boost(literal, title, crumbs),
+                deterministic=True,
+            )
+            self._literal = (
+                "(CASE WHEN instr(s.headings, :first) > 0 "
+                "THEN literal_boost(s.title, s.breadcrumb) ELSE 1.0 END)"
+            )
+        tiers = []
+        self._content = ""
+        for i, needle in enumerate(wanted):
+            self._params[f"n{i}"] = _ascii_lower(needle)
+            if index._has_tokens(needle):
+                self._params[f"np{i}"] = quote(needle)
+                tiers.append(
+                    f"(h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :np{i} "
+                    f"AND instr(lower(title || char(10) || body), :n{i}) > 0))"
+                )
+            else:  # symbols alone: read the text of every section that matched
+                self._content = ", lower(title || char(10) || body) AS content"
+                tiers.append(f"(instr(h.content, :n{i}) > 0)")
+        self._tier = " + ".join(tiers)
+
+    def page(
+        self, expression: str, partial: Sequence[str], options: SearchOptions
+    ) -> tuple[list[tuple[float, int]], int]:
+        params = {**self._params, "expr": expression, **_window(options)}
+        total = self._db.execute(
+            "SELECT count(*) FROM fts WHERE fts MATCH ?", (expression,)
+        ).fetchone()[0]
+        if not total:
+            return [], 0
+        matched = []
+        for i, group in enumerate(partial):
+            params[f"g{i}"] = group
+            matched.append(f"(h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :g{i}))")
+        tiers = [" + ".join(matched)] if matched else []
+        tiers += [self._tier] if self._tier else []
+        if not partial:
+            params["own"] = f"{{title body {BIGRAM_COLUMN}}} : ({expression})"
+            tiers.append("(h.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :own))")
+        order = "".join(f"{tier} DESC, " for tier in tiers)
+        depth = " ".join(f"WHEN {d} THEN {boost}" for d, boost in enumerate(DEPTH_BOOST))
+        rows = self._db.execute(
+            "WITH h AS MATERIALIZED (SELECT rowid, bm25(fts, "
+            + ", ".join(str(w) for w in WEIGHTS)
+            + f") AS bm{self._content} FROM fts WHERE fts MATCH :expr) "
+            f"SELECT h.rowid, -h.bm * (CASE s.depth {depth} ELSE 0.9 END) * {self._phrase} "
+            f"* {self._literal} AS score FROM h JOIN section s ON s.rowid = h.rowid "
+            f"ORDER BY {order}score DESC, h.rowid LIMIT :limit OFFSET :offset",
+            params,
+        ).fetchall()
+        return [(score, rowid) for rowid, score in rows], int(total)
+
+
+class IndexBuilder:
+    """An index built a chapter at a time: ``add`` sections, ``merge``, then ``finish``.
+
+    Use it in a ``with`` block: a build abandoned before ``finish`` (an error, a cancelled
+    :meth:`IndexCache.open_steps`) closes its database there."""
+
+    def __init__(self, content_key: str = "") -> None:
+        self._key = content_key
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._finished = False
+        self._rowid = 0
+        _create_schema(self._db)
+
+    def __enter__(self) -> IndexBuilder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the build, unless ``finish`` made it an index (which the index closes)."""
+        if not self._finished:
+            self._db.close()
+
+    def add(self, sections: Iterable[Section]) -> None:
+        """Add ``sections`` (in the transaction that :meth:`merge` commits: one commit, not one
+        per chapter, keeps FTS5 from writing a segment per chapter)."""
+        rows = _insert_sections(self._db, sections, self._rowid)
+        if rows:
+            self._rowid = rows[-1][0]
+
+    def merge(self) -> None:
+        """The whole-word vocabulary, the boilerplate found, and the index merged into its most
+        compact form."""
+        db = self._db
+        with db:
+            db.execute("INSERT INTO words(rowid, text) SELECT rowid, title || ' ' || body FROM fts")
+            _set_leads(db)
+            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            db.execute("INSERT INTO words(words) VALUES ('optimize')")
+
+    def finish(self) -> SearchIndex:
+        """The index, its meta table and checksum written (the builder is used up)."""
+        db = self._db
+        with db:
+            count = db.execute("SELECT count(*) FROM section").fetchone()[0]
+            db.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)",
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("app_version", __version__),
+                    ("content_key", self._key),
+                    ("sections", str(count)),
+                ],
+            )
+            db.execute("INSERT INTO meta(key, value) VALUES ('checksum', ?)", (_checksum(db),))
+        self._finished = True
+        return SearchIndex(db, IndexOrigin.MEMORY)
+
+
+def _replace_chapter(db: sqlite3.Connection, chapter: str, sections: Iterable[Section]) -> None:
+    """One chapter's rows in ``fts`` and ``section``, and its words in ``words`` (a contentless
+    table: a row is deleted by giving back the text it was made from). New rows are numbered
+    after the last one."""
+    old = db.execute(
+        "SELECT f.rowid, f.title || ' ' || f.body FROM fts f JOIN section s "
+        "ON s.rowid = f.rowid WHERE s.chapter = ?",
+        (chapter,),
+    ).fetchall()
+    db.executemany("INSERT INTO words(words, rowid, text) VALUES ('delete', ?, ?)", old)
+    db.executemany("DELETE FROM fts WHERE rowid = ?", [(rowid,) for rowid, _ in old])
+    db.execute("DELETE FROM section WHERE chapter = ?", (chapter,))
+    last = db.execute("SELECT max(rowid) FROM section").fetchone()[0] or 0
+    last = max(last, db.execute("SELECT max(rowid) FROM fts").fetchone()[0] or 0)
+    rows = _insert_sections(db, sections, last)
+    db.executemany(
+        "INSERT INTO words(rowid, text) VALUES (?, ?)",
+        [(rowid, s.title + " " + s.body) for rowid, s in rows],
+    )
+    _set_leads(db)
+
+
+def _insert_sections(
+    db: sqlite3.Connection, sections: Iterable[Section], last: int
+) -> list[tuple[int, Section]]:
+    """Insert ``sections`` into ``fts`` and ``section`` as rows ``last + 1``, ``last + 2``..."""
+    rows = list(enumerate(sections, start=last + 1))
+    db.executemany(
+        f"INSERT INTO fts(rowid, title, breadcrumb, body, {BIGRAM_COLUMN}) VALUES (?, ?, ?, ?, ?)",
+        ((r, s.title, s.breadcrumb, s.body, bigrams(s.title + "\n" + s.body)) for r, s in rows),
+    )
+    db.executemany(
+        "INSERT INTO section(rowid, sid, chapter, anchor, title, breadcrumb, depth, lead, "
+        "headings) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        (
+            (r, s.id, s.chapter, s.anchor, s.title, s.breadcrumb, s.depth, _headings(s))
+            for r, s in rows
+        ),
+    )
+    return rows
+
+
+def _set_leads(db: sqlite3.Connection) -> None:
+    """Where each chapter's opening text starts past the book's boilerplate (see
+    :func:`boilerplate_leads`)."""
+    openings = db.execute(
+        "SELECT rowid, substr(body, 1, 1000) FROM fts WHERE rowid IN "
+        "(SELECT min(rowid) FROM section GROUP BY chapter)"
+    ).fetchall()
+    leads = boilerplate_leads(openings)
+    db.execute("UPDATE section SET lead = 0")
+    db.executemany(
+        "UPDATE section SET lead = ? WHERE rowid = ?", [(v, k) for k, v in leads.items()]
+    )
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    db.executescript(
+        f"""
+        PRAGMA application_id = {APPLICATION_ID};
+        PRAGMA user_version = {SCHEMA_VERSION};
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE VIRTUAL TABLE fts USING fts5(
+            title, breadcrumb, body, {BIGRAM_COLUMN},
+            tokenize = '{TOKENIZE}', prefix = '2 3'
+        );
+        CREATE TABLE section(
+            rowid INTEGER PRIMARY KEY, sid TEXT NOT NULL, chapter TEXT NOT NULL, anchor TEXT,
+            title TEXT NOT NULL, breadcrumb TEXT NOT NULL, depth INTEGER NOT NULL,
+            lead INTEGER NOT NULL, headings TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE words USING fts5(
+            text, content = '', detail = none, tokenize = '{WORDS_TOKENIZE}'
+        );
+        """
+    )
+    _attach_helpers(db)
+
+
+def _attach_helpers(db: sqlite3.Connection) -> None:
+    """Per-connection tables: vocabularies and the tokenizer probe (never stored in the file)."""
+    db.executescript(
+        f"""
+        CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, words, row);
+        CREATE VIRTUAL TABLE temp.probe USING fts5(text, tokenize = '{WORDS_TOKENIZE}');
+        CREATE VIRTUAL TABLE temp.probe_vocab USING fts5vocab(temp, probe, instance);
+        """
+    )
+
+
+def _checksum(db: sqlite3.Connection) -> str:
+    """A digest of everything the index holds, to catch bytes changed inside the cache file."""
+    digest = hashlib.blake2b(digest_size=16)
+    tables = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name != 'meta' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+        )
+    ]
+    for table in tables:
+        digest.update(table.encode())
+        for row in db.execute(f'SELECT * FROM main."{table}"'):  # storage order: exact copy
+            for value in row:
+                if isinstance(value, bytes):
+                    digest.update(value)
+                else:
+                    digest.update(str(value).encode("utf-8", "surrogatepass"))
+                digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _headings(section: Section) -> str:
+    """A section's title and breadcrumb in lower case: a quick test before the regex."""
+    return f"{section.title}\n{section.breadcrumb}".lower()
+
+
+def _ascii_lower(text: str) -> str:
+    """Lower case as SQLite's ``lower()`` does it: ASCII letters only."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in text)
+
+
+def _literal_pattern(text: str) -> re.Pattern[str] | None:
+    """The query as one piece of text, for exact matches in headings ("? operator")."""
+    words = text.replace('"', " ").split()
+    if not words:
+        return None
+    body = r"\s+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?:e?s)?(?!\w)", re.IGNORECASE)  # "hash map": Hash Maps
+
+
+def _literal_boost(literal: re.Pattern[str] | None, title: str, breadcrumb: str) -> float:
+    """Headings that hold the query text exactly as typed rank above ones that only share words.
+
+    This is what rescues text the tokenizer cannot see: ``?`` in "The ``?`` Operator Shortcut".
+    """
+    if literal is None:
+        return 1.0
+    if (found := literal.search(title)) is not None:
+        whole = found.start() == 0 and found.end() == len(title.rstrip())
+        return TITLE_IS_QUERY_BOOST if whole else EXACT_TITLE_BOOST
+    if literal.search(breadcrumb):
+        return EXACT_BREADCRUMB_BOOST
+    return 1.0
+
+
+def snippet_html(marked: str | None) -> str:
+    """FTS5's snippet (matches between private-use marks) as safe HTML with ``<b>`` matches."""
+    text = html.escape(_SPACES.sub(" ", marked or "").strip(), quote=False)
+    text = text.replace(_MARK_START, "<b>").replace(_MARK_END, "</b>")
+    return text.replace("</b> <b>", " ")  # "<b>borrow checker</b>", one run of bold
+
+
+def snippet_text(snippet: str, before: str = "", after: str = "") -> str:
+    """A hit's HTML snippet as plain text, matches wrapped in ``before`` / ``after``."""
+    return html.unescape(snippet.replace("<b>", before).replace("</b>", after))
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics, as the tokenizer stores whole words."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+# --- the book's sections and its content key ---------------------------------------------------
+
+
+def sections_of(
+    book: Book, chapter: str, source: str, trail: tuple[str, ...]
+) -> tuple[Section, ...]:
+    """A chapter's sections as its layout reads them (an MkDocs page: core/book/mkdocs.py)."""
+    if book.format == "mkdocs":
+        from handbook.core.book.mkdocs import site_sections
+
+        return site_sections(book, chapter, source, trail)
+    return split_sections(chapter, source, trail, book.markdown)
+
+
+def read_sources(book: Book, read_source: ReadSource) -> dict[str, str]:
+    """Each chapter's markdown; a chapter that cannot be read is searched as empty."""
+    return {path: read_source_or_empty(book, path, read_source) for path, _ in chapter_trails(book)}
+
+
+def read_source_or_empty(book: Book, path: str, read_source: ReadSource) -> str:
+    """The chapter's markdown; empty when it cannot be read, or is too big for the page to
+    show it (what the page refuses is not searched either)."""
+    with contextlib.suppress(OSError, ValueError):
+        if (book.src / path).stat().st_size > MAX_CHAPTER_BYTES:
+            return ""
+    try:
+        text = read_source(book, path)
+    except (BookError, OSError, UnicodeError):
+        return ""
+    return "" if len(text) > MAX_CHAPTER_BYTES else text
+
+
+def content_key(book: Book, sources: dict[str, str]) -> str:
+    """A digest of everything the index is made from, and of the code that makes it."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"handbook {__version__} search schema {SCHEMA_VERSION}\0".encode())
+    try:
+        digest.update(book.summary_path.read_bytes())
+    except OSError:
+        digest.update(b"\0no summary\0")
+    for path, trail in chapter_trails(book):
+        digest.update("\0".join(("", path, *trail, "")).encode("utf-8", "surrogatepass"))
+        digest.update(sources.get(path, "").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def default_read_source(book: Book, path: str) -> str:
+    """The chapter after its includes: the words they bring are found, and a changed
+    included file changes the content key. A refused or missing include's note is the
+    page's, not a word of the book: it is left out."""
+    from handbook.core.book.includes import expand_includes
+    from handbook.core.book.load import read_chapter_source
+
+    text: str = read_chapter_source(book, path)
+    if book.format != "mdbook":  # includes are mdBook's: a plain page shows them as text
+        return text
+    return expand_includes(text, book.src / path, book.root, _no_note).text
+
+
+def _no_note(message: str) -> str:
+    return ""
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+
+class IndexCache:
+    """Search indexes cached as SQLite files under a cache folder (None: always in memory).
+
+    A cache file is used only after it proves itself: our application id, schema, app version
+    and content key in its meta table, ``PRAGMA quick_check`` ok, and a checksum of its contents
+    that matches. Anything else is discarded and rebuilt. Files are written to a temporary name
+    and renamed into place, so a reader never sees half a file.
+    """
+
+    def __init__(self, folder: Path | None, read_source: ReadSource = default_read_source) -> None:
+        """``folder``: the app's cache folder (indexes go in its ``search`` subfolder); None, or
+        a relative path (what an unknown location looks like), means no cache."""
+        self.folder = (
+            folder / CACHE_SUBFOLDER if folder is not None and folder.is_absolute() else None
+        )
+        self._read_source = read_source
+
+    def path_for(self, book: Book) -> Path | None:
+        if self.folder is None:
+            return None
+        identity = book.identity or str(book.root.resolve())
+        name = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=12)
+        return self.folder / f"search-{name.hexdigest()}.sqlite3"
+
+    def open(self, book: Book, progress: Progress | None = None) -> SearchIndex:
+        """The book's index: from the cache when valid, else built (and cached if possible)."""
+        with contextlib.closing(self.open_steps(book)) as steps:  # closed: a build stopped
+            while True:  # by ``progress`` raising drops its database at once
+                try:
+                    done, total = next(steps)
+                except StopIteration as finished:
+                    index: SearchIndex = finished.value
+                    return index
+                if progress is not None:
+                    progress(done, total)
+
+    def open_steps(self, book: Book) -> Generator[tuple[int, int], None, SearchIndex]:
+        """:meth:`open` in steps of a few milliseconds, for a caller that must stay responsive.
+
+        Each ``yield`` gives (steps done, steps in all); the generator returns the index. The
+        longest step is one chapter's split, or one of the final merge / checksum / save.
+        """
+        trails = chapter_trails(book)
+        total = 2 * len(trails) + 4
+        sources: dict[str, str] = {}
+        for done, (chapter, _) in enumerate(trails, start=1):
+            sources[chapter] = read_source_or_empty(book, chapter, self._read_source)
+            yield done, total
+        key = content_key(book, sources)
+        path = self.path_for(book)
+        discarded: str | None = None
+        if path is not None:
+            self._remove_stale_temp_files(path)
+            try:
+                cached = _load(path, key)
+            except _Unusable as exc:
+                discarded = str(exc)
+            else:
+                if cached is not None:
+                    with _closed_unless_returned(cached):
+                        yield total - 1, total
+                        cached.warm_up()
+                    return cached
+        with IndexBuilder(key) as builder:
+            for done, (chapter, trail) in enumerate(trails, start=len(trails) + 1):
+                builder.add(sections_of(book, chapter, sources[chapter], trail))
+                yield done, total
+            builder.merge()
+            yield total - 3, total
+            index = builder.finish()
+        with _closed_unless_returned(index):
+            index.discarded = discarded
+            yield total - 2, total
+            if path is not None and _save(index, path):
+                index.origin = IndexOrigin.BUILT
+            yield total - 1, total
+            index.warm_up()
+        return index
+
+    def update(self, index: SearchIndex, book: Book, chapters: Collection[str]) -> None:
+        """Index ``chapters`` of ``book`` again (changed on disk, added or gone), the rest of
+        ``index`` kept, and save it to the cache under the book's new content key.
+
+        The book's layout must be the one the index was made for (a new SUMMARY.md changes
+        every chapter's breadcrumb: open the index again instead)."""
+        trails = dict(chapter_trails(book))
+        sources = read_sources(book, self._read_source)
+        key = content_key(book, sources)
+        index.update_chapters(
+            {
+                chapter: sections_of(book, chapter, sources[chapter], trails[chapter])
+                if chapter in trails
+                else ()
+                for chapter in chapters
+            },
+            key,
+        )
+        path = self.path_for(book)
+        if path is not None and _save(index, path):
+            index.origin = IndexOrigin.BUILT
+
+    def _remove_stale_temp_files(self, path: Path) -> None:
+        try:
+            for pattern in (".*.tmp", ".*.tmp-journal"):  # the journal of a save cut short
+                for temp in path.parent.glob(path.name + pattern):
+                    if time.time() - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                        temp.unlink()
+        except OSError:
+            return
+
+
+@contextlib.contextmanager
+def _closed_unless_returned(index: SearchIndex) -> Iterator[None]:
+    """Close ``index`` when the block does not complete (an error, or the caller stopped the
+    steps: the generator is closed at a ``yield``)."""
+    try:
+        yield
+    except BaseException:
+        index.close()
+        raise
+
+
+class _Unusable(Exception):
+    """A cache file that must not be trusted; the message says why."""
+
+
+def _load(path: Path, key: str) -> SearchIndex | None:
+    """The index cached at ``path`` if it is ours and current; None if there is none."""
+    try:
+        if not path.exists():
+            return None
+        if not path.is_file():
+            raise _Unusable("not a file")
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error) as exc:
+        raise _Unusable(f"unreadable: {exc}") from exc
+    try:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            _check_header(source, key)
+            source.backup(db)
+            _check_contents(db)
+            _attach_helpers(db)
+        except BaseException:
+            db.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise _Unusable(f"corrupt: {exc}") from exc
+    finally:
+        source.close()
+    return SearchIndex(db, IndexOrigin.CACHE)
+
+
+def _check_header(db: sqlite3.Connection, key: str) -> None:
+    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise _Unusable("foreign: not a handbook search index")
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("schema") != str(SCHEMA_VERSION) or meta.get("app_version") != __version__:
+        raise _Unusable(f"foreign: made by handbook {meta.get('app_version')}")
+    if meta.get("content_key") != key:
+        raise _Unusable("stale: the book has changed")
+
+
+def _check_contents(db: sqlite3.Connection) -> None:
+    result = db.execute("PRAGMA quick_check").fetchall()
+    if result != [("ok",)]:
+        raise _Unusable(f"corrupt: {result[0][0] if result else 'quick_check failed'}")
+    stored = db.execute("SELECT value FROM meta WHERE key = 'checksum'").fetchone()
+    if stored is None or stored[0] != _checksum(db):
+        raise _Unusable("corrupt: checksum mismatch")
+
+
+def _save(index: SearchIndex, path: Path) -> bool:
+    """Write ``index`` to ``path`` atomically; False when the folder cannot take it."""
+    temp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        temp = Path(name)
+        target = sqlite3.connect(temp)
+        try:
+            with index._lock:
+                index._db.backup(target)
+            target.execute("VACUUM")  # no free page: every byte of the file is checked on load
+        finally:
+            target.close()
+        os.replace(temp, path)
+        return True
+    except (OSError, sqlite3.Error):
+        if temp is not None:
+            for leftover in (temp, temp.with_name(temp.name + "-journal")):  # disk full
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        return False

@@ -1,0 +1,1 @@
+"""Files we own, opened with care: SQLite (WAL, migrations), regular files only, paths as text."""

@@ -1,0 +1,1 @@
+"""Bookmarks in the window: the controller (the one door to the store), the panel and models."""

@@ -1,0 +1,1 @@
+"""The contents tree: the book's sections in a dock."""

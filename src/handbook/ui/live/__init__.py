@@ -1,0 +1,1 @@
+"""The book follows its files: the watcher and the window's reactions."""

@@ -1,0 +1,219 @@
+"""The book follows its files: what the window does when the watcher reports a change on disk.
+
+In this order, so that the reader sees the page first: the chapter on screen is rendered again
+and shown at the same text (its search highlights lit again; the find bar finds again by
+itself), then, once that page is painted, the book is read again for the contents
+tree (its open rows and selection kept), the bookmarks (re-anchored as when a book opens) and
+the search index (the changed chapters only; the whole of it when the layout changed). Print
+and PDF render from disk with the window's book, so they follow too.
+
+What went away is said, never hidden: a chapter on screen deleted or made unreadable keeps its
+last text under a bar saying so and where it was, until the reader moves on (or the file comes
+back); a book folder that vanished says so once and offers to close the book.
+
+Slots only, and the notice bar; ``MainWindow._connect_signals`` connects them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from handbook.core.book.live import BookChanges, book_uses, chapter_extras, plan_for, status_text
+from handbook.core.book.model import Book, RenderedChapter
+from handbook.ui.app.settings import FOLLOW_DISK
+from handbook.ui.live.watcher import BookWatcher
+
+if TYPE_CHECKING:
+    from handbook.ui.window.main_window import MainWindow
+
+UPDATED_MS = 3000  # how long the status bar says "Updated from disk" (or what was deleted)
+RELOAD_AFTER_MS = 50  # the book read again once the new page is painted, not before
+
+
+class DiskNotice(QFrame):
+    """The bar above a page whose file went away: what happened, and where the file was."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("disk_notice")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.label = QLabel(self)
+        self.label.setObjectName("disk_notice_text")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(self.label.textInteractionFlags())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        self.chapter: str | None = None  # the chapter the notice is about
+        self.hide()
+
+    def tell(self, chapter: str, text: str) -> None:
+        self.chapter = chapter
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def withdraw(self) -> None:
+        self.chapter = None
+        self.label.clear()
+        self.hide()
+
+
+class LiveHandlers(QObject):
+    def __init__(self, window: MainWindow, page_area: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self.watcher = BookWatcher(self)
+        self.notice = DiskNotice(page_area)
+        layout = page_area.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.notice)
+        self._book_gone_told = False
+        self._shown: RenderedChapter | None = None  # the page on screen
+        self.gone_box: QMessageBox | None = None
+
+    # -- following on and off --------------------------------------------------------------
+
+    def book_opened(self, book: Book) -> None:
+        """Follow ``book``'s files (when the reader wants it), from the next turn of the event
+        loop."""
+        self._book_gone_told = False
+        self._shown = None
+        self.notice.withdraw()
+        following = self._window.settings.get(FOLLOW_DISK)
+        with QSignalBlocker(self._window.action_set.follow_disk):
+            self._window.action_set.follow_disk.setChecked(following)
+        self.watcher.stop()
+        if following:  # once the first page is shown: start-up does not wait for it
+            QTimer.singleShot(0, self, self._watch_open_book)
+
+    def _watch_open_book(self) -> None:
+        if self._window.action_set.follow_disk.isChecked() and not self.watcher.is_watching():
+            book = self._window.book()
+            self.watcher.watch(plan_for(book).with_uses(book_uses(book)))
+            if self._shown is not None:
+                self._follow_page(self._shown)
+
+    @Slot(bool)
+    def set_following(self, follow: bool) -> None:
+        """View > Follow Changes on Disk: remembered; turned on, the book is read again now."""
+        w = self._window
+        if follow == self.watcher.is_watching():
+            return
+        w.settings.set(FOLLOW_DISK, follow)
+        if not follow:
+            self.watcher.stop()
+            return
+        self.watcher.watch(plan_for(w.book()).with_uses(book_uses(w.book())))
+        w.page.forget(frozenset(node.path for node in w.book().chapters() if node.path))
+        if w.viewer.current_chapter() is not None:
+            self._refresh_page()
+        self._reload_book(None)
+
+    @Slot(object)
+    def on_chapter_shown(self, rendered: RenderedChapter) -> None:
+        """A page is on screen: follow its included files and images too; a notice about
+        another chapter goes (the reader moved on)."""
+        self._shown = rendered
+        if self.notice.chapter is not None and self.notice.chapter != rendered.path:
+            self.notice.withdraw()
+        if self.watcher.is_watching():
+            self._follow_page(rendered)
+
+    def _follow_page(self, rendered: RenderedChapter) -> None:
+        book = self._window.book()
+        extras = chapter_extras(book, rendered.path, rendered.html)
+        extras[book.src / rendered.path] = rendered.path  # watched first, past the budget
+        self.watcher.set_extra(extras)
+
+    # -- a change on disk ------------------------------------------------------------------
+
+    @Slot(object)
+    def on_disk_changed(self, changes: BookChanges) -> None:
+        w = self._window
+        if changes.book_gone:
+            self._tell_book_gone()
+            return
+        w.page.forget(changes.pages)
+        shown = w.viewer.current_chapter()
+        if shown in changes.gone or shown in changes.unreadable:
+            self._tell_chapter_gone(shown, unreadable=shown in changes.unreadable)
+        elif shown is not None and shown in changes.pages:
+            self.notice.withdraw()
+            self._refresh_page()
+        QTimer.singleShot(RELOAD_AFTER_MS, self, lambda: self._reload_book(changes))
+        w.show_status(status_text(changes), UPDATED_MS)
+
+    def _refresh_page(self) -> None:
+        w = self._window
+        terms = w.highlighter.search_terms()
+        rendered = w.page.refresh()
+        if terms:
+            w.highlighter.highlight_terms(terms)
+        if rendered is not None:
+            w.toc_panel.select_section(w.viewer.current_section())
+
+    def _reload_book(self, changes: BookChanges | None) -> None:
+        """The book read again (contents, headings, problems), the window following it."""
+        from handbook.core.book.load import load_book, reload_chapters
+        from handbook.core.book.model import BookError
+
+        w = self._window
+        old = w.book()
+        saved = None if changes is None or changes.layout else changes.chapters
+        layout_changed = saved is None
+        try:  # only the chapters saved, unless the layout changed: a big book stays quick
+            if saved is None or old.format != "mdbook":  # others read headings their own way
+                book = load_book(old.location())
+            else:
+                book = reload_chapters(old, saved)
+        except BookError as exc:
+            w.show_status(f"The book's contents could not be read again: {exc}", 0)
+            return
+        w.follow_book(book)
+        if layout_changed and self.watcher.is_watching():
+            plan = plan_for(book).with_uses(book_uses(book))
+            self.watcher.watch(plan.with_extra(self.watcher.extra()))
+            shown = w.viewer.current_chapter()
+            if shown is not None and book.chapter(shown) is None:
+                self.notice.tell(
+                    shown,
+                    f"This chapter is no longer in the book's contents ({book.summary_path}); "
+                    "its last text is shown until you move on.",
+                )
+        if saved and self.watcher.is_watching():  # what the saved chapters include now
+            self.watcher.set_uses(book_uses(book, saved, self.watcher.uses()))
+        w.search_handlers.book_changed(book, saved)
+
+    # -- what went away --------------------------------------------------------------------
+
+    def _tell_chapter_gone(self, chapter: str, *, unreadable: bool) -> None:
+        where = self._window.book().src / chapter
+        what = "cannot be read any more" if unreadable else "is gone (deleted or moved)"
+        self.notice.tell(
+            chapter,
+            f"This chapter's file {what}: {where}. Its last text is shown until you move on.",
+        )
+
+    def _tell_book_gone(self) -> None:
+        if self._book_gone_told:
+            return
+        self._book_gone_told = True
+        w = self._window
+        root = w.book().root
+        text = (
+            f"The folder of “{w.book().title}” is gone: {root}\n"
+            "It was deleted, moved or renamed. The page shown stays until you close the book."
+        )
+        self.notice.tell(w.viewer.current_chapter() or "", text)
+        w.show_status(f"The book's folder is gone: {root}", 0)
+        box = QMessageBox(QMessageBox.Icon.Warning, "The book is gone", text, parent=w)
+        close = box.addButton("Close the Book", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep Reading", QMessageBox.ButtonRole.RejectRole)
+        close.clicked.connect(w.close)
+        box.open()
+        self.gone_box = box

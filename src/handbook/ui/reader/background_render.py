@@ -1,0 +1,105 @@
+"""Big chapters rendered off the UI thread, so the window stays responsive meanwhile.
+
+The renderer is plain Python: each job gets a renderer of its own (never one the UI thread
+uses), runs on a daemon ``threading.Thread`` and hands its page back to the UI thread through
+a queued signal. Only the newest request is delivered: a chapter the reader has navigated away
+from is dropped when it arrives. The GIL still switches between the threads (every 5 ms by
+default), so the UI thread keeps getting time slices while the markdown converts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import threading
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from handbook.core.book.includes import expanded_size
+from handbook.core.book.load import read_chapter_source
+from handbook.core.book.model import Book, BookError, RenderedChapter
+from handbook.ui.reader.chapter_cache import RenderChapter
+
+BACKGROUND_BYTES = 128 * 1024  # from here, rendering prose takes over ~100-200 ms: off the UI
+MAX_CHAPTER_BYTES = 5 * 1024 * 1024  # core.render's limit (not imported: markdown loads late)
+
+
+def file_bytes(book: Book, path: str) -> int:
+    try:
+        return os.stat(book.src / path).st_size
+    except (OSError, ValueError):
+        return 0  # the renderer says what is wrong, at once
+
+
+def source_bytes(book: Book, path: str) -> int:
+    """The chapter's size with its includes expanded: what the renderer will convert."""
+    size = file_bytes(book, path)
+    if not 0 < size <= BACKGROUND_BYTES:
+        return size  # big enough already, or nothing to read
+    try:
+        text = read_chapter_source(book, path)
+    except BookError:
+        return size  # the renderer says what is wrong, at once
+    return expanded_size(text, book.src / path, book.root, stop_at=BACKGROUND_BYTES)
+
+
+def renders_in_background(book: Book, path: str) -> bool:
+    """A chapter renders off the UI thread when it is big once its includes are expanded (its
+    own file over the limit is refused at once, unread)."""
+    return (
+        file_bytes(book, path) <= MAX_CHAPTER_BYTES and source_bytes(book, path) > BACKGROUND_BYTES
+    )
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def placeholder_html(title: str, size: int) -> str:
+    """The page shown while a chapter renders."""
+    return (
+        f"<p style='margin-top: 2em'><i>Rendering {html.escape(title)} ({size_text(size)})…</i></p>"
+    )
+
+
+class BackgroundRender(QObject):
+    """One chapter at a time off the UI thread; the newest request wins."""
+
+    finished = Signal(object)  # RenderedChapter of the request still wanted (UI thread)
+    _done = Signal(int, object)  # request number, RenderedChapter (emitted from the worker)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._request = 0
+        self._path: str | None = None
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def pending(self) -> str | None:
+        """The chapter being rendered for the reader, if any."""
+        return self._path
+
+    def start(self, path: str, render: RenderChapter) -> None:
+        """Render ``path`` with ``render`` (a renderer of its own) on another thread."""
+        self._request += 1
+        self._path = path
+        worker = threading.Thread(
+            target=self._run, args=(self._request, path, render), name="render", daemon=True
+        )
+        worker.start()
+
+    def cancel(self) -> None:
+        """Drop the pending chapter: its page is thrown away when it arrives."""
+        self._request += 1
+        self._path = None
+
+    def _run(self, request: int, path: str, render: RenderChapter) -> None:
+        rendered = render(path)  # Renderer.render never raises: an error is an error page
+        with contextlib.suppress(RuntimeError):  # the window closed meanwhile: nobody waits
+            self._done.emit(request, rendered)
+
+    @Slot(int, object)
+    def _deliver(self, request: int, rendered: RenderedChapter) -> None:
+        if request == self._request:
+            self._path = None
+            self.finished.emit(rendered)

@@ -1,0 +1,153 @@
+"""The chapter on the page: shown at once when cached or small, else behind a placeholder page
+while it renders off the UI thread (:mod:`handbook.ui.reader.background_render`).
+
+The window decides which section to show (its history, its title, the contents tree); this
+puts the chapter's page in the viewer. A chapter rendered in the background comes back through
+``background_shown``, which ``MainWindow._connect_signals`` connects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from handbook.core.book.live import Stamp, stamp
+from handbook.core.book.model import Book, RenderedChapter
+from handbook.core.reading.place import Place
+from handbook.ui.reader.background_render import (
+    BackgroundRender,
+    placeholder_html,
+    renders_in_background,
+    size_text,
+    source_bytes,
+)
+from handbook.ui.reader.chapter_cache import ChapterCache, RendererFactory
+from handbook.ui.reader.viewer import Viewer
+from handbook.ui.window.panels import PAGE_MARGIN
+
+ShowStatus = Callable[[str, int], None]  # (message, timeout in ms; 0: until replaced)
+
+
+class PageView(QObject):
+    background_shown = Signal(object)  # RenderedChapter: a big chapter, shown when rendered
+    chapter_shown = Signal(object)  # RenderedChapter: any page put in the viewer
+    place_missing = Signal(object)  # Place: its text is gone from the chapter shown
+
+    def __init__(
+        self,
+        book: Book,
+        viewer: Viewer,
+        make_renderer: RendererFactory,
+        show_status: ShowStatus,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._book = book
+        self._viewer = viewer
+        self._show_status = show_status
+        self._chapters = ChapterCache(book, make_renderer)
+        self.background = BackgroundRender(self)  # big chapters, off the UI thread
+        self._pending_place: tuple[Place | None, int] = (None, 0)
+        self._pending_stamp: Stamp = None  # the file being rendered, as it was read
+        self.background.finished.connect(self._on_background_rendered)
+
+    def set_book(self, book: Book) -> None:
+        self._book = book
+        self.background.cancel()
+        self._chapters.set_book(book)
+
+    def set_book_layout(self, book: Book) -> None:
+        """The same book with a new layout (its SUMMARY.md changed): the page stays."""
+        self._book = book
+        self._chapters.set_book_layout(book)
+
+    def forget(self, paths: frozenset[str]) -> None:
+        """These chapters changed on disk: render them again when next shown."""
+        self._chapters.forget(paths)
+
+    def refresh(self) -> RenderedChapter | None:
+        """Render the chapter shown again from disk, at the same text. The old page stays on
+        screen until the new one replaces it (no placeholder, no blank page); a big chapter
+        comes back through ``background_shown`` (None here then)."""
+        path = self._viewer.current_chapter()
+        if path is None:
+            return None
+        self._chapters.forget([path])
+        if path == self.background.pending():  # still rendering: start again, same place
+            self._start_background(path, self._pending_place[0])
+            return None
+        place = self._viewer.place()  # the same text at the top of the new page
+        if renders_in_background(self._book, path):
+            self._start_background(path, place)
+            return None
+        rendered = self._chapters.render(path)
+        self._show_rendered(rendered, place)
+        return rendered
+
+    def rendering(self) -> str | None:
+        """The chapter being rendered off the UI thread (a placeholder shown meanwhile)."""
+        return self.background.pending()
+
+    def move_pending(self, place: Place | None) -> None:
+        """Where to show the chapter being rendered, once it is."""
+        self._pending_place = (place, self._pending_place[1])
+
+    def display(self, path: str, place: Place | None) -> RenderedChapter | None:
+        """Show chapter ``path``: at once when cached or small; else a placeholder page while
+        it renders off the UI thread (None then: ``background_shown`` follows)."""
+        self.background.cancel()
+        rendered = self._chapters.cached(path)
+        if rendered is None and renders_in_background(self._book, path):
+            self._render_in_background(path, place)
+            return None
+        rendered = rendered or self._chapters.render(path)
+        self._show_rendered(rendered, place)
+        return rendered
+
+    def reshow(self) -> None:
+        """Render the chapter shown again (a new theme), with the same text at the top."""
+        path = self._viewer.current_chapter()
+        self.clear()
+        if path is None:
+            return
+        place: Place | None = self._viewer.place()
+        if path == self.background.pending():  # the placeholder: where the page will be
+            place = self._pending_place[0]
+        self.display(path, place)
+
+    def clear(self) -> None:
+        """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
+        self._chapters.clear()
+
+    def _render_in_background(self, path: str, place: Place | None) -> None:
+        node = self._book.chapter(path)
+        title = node.title if node is not None and node.title else path
+        size = source_bytes(self._book, path)
+        self._start_background(path, place)
+        self._viewer.show_placeholder(path, placeholder_html(title, size))
+        self._show_status(f"Rendering {title} ({size_text(size)})…", 0)
+
+    def _start_background(self, path: str, place: Place | None) -> None:
+        self._pending_place = (place, self._chapters.generation)
+        self._pending_stamp = stamp(self._book.src / path)
+        self.background.start(path, self._chapters.new_renderer())
+
+    @Slot(object)
+    def _on_background_rendered(self, rendered: RenderedChapter) -> None:
+        wanted, generation = self._pending_place
+        self._chapters.keep(rendered, generation, self._pending_stamp)
+        if rendered.path != self._viewer.current_chapter():
+            return  # another book or chapter is shown by now
+        self._show_rendered(rendered, wanted)
+        self.background_shown.emit(rendered)
+
+    def _show_rendered(self, rendered: RenderedChapter, place: Place | None) -> None:
+        self._viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self._viewer.show_chapter(rendered)
+        self._viewer.document().setDocumentMargin(PAGE_MARGIN)
+        self._viewer.fit_column()
+        found = self._viewer.go_to(place)  # once the margin is set: the layout is final
+        self.chapter_shown.emit(rendered)
+        if not found and place is not None:
+            self.place_missing.emit(place)

@@ -1,0 +1,1 @@
+"""The search panel, its worker thread and the window's search slots."""

@@ -1,0 +1,503 @@
+"""The search panel: a field, the number of results, and the results as you type.
+
+Typing never waits on search: a query runs on the :class:`SearchRunner`'s query thread, a newer
+keystroke interrupting an older query; keystrokes are throttled (the first key after a pause
+searches at once, a burst searches again ``debounce_ms`` after the previous search). The list
+gets a page of results at a time: scrolling to its end asks for the next page, so that every
+result can be reached; the label counts them all. ↑/↓ in the field move through the results,
+Enter opens one, Esc clears the field (or, when it is empty, asks to close the panel). While a
+book's index is built (on a worker thread, see :mod:`handbook.ui.search.worker`), a thin
+progress bar and "Indexing the book… 40%" show how far it is; what was typed meanwhile is
+searched once the index is ready.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from handbook.core.book.model import Book
+from handbook.core.search.index import (
+    DEFAULT_LIMIT,
+    SearchHit,
+    SearchOptions,
+    SearchResults,
+    snippet_text,
+)
+from handbook.ui.search.worker import SearchRunner
+
+DEBOUNCE_MS = 100
+RESULT_LIMIT = DEFAULT_LIMIT  # hits per page
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE_STEP = 5  # rows moved by Page Up / Page Down from the field
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ResultsModel(QAbstractListModel):
+    """The hits of the latest search, best first: a page of them, then more as the list
+    scrolls to its end (``more_wanted``, answered by :meth:`add_hits`)."""
+
+    more_wanted = Signal(int)  # the hits held so far: the offset of the next page
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._hits: tuple[SearchHit, ...] = ()
+        self._total = 0
+        self._asked = False  # a page asked for and not yet added
+
+    def set_hits(self, hits: tuple[SearchHit, ...], total: int | None = None) -> None:
+        self.beginResetModel()
+        self._hits = hits
+        self._total = len(hits) if total is None else total
+        self._asked = False
+        self.endResetModel()
+
+    def add_hits(self, hits: tuple[SearchHit, ...]) -> None:
+        self._asked = False
+        if hits:
+            first = len(self._hits)
+            self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+            self._hits += hits
+            self.endInsertRows()
+        else:
+            self._total = len(self._hits)  # the book changed under the query: no more
+
+    @property
+    def total(self) -> int:
+        """Every result of the search, of which :meth:`rowCount` are held so far."""
+        return self._total
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008 - Qt's
+        return not parent.isValid() and not self._asked and len(self._hits) < self._total
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008 - signature
+        if self.canFetchMore(parent):
+            self._asked = True
+            self.more_wanted.emit(len(self._hits))
+
+    def hit(self, row: int) -> SearchHit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        hit = self.hit(index.row()) if index.isValid() else None
+        if hit is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.breadcrumb
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return f"{hit.breadcrumb}. {snippet_text(hit.snippet)}"
+        if role == HIT_ROLE:
+            return hit
+        return None
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Draws a hit in rows of one height: its title (bold), its breadcrumb (muted, smaller),
+    and two lines of its snippet as rich text (matches bold). Rows of one height let the list
+    lay out 50 results without measuring each; only the rows painted build a text document."""
+
+    MARGIN = 6
+    SNIPPET_LINES = 2
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._snippets: dict[tuple[str, int], QTextDocument] = {}
+
+    def forget(self) -> None:
+        self._snippets.clear()
+
+    def fonts(self) -> tuple[QFont, QFont, QFont]:
+        """(title, breadcrumb, snippet) fonts."""
+        base = self._view.font()
+        title = QFont(base)
+        title.setBold(True)
+        crumbs = QFont(base)
+        crumbs.setPointSizeF(max(base.pointSizeF() * 0.85, 6.0))
+        return title, crumbs, base
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        hit = index.data(HIT_ROLE)
+        if not isinstance(hit, SearchHit):
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        palette: QPalette = opt.palette  # type: ignore[attr-defined]
+        text = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        rect = opt.rect.adjusted(self.MARGIN, self.MARGIN // 2, -self.MARGIN, 0)  # type: ignore[attr-defined]
+        title_font, crumbs_font, _ = self.fonts()
+        painter.save()
+        y = rect.top()
+        title = f"{hit.title} (partial match)" if hit.partial else hit.title
+        lines = (
+            (title_font, text, title, Qt.TextElideMode.ElideRight),
+            (crumbs_font, muted, hit.breadcrumb, Qt.TextElideMode.ElideMiddle),
+        )
+        for font, colour, line, elide in lines:
+            metrics = QFontMetrics(font)
+            painter.setFont(font)
+            painter.setPen(colour)
+            painter.drawText(
+                QRect(rect.left(), y, rect.width(), metrics.height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                metrics.elidedText(line, elide, rect.width()),
+            )
+            y += metrics.height()
+        document = self._snippet(hit, rect.width())
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, text)
+        painter.translate(rect.left(), y)
+        painter.setClipRect(0, 0, rect.width(), self.snippet_height(document))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        title_font, crumbs_font, snippet_font = self.fonts()
+        height = (
+            QFontMetrics(title_font).height()
+            + QFontMetrics(crumbs_font).height()
+            + self.SNIPPET_LINES * QFontMetrics(snippet_font).lineSpacing()
+            + self.MARGIN
+        )
+        return QSize(self._view.viewport().width(), height)
+
+    def snippet_height(self, document: QTextDocument) -> int:
+        """The height of the snippet's first ``SNIPPET_LINES`` lines: whole lines only, never
+        a sliver of the next one."""
+        document.size()  # lays the document out, if it is not yet
+        height = 0.0
+        lines = 0
+        block = document.begin()
+        while block.isValid() and lines < self.SNIPPET_LINES:
+            layout = block.layout()
+            for i in range(layout.lineCount()):
+                if lines == self.SNIPPET_LINES:
+                    break
+                line = layout.lineAt(i)
+                height = layout.position().y() + line.y() + line.height()
+                lines += 1
+            block = block.next()
+        return int(height)
+
+    def _snippet(self, hit: SearchHit, width: int) -> QTextDocument:
+        key = (hit.id, width)
+        document = self._snippets.get(key)
+        if document is None:
+            if len(self._snippets) > 200:
+                self._snippets.clear()
+            document = QTextDocument(self)
+            document.setDocumentMargin(0)
+            document.setDefaultFont(self.fonts()[2])
+            document.setHtml(hit.snippet)
+            document.setTextWidth(max(width, 50))
+            self._snippets[key] = document
+        return document
+
+
+class SearchPanel(QWidget):
+    hit_activated = Signal(SearchHit)  # open this section and highlight hit.terms in it
+    close_requested = Signal()  # Esc in an empty field: the window may hide the panel
+    results_shown = Signal(int)  # the list now shows the results of the latest query (total)
+
+    def __init__(
+        self,
+        cache_folder: Path | None,
+        parent: QWidget | None = None,
+        *,
+        runner: SearchRunner | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
+        limit: int = RESULT_LIMIT,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("search_panel")
+        self.runner = runner or SearchRunner(cache_folder, self)
+        self._limit = limit
+        self._request = 0  # the latest query asked for
+        self._more_request = 0  # the latest next page asked for
+        self._text = ""  # the text of the latest query
+        self._pending = False  # text changed during the throttle pause
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(debounce_ms)
+        self._suggestion: str | None = None
+        self._last_click: tuple[int, float] = (-1, 0.0)  # (row, time.monotonic())
+        self._build()
+        self._connect_signals()
+
+    def _build(self) -> None:
+        self.field = QLineEdit(self)
+        self.field.setObjectName("search_field")
+        self.field.setPlaceholderText("Search this book")
+        self.field.setAccessibleName("Search")
+        self.field.setClearButtonEnabled(True)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("search_progress")
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(4)
+        self.progress_bar.setAccessibleName("Indexing the book")
+        self.progress_bar.hide()
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("search_status")
+        self.status_label.setTextFormat(Qt.TextFormat.RichText)
+        self.status_label.setWordWrap(True)
+        self.model = ResultsModel(self)
+        self.results_view = QListView(self)
+        self.results_view.setObjectName("search_results")
+        self.results_view.setAccessibleName("Search results")
+        self.results_view.setModel(self.model)
+        self.delegate = HitDelegate(self.results_view)
+        self.results_view.setItemDelegate(self.delegate)
+        self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results_view.setUniformItemSizes(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        layout.addWidget(self.field)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.results_view, 1)
+        self.field.installEventFilter(self)
+        self.results_view.installEventFilter(self)
+
+    def _connect_signals(self) -> None:
+        # typing
+        self.field.textChanged.connect(self._on_text_changed)
+        self._throttle.timeout.connect(self._on_throttle_done)
+        # more results as the list scrolls to its end
+        self.model.more_wanted.connect(self._on_more_wanted)
+        # the runner
+        self.runner.progress.connect(self._on_progress)
+        self.runner.index_ready.connect(self._on_index_ready)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.results_ready.connect(self._on_results)
+        # opening a hit
+        # (not ``activated``: where the style opens items on one click, it would come twice)
+        self.results_view.clicked.connect(self._on_clicked)
+        # "did you mean"
+        self.status_label.linkActivated.connect(self._on_suggestion)
+
+    # -- what the window calls -------------------------------------------------------------
+
+    def set_book(self, book: Book) -> None:
+        """Search ``book`` from now on; its index is built (or read from the cache) on a worker
+        thread meanwhile, whether or not the panel is shown. The window calls this when a book
+        opens."""
+        self._show_results(SearchResults("", (), 0))
+        self.progress_bar.setRange(0, 0)  # busy until the first chapter is done
+        self.progress_bar.show()
+        self.status_label.setText("Preparing search…")
+        self.runner.open_book(book)
+
+    @Slot()
+    def focus_search(self) -> None:
+        """Put the cursor in the field, its text selected (Ctrl+K, Ctrl+Shift+F, /)."""
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def current_hit(self) -> SearchHit | None:
+        return self.model.hit(self.results_view.currentIndex().row())
+
+    # -- typing ----------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_text_changed(self, _text: str) -> None:
+        if self._throttle.isActive():
+            self._pending = True
+        else:
+            self._search_now()
+
+    @Slot()
+    def _on_throttle_done(self) -> None:
+        if self._pending:
+            self._search_now()
+
+    def _search_now(self) -> None:
+        self._pending = False
+        text = self.field.text()
+        if not text.strip():
+            self._request = 0
+            self._show_results(SearchResults(text, (), 0))
+            return
+        self._text = text
+        self._more_request = 0
+        self._request = self.runner.search(text, SearchOptions(limit=self._limit))
+        self._throttle.start()
+
+    @Slot(int)
+    def _on_more_wanted(self, offset: int) -> None:
+        if self._request:
+            options = SearchOptions(limit=self._limit, offset=offset)
+            self._more_request = self.runner.search(self._text, options)
+
+    # -- what the runner says --------------------------------------------------------------
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.status_label.setText(f"Indexing the book… {100 * done // max(total, 1)}%")
+
+    @Slot(int)
+    def _on_index_ready(self, _sections: int) -> None:
+        self.progress_bar.hide()
+        self.status_label.setText("")
+        if self.field.text().strip():
+            self._search_now()
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.progress_bar.hide()
+        self.status_label.setText(html.escape(message))
+
+    @Slot(int, SearchResults)
+    def _on_results(self, request: int, results: SearchResults) -> None:
+        if request == self._request:
+            self._show_results(results)
+        elif request == self._more_request and request > self._request:
+            self._more_request = 0
+            self.model.add_hits(results.hits)
+
+    def _show_results(self, results: SearchResults) -> None:
+        self._last_click = (-1, 0.0)
+        self.delegate.forget()
+        self.model.set_hits(results.hits, results.total)
+        if results.hits:
+            self.results_view.setCurrentIndex(self.model.index(0, 0))
+        self._suggestion = results.suggestion
+        self.status_label.setText(self._count_text(results))
+        self.results_shown.emit(results.total)
+
+    def _count_text(self, results: SearchResults) -> str:
+        if not results.query.strip():
+            return ""
+        if not results.total:
+            if results.suggestion:
+                link = f'<a href="suggestion">{html.escape(results.suggestion)}</a>'
+                return f"No results. Did you mean {link}?"
+            return "No results"
+        noun = "result" if results.total == 1 else "results"
+        if results.partial:
+            return f"No section has every word. {results.total} partial {noun}"
+        return f"{results.total} {noun}"
+
+    @Slot(str)
+    def _on_suggestion(self, _link: str) -> None:
+        if self._suggestion:
+            self.field.setText(self._suggestion)
+            self.focus_search()
+
+    # -- keys and opening ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if watched is self.field and self._on_field_key(event.key()):
+                return True
+            if watched is self.results_view and event.key() in (
+                Qt.Key.Key_Return,
+                Qt.Key.Key_Enter,
+            ):
+                self._activate(self.results_view.currentIndex())
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_field_key(self, key: int) -> bool:
+        moves = {
+            Qt.Key.Key_Down: 1,
+            Qt.Key.Key_Up: -1,
+            Qt.Key.Key_PageDown: PAGE_STEP,
+            Qt.Key.Key_PageUp: -PAGE_STEP,
+        }
+        if key in moves:
+            self._move(moves[Qt.Key(key)])
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self._throttle.isActive() and self._pending:
+                self._search_now()  # Enter right after typing: do not open a stale hit
+            current = self.results_view.currentIndex()
+            self._activate(current if current.isValid() else self.model.index(0, 0))
+            return True
+        if key == Qt.Key.Key_Escape:
+            if self.field.text():
+                self.field.clear()
+            else:
+                self.close_requested.emit()
+            return True
+        return False
+
+    def _move(self, step: int) -> None:
+        rows = self.model.rowCount()
+        if not rows:
+            return
+        row = self.results_view.currentIndex().row()
+        row = min(max(row + step, 0), rows - 1) if row >= 0 else 0
+        index = self.model.index(row, 0)
+        self.results_view.setCurrentIndex(index)
+        self.results_view.scrollTo(index)
+
+    @Slot(QModelIndex)
+    def _on_clicked(self, index: QModelIndex) -> None:
+        now = time.monotonic()
+        last_row, last_time = self._last_click
+        self._last_click = (index.row(), now)
+        if index.row() == last_row and now - last_time < QApplication.doubleClickInterval() / 1000:
+            return  # the second click of a double click: opened already
+        self._activate(index)
+
+    def _activate(self, index: QModelIndex) -> None:
+        hit = self.model.hit(index.row()) if index.isValid() else None
+        if hit is not None:
+            self.hit_activated.emit(hit)
