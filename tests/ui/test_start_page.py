@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -96,6 +97,35 @@ def test_the_first_frame_shows_the_page_read_last_at_the_place(
     assert text_at_top(window.viewer) == seen
     # not used up: a second start without a clean close in between shows the page again
     assert app_module._start_page(services.settings, str(book.root), False, cache) is not None
+
+
+def test_a_chapter_read_from_its_top_shows_from_its_top(
+    qtbot: QtBot, make_services: Callable[[], Services], book: Book, qapp: QApplication
+) -> None:
+    """At the top of a chapter, the frame shows the page as the built window then does: from
+    its very top (the heading's margin above it), not scrolled by that margin."""
+    window = MainWindow(book, services=make_services())
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_section("ch15-01-box.md")
+    assert window.viewer.scroll_position() == 0
+    window.close()
+    services = make_services()
+    frame_window, page = frame(qtbot, services, book, qapp)
+    assert page is not None and page.position == 0
+    shown = frame_window.centralWidget()
+    assert isinstance(shown, StartPageView)
+    assert shown.verticalScrollBar().value() == 0
+    in_frame = shown.cursorRect(QTextCursor(shown.document())).top()  # the heading's top
+    assert in_frame > 0  # below the page's margin
+    frame_window.build(book, services)
+    frame_window.restore_place()
+    qtbot.waitUntil(frame_window.updatesEnabled)
+    viewer = frame_window.viewer
+    assert viewer.scroll_position() == 0  # the same page: the heading does not move
+    assert viewer.cursorRect(QTextCursor(viewer.document())).top() == in_frame
 
 
 def test_a_page_that_no_longer_matches_is_not_shown(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -77,6 +76,8 @@ def write(cache_dir: Path, page: StartPage) -> None:
     """Keep ``page`` for the next start (temp file, then renamed: never half written)."""
     if len(page.html) > MAX_HTML_CHARS:
         return
+    import tempfile  # here: not needed before the first frame
+
     target = file_for(cache_dir, page.book)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -188,10 +189,15 @@ class StartPageView(QTextBrowser):
         self.scroll_to_place()
 
     def scroll_to_place(self) -> None:
+        """The place's line at the top, as ``Viewer`` holds a place: the page's top for its
+        first character (then nothing is laid out before the frame is on screen)."""
+        bar = self.verticalScrollBar()
+        if self._position <= 0:
+            bar.setValue(0)
+            return
         document = self.document()
         cursor = QTextCursor(document)
-        cursor.setPosition(min(max(self._position, 0), max(document.characterCount() - 1, 0)))
-        bar = self.verticalScrollBar()
+        cursor.setPosition(min(self._position, max(document.characterCount() - 1, 0)))
         value = bar.value() + self.cursorRect(cursor).top()
         if value > bar.maximum():
             height = document.documentLayout().documentSize().height()
