@@ -101,6 +101,7 @@ class _Refusal(Exception):
 class _Expander:
     def __init__(self, book_root: Path, note_text: NoteFormatter) -> None:
         self.root = _resolved(book_root)
+        self._root_text = str(self.root)
         self.note_text = note_text
         self.notes: list[IncludeNote] = []
         self.budget = MAX_EXPANDED_CHARS
@@ -194,16 +195,18 @@ class _Expander:
 
     def _locate(self, base: Path, rel_path: str, chain: tuple[Path, ...]) -> Path:
         """The resolved file inside the book that a link names."""
-        lexical = Path(os.path.normpath(base / rel_path))
-        if not _inside(lexical, self.root):
+        # as strings until the file is found: a book whose listings are missing has hundreds
+        lexical_text = os.path.normpath(os.path.join(base, rel_path))
+        if not _inside_text(lexical_text, self._root_text):
             raise _Refusal(f"Include refused, outside the book: {rel_path}")
-        shown = self._show(lexical)
         try:
-            os.lstat(lexical)  # one call says "missing" (resolve walks every component first)
+            os.lstat(lexical_text)  # one call says "missing" (resolve walks every component first)
         except FileNotFoundError:
-            raise _Refusal(f"Included file not found: {shown}") from None
+            raise _Refusal(f"Included file not found: {self._show_text(lexical_text)}") from None
         except (OSError, ValueError):
             pass  # resolve says what it is
+        lexical = Path(lexical_text)
+        shown = self._show(lexical)
         try:
             real = lexical.resolve(strict=True)
         except FileNotFoundError:
@@ -233,6 +236,12 @@ class _Expander:
         except UnicodeDecodeError as exc:
             bad_line = data[: exc.start].count(b"\n") + 1
             raise _Refusal(f"Included file is not UTF-8 text (line {bad_line}): {shown}") from None
+
+    def _show_text(self, path: str) -> str:
+        """:meth:`_show` of a normalized absolute path inside the book, given as text."""
+        if path == self._root_text:
+            return "."
+        return path[len(self._root_text) :].lstrip(os.sep).replace(os.sep, "/")
 
     def _show(self, path: Path) -> str:
         """A path as the reader knows it: relative to the book folder, POSIX separators."""
@@ -290,5 +299,8 @@ def _resolved(path: Path) -> Path:
 
 def _inside(path: Path, root: Path) -> bool:
     """``path`` is ``root`` or under it (both absolute and normalized)."""
-    inner, outer = str(path), str(root)
+    return _inside_text(str(path), str(root))
+
+
+def _inside_text(inner: str, outer: str) -> bool:
     return inner == outer or inner.startswith(outer if outer.endswith(os.sep) else outer + os.sep)

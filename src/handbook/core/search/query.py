@@ -168,13 +168,15 @@ def has_word_characters(text: str) -> bool:
 
 
 def has_spaceless(text: str) -> bool:
-    return SPACELESS.search(text) is not None
+    return not text.isascii() and SPACELESS.search(text) is not None
 
 
 def bigrams(text: str) -> str:
     """The runs of spaceless scripts in ``text`` as overlapping character pairs ("日本語" ->
     "日本 本語"), combining marks left out (the tokenizer splits words at them); a run of one
     character stays whole. What the ``cjk`` column holds, and how a query's run is written."""
+    if text.isascii():  # most text of most books: no regex run over it
+        return ""
     out: list[str] = []
     for run in SPACELESS.findall(text):
         chars = [ch for ch in run if unicodedata.category(ch) not in ("Mn", "Mc")]

@@ -30,6 +30,18 @@ BLOCK = frozenset(
      "ul"}
 )  # fmt: skip
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+# The pieces most raw HTML comes in (a comment, a closing tag, an opening tag with quoted
+# attributes free of entities), then blanks: read without HTMLParser's general scan, to the
+# same calls. Anything else goes through HTMLParser.
+_BLANK = "[ \t\n\r\f]"
+_SIMPLE_PIECE = re.compile(
+    rf"""(?:<!--[^-]*(?:-[^-]+)*-->
+        |</([a-zA-Z][a-zA-Z0-9]*){_BLANK}*>
+        |<([a-zA-Z][a-zA-Z0-9]*)((?:{_BLANK}+[a-zA-Z][a-zA-Z0-9-]*="[^"&<>]*")*){_BLANK}*>
+        )({_BLANK}*)""",
+    re.VERBOSE,
+)
+_SIMPLE_ATTRIBUTE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"')
 
 Sink = Callable[[str], None]
 
@@ -63,6 +75,26 @@ class RawHtml(HTMLParser):
     def depth(self) -> int:
         return len(self._open)
 
+    def feed(self, data: str) -> None:
+        m = None if self.rawdata or self.cdata_elem is not None else _SIMPLE_PIECE.fullmatch(data)
+        if m is None:
+            super().feed(data)
+            return
+        end, start, attributes, blanks = m.groups()
+        if end is not None:
+            self.handle_endtag(end.lower())
+        elif start is not None:
+            tag = start.lower()
+            if tag in self.CDATA_CONTENT_ELEMENTS:  # <script>, <style>: HTMLParser's own mode
+                super().feed(data)
+                return
+            attrs: list[tuple[str, str | None]] = [
+                (name.lower(), value) for name, value in _SIMPLE_ATTRIBUTE.findall(attributes)
+            ]
+            self._start(tag, attrs, data[: m.start(4)])
+        if blanks:
+            self.handle_data(blanks)
+
     def close_to(self, depth: int) -> None:
         """Close the elements opened since ``depth`` (a markdown block ended around them)."""
         while len(self._open) > depth:
@@ -71,12 +103,15 @@ class RawHtml(HTMLParser):
     # --- HTMLParser ----------------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, self._start_text(tag))
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]], text: str) -> None:
         if tag in VOID:
-            self.handle_startendtag(tag, attrs)
+            self._void(tag, attrs, text)
             return
         kind = 1 if hides(tag, attrs) else 2 if tag in DROPPED_WITH_CONTENT else 0
         if not self.hidden and kind != 1:
-            self._markup(self._start_text(tag))
+            self._markup(text)
         self._open.append((tag, kind))
         self.hidden += kind == 1
         self.unindexed += kind == 2
@@ -84,8 +119,11 @@ class RawHtml(HTMLParser):
             self._words("\n")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._void(tag, attrs, self._start_text(tag))
+
+    def _void(self, tag: str, attrs: list[tuple[str, str | None]], text: str) -> None:
         if not self.hidden and not hides(tag, attrs):
-            self._markup(self._start_text(tag))
+            self._markup(text)
         if tag in BLOCK:
             self._words("\n")
 

@@ -79,14 +79,10 @@ class _Footnote:
     words: list[str]
 
 
-@dataclass
-class _Frame:
-    """An open markdown element: what closes it, and the raw HTML depth at its start."""
-
-    close: Close
-    raw_depth: int
-    shown: bool
-    kind: str
+# An open markdown element: (what closes it, the raw HTML depth at its start, whether it is
+# shown, its kind). A tuple: one is made for every element of a chapter.
+_Frame = tuple[Close, int, bool, str]
+_ALT: _Frame = ("", 0, False, "alt")  # an element inside an image (only its text counts)
 
 
 class Walker:
@@ -127,12 +123,13 @@ class Walker:
         return self.raw.hidden > 0
 
     def emit(self, markup: str) -> None:
-        if self.write_html and not self.hidden:
+        if self.write_html and not self.raw.hidden:
             self.out.append(markup)
 
     def say(self, text: str) -> None:
         """Words the reader sees (not in a hidden element, a script...)."""
-        if not self.hidden and not self.raw.unindexed:
+        raw = self.raw
+        if not raw.hidden and not raw.unindexed:
             self.words.append(text)
             if self.capture is not None:
                 self.capture.append(text)
@@ -149,13 +146,37 @@ class Walker:
     # --- the walk ----------------------------------------------------------------------------
 
     def walk(self, events: Iterable[tuple[Any, Any]]) -> None:
+        # The loop meets every event of the chapter: the common cases (text, a soft break,
+        # inline code, outside images, code blocks and hidden elements) are handled inline.
+        raw = self.raw
+        write_html = self.write_html
         for event, span in events:
             if type(event) is str:
-                self.simple(event)
+                if event == "SoftBreak" and self.alt is None:
+                    if not raw.hidden:
+                        if write_html:
+                            self.out.append("\n")
+                        if not raw.unindexed:
+                            self.words.append(" ")
+                            if self.capture is not None:
+                                self.capture.append(" ")
+                else:
+                    self.simple(event)
                 continue
             ((kind, value),) = event.items()
             if kind == "Text":
-                self.text(value)
+                if self.alt is None and self.code is None and not raw.hidden:
+                    if write_html:
+                        if len(value) > LONG_TEXT:
+                            self.text(value)  # cut into pieces in a paragraph
+                            continue
+                        self.out.append(_escape(value))
+                    if not raw.unindexed:
+                        self.words.append(value)
+                        if self.capture is not None:
+                            self.capture.append(value)
+                else:
+                    self.text(value)
             elif kind == "Start":
                 self.start(value, span)
             elif kind == "End":
@@ -164,8 +185,13 @@ class Walker:
                 if self.alt is not None:
                     self.alt.append(value)
                     continue
-                self.emit(f"<code>{html.escape(value, quote=False)}</code>")
-                self.say(value)
+                if not raw.hidden:
+                    if write_html:
+                        self.out.append(f"<code>{_escape(value)}</code>")
+                    if not raw.unindexed:
+                        self.words.append(value)
+                        if self.capture is not None:
+                            self.capture.append(value)
             elif kind in ("Html", "InlineHtml"):
                 self.untrusted.append(value)
                 if self.alt is None:
@@ -233,10 +259,10 @@ class Walker:
             self.code[1].append(value)
         elif not self.raw.hidden:
             if self.write_html:
-                if len(value) > LONG_TEXT and self.frames and self.frames[-1].kind == "Paragraph":
-                    self.out.append(_cut(html.escape(value, quote=False)))
+                if len(value) > LONG_TEXT and self.frames and self.frames[-1][3] == "Paragraph":
+                    self.out.append(_cut(_escape(value)))
                 else:
-                    self.out.append(html.escape(value, quote=False))
+                    self.out.append(_escape(value))
             if not self.raw.unindexed:
                 self.words.append(value)
                 if self.capture is not None:
@@ -244,13 +270,13 @@ class Walker:
 
     def start(self, tag: Any, span: Any) -> None:
         if self.alt is not None:  # inside an image: only its text counts (the alt text)
-            self.frames.append(_Frame("", self.raw.depth, False, "alt"))
+            self.frames.append(_ALT)
             return
         if type(tag) is str:
             name, value = tag, None
         else:
             ((name, value),) = tag.items()
-        shown = not self.hidden
+        shown = not self.raw.hidden
         depth = self.raw.depth
         close: Close = ""
         if name in _CONTAINERS:
@@ -260,22 +286,26 @@ class Walker:
         handler = _STARTS.get(name)
         if handler is not None and (shown or name in _ALWAYS):
             close = handler(self, value, span)
-        self.frames.append(_Frame(close, depth, shown, name))
+        self.frames.append((close, depth, shown, name))
 
     def end(self) -> None:
-        frame = self.frames.pop()
-        if frame.kind == "alt":
+        close, raw_depth, shown, kind = self.frames.pop()
+        if kind == "alt":
             return
-        if frame.kind != "HtmlBlock":
-            self.raw.close_to(frame.raw_depth)
-        if frame.kind in _CONTAINERS:
+        raw = self.raw
+        if kind != "HtmlBlock" and raw.depth > raw_depth:
+            raw.close_to(raw_depth)
+        if kind in _CONTAINERS:
             self.nesting -= 1
-        if callable(frame.close):
-            frame.close()
-        elif frame.shown and frame.close:
-            self.emit(frame.close)
-        if frame.kind in _BLOCKS:
-            self.say("\n")
+        if isinstance(close, str):
+            if shown and close and self.write_html and not raw.hidden:
+                self.out.append(close)
+        else:
+            close()
+        if kind in _BLOCKS and not raw.hidden and not raw.unindexed:
+            self.words.append("\n")
+            if self.capture is not None:
+                self.capture.append("\n")
 
     # --- elements ------------------------------------------------------------------------------
 
@@ -538,6 +568,17 @@ class Walker:
         else:
             body += links
         return f'<li id="footnote-{ident}">{body}</li>\n'
+
+
+def _escape(text: str) -> str:
+    """``html.escape(text, quote=False)``, without its three replacements for plain words."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
 def _cut(text: str) -> str:
