@@ -6,7 +6,7 @@
 Prints one table; asserts nothing. Measures, in one run:
 
 - a query over the open indexes of N copies of the Rust book, ranked together and cut to the
-  best 10 (``core.library_search.search_books``: what ``handbook search --all`` and the search
+  best 10 (``core.search.library.search_books``: what ``handbook search --all`` and the search
   panel's "All books" do once the indexes are open), p50 / p95 over the queries, entered and
   as typed (prefix), against the same queries on one book's index (the baseline), the way it
   was done before (each book's page of hits made, snippets and all, then ranked), and on two

@@ -1,4 +1,4 @@
-"""A query across books (core.library_search): ranked together, only the best made hits."""
+"""A query across books (core.search.library): ranked together, only the best made hits."""
 
 from __future__ import annotations
 

@@ -63,9 +63,7 @@ def search_books(
     Raises :class:`SearchCancelled` when an index was interrupted, or ``cancelled()`` says so
     between the two steps."""
     options = SearchOptions(limit=limit)
-    pages = _each(executor, lambda entry: entry[1].rank(query, options), books)
-    if cancelled():
-        raise SearchCancelled
+    pages = _each(executor, lambda entry: entry[1].rank(query, options), books, cancelled)
     rows = [
         (page.partial, -score, n, score, row)
         for n, page in enumerate(pages)
@@ -82,7 +80,7 @@ def search_books(
 
     by_book = {
         n: iter(made_hits)
-        for n, made_hits in _each(executor, made, list(wanted))
+        for n, made_hits in _each(executor, made, list(wanted), cancelled)
         if len(made_hits) == len(wanted[n])  # else a row went meanwhile: the book left out
     }
     found = tuple(BookHit(books[n][0], next(by_book[n])) for *_, n, _, _ in kept if n in by_book)
@@ -119,10 +117,20 @@ def _suggestion(query: str, books: Sequence[tuple[LibraryBook, SearchIndex]]) ->
     return None
 
 
-def _each(executor: Executor | None, call: Callable[[T], R], items: Sequence[T]) -> list[R]:
+def _each(
+    executor: Executor | None,
+    call: Callable[[T], R],
+    items: Sequence[T],
+    cancelled: Callable[[], bool],
+) -> list[R]:
+    def checked(item: T) -> R:
+        if cancelled():  # between two books' statements (an interrupt stops one inside)
+            raise SearchCancelled
+        return call(item)
+
     if executor is None or len(items) < 2:
-        return [call(item) for item in items]
-    return list(executor.map(call, items))
+        return [checked(item) for item in items]
+    return list(executor.map(checked, items))
 
 
 __all__ = ["BookHit", "LibraryResults", "RankedPage", "grouped", "search_books"]

@@ -218,6 +218,14 @@ RECENT_BOOKS: Setting[tuple[str, ...]] = Setting(
     f"recently opened books, newest first, at most {RECENT_MAX}",
     _paths_to_raw,
 )
+SEARCH_SCOPES = ("book", "all")
+SEARCH_SCOPE = Setting(
+    "search/scope",
+    str,
+    "book",
+    _as_choice(SEARCH_SCOPES),
+    "what the search panel searches: book (the open one) or all (the library's books)",
+)
 BOOK_ZOOM = Setting(
     "books/{book}/zoom", int, 100, _as_int(ZOOM_MIN, ZOOM_MAX), "page zoom in percent"
 )
@@ -242,6 +250,7 @@ SCHEMA: tuple[Setting[Any], ...] = (
     LAST_SECTION,
     LAST_SCROLL,
     RECENT_BOOKS,
+    SEARCH_SCOPE,
     BOOK_ZOOM,
     BOOK_FONT_FAMILY,
     BOOK_FONT_SIZE,

@@ -16,6 +16,7 @@ from handbook.core.book.model import Book
 
 if TYPE_CHECKING:
     from handbook.core.search.index import SearchHit  # the index loads after the window shows
+    from handbook.core.search.library import BookHit
     from handbook.ui.window.main_window import MainWindow
 
 
@@ -83,6 +84,19 @@ class SearchHandlers(QObject):
         w = self._window
         if w.open_section(hit.id):
             w.highlighter.highlight_terms(hit.terms)
+
+    @Slot(object, bool)
+    def open_library_hit(self, found: BookHit, new_tab: bool) -> None:
+        """All books: the hit's book opened (unless it is the open one) at the hit's section,
+        its terms highlighted. ``new_tab``: a modifier was held; this window has no tabs yet,
+        so the book opens here all the same."""
+        from handbook.core.library.store import canonical
+
+        w = self._window
+        other = canonical(w.book().location()) != canonical(found.book.location)
+        if other and not w.open_book_at(found.book.location):
+            return
+        self.open_hit(found.hit)
 
     @Slot()
     def close_search(self) -> None:

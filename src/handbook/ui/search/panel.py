@@ -9,12 +9,22 @@ Enter opens one, Esc clears the field (or, when it is empty, asks to close the p
 book's index is built (on a worker thread, see :mod:`handbook.ui.search.worker`), a thin
 progress bar and "Indexing the book… 40%" show how far it is; what was typed meanwhile is
 searched once the index is ready.
+
+Given a :class:`LibrarySearchRunner`, the panel has a scope: "This book" or "All books" (the
+library's, see :mod:`handbook.ui.search.library_worker`), remembered in the settings. In All
+books the best hits of every book are ranked together and shown grouped by book, a header row
+(the book's title and how many of its sections match) above each book's hits; books not open
+yet are opened one after another in the background ("Indexing 3 of 12 books…"), their hits
+joining as they are ready, and a book that is missing is skipped and named. A hit of All
+books is emitted with whether a modifier was held (Ctrl+click, a middle click, Ctrl+Enter):
+the window may open it in a new tab.
 """
 
 from __future__ import annotations
 
 import html
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -35,6 +45,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QKeyEvent,
+    QMouseEvent,
     QPainter,
     QPalette,
     QTextDocument,
@@ -42,6 +53,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -54,6 +67,7 @@ from PySide6.QtWidgets import (
 )
 
 from handbook.core.book.model import Book
+from handbook.core.library.store import LibraryBook
 from handbook.core.search.index import (
     DEFAULT_LIMIT,
     SearchHit,
@@ -61,11 +75,18 @@ from handbook.core.search.index import (
     SearchResults,
     snippet_text,
 )
+from handbook.core.search.library import BookHit, LibraryResults, grouped
+from handbook.core.storage.pathtext import displayable
+from handbook.ui.app.settings import SEARCH_SCOPE, Settings
+from handbook.ui.search.library_worker import LibrarySearchRunner
 from handbook.ui.search.worker import SearchRunner
 
 DEBOUNCE_MS = 100
 RESULT_LIMIT = DEFAULT_LIMIT  # hits per page
-HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's SearchHit
+BOOK_HIT_ROLE = Qt.ItemDataRole.UserRole + 2  # All books: the row's BookHit
+HEADER_ROLE = Qt.ItemDataRole.UserRole + 3  # All books: a book's header row, its BookHeader
+SCOPES = (("This book", "book"), ("All books", "all"))
 PAGE_STEP = 5  # rows moved by Page Up / Page Down from the field
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -134,6 +155,77 @@ class ResultsModel(QAbstractListModel):
         return None
 
 
+@dataclass(frozen=True)
+class BookHeader:
+    """The row above a book's hits in All books."""
+
+    book: LibraryBook
+    total: int  # its matching sections (of which some are shown below it)
+
+    def text(self) -> str:
+        return f"{self.book.title} — {self.total} result{'s' if self.total != 1 else ''}"
+
+
+class LibraryResultsModel(QAbstractListModel):
+    """All books' hits, grouped by book: per book (in the order of its best hit) a header row,
+    then its hits, best first. Header rows cannot be selected."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[BookHeader | BookHit, ...] = ()
+        self.results: LibraryResults | None = None
+
+    def set_results(self, results: LibraryResults | None) -> None:
+        self.beginResetModel()
+        self.results = results
+        rows: list[BookHeader | BookHit] = []
+        for book, hits in grouped(results.hits if results else ()):
+            rows.append(BookHeader(book, results.book_total(book) if results else 0))
+            rows += [BookHit(book, hit) for _, hit in hits]
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def row(self, row: int) -> BookHeader | BookHit | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def book_hit(self, row: int) -> BookHit | None:
+        found = self.row(row)
+        return found if isinstance(found, BookHit) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if isinstance(self.row(index.row()), BookHeader):
+            return Qt.ItemFlag.ItemIsEnabled
+        return super().flags(index)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        row = self.row(index.row()) if index.isValid() else None
+        if isinstance(row, BookHeader):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return row.text()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return displayable(str(row.book.location))
+            if role == HEADER_ROLE:
+                return row
+            return None
+        if row is None:
+            return None
+        hit = row.hit
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.book.title} › {hit.breadcrumb}" if hit.breadcrumb else row.book.title
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return f"{row.book.title}, {hit.breadcrumb}. {snippet_text(hit.snippet)}"
+        if role == HIT_ROLE:
+            return hit
+        if role == BOOK_HIT_ROLE:
+            return row
+        return None
+
+
 class HitDelegate(QStyledItemDelegate):
     """Draws a hit in rows of one height: its title (bold), its breadcrumb (muted, smaller),
     and two lines of its snippet as rich text (matches bold). Rows of one height let the list
@@ -145,7 +237,7 @@ class HitDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
-        self._snippets: dict[tuple[str, int], QTextDocument] = {}
+        self._snippets: dict[tuple[str, str, int], QTextDocument] = {}
 
     def forget(self) -> None:
         self._snippets.clear()
@@ -160,6 +252,10 @@ class HitDelegate(QStyledItemDelegate):
         return title, crumbs, base
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        header = index.data(HEADER_ROLE)
+        if isinstance(header, BookHeader):
+            self._paint_header(painter, option, header)
+            return
         hit = index.data(HIT_ROLE)
         if not isinstance(hit, SearchHit):
             return
@@ -202,8 +298,30 @@ class HitDelegate(QStyledItemDelegate):
         document.documentLayout().draw(painter, context)
         painter.restore()
 
+    def _paint_header(
+        self, painter: QPainter, option: QStyleOptionViewItem, header: BookHeader
+    ) -> None:
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        painter.save()
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+        font = self.fonts()[0]
+        metrics = QFontMetrics(font)
+        painter.setFont(font)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        inner = rect.adjusted(self.MARGIN, 0, -self.MARGIN, 0)
+        painter.drawText(
+            inner,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            metrics.elidedText(header.text(), Qt.TextElideMode.ElideMiddle, inner.width()),
+        )
+        painter.restore()
+
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         title_font, crumbs_font, snippet_font = self.fonts()
+        if isinstance(index.data(HEADER_ROLE), BookHeader):
+            height = QFontMetrics(title_font).height() + self.MARGIN
+            return QSize(self._view.viewport().width(), height)
         height = (
             QFontMetrics(title_font).height()
             + QFontMetrics(crumbs_font).height()
@@ -231,7 +349,7 @@ class HitDelegate(QStyledItemDelegate):
         return int(height)
 
     def _snippet(self, hit: SearchHit, width: int) -> QTextDocument:
-        key = (hit.id, width)
+        key = (hit.id, hit.snippet, width)  # All books: two books may have a section's id
         document = self._snippets.get(key)
         if document is None:
             if len(self._snippets) > 200:
@@ -247,6 +365,9 @@ class HitDelegate(QStyledItemDelegate):
 
 class SearchPanel(QWidget):
     hit_activated = Signal(SearchHit)  # open this section and highlight hit.terms in it
+    # All books: open hit.hit.id in hit.book, its terms highlighted; True: a modifier was held
+    # (Ctrl+click, middle click, Ctrl+Enter), the reader asks for a new tab
+    library_hit_activated = Signal(object, bool)
     close_requested = Signal()  # Esc in an empty field: the window may hide the panel
     results_shown = Signal(int)  # the list now shows the results of the latest query (total)
 
@@ -256,12 +377,18 @@ class SearchPanel(QWidget):
         parent: QWidget | None = None,
         *,
         runner: SearchRunner | None = None,
+        library: LibrarySearchRunner | None = None,
+        settings: Settings | None = None,
         debounce_ms: int = DEBOUNCE_MS,
         limit: int = RESULT_LIMIT,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("search_panel")
         self.runner = runner or SearchRunner(cache_folder, self)
+        self.library = library  # None: no scope offered, this book only
+        if library is not None:
+            library.setParent(self)
+        self._settings = settings
         self._limit = limit
         self._request = 0  # the latest query asked for
         self._more_request = 0  # the latest next page asked for
@@ -272,8 +399,13 @@ class SearchPanel(QWidget):
         self._throttle.setInterval(debounce_ms)
         self._suggestion: str | None = None
         self._last_click: tuple[int, float] = (-1, 0.0)  # (row, time.monotonic())
+        self._click_modifiers = Qt.KeyboardModifier.NoModifier  # of the last mouse release
+        self._indexing = ""  # All books: "Indexing 3 of 12 books…", while it lasts
+        self._skipped: list[str] = []  # All books: the books left out, and why
         self._build()
         self._connect_signals()
+        if library is not None and settings is not None and settings.get(SEARCH_SCOPE) == "all":
+            self.scope.setCurrentIndex(1)  # the library is read and opened from now on
 
     def _build(self) -> None:
         self.field = QLineEdit(self)
@@ -281,17 +413,30 @@ class SearchPanel(QWidget):
         self.field.setPlaceholderText("Search this book")
         self.field.setAccessibleName("Search")
         self.field.setClearButtonEnabled(True)
+        self.scope = QComboBox(self)
+        self.scope.setObjectName("search_scope")
+        self.scope.setAccessibleName("Search in")
+        self.scope.setToolTip("Search the open book, or every book of the library")
+        for label, scope in SCOPES:
+            self.scope.addItem(label, scope)
+        self.scope.setVisible(self.library is not None)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setObjectName("search_progress")
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(4)
         self.progress_bar.setAccessibleName("Indexing the book")
         self.progress_bar.hide()
+        self.library_note = QLabel(self)
+        self.library_note.setObjectName("search_library_note")
+        self.library_note.setWordWrap(True)
+        self.library_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.library_note.hide()
         self.status_label = QLabel(self)
         self.status_label.setObjectName("search_status")
         self.status_label.setTextFormat(Qt.TextFormat.RichText)
         self.status_label.setWordWrap(True)
         self.model = ResultsModel(self)
+        self.library_model = LibraryResultsModel(self)
         self.results_view = QListView(self)
         self.results_view.setObjectName("search_results")
         self.results_view.setAccessibleName("Search results")
@@ -302,15 +447,24 @@ class SearchPanel(QWidget):
         self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.setUniformItemSizes(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(3)
+        row.addWidget(self.field, 1)
+        row.addWidget(self.scope)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
-        layout.addWidget(self.field)
+        layout.addLayout(row)
         layout.addWidget(self.progress_bar)
+        layout.addWidget(self.library_note)
         layout.addWidget(self.status_label)
         layout.addWidget(self.results_view, 1)
+        QWidget.setTabOrder(self.field, self.scope)
+        QWidget.setTabOrder(self.scope, self.results_view)
         self.field.installEventFilter(self)
         self.results_view.installEventFilter(self)
+        self.results_view.viewport().installEventFilter(self)
 
     def _connect_signals(self) -> None:
         # typing
@@ -323,6 +477,14 @@ class SearchPanel(QWidget):
         self.runner.index_ready.connect(self._on_index_ready)
         self.runner.failed.connect(self._on_failed)
         self.runner.results_ready.connect(self._on_results)
+        # the scope, and the library's runner
+        self.scope.currentIndexChanged.connect(self._on_scope_changed)
+        if self.library is not None:
+            self.library.progress.connect(self._on_library_progress)
+            self.library.skipped.connect(self._on_library_skipped)
+            self.library.done.connect(self._on_library_done)
+            self.library.failed.connect(self._on_library_failed)
+            self.library.results_ready.connect(self._on_library_results)
         # opening a hit
         # (not ``activated``: where the style opens items on one click, it would come twice)
         self.results_view.clicked.connect(self._on_clicked)
@@ -334,11 +496,12 @@ class SearchPanel(QWidget):
     def set_book(self, book: Book) -> None:
         """Search ``book`` from now on; its index is built (or read from the cache) on a worker
         thread meanwhile, whether or not the panel is shown. The window calls this when a book
-        opens."""
-        self._show_results(SearchResults("", (), 0))
-        self.progress_bar.setRange(0, 0)  # busy until the first chapter is done
-        self.progress_bar.show()
-        self.status_label.setText("Preparing search…")
+        opens. (In All books, the list stays as it is.)"""
+        if not self.all_books():
+            self._show_results(SearchResults("", (), 0))
+            self.progress_bar.setRange(0, 0)  # busy until the first chapter is done
+            self.progress_bar.show()
+            self.status_label.setText("Preparing search…")
         self.runner.open_book(book)
 
     @Slot()
@@ -347,8 +510,61 @@ class SearchPanel(QWidget):
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.field.selectAll()
 
+    def focus_chain(self) -> list[QWidget]:
+        """The panel's widgets in Tab order: the field, the scope (when offered), the list."""
+        return [self.field, *([self.scope] if self.library else []), self.results_view]
+
+    def all_books(self) -> bool:
+        """The scope is All books."""
+        return self.library is not None and self.scope.currentData() == "all"
+
+    def set_all_books(self, all_books: bool) -> None:
+        self.scope.setCurrentIndex(1 if all_books and self.library is not None else 0)
+
     def current_hit(self) -> SearchHit | None:
-        return self.model.hit(self.results_view.currentIndex().row())
+        row = self.results_view.currentIndex().row()
+        if self.all_books():
+            found = self.library_model.book_hit(row)
+            return found.hit if found else None
+        return self.model.hit(row)
+
+    def current_book_hit(self) -> BookHit | None:
+        """All books: the hit under the cursor, with its book."""
+        return self.library_model.book_hit(self.results_view.currentIndex().row())
+
+    def stop(self) -> None:
+        """Stop all search work (the window closes): indexes closed, builds told to stop."""
+        self.runner.stop()
+        if self.library is not None:
+            self.library.stop()
+
+    # -- the scope ---------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_scope_changed(self, _row: int) -> None:
+        every = self.all_books()
+        if self._settings is not None:
+            self._settings.set(SEARCH_SCOPE, "all" if every else "book")
+        self.field.setPlaceholderText("Search all books" if every else "Search this book")
+        self._request = 0
+        self._show_results(SearchResults("", (), 0))
+        self.results_view.setModel(self.library_model if every else self.model)
+        self.results_view.setUniformItemSizes(not every)
+        if every:
+            assert self.library is not None
+            self._skipped = []
+            self.progress_bar.hide()
+            self.library.refresh()  # read again: a book added since is opened
+        else:
+            if self.library is not None:
+                self.library.forget_query()
+            self._indexing = ""
+            self._update_note()
+            self.progress_bar.setRange(0, 0)
+            self.progress_bar.setVisible(self.runner.is_building())
+            self.status_label.setText("Indexing the book…" if self.runner.is_building() else "")
+        if self.field.text().strip():
+            self._search_now()
 
     # -- typing ----------------------------------------------------------------------------
 
@@ -369,16 +585,22 @@ class SearchPanel(QWidget):
         text = self.field.text()
         if not text.strip():
             self._request = 0
+            if self.library is not None:
+                self.library.forget_query()
             self._show_results(SearchResults(text, (), 0))
             return
         self._text = text
         self._more_request = 0
-        self._request = self.runner.search(text, SearchOptions(limit=self._limit))
+        if self.all_books():
+            assert self.library is not None
+            self._request = self.library.search(text)
+        else:
+            self._request = self.runner.search(text, SearchOptions(limit=self._limit))
         self._throttle.start()
 
     @Slot(int)
     def _on_more_wanted(self, offset: int) -> None:
-        if self._request:
+        if self._request and not self.all_books():
             options = SearchOptions(limit=self._limit, offset=offset)
             self._more_request = self.runner.search(self._text, options)
 
@@ -386,12 +608,16 @@ class SearchPanel(QWidget):
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
+        if self.all_books():
+            return
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
         self.status_label.setText(f"Indexing the book… {100 * done // max(total, 1)}%")
 
     @Slot(int)
     def _on_index_ready(self, _sections: int) -> None:
+        if self.all_books():
+            return
         self.progress_bar.hide()
         self.status_label.setText("")
         if self.field.text().strip():
@@ -399,11 +625,15 @@ class SearchPanel(QWidget):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        if self.all_books():
+            return
         self.progress_bar.hide()
         self.status_label.setText(html.escape(message))
 
     @Slot(int, SearchResults)
     def _on_results(self, request: int, results: SearchResults) -> None:
+        if self.all_books():
+            return
         if request == self._request:
             self._show_results(results)
         elif request == self._more_request and request > self._request:
@@ -414,6 +644,7 @@ class SearchPanel(QWidget):
         self._last_click = (-1, 0.0)
         self.delegate.forget()
         self.model.set_hits(results.hits, results.total)
+        self.library_model.set_results(None)
         if results.hits:
             self.results_view.setCurrentIndex(self.model.index(0, 0))
         self._suggestion = results.suggestion
@@ -424,14 +655,17 @@ class SearchPanel(QWidget):
         if not results.query.strip():
             return ""
         if not results.total:
-            if results.suggestion:
-                link = f'<a href="suggestion">{html.escape(results.suggestion)}</a>'
-                return f"No results. Did you mean {link}?"
-            return "No results"
+            return self._no_results(results.suggestion)
         noun = "result" if results.total == 1 else "results"
         if results.partial:
             return f"No section has every word. {results.total} partial {noun}"
         return f"{results.total} {noun}"
+
+    def _no_results(self, suggestion: str | None, where: str = "") -> str:
+        if suggestion:
+            link = f'<a href="suggestion">{html.escape(suggestion)}</a>'
+            return f"No results{where}. Did you mean {link}?"
+        return f"No results{where}"
 
     @Slot(str)
     def _on_suggestion(self, _link: str) -> None:
@@ -439,22 +673,102 @@ class SearchPanel(QWidget):
             self.field.setText(self._suggestion)
             self.focus_search()
 
+    # -- what the library's runner says ----------------------------------------------------
+
+    @Slot(int, int, str)
+    def _on_library_progress(self, done: int, total: int, title: str) -> None:
+        if not self.all_books():
+            return
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done - 1)
+        self.progress_bar.show()
+        self._indexing = f"Indexing {done} of {total} book{'s' if total != 1 else ''}…"
+        self.library_note.setToolTip(title)
+        self._update_note()
+
+    @Slot(str)
+    def _on_library_skipped(self, message: str) -> None:
+        if message not in self._skipped:
+            self._skipped.append(message)
+        self._update_note()
+
+    @Slot(int)
+    def _on_library_done(self, _books: int) -> None:
+        self._indexing = ""
+        if self.all_books():
+            self.progress_bar.hide()
+        self._update_note()
+
+    @Slot(str)
+    def _on_library_failed(self, message: str) -> None:
+        self._on_library_done(0)
+        if self.all_books():
+            self.status_label.setText(html.escape(message))
+
+    def _update_note(self) -> None:
+        lines = [self._indexing] if self._indexing else []
+        lines += [f"Skipped: {why}" for why in self._skipped]
+        self.library_note.setText("\n".join(lines))
+        self.library_note.setVisible(self.all_books() and bool(lines))
+
+    @Slot(int, object)
+    def _on_library_results(self, request: int, results: LibraryResults) -> None:
+        if not self.all_books() or request != self._request:
+            return
+        current = self.current_book_hit()
+        before = self.library_model.results
+        moved = before is not None and before.hits[:1] != (current,)  # by the reader
+        self._last_click = (-1, 0.0)
+        self.delegate.forget()
+        self.library_model.set_results(results)
+        hits = [r for r in range(self.library_model.rowCount()) if self._is_hit(r)]
+        kept = [r for r in hits if moved and self.library_model.book_hit(r) == current]
+        rows = kept or hits  # a hit the reader moved to stays under the cursor (a book joined)
+        if rows:
+            row = rows[0]
+            self.results_view.setCurrentIndex(self.library_model.index(row, 0))
+        self._suggestion = results.suggestion
+        self.status_label.setText(self._library_count_text(results))
+        self.results_shown.emit(results.total)
+
+    def _library_count_text(self, results: LibraryResults) -> str:
+        searched = f"{results.books_searched} book{'s' if results.books_searched != 1 else ''}"
+        if not results.total:
+            return self._no_results(results.suggestion, f" in {searched}")
+        books = len(results.book_totals)
+        noun = "result" if results.total == 1 else "results"
+        text = f"{results.total} {noun} in {books} of {searched}"
+        if results.partial:
+            text = f"No section has every word. {results.total} partial {noun} in {books} books"
+        if len(results.hits) < results.total:
+            text += f"; the best {len(results.hits)} shown"
+        return text
+
     # -- keys and opening ------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if watched is self.field and self._on_field_key(event.key()):
+            new_tab = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if watched is self.field and self._on_field_key(event.key(), new_tab):
                 return True
             if watched is self.results_view and event.key() in (
                 Qt.Key.Key_Return,
                 Qt.Key.Key_Enter,
             ):
-                self._activate(self.results_view.currentIndex())
+                self._activate(self.results_view.currentIndex(), new_tab)
                 return True
+        elif event.type() == QEvent.Type.MouseButtonRelease and watched is self._viewport():
+            assert isinstance(event, QMouseEvent)
+            self._click_modifiers = event.modifiers()
+            if event.button() == Qt.MouseButton.MiddleButton:
+                self._activate(self.results_view.indexAt(event.position().toPoint()), True)
         return super().eventFilter(watched, event)
 
-    def _on_field_key(self, key: int) -> bool:
+    def _viewport(self) -> QWidget | None:
+        return self.results_view.viewport() if hasattr(self, "results_view") else None
+
+    def _on_field_key(self, key: int, new_tab: bool = False) -> bool:
         moves = {
             Qt.Key.Key_Down: 1,
             Qt.Key.Key_Up: -1,
@@ -468,7 +782,7 @@ class SearchPanel(QWidget):
             if self._throttle.isActive() and self._pending:
                 self._search_now()  # Enter right after typing: do not open a stale hit
             current = self.results_view.currentIndex()
-            self._activate(current if current.isValid() else self.model.index(0, 0))
+            self._activate(current if current.isValid() else self._first_hit(), new_tab)
             return True
         if key == Qt.Key.Key_Escape:
             if self.field.text():
@@ -478,13 +792,33 @@ class SearchPanel(QWidget):
             return True
         return False
 
+    def _first_hit(self) -> QModelIndex:
+        model = self.results_view.model()
+        for row in range(model.rowCount()):
+            if self._is_hit(row):
+                return model.index(row, 0)
+        return QModelIndex()
+
+    def _is_hit(self, row: int) -> bool:
+        if self.all_books():
+            return self.library_model.book_hit(row) is not None
+        return self.model.hit(row) is not None
+
     def _move(self, step: int) -> None:
-        rows = self.model.rowCount()
+        model = self.results_view.model()
+        rows = model.rowCount()
         if not rows:
             return
+        hits = [r for r in range(rows) if self._is_hit(r)]  # header rows are passed over
+        if not hits:
+            return
         row = self.results_view.currentIndex().row()
-        row = min(max(row + step, 0), rows - 1) if row >= 0 else 0
-        index = self.model.index(row, 0)
+        if row < 0:
+            row = hits[0]
+        else:
+            at = min(range(len(hits)), key=lambda i: abs(hits[i] - row))
+            row = hits[min(max(at + step, 0), len(hits) - 1)]
+        index = model.index(row, 0)
         self.results_view.setCurrentIndex(index)
         self.results_view.scrollTo(index)
 
@@ -495,9 +829,17 @@ class SearchPanel(QWidget):
         self._last_click = (index.row(), now)
         if index.row() == last_row and now - last_time < QApplication.doubleClickInterval() / 1000:
             return  # the second click of a double click: opened already
-        self._activate(index)
+        new_tab = bool(self._click_modifiers & Qt.KeyboardModifier.ControlModifier)
+        self._activate(index, new_tab)
 
-    def _activate(self, index: QModelIndex) -> None:
-        hit = self.model.hit(index.row()) if index.isValid() else None
+    def _activate(self, index: QModelIndex, new_tab: bool = False) -> None:
+        if not index.isValid():
+            return
+        if self.all_books():
+            found = self.library_model.book_hit(index.row())
+            if found is not None:
+                self.library_hit_activated.emit(found, new_tab)
+            return
+        hit = self.model.hit(index.row())
         if hit is not None:
             self.hit_activated.emit(hit)

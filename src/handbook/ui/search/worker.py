@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
@@ -44,6 +45,19 @@ from handbook.core.search.index import (
 from handbook.core.search.sections import Progress
 
 OpenIndex = Callable[[Book, Progress], SearchIndex]  # IndexCache.open
+
+
+class Searchable(Protocol):
+    """What the query thread asks: one book's index, or the library's (see
+    :mod:`handbook.ui.search.library_worker`)."""
+
+    closed: bool
+
+    def search(self, text: str, options: SearchOptions) -> object: ...
+
+    def interrupt(self) -> None: ...
+
+
 JOIN_SECONDS = 2.0  # how long stop() waits for a cancelled build to notice (one step, usually)
 
 
@@ -67,7 +81,7 @@ class _Delivery(QObject):
     progress = Signal(int, int, int)  # (build, steps done, steps in all)
     finished = Signal(int, object)  # (build, SearchIndex)
     failed = Signal(int, str)  # (build, message)
-    answered = Signal(int, object, object)  # (request, SearchResults, SearchIndex asked)
+    answered = Signal(int, object, object)  # (request, its results, the Searchable asked)
     query_failed = Signal(int, str)  # (request, message)
 
 
@@ -78,13 +92,13 @@ class _QueryThread:
     def __init__(self, delivery: _Delivery) -> None:
         self._delivery = delivery
         self._wake = threading.Condition()
-        self._pending: tuple[SearchIndex, _Query] | None = None
-        self._running: SearchIndex | None = None
+        self._pending: tuple[Searchable, _Query] | None = None
+        self._running: Searchable | None = None
         self._stopped = False
         self._thread = threading.Thread(target=self._loop, name="search-queries", daemon=True)
         self._thread.start()
 
-    def ask(self, index: SearchIndex, query: _Query) -> None:
+    def ask(self, index: Searchable, query: _Query) -> None:
         with self._wake:
             self._pending = (index, query)
             if self._running is not None:

@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
         )
         self._search_panel: LazyDock[SearchPanel] = LazyDock(
             self.search_dock,
-            lambda: build_search_panel(cache_dir, self),
+            lambda: build_search_panel(cache_dir, self, self.settings, self.services.data_dir),
             self._connect_search_panel,
             self.after_expose,
         )
@@ -371,6 +371,7 @@ class MainWindow(QMainWindow):
 
     def _connect_search_panel(self, panel: SearchPanel) -> None:
         panel.hit_activated.connect(self.search_handlers.open_hit)
+        panel.library_hit_activated.connect(self.search_handlers.open_library_hit)
         panel.close_requested.connect(self.search_handlers.close_search)
         self._set_tab_order()
 
@@ -385,7 +386,7 @@ class MainWindow(QMainWindow):
         bar, search = self._find_bar.built(), self._search_panel.built()
         marks = self._bookmarks_panel.built()
         tree, page = self.toc_panel.tree, self.viewer
-        search_chain = [search.field, search.results_view] if search else []
+        search_chain = search.focus_chain() if search else []
         marks_chain = [marks.filter_edit, marks.tree] if marks else []
         set_tab_order([tree, page, bar and bar.field, *search_chain, *marks_chain])
 
@@ -489,7 +490,7 @@ class MainWindow(QMainWindow):
             return
         search_panel = self._search_panel.built()
         if search_panel is not None:
-            search_panel.runner.stop()  # its index closed, a build still running told to stop
+            search_panel.stop()  # its indexes closed, builds still running told to stop
         self.live.watcher.stop()  # its inotify instance given back now
         save_window(self, self.settings)
         self.place_keeper.save_now()

@@ -24,6 +24,7 @@ from handbook.ui.reader.highlighter import PageHighlighter
 from handbook.ui.reader.viewer import UrlOpener, Viewer
 
 if TYPE_CHECKING:
+    from handbook.ui.app.settings import Settings
     from handbook.ui.bookmarks.controller import BookmarkController
     from handbook.ui.bookmarks.panel import BookmarksPanel
     from handbook.ui.reader.find_bar import FindBar
@@ -122,10 +123,26 @@ def build_toc_panel(book: Book, parent: QWidget) -> TocPanel:
     return toc_panel
 
 
-def build_search_panel(cache_dir: Path | None, parent: QWidget) -> SearchPanel:
+def build_search_panel(
+    cache_dir: Path | None,
+    parent: QWidget,
+    settings: Settings | None = None,
+    data_dir: Path | None = None,
+) -> SearchPanel:
+    """The search panel; with ``settings``, its scope ("This book" / "All books": the library
+    in ``data_dir``, else the user's) is offered and remembered."""
     from handbook.ui.search.panel import SearchPanel
 
-    panel = SearchPanel(cache_dir, parent)
+    library = None
+    if settings is not None:
+        import functools
+
+        from handbook import paths
+        from handbook.ui.search.library_worker import LibrarySearchRunner, read_library
+
+        where = data_dir or paths.data_dir()
+        library = LibrarySearchRunner(cache_dir, functools.partial(read_library, where))
+    panel = SearchPanel(cache_dir, parent, library=library, settings=settings)
     panel.field.setAccessibleDescription(
         "Type words to search every chapter; Down moves to the results, Enter opens one"
     )
