@@ -174,11 +174,107 @@ def main() -> int:
             rows.append(
                 (f"library listed, {label}", f"p50 {statistics.median(samples):.1f} ms", "10 runs")
             )
+        rows += library_window(root, args.listed)
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'result':<32}  note")
     for name, result, note in rows:
         print(f"{name.ljust(width)}  {result:<32}  {note}")
     return 0
+
+
+def library_window(root: Path, listed: int) -> list[tuple[str, str, str]]:
+    """Book > Library… with 20 and ``listed`` books: opened (built, shown, first frame) and
+    scrolled page by page; then a folder of ``listed`` small books added through it, and the
+    UI thread's longest stall meanwhile (a 1 ms timer's largest gap)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from handbook.commands.library import guide_entry
+    from handbook.ui.library.dialog import LibraryDialog
+
+    app = QApplication.instance() or QApplication([])
+    guide = guide_entry()
+    rows = []
+    for count in (20, listed):
+        folder = root / f"library-{count}"
+        opened, scrolled = [], []
+        for _ in range(5):
+            cpu = time.process_time()
+            start = time.perf_counter()
+            dialog = LibraryDialog(folder, guide)
+            dialog.show()
+            QTest.qWaitForWindowExposed(dialog)
+            dialog.repaint()
+            opened.append(
+                ((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000)
+            )
+            bar = dialog.tree.verticalScrollBar()
+            for value in range(0, bar.maximum() + 1, max(bar.pageStep(), 1)):
+                start = time.perf_counter()
+                bar.setValue(value)
+                dialog.tree.viewport().repaint()
+                scrolled.append((time.perf_counter() - start) * 1000)
+            dialog.close()
+            dialog.deleteLater()
+            app.processEvents()
+        wall, cpu_ms = (statistics.median(x) for x in zip(*opened, strict=True))
+        label = "baseline: 20 books" if count == 20 else f"{count} books"
+        rows.append(
+            (
+                f"Library window opened, {label}",
+                f"p50 {wall:.0f} ms",
+                f"5 runs; CPU {cpu_ms:.0f} ms",
+            )
+        )
+        if len(scrolled) > 1:
+            p50, p95 = percentiles(scrolled)
+            rows.append(
+                (
+                    f"Library window scrolled a page, {label}",
+                    f"p50 {p50:.1f} ms / p95 {p95:.1f} ms",
+                    f"{len(scrolled)} pages",
+                )
+            )
+    shelf = root / "shelf"
+    for n in range(listed):
+        book = shelf / f"book-{n:04d}"
+        (book / "src").mkdir(parents=True)
+        (book / "book.toml").write_text(f'[book]\ntitle = "Book {n:04d}"\n', encoding="utf-8")
+        (book / "src" / "SUMMARY.md").write_text("# Summary\n\n- [One](one.md)\n")
+        (book / "src" / "one.md").write_text("# One\n\nText.\n", encoding="utf-8")
+    dialog = LibraryDialog(root / "library-added", guide)
+    dialog.show()
+    QTest.qWaitForWindowExposed(dialog)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(tick)
+    timer.start()
+    start = time.perf_counter()
+    dialog.add_path(shelf)
+    while dialog.scan.is_running():
+        app.processEvents()
+        time.sleep(0.0005)
+    added_ms = (time.perf_counter() - start) * 1000
+    timer.stop()
+    dialog.close()
+    rows.append(
+        (
+            f"Library window: a folder of {listed} books added",
+            f"{added_ms:.0f} ms",
+            f"UI thread's longest stall {max(gaps, default=0):.0f} ms; {dialog.note.text()}",
+        )
+    )
+    return rows
 
 
 if __name__ == "__main__":

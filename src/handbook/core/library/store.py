@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -189,6 +189,25 @@ class LibraryStore:
             )
         return known is None
 
+    def add_many(self, found: Iterable[FoundBook]) -> int:
+        """Record books found in a folder, in one transaction (all or none); how many are new.
+        A book already listed keeps its entry (its title and layout refreshed)."""
+        rows = [
+            (path_to_text(str(canonical(book.location))), book.title, book.format) for book in found
+        ]
+        now = self._clock()
+        with self._db().transaction() as tx:
+            before = tx.execute("SELECT count(*) FROM books").fetchone()[0]
+            for key, title, fmt in rows:
+                tx.execute(
+                    "INSERT INTO books (location, title, format, added) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(location) DO UPDATE SET title = excluded.title, "
+                    "format = excluded.format",
+                    (key, title, fmt, now),
+                )
+            after = tx.execute("SELECT count(*) FROM books").fetchone()[0]
+        return int(after) - int(before)
+
     def remove(self, location: Path) -> bool:
         """Forget the book at ``location`` (nothing on disk is touched); False if not listed."""
         keys = {path_to_text(str(canonical(location))), path_to_text(os.path.abspath(location))}
@@ -216,13 +235,20 @@ def record_read(data_dir: Path, book: Book) -> str | None:
 # -- finding books in a folder ----------------------------------------------------------------
 
 
-def find_books(path: Path, skipped: list[str] | None = None) -> list[FoundBook]:
+ScanProgress = Callable[[int, int], None]  # (done, in all; 0: not known yet): may raise to stop
+
+
+def find_books(
+    path: Path, skipped: list[str] | None = None, progress: ScanProgress | None = None
+) -> list[FoundBook]:
     """The book at ``path``, or the books in the folder ``path`` (each one found inside it).
 
     A folder that is itself an mdBook book or an MkDocs site is one book; a folder holding such
     books (up to three levels down) is a shelf of them; else a folder of markdown is one book.
     Raises :class:`~handbook.core.book.errors.BookError` when nothing is found; a book among others
-    that cannot be opened is left out, why added to ``skipped``.
+    that cannot be opened is left out, why added to ``skipped``. ``progress`` is told (books
+    found, 0) while the folders are looked through, then (books read, books found); an
+    exception it raises stops the scan (a caller's cancel).
     """
     from handbook.core.book.errors import BookError
     from handbook.core.book.load import load_book
@@ -231,11 +257,13 @@ def find_books(path: Path, skipped: list[str] | None = None) -> list[FoundBook]:
     where = locate(path)
     if where.layout != FOLDER:
         return [_found(load_book(where.path))]
-    shelf = _book_folders(where.path)
+    shelf = _book_folders(where.path, progress)
     if not shelf:
         return [_found(load_book(where.path))]
     found = []
-    for folder in shelf:
+    for done, folder in enumerate(shelf):
+        if progress is not None:
+            progress(done, len(shelf))
         try:
             found.append(_found(load_book(folder)))
         except BookError as exc:  # a broken book among good ones: the others are still added
@@ -250,12 +278,14 @@ def _found(book: Book) -> FoundBook:
     return FoundBook(canonical(book.location()), book.title, book.format)
 
 
-def _book_folders(folder: Path) -> list[Path]:
+def _book_folders(folder: Path, progress: ScanProgress | None = None) -> list[Path]:
     """mdBook books and MkDocs sites below ``folder`` (not inside each other), sorted."""
     from handbook.core.book.locate import MKDOCS_CONFIGS, _is_mdbook
 
     found: list[Path] = []
     seen = 0
+    if progress is None:
+        progress = _no_progress
 
     def walk(where: Path, depth: int) -> Iterator[Path]:
         nonlocal seen
@@ -275,8 +305,14 @@ def _book_folders(folder: Path) -> list[Path]:
             elif depth < _MAX_SCAN_DEPTH:
                 yield from walk(child, depth + 1)
 
-    found.extend(walk(folder, 1))
+    for book in walk(folder, 1):
+        found.append(book)
+        progress(len(found), 0)
     return found
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    return
 
 
 # -- opening the file -------------------------------------------------------------------------
