@@ -266,3 +266,45 @@ def test_the_scope_is_remembered(
     qtbot.addWidget(again)
     assert again.scope.currentText() == "All books" and again.all_books()
     again.stop()
+
+
+def test_a_book_added_to_the_library_is_searched_the_next_time_search_is_asked_for(
+    qtbot: QtBot, two_books: list[LibraryBook]
+) -> None:
+    listed = two_books[:1]
+    library = LibrarySearchRunner(None, lambda: list(listed))
+    panel = SearchPanel(None, library=library, debounce_ms=0)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_all_books(True)
+    panel.field.setText("samovar")
+    qtbot.waitUntil(lambda: rows(panel) == ["== Alpha — 2 results", "Boiling", "Tea"])
+    qtbot.waitUntil(lambda: not library.is_indexing())
+    listed.append(two_books[1])  # Beta added (Book > Library…, or another window)
+    panel.focus_search()  # Ctrl+K
+    qtbot.waitUntil(lambda: "== Beta — 1 result" in rows(panel), timeout=WAIT_MS)
+    assert panel.status_label.text() == "3 results in 2 of 2 books"
+    panel.stop()
+
+
+def test_the_grouped_model_passes_qt_model_tester(
+    qtmodeltester,
+    two_books: list[LibraryBook],  # type: ignore[no-untyped-def]
+) -> None:
+    from handbook.core.search.index import SearchHit
+    from handbook.core.search.library import BookHit, LibraryResults
+    from handbook.ui.search.panel import LibraryResultsModel
+
+    model = LibraryResultsModel()
+    qtmodeltester.check(model, force_py=True)
+    alpha, beta = two_books
+    hit = SearchHit("a.md#b", "a.md", "b", "B", "A › B", "x <b>y</b>", 2.0, ("y",))
+    found = (BookHit(alpha, hit), BookHit(beta, hit), BookHit(alpha, hit))
+    totals = ((str(alpha.location), 5), (str(beta.location), 1))
+    model.set_results(LibraryResults("y", found, 6, 2, None, totals))
+    qtmodeltester.check(model, force_py=True)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        "Alpha — 5 results", "B", "B", "Beta — 1 result", "B"
+    ]  # fmt: skip
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsSelectable
+    assert model.index(4, 0).data(Qt.ItemDataRole.ToolTipRole) == "Beta › A › B"

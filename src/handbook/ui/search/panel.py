@@ -506,9 +506,17 @@ class SearchPanel(QWidget):
 
     @Slot()
     def focus_search(self) -> None:
-        """Put the cursor in the field, its text selected (Ctrl+K, Ctrl+Shift+F, /)."""
+        """Put the cursor in the field, its text selected (Ctrl+K, Ctrl+Shift+F, /); in All
+        books, the library is read again (a book added since is opened for search)."""
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.field.selectAll()
+        if self.all_books() and self.library is not None and not self.library.is_indexing():
+            self._read_library()
+
+    def _read_library(self) -> None:
+        assert self.library is not None
+        self._skipped = []  # said again by this reading, if still so
+        self.library.refresh()
 
     def focus_chain(self) -> list[QWidget]:
         """The panel's widgets in Tab order: the field, the scope (when offered), the list."""
@@ -551,10 +559,8 @@ class SearchPanel(QWidget):
         self.results_view.setModel(self.library_model if every else self.model)
         self.results_view.setUniformItemSizes(not every)
         if every:
-            assert self.library is not None
-            self._skipped = []
             self.progress_bar.hide()
-            self.library.refresh()  # read again: a book added since is opened
+            self._read_library()  # read again: a book added since is opened
         else:
             if self.library is not None:
                 self.library.forget_query()
