@@ -34,8 +34,9 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QTreeView, QVBoxLayout, QWidget  # noqa: E402
 from tests.helpers.bookmark_writer import sample_book  # noqa: E402
 
+from handbook.core.bookmarks.model import Folder, Snapshot  # noqa: E402
 from handbook.core.bookmarks.reanchor import draft_for  # noqa: E402
-from handbook.core.bookmarks.store import BookmarkStore, Folder, Snapshot  # noqa: E402
+from handbook.core.bookmarks.store import BookmarkStore  # noqa: E402
 from handbook.core.reading.place import Place  # noqa: E402
 from handbook.ui.bookmarks.controller import BookmarkController  # noqa: E402
 from handbook.ui.bookmarks.panel import BookmarksPanel  # noqa: E402
@@ -80,7 +81,7 @@ def _fill(folder: Path, count: int, rng: random.Random) -> None:
 def _bookmark(
     bookmark_id: int, draft: object, title: str, note: str, folder_id: int | None, position: int
 ) -> object:
-    from handbook.core.bookmarks.store import Bookmark
+    from handbook.core.bookmarks.model import Bookmark
 
     fields = dict(vars(draft))
     return Bookmark(

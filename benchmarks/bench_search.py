@@ -297,7 +297,7 @@ def _option(argv: list[str], name: str, default: str) -> str:
 
 
 def _read(book: Book, path: str) -> str:
-    from handbook.core.book.load import read_chapter_source
+    from handbook.core.book.files import read_chapter_source
 
     text: str = read_chapter_source(book, path)
     return text

@@ -95,7 +95,7 @@ def naive(sections: Sequence[Section], queries: Sequence[str]) -> tuple[list[flo
 
 
 def _read(book: Book, path: str) -> str:
-    from handbook.core.book.load import read_chapter_source
+    from handbook.core.book.files import read_chapter_source
 
     text: str = read_chapter_source(book, path)
     return text

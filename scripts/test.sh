@@ -6,4 +6,5 @@ bash scripts/setup.sh dev
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check src tests benchmarks packaging
 .venv/bin/mypy
+.venv/bin/python scripts/import_cycles.py
 .venv/bin/pytest -q "$@"

@@ -26,8 +26,6 @@ SUBCOMMANDS: dict[str, str] = {
     "library": "list the books opened or added; add or remove one (or a folder of books)",
 }
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
-
 
 def _open_parser() -> argparse.ArgumentParser:
     import argparse

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from handbook.core.book import load as book_module
-from handbook.core.book.load import book_identity, load_book, read_chapter_source, reload_chapters
+from handbook.core.book.files import book_identity, read_chapter_source
+from handbook.core.book.load import load_book, reload_chapters
 from handbook.core.book.model import Book, BookError, NodeKind
 from tests.conftest import write_book
 

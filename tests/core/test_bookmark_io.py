@@ -10,8 +10,9 @@ import pytest
 
 from handbook.core.bookmarks import exchange as bookmark_io
 from handbook.core.bookmarks.exchange import ImportFormatError, parse_href, read_file, write_file
+from handbook.core.bookmarks.model import BookmarkStatus, Snapshot
 from handbook.core.bookmarks.reanchor import draft_for
-from handbook.core.bookmarks.store import BookmarkStatus, BookmarkStore, Snapshot
+from handbook.core.bookmarks.store import BookmarkStore
 from handbook.core.reading.place import Place
 from tests.helpers.bookmark_writer import sample_book
 

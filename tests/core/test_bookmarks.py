@@ -10,14 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from handbook.core.bookmarks.model import BookmarkStatus
 from handbook.core.bookmarks.reanchor import draft_for
-from handbook.core.bookmarks.store import (
-    BACKUP_FOLDER,
-    FILE_NAME,
-    BookmarksDisabled,
-    BookmarkStatus,
-    BookmarkStore,
-)
+from handbook.core.bookmarks.store import BACKUP_FOLDER, FILE_NAME, BookmarksDisabled, BookmarkStore
 from handbook.core.reading.place import Place
 from tests.helpers.bookmark_writer import sample_book
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from handbook.commands.toc import toc_lines
-from handbook.core.book.load import load_book, open_book, read_chapter_source
+from handbook.core.book.files import read_chapter_source
+from handbook.core.book.load import load_book, open_book
 from handbook.core.book.locate import check_book_path, locate
 from handbook.core.book.model import BookError
 from handbook.ui.reader.chapter_cache import default_renderer

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from handbook.core.book.model import Book, TocNode
+from handbook.core.bookmarks.model import Bookmark, BookmarkStatus
 from handbook.core.bookmarks.reanchor import draft_for, open_target, reanchor
-from handbook.core.bookmarks.store import Bookmark, BookmarkStatus, BookmarkStore
+from handbook.core.bookmarks.store import BookmarkStore
 from handbook.core.reading.place import Place
 from tests.helpers.bookmark_writer import chapter, sample_book
 

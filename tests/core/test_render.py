@@ -10,8 +10,9 @@ from pathlib import Path
 import markdown
 import pytest
 
+from handbook.core.book.files import read_chapter_source
 from handbook.core.book.headings import extract_headings
-from handbook.core.book.load import load_book, read_chapter_source
+from handbook.core.book.load import load_book
 from handbook.core.book.model import RenderedChapter
 from handbook.core.render import renderer as render_module
 from handbook.core.render.renderer import (

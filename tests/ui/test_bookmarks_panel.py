@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from handbook.core.bookmarks.model import Bookmark, BookmarkStatus
 from handbook.core.bookmarks.reanchor import draft_for
-from handbook.core.bookmarks.store import Bookmark, BookmarkStatus, BookmarkStore
+from handbook.core.bookmarks.store import BookmarkStore
 from handbook.core.reading.place import Place
 from handbook.ui.bookmarks.controller import BookmarkController
 from handbook.ui.bookmarks.model import row_key

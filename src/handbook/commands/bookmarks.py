@@ -18,7 +18,8 @@ from pathlib import Path
 
 from handbook.commands.common import print_out as print_text
 from handbook.core.bookmarks import exchange as bookmark_io
-from handbook.core.bookmarks.store import Bookmark, BookmarkStore, Folder
+from handbook.core.bookmarks.model import Bookmark, Folder
+from handbook.core.bookmarks.store import BookmarkStore
 from handbook.core.storage.sqlite import StorageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2

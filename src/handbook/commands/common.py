@@ -6,13 +6,14 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from handbook.cli import EXIT_BAD_INPUT
 from handbook.core.book.errors import BookError
+from handbook.exits import EXIT_BAD_INPUT
 
 if TYPE_CHECKING:
     from handbook.core.book.model import Book
+    from handbook.core.search.index import SearchHit
 
 
 def load_book_or_exit(path: str | None) -> Book | int:
@@ -54,3 +55,30 @@ def print_out(text: str) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return 0
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "chapter": hit.chapter,
+        "anchor": hit.anchor,
+        "title": hit.title,
+        "breadcrumb": hit.breadcrumb,
+        "snippet": hit.snippet,
+        "score": hit.score,
+        "partial": hit.partial,
+    }
+
+
+def cache_folder() -> Path | None:
+    """The user's cache folder, or None (search then works from memory)."""
+    try:
+        from handbook.paths import cache_dir
+
+        return cache_dir()
+    except Exception:  # no Qt, no home folder...: searching must still work
+        return None
+
+
+def bold_terminal() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

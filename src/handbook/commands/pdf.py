@@ -29,9 +29,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK
 from handbook.commands.common import load_book_or_exit
 from handbook.core.book.model import Book
+from handbook.exits import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK
 
 if TYPE_CHECKING:
     from handbook.ui.paper.pdf_export import PrintProgress

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from pathlib import Path
-from typing import Any
 
-from handbook.commands.common import load_book_or_exit, print_out
+from handbook.commands.common import (
+    bold_terminal,
+    cache_folder,
+    hit_json,
+    load_book_or_exit,
+    print_out,
+)
 from handbook.core.search.index import (
     IndexCache,
-    SearchHit,
     SearchOptions,
     SearchResults,
     snippet_text,
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     book = load_book_or_exit(args.path)
     if isinstance(book, int):
         return book
-    index = IndexCache(_cache_folder()).open(book)
+    index = IndexCache(cache_folder()).open(book)
     try:
         results = index.search(args.query, SearchOptions(limit=args.limit))
     finally:
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_out(json.dumps([hit_json(hit) for hit in results.hits], indent=2, ensure_ascii=False))
     elif results.hits:
-        print_out("\n".join(result_lines(results, bold=_bold_terminal())))
+        print_out("\n".join(result_lines(results, bold=bold_terminal())))
     if not results.hits:
         print(f"handbook: no results for {args.query!r}", file=sys.stderr)
         if results.suggestion:
@@ -107,33 +109,6 @@ def result_lines(results: SearchResults, bold: bool = False) -> list[str]:
         if hit.snippet:
             lines.append("   " + snippet_text(hit.snippet, before, after))
     return lines
-
-
-def hit_json(hit: SearchHit) -> dict[str, Any]:
-    return {
-        "id": hit.id,
-        "chapter": hit.chapter,
-        "anchor": hit.anchor,
-        "title": hit.title,
-        "breadcrumb": hit.breadcrumb,
-        "snippet": hit.snippet,
-        "score": hit.score,
-        "partial": hit.partial,
-    }
-
-
-def _cache_folder() -> Path | None:
-    """The user's cache folder, or None (search then works from memory)."""
-    try:
-        from handbook.paths import cache_dir
-
-        return cache_dir()
-    except Exception:  # no Qt, no home folder...: searching must still work
-        return None
-
-
-def _bold_terminal() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _count(text: str) -> int:

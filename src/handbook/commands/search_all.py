@@ -14,9 +14,8 @@ import json
 import sys
 from typing import Any
 
-from handbook.commands.common import print_out
+from handbook.commands.common import bold_terminal, cache_folder, hit_json, print_out
 from handbook.commands.library import guide_entry, library_books, open_store
-from handbook.commands.search import _bold_terminal, _cache_folder, hit_json
 from handbook.core.book.errors import BookError
 from handbook.core.library.store import LibraryBook
 from handbook.core.search.index import IndexCache, SearchIndex, snippet_text
@@ -34,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_out(json.dumps([hit_entry(h) for h in results.hits], indent=2, ensure_ascii=False))
     elif results.hits:
-        print_out("\n".join(result_lines(results, bold=_bold_terminal())))
+        print_out("\n".join(result_lines(results, bold=bold_terminal())))
     if not results.hits:
         print(
             f"handbook: no results for {args.query!r} in {results.books_searched} "
@@ -63,7 +62,7 @@ def search_library(query: str, limit: int) -> LibraryResults:
     """Every present book searched; the best ``limit`` hits of all (0: all of them)."""
     from handbook.core.book.load import load_book
 
-    cache = IndexCache(_cache_folder())
+    cache = IndexCache(cache_folder())
     opened: list[tuple[LibraryBook, SearchIndex]] = []
     try:
         for entry in library_to_search():

@@ -16,10 +16,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from handbook.cli import EXIT_BAD_INPUT
 from handbook.commands.common import print_out
 from handbook.core.book.errors import BookError
 from handbook.core.book.model import Book
+from handbook.exits import EXIT_BAD_INPUT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -65,7 +65,7 @@ def file_title(path: str) -> str:
 
 def load_folder(folder: Path) -> Book:
     """The plain folder ``folder`` as a book; :class:`BookError` when it holds no markdown."""
-    from handbook.core.book.load import book_title_from, folder_identity
+    from handbook.core.book.files import book_title_from, folder_identity
 
     root = real_path(folder)
     walker = _FolderWalker(root)
@@ -201,7 +201,7 @@ def _plain_reader(
     no mdBook preprocessing (``{{#include}}`` is mdBook's, not markdown's). With
     ``titles_only`` (a folder of thousands of pages), a page's first heading only, found in its
     first :data:`TITLE_BYTES`: the tree is there at once, a page's headings come with its page."""
-    from handbook.core.book.load import ChapterReader
+    from handbook.core.book.files import ChapterReader
 
     class PlainReader(ChapterReader):
         def read(self, path: str) -> str:
@@ -270,7 +270,7 @@ _LINK = re.compile(r"\]\(\s*<?([^)\s>#?]+\.(?:md|markdown))(?:#[^)\s]*)?>?(?:\s[
 
 def load_file(file: Path) -> Book:
     """A single markdown file as a book: itself, then the pages beside it that it links to."""
-    from handbook.core.book.load import book_title_from, folder_identity
+    from handbook.core.book.files import book_title_from, folder_identity
 
     real = real_path(file)
     root = real.parent
@@ -319,4 +319,4 @@ def _linked_pages(reader: ChapterReader, name: str) -> list[str]:
 
 
 if TYPE_CHECKING:
-    from handbook.core.book.load import ChapterReader
+    from handbook.core.book.files import ChapterReader

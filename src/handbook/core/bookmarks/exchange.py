@@ -23,7 +23,7 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 
 from handbook.core.book.model import split_section_id
 from handbook.core.bookmarks.backups import atomic_write
-from handbook.core.bookmarks.store import Bookmark, BookmarkStatus, Folder, Snapshot
+from handbook.core.bookmarks.model import Bookmark, BookmarkStatus, Folder, Snapshot
 from handbook.core.storage.pathtext import path_from_text, path_to_text
 
 JSON_FORMAT = "handbook-bookmarks"

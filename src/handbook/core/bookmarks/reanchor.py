@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from handbook.core.book.model import Book, Heading, NodeKind, TocNode, split_section_id
-from handbook.core.bookmarks.store import AnchorChange, Bookmark, BookmarkDraft, BookmarkStatus
+from handbook.core.bookmarks.model import AnchorChange, Bookmark, BookmarkDraft, BookmarkStatus
 from handbook.core.reading.place import Place
 
 BREADCRUMB_SEPARATOR = " › "

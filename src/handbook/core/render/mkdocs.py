@@ -24,8 +24,8 @@ import markdown
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from handbook.core.book.load import read_chapter_source
-from handbook.core.book.mkdocs import (
+from handbook.core.book.files import read_chapter_source
+from handbook.core.book.mkdocs_config import (
     ALLOWED_EXTENSIONS,
     Placeholder,
     SiteConfig,
@@ -91,7 +91,7 @@ def make_site_markdown(config: SiteConfig, theme: PageTheme = LIGHT) -> markdown
 
             options["emoji_generator"] = emoji.to_alt  # the character itself
         if module == "markdown.extensions.toc":
-            from handbook.core.book.mkdocs import site_slugify
+            from handbook.core.book.mkdocs_config import site_slugify
 
             options["slugify"] = site_slugify(config)
         configs[module] = options

@@ -20,8 +20,8 @@ import string
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from handbook.core.book.files import read_chapter_source
 from handbook.core.book.includes import Expanded, expand_includes
-from handbook.core.book.load import read_chapter_source
 from handbook.core.book.model import Book, BookError, Heading, RenderedChapter
 from handbook.core.render.details import mark_details
 from handbook.core.render.formula import typeset_math

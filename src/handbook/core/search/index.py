@@ -767,8 +767,8 @@ def default_read_source(book: Book, path: str) -> str:
     """The chapter after its includes: the words they bring are found, and a changed
     included file changes the content key. A refused or missing include's note is the
     page's, not a word of the book: it is left out."""
+    from handbook.core.book.files import read_chapter_source
     from handbook.core.book.includes import expand_includes
-    from handbook.core.book.load import read_chapter_source
 
     text: str = read_chapter_source(book, path)
     if book.format != "mdbook":  # includes are mdBook's: a plain page shows them as text

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handbook import APP_NAME, ORGANIZATION, __version__
-from handbook.cli import EXIT_BAD_INPUT, EXIT_FAILURE
 from handbook.commands.common import refuse_book
 from handbook.core.book.errors import BookError
 from handbook.core.book.locate import check_book_path
+from handbook.exits import EXIT_BAD_INPUT, EXIT_FAILURE
 from handbook.ui.app.display import no_display_message
 from handbook.ui.app.syslibs import ensure_qt_libraries
 
@@ -78,7 +78,8 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     window = MainWindow()
     page = _start_page(settings, path, dark)
     window.show_opening(settings, "the book", page)
-    keys = KeyKeeper(window)  # keys typed before the window is complete: replayed on the page
+    keys = KeyKeeper(app)  # keys typed before the window is complete: replayed on the page
+    app.installEventFilter(keys)
     build = lambda: _build(window, app, settings, path, keys)  # noqa: E731
     window.when_exposed(lambda: QTimer.singleShot(0, build))
     if os.environ.get(BENCH_ENV) == "1":
@@ -121,13 +122,13 @@ def _start_page(
     return start_page.take(cache_dir or paths.cache_dir(), root, current)
 
 
-def _replay_keys(window: MainWindow, keys: KeyKeeper | None) -> None:
+def _replay_keys(window: MainWindow, app: QApplication, keys: KeyKeeper | None) -> None:
     """The keys typed while the window was being built, in order, as if typed now: a key of an
     action (Ctrl+PgDn, Ctrl+K...) or of a page shortcut ("/") triggers it, any other goes to
     the widget with the focus (the page: PgDn, Space, arrows)."""
     if keys is None:
         return
-    keys.stop()
+    app.removeEventFilter(keys)
     if not keys.keys:
         return
     from PySide6.QtCore import QEvent, QKeyCombination, Qt
@@ -168,7 +169,7 @@ def _build(
     from handbook.ui.app.settings import LAST_BOOK
 
     if keys is not None:
-        keys.stop()  # replayed below, once the page is there
+        app.removeEventFilter(keys)  # replayed below, once the page is there
     opened = open_book_or_exit(path) if path else None
     if isinstance(opened, int):  # the message is on stderr
         app.exit(EXIT_BAD_INPUT)
@@ -192,7 +193,7 @@ def _build(
     if not (start and window.open_section(start)):  # FILE#anchor: there, else where it was
         window.restore_place()
     window.show_start_messages()
-    _replay_keys(window, keys)
+    _replay_keys(window, app, keys)
 
 
 def install_quit_signals(app: QApplication, window: MainWindow) -> None:

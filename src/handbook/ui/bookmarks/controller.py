@@ -18,15 +18,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from handbook.core.book.model import Book
+from handbook.core.bookmarks.model import AnchorChange, Bookmark, Folder, Placements, Snapshot
 from handbook.core.bookmarks.reanchor import draft_for, open_target, reanchor
-from handbook.core.bookmarks.store import (
-    AnchorChange,
-    Bookmark,
-    BookmarkStore,
-    Folder,
-    Placements,
-    Snapshot,
-)
+from handbook.core.bookmarks.store import BookmarkStore
 from handbook.core.reading.place import Place
 from handbook.core.storage.sqlite import StorageError
 from handbook.ui.bookmarks.rows import BOOKMARK, FOLDER, MoveRequest, RowKey

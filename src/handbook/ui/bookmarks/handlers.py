@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QPoint, Qt, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from handbook.core.bookmarks.store import Bookmark
+from handbook.core.bookmarks.model import Bookmark
 
 if TYPE_CHECKING:
     from handbook.ui.window.main_window import MainWindow

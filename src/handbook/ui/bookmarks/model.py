@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from handbook.core.bookmarks.store import Bookmark, Folder
+from handbook.core.bookmarks.model import Bookmark, Folder
 from handbook.ui.bookmarks.rows import BOOK, BOOKMARK, FOLDER, MoveRequest, RowKey
 
 ITEM_KEY_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from handbook.core.bookmarks.store import Bookmark, Folder
+from handbook.core.bookmarks.model import Bookmark, Folder
 from handbook.ui.bookmarks.controller import BookmarkController
 from handbook.ui.bookmarks.model import (
     BookmarkDelegate,

@@ -16,8 +16,8 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from handbook.core.book.files import read_chapter_source
 from handbook.core.book.includes import expanded_size
-from handbook.core.book.load import read_chapter_source
 from handbook.core.book.model import Book, BookError, RenderedChapter
 from handbook.ui.reader.chapter_cache import RenderChapter
 
