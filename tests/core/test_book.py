@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.core.book import load as book_module
+from handbook.core.book import files as files_module
 from handbook.core.book.files import book_identity, read_chapter_source
 from handbook.core.book.load import load_book, reload_chapters
 from handbook.core.book.model import Book, BookError, NodeKind
@@ -258,7 +258,7 @@ def test_fifo_named_as_chapter_is_refused_without_blocking(tmp_path: Path) -> No
 
 
 def test_oversized_chapter_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(book_module, "MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr(files_module, "MAX_FILE_BYTES", 2**20)
     book = broken(tmp_path, "- [Ok](ok.md)\n- [Big](big.md)\n", {"big.md": "x" * (3 * 2**20)})
     assert problems(book) == [
         f"{summary_of(tmp_path)}:2: chapter 'big.md' is 3.0 MB; files over 1 MB are not opened"
