@@ -145,6 +145,36 @@ def test_a_page_that_no_longer_matches_is_not_shown(
     assert app_module._start_page(settings, str(book.root), False, tmp_path / "cache") is None
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # cut short
+        lambda text: "not json at all",
+        lambda text: "[" + text + "]",  # not an object
+        lambda text: text.replace('"version"', '"versio"'),
+        lambda text: text.replace('"position"', '"positio"'),  # a field missing
+        lambda text: text[:-1] + ', "extra": 1}',  # a field too many
+    ],
+)
+def test_a_damaged_kept_page_is_not_shown(
+    qtbot: QtBot,
+    make_services: Callable[[], Services],
+    book: Book,
+    qapp: QApplication,
+    damage: Callable[[str], str],
+) -> None:
+    """A kept page that does not read back whole shows "Opening the book..." instead."""
+    read_and_close(qtbot, make_services(), book)
+    services = make_services()
+    (kept,) = (services.cache_dir / start_page.FOLDER).glob("*.json")
+    text = kept.read_text(encoding="utf-8")
+    assert app_module._start_page(services.settings, str(book.root), False, services.cache_dir)
+    kept.write_text(damage(text), encoding="utf-8")
+    window, page = frame(qtbot, services, book, qapp)
+    assert page is None
+    assert window.centralWidget().objectName() == "opening_page"
+
+
 def test_keys_typed_before_the_window_is_complete_reach_the_page(
     qtbot: QtBot, make_services: Callable[[], Services], book: Book, qapp: QApplication
 ) -> None:

@@ -18,13 +18,12 @@ Nothing here imports the book's modules or creates a dataclass: it runs before t
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QUrl
+from PySide6.QtCore import QByteArray, QEvent, QJsonDocument, QObject, QUrl
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -76,7 +75,8 @@ def write(cache_dir: Path, page: StartPage) -> None:
     """Keep ``page`` for the next start (temp file, then renamed: never half written)."""
     if len(page.html) > MAX_HTML_CHARS:
         return
-    import tempfile  # here: not needed before the first frame
+    import json  # here, as tempfile: not needed before the first frame
+    import tempfile
 
     target = file_for(cache_dir, page.book)
     try:
@@ -111,11 +111,13 @@ def take(
     moves)."""
     path = file_for(cache_dir, book_root)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except OSError:
         return None
+    # Qt's JSON parser, loaded already: the json package would be imported for this alone
+    # (1.5-2 ms before the first frame). Not JSON: None; an array: a list (refused below).
+    data = QJsonDocument.fromJson(QByteArray(raw)).toVariant()
     try:
-        data = json.loads(text)
         if data.pop("version") != __version__:
             return None
         page = StartPage(**data)
