@@ -44,8 +44,6 @@ def book(rust_book: Path) -> Book:
     return load_book(rust_book)
 
 
-
-
 def read_and_close(qtbot: QtBot, services: Services, book: Book) -> tuple[str, int]:
     """A first session: read into a section, close the window; the text left at the top, and
     its document position."""
