@@ -221,7 +221,11 @@ def _is_file(value: Stamp) -> bool:
     return value is not None and stat.S_ISREG(value[3])
 
 
-_INCLUDE = re.compile(r"(?<!\\)\{\{\s*#(?:include|rustdoc_include|playground|playpen)\s+([^}\s:]+)")
+# "{{" first, the backslash looked for behind it: a literal start lets re skip to each "{{"
+# (4.9 MB of prose: 87 -> 7 ms, on the UI thread each time a chapter including it is shown)
+_INCLUDE = re.compile(
+    r"\{\{(?<!\\\{\{)\s*#(?:include|rustdoc_include|playground|playpen)\s+([^}\s:]+)"
+)
 MAX_INCLUDE_DEPTH = 10  # as core/book/includes.py (mdBook)
 MAX_SCANNED_BYTES = 5 * 1024 * 1024  # as core/book/includes.py's limit for one file
 

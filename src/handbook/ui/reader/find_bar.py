@@ -174,6 +174,11 @@ class FindBar(QWidget):
 
     @Slot()
     def _on_page_changed(self) -> None:
+        self.find_again()
+
+    @Slot()
+    def find_again(self) -> None:
+        """The page changed or grew: find the field's text again once it has its layout."""
         if self.isVisible() and self.field.text():
             self._current = None
             QTimer.singleShot(0, self, self._find)  # after the page has its new text and layout

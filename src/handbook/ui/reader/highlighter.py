@@ -64,6 +64,12 @@ class PageHighlighter(QObject):
         self._apply()
         return len(self._search)
 
+    @Slot()
+    def relight(self) -> None:
+        """Light the search's terms again: the rest of a long page came in."""
+        if self._terms:
+            self.highlight_terms(self._terms)
+
     def clear(self) -> None:
         """Remove the search terms' highlights (find matches stay)."""
         self._search, self._terms = [], ()

@@ -81,6 +81,8 @@ class PlaceKeeper(QObject):
         path = self._viewer.current_chapter()
         if path is None or path in self._read or self._book is None:
             return
+        if not self._viewer.page_complete():
+            return  # a placeholder while it renders, or the start of a long page: not its end
         bar = self._viewer.verticalScrollBar()
         page = self._viewer.document().size().height()
         if not self._viewer.isVisible() or page > bar.maximum() + bar.pageStep() + END_SLACK_PX:

@@ -61,6 +61,7 @@ from handbook.core.reading.place import Place, find_in_section, quote_at
 from handbook.core.render.details import fold, is_toggle
 from handbook.core.render.formula import formula_svg, is_formula_image
 from handbook.ui.reader.book_images import read_book_image
+from handbook.ui.reader.page_fill import PageFill
 
 EXTERNAL_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_FORMATS = frozenset({b"png", b"jpeg", b"jpg", b"gif", b"svg", b"svgz"})
@@ -78,6 +79,8 @@ class Viewer(QTextBrowser):
     section_requested = Signal(str)  # a section id the reader asked for through a link
     status_message = Signal(str)  # a refused link or resource, for the status bar
     top_section_changed = Signal(str)  # the section whose heading is at the top of the page
+    page_filled = Signal()  # the rest of a long page is in (ui/reader/page_fill.py)
+    place_not_found = Signal(object)  # Place: a place waited for until the page was filled
 
     def __init__(
         self,
@@ -98,6 +101,10 @@ class Viewer(QTextBrowser):
         self._alts: dict[str, str] = {}  # image src -> its alt text, for an image not shown
         self._anchor_positions: list[int] = []  # document positions of the heading anchors...
         self._anchor_names: list[str] = []  # ...and their names, in the same (document) order
+        self._anchors_found: dict[str, int] = {}  # the same, found so far on a page being filled
+        self._fill = PageFill(self)  # a long page goes in in slices between events
+        self._waiting: Place | None = None  # a place not on the part of the page filled yet
+        self._when_filled: list[Callable[[], None]] = []
         # the place last shown and the scroll it was shown at: while the reader has not
         # scrolled since, a new layout (width, font) shows that place again
         self._held: tuple[Place, int] | None = None
@@ -115,6 +122,9 @@ class Viewer(QTextBrowser):
         # following the reader
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self._top_timer.timeout.connect(self._emit_top_section)
+        # a long page filled in slices
+        self._fill.grew.connect(self._on_page_grew)
+        self._fill.filled.connect(self._on_page_filled)
 
     # -- what is shown ---------------------------------------------------------------------
 
@@ -124,6 +134,7 @@ class Viewer(QTextBrowser):
         self._path = None
         self._rendered = None
         self._held, self._raw_text = None, None
+        self._fill.cancel()
         self.clear()
 
     def follow_book(self, book: Book) -> None:
@@ -158,15 +169,65 @@ class Viewer(QTextBrowser):
         self._unfolded ^= {number}
         self._set_page(fold(self._rendered.html, self._unfolded))
         self._index_anchors(self._rendered)
-        self.set_scroll_position(scroll)
-        self._select_link(f"#details-{number}")
+
+        def keep_in_place() -> None:
+            self.set_scroll_position(scroll)
+            self._select_link(f"#details-{number}")
+
+        self._after_filled(keep_in_place)
 
     def _set_page(self, page: str) -> None:
-        """``setHtml``, keeping the page's margin and reading column (Qt resets both)."""
+        """``setHtml`` (a long page: its start, the rest in slices), keeping the page's margin
+        and reading column (Qt resets both)."""
         margin = self.document().documentMargin()
-        self.setHtml(page)
+        self._waiting = None
+        self._when_filled.clear()
+        self._fill.set_page(page)
         self.document().setDocumentMargin(margin)
         self.fit_column()
+
+    def filling(self) -> bool:
+        """True while the rest of a long page is still going in (the reader can read its start)."""
+        return self._fill.active()
+
+    def page_complete(self) -> bool:
+        """True when the chapter's whole page is in: not a placeholder, nor still filling."""
+        return self._rendered is not None and not self._fill.active()
+
+    def finish_filling(self) -> None:
+        """Put the rest of a long page in now."""
+        self._fill.finish()
+
+    def _after_filled(self, then: Callable[[], None]) -> None:
+        if self._fill.active():
+            self._when_filled.append(then)
+        else:
+            then()
+
+    @Slot(int)
+    def _on_page_grew(self, start: int) -> None:
+        if self._rendered is not None:
+            self._index_anchors(self._rendered, start)
+        waiting = self._waiting
+        if waiting is None:
+            return
+        if self._held is not None and self._held[1] != self.scroll_position():
+            self._waiting = None  # the reader moved meanwhile: leave them there
+            return
+        position, found = self._position_of(waiting)
+        if found:
+            self._waiting = None
+            self._hold(waiting, position)
+
+    @Slot()
+    def _on_page_filled(self) -> None:
+        waiting, self._waiting = self._waiting, None
+        then, self._when_filled = self._when_filled, []
+        for action in then:
+            action()
+        if waiting is not None and not self.go_to(waiting):
+            self.place_not_found.emit(waiting)
+        self.page_filled.emit()
 
     # -- the reading column ------------------------------------------------------------------
 
@@ -227,11 +288,15 @@ class Viewer(QTextBrowser):
 
         False when the place's text is no longer there: its section's heading is shown (its
         chapter's top if the section is gone too)."""
+        self._waiting = None
         if place is None or self._path is None:
             self._hold(Place(self._path or ""), 0)
             return True
         position, found = self._position_of(place)
         self._hold(place, position)
+        if not found and self._fill.active():
+            self._waiting = place  # perhaps in what is still to come: shown once it is in
+            return True
         return found
 
     def page_html(self) -> str | None:
@@ -354,12 +419,15 @@ class Viewer(QTextBrowser):
         if self._path is not None and place.section:
             self.go_to(place)
 
-    def _index_anchors(self, rendered: RenderedChapter) -> None:
-        """Where each heading's anchor sits in the document, found once per page."""
+    def _index_anchors(self, rendered: RenderedChapter, start: int = 0) -> None:
+        """Where each heading's anchor sits in the document, found once per page (a page being
+        filled: in each part as it comes, from document position ``start``)."""
         wanted = {h.anchor for h in rendered.headings}
-        found: dict[str, int] = {}
+        if start == 0:
+            self._anchors_found = {}
+        found = self._anchors_found
         document = self.document()
-        block = document.begin()
+        block = document.findBlock(start) if start else document.begin()
         while block.isValid():
             if block.blockFormat().headingLevel() > 0:
                 fragments = block.begin()

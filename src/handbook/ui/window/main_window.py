@@ -285,6 +285,10 @@ class MainWindow(QMainWindow):
         # a big chapter rendered off the UI thread is shown
         self.page.background_shown.connect(self._on_background_shown)
         self.page.place_missing.connect(self._on_place_missing)
+        # a long page is filled in slices: a place in its rest is shown once it is in
+        self.viewer.place_not_found.connect(self._on_place_missing)
+        self.viewer.page_filled.connect(self.highlighter.relight)
+        self.viewer.page_filled.connect(self.progress.refresh)
         # the tree follows the reader
         self.viewer.top_section_changed.connect(self.toc_panel.select_section)
         # the reader's place, saved as they read
@@ -367,6 +371,7 @@ class MainWindow(QMainWindow):
 
     def _connect_find_bar(self, find_bar: FindBar) -> None:
         find_bar.closed.connect(self.focus_page)
+        self.viewer.page_filled.connect(find_bar.find_again)  # the rest of a long page came
         self._set_tab_order()
 
     def _connect_search_panel(self, panel: SearchPanel) -> None:
