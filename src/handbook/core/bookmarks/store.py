@@ -48,8 +48,11 @@ from handbook.core.storage.sqlite import (
     ForeignDatabase,
     StorageError,
     StorageUnavailable,
+    Store,
     Transaction,
+    identify,
     move_aside,
+    sentence,
 )
 
 log = logging.getLogger(__name__)
@@ -166,7 +169,7 @@ def _folder(row: Sequence[Any]) -> Folder:
     return Folder(*row)
 
 
-class BookmarkStore:
+class BookmarkStore(Store):
     """All bookmarks and folders; use :meth:`open`, which never raises for the environment."""
 
     def __init__(
@@ -178,13 +181,15 @@ class BookmarkStore:
         recovery_message: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.database = database
+        super().__init__(
+            database,
+            disabled_reason=disabled_reason,
+            recovery_message=recovery_message,
+            clock=clock,
+        )
         self.backups = backups
-        self.disabled_reason = disabled_reason
-        self.recovery_message = recovery_message
         self.backup_error: str | None = None  # why the last backup could not be written
         self._notices: list[str] = []  # what happened to the file while open, for the reader
-        self._clock = clock
         self._busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS
         self._file_id: FileId = _file_id(database.path) if database is not None else (None, None)
 
@@ -207,7 +212,7 @@ class BookmarkStore:
         try:
             database, recovery = _open_database(path, backups, busy_timeout_ms, clock)
         except (StorageError, OSError, SpecialFile) as exc:
-            reason = f"Bookmarks are turned off: {_sentence(exc)}"
+            reason = f"Bookmarks are turned off: {sentence(exc)}"
             return cls(None, backups, disabled_reason=reason, clock=clock)
         store = cls(database, backups, recovery_message=recovery, clock=clock)
         store._busy_timeout_ms = busy_timeout_ms
@@ -217,18 +222,7 @@ class BookmarkStore:
     def close(self) -> None:
         if self.database is not None:
             self.backup_if_changed()
-            self.database.close()
-            self.database = None
-
-    def __enter__(self) -> BookmarkStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def enabled(self) -> bool:
-        return self.database is not None
+        super().close()
 
     @property
     def path(self) -> Path:
@@ -277,7 +271,7 @@ class BookmarkStore:
             except OSError as exc:
                 raise StorageUnavailable(
                     f"{WHAT} was deleted while handbook was running and could not be written "
-                    f"again ({_sentence(exc)}) Nothing more is saved until it can be."
+                    f"again ({sentence(exc)}) Nothing more is saved until it can be."
                 ) from exc
             self._file_id = _file_id(self.path)
             count = _count(self.database)
@@ -295,7 +289,7 @@ class BookmarkStore:
                     self.path, self.backups, self._busy_timeout_ms, self._clock
                 )
             except (StorageError, OSError, SpecialFile) as exc:
-                self.disabled_reason = f"Bookmarks are turned off: {_sentence(exc)}"
+                self.disabled_reason = f"Bookmarks are turned off: {sentence(exc)}"
                 raise BookmarksDisabled(self.disabled_reason) from exc
             self._file_id = _file_id(self.path)
             result = self.merge(held)
@@ -629,7 +623,7 @@ class BookmarkStore:
         except (StorageError, OSError, KeyError, ValueError) as exc:
             self.backup_error = (
                 f"The bookmarks' backup could not be written in {self.backups.folder}: "
-                f"{_sentence(exc)}"
+                f"{sentence(exc)}"
             )
             log.warning("bookmark backup not written: %s", exc)
             return None
@@ -841,34 +835,16 @@ def _open_database(
 
 
 def _identify(path: Path, busy_timeout_ms: int) -> None:
-    """Raise :class:`ForeignDatabase` unless ``path`` is our bookmark database or an empty one.
+    """Raise :class:`ForeignDatabase` unless ``path`` is our bookmark database or an empty one."""
 
-    Read through a read-only connection: nothing (not even the journal mode) is changed in a
-    file that turns out not to be ours.
-    """
-    probe = Database(path, what=WHAT, busy_timeout_ms=busy_timeout_ms, read_only=True, check=False)
-    try:
-        tables = {
-            str(row[0])
-            for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        version = probe.user_version
-        if not tables and version == 0:
-            return  # an empty database: ours to fill
-        if version > 0 and {"bookmarks", "folders", "meta"} <= tables:
-            columns = {str(row[1]) for row in probe.execute("PRAGMA table_info(bookmarks)")}
-            keys = {str(row[0]) for row in probe.execute("SELECT key FROM meta")}
-            if columns >= _SCHEMA_1_FIELDS and {"database_id", "revision"} <= keys:
-                return
-    except sqlite3.Error as exc:  # not classified: a table or column is not what we made
-        raise ForeignDatabase(f"{path} is not a handbook bookmark database ({exc}).") from exc
-    finally:
-        probe.close()
-    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
-    raise ForeignDatabase(
-        f"{path} is not a handbook bookmark database (another program's? "
-        f"its tables: {shown or 'none'}; schema {version})."
-    )
+    def ours(probe: Database, tables: set[str], version: int) -> bool:
+        if version == 0 or not {"bookmarks", "folders", "meta"} <= tables:
+            return False
+        columns = {str(row[1]) for row in probe.execute("PRAGMA table_info(bookmarks)")}
+        keys = {str(row[0]) for row in probe.execute("SELECT key FROM meta")}
+        return columns >= _SCHEMA_1_FIELDS and {"database_id", "revision"} <= keys
+
+    identify(path, busy_timeout_ms, what=WHAT, not_ours="a handbook bookmark database", ours=ours)
 
 
 def _start_over(
@@ -975,12 +951,3 @@ def _count(database: Database) -> int:
 
 def _bookmarks_phrase(count: int) -> str:
     return "1 bookmark" if count == 1 else f"{count} bookmarks"
-
-
-def _sentence(exc: BaseException) -> str:
-    """An exception as one sentence for the reader."""
-    if isinstance(exc, OSError) and exc.strerror:
-        text = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-    else:
-        text = str(exc)
-    return text if text.endswith((".", "!", "?")) else text + "."

@@ -27,8 +27,11 @@ from handbook.core.storage.sqlite import (
     DatabaseCorrupt,
     ForeignDatabase,
     StorageError,
+    Store,
     Transaction,
+    identify,
     move_aside,
+    sentence,
 )
 
 if TYPE_CHECKING:
@@ -90,21 +93,8 @@ def canonical(location: Path) -> Path:
         return Path(os.path.abspath(location))
 
 
-class LibraryStore:
+class LibraryStore(Store):
     """The library file in the user's data folder (see :meth:`open`)."""
-
-    def __init__(
-        self,
-        database: Database | None,
-        *,
-        recovery_message: str | None = None,
-        disabled_reason: str | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.database = database
-        self.recovery_message = recovery_message
-        self.disabled_reason = disabled_reason
-        self._clock = clock
 
     @classmethod
     def open(
@@ -121,23 +111,8 @@ class LibraryStore:
             data_dir.mkdir(parents=True, exist_ok=True)
             database, recovery = _open_database(path, busy_timeout_ms, clock)
         except (StorageError, OSError, SpecialFile) as exc:
-            return cls(None, disabled_reason=f"The library is turned off: {_sentence(exc)}")
+            return cls(None, disabled_reason=f"The library is turned off: {sentence(exc)}")
         return cls(database, recovery_message=recovery, clock=clock)
-
-    @property
-    def enabled(self) -> bool:
-        return self.database is not None
-
-    def close(self) -> None:
-        if self.database is not None:
-            self.database.close()
-            self.database = None
-
-    def __enter__(self) -> LibraryStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _db(self) -> Database:
         if self.database is None:
@@ -342,7 +317,7 @@ def _open_database(
                 else "(books you open are listed again)"
             )
             return database, (
-                f"Your library could not be read: {_sentence(exc)} It was kept, untouched, as "
+                f"Your library could not be read: {sentence(exc)} It was kept, untouched, as "
                 f"{aside.name} in {aside.parent}; a new library was started {again}."
             )
     return Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms), None
@@ -384,41 +359,21 @@ class _NewerLibrary(ForeignDatabase):
 
 
 def _identify(path: Path, busy_timeout_ms: int) -> None:
-    """Raise unless ``path`` is a library this handbook can use, or an empty database.
+    """Raise unless ``path`` is a library this handbook can use, or an empty database."""
 
-    Read through a read-only connection: nothing is changed in a file that is not ours.
-    """
-    probe = Database(path, what=WHAT, busy_timeout_ms=busy_timeout_ms, read_only=True)
-    try:
-        tables = {
-            str(row[0])
-            for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        version = probe.user_version
-        if not tables and version == 0:
-            return
-        if version > len(MIGRATIONS):
-            raise _NewerLibrary(
-                f"{path} was written by a newer version of handbook (schema {version}, this "
-                f"one knows {len(MIGRATIONS)})."
-            )
-        if version > 0 and "books" in tables:
-            columns = {str(row[1]) for row in probe.execute("PRAGMA table_info(books)")}
-            if columns >= _COLUMNS:
-                return
-    except sqlite3.Error as exc:
-        raise ForeignDatabase(f"{path} is not a handbook library ({exc}).") from exc
-    finally:
-        probe.close()
-    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
-    raise ForeignDatabase(
-        f"{path} is not a handbook library (its tables: {shown or 'none'}; schema {version})."
+    def newer(version: int) -> StorageError | None:
+        if version <= len(MIGRATIONS):
+            return None
+        return _NewerLibrary(
+            f"{path} was written by a newer version of handbook (schema {version}, this "
+            f"one knows {len(MIGRATIONS)})."
+        )
+
+    def ours(probe: Database, tables: set[str], version: int) -> bool:
+        if version == 0 or "books" not in tables:
+            return False
+        return {str(row[1]) for row in probe.execute("PRAGMA table_info(books)")} >= _COLUMNS
+
+    identify(
+        path, busy_timeout_ms, what=WHAT, not_ours="a handbook library", ours=ours, newer=newer
     )
-
-
-def _sentence(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        text = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-    else:
-        text = str(exc)
-    return text if text.endswith((".", "!", "?")) else text + "."

@@ -20,6 +20,7 @@ from handbook.core.storage.sqlite import (
     Database,
     DatabaseCorrupt,
     StorageError,
+    Store,
     Transaction,
     move_aside,
 )
@@ -59,19 +60,8 @@ def _schema_1(tx: Transaction) -> None:
 MIGRATIONS = (_schema_1,)
 
 
-class PlaceStore:
+class PlaceStore(Store):
     """Use :meth:`open`, which never raises for the environment."""
-
-    def __init__(
-        self,
-        database: Database | None,
-        *,
-        disabled_reason: str | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.database = database
-        self.disabled_reason = disabled_reason
-        self._clock = clock
 
     @classmethod
     def open(cls, data_dir: Path, *, clock: Callable[[], float] = time.time) -> PlaceStore:
@@ -87,15 +77,6 @@ class PlaceStore:
         except (StorageError, OSError) as exc:
             return cls(None, disabled_reason=f"Your place is not saved: {exc}", clock=clock)
         return cls(database, clock=clock)
-
-    @property
-    def enabled(self) -> bool:
-        return self.database is not None
-
-    def close(self) -> None:
-        if self.database is not None:
-            self.database.close()
-            self.database = None
 
     def last_place(self, book_identity: str) -> SavedPlace | None:
         if self.database is None:

@@ -290,3 +290,91 @@ def move_aside(path: Path, label: str = "corrupt", now: float | None = None) -> 
         if companion.exists():
             companion.replace(target.with_name(target.name + suffix))
     return target
+
+
+S = TypeVar("S", bound="Store")
+
+
+class Store:
+    """One store of ours in one SQLite file (bookmarks, library, places): the open database, or
+    ``None`` and why (:attr:`disabled_reason`: the app runs without it), and what was done to the
+    file when it was opened (:attr:`recovery_message`), for the reader. Subclasses add their
+    tables' methods and an ``open`` class method that never raises for the environment."""
+
+    def __init__(
+        self,
+        database: Database | None,
+        *,
+        disabled_reason: str | None = None,
+        recovery_message: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.database = database
+        self.disabled_reason = disabled_reason
+        self.recovery_message = recovery_message
+        self._clock = clock
+
+    @property
+    def enabled(self) -> bool:
+        return self.database is not None
+
+    def close(self) -> None:
+        if self.database is not None:
+            self.database.close()
+            self.database = None
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def identify(
+    path: Path,
+    busy_timeout_ms: int,
+    *,
+    what: str,
+    not_ours: str,
+    ours: Callable[[Database, set[str], int], bool],
+    newer: Callable[[int], StorageError | None] = lambda _version: None,
+) -> None:
+    """Raise :class:`ForeignDatabase` unless ``path`` is an empty database or one ``ours``
+    accepts (given the probe, its tables and its ``user_version``); ``newer`` may name a
+    version too new for this handbook first. ``not_ours`` completes "PATH is not ...".
+
+    Read through a read-only connection: nothing (not even the journal mode) is changed in a
+    file that turns out not to be ours.
+    """
+    probe = Database(path, what=what, busy_timeout_ms=busy_timeout_ms, read_only=True, check=False)
+    try:
+        tables = {
+            str(row[0])
+            for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        version = probe.user_version
+        if not tables and version == 0:
+            return  # an empty database: ours to fill
+        too_new = newer(version)
+        if too_new is not None:
+            raise too_new
+        if ours(probe, tables, version):
+            return
+    except sqlite3.Error as exc:  # not classified: a table or column is not what we made
+        raise ForeignDatabase(f"{path} is not {not_ours} ({exc}).") from exc
+    finally:
+        probe.close()
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    raise ForeignDatabase(
+        f"{path} is not {not_ours} (another program's? its tables: {shown or 'none'}; "
+        f"schema {version})."
+    )
+
+
+def sentence(exc: BaseException) -> str:
+    """An exception as one sentence for the reader."""
+    if isinstance(exc, OSError) and exc.strerror:
+        text = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    else:
+        text = str(exc)
+    return text if text.endswith((".", "!", "?")) else text + "."
