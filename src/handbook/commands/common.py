@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import sys
@@ -82,3 +83,13 @@ def cache_folder() -> Path | None:
 
 def bold_terminal() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def add_book_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional book argument the commands that read one book share."""
+    parser.add_argument(
+        "path",
+        nargs="?",
+        help="the book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, "
+        "or a .md file (FILE#anchor); default: the guide",
+    )

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from handbook.commands.common import load_book_or_exit
+from handbook.commands.common import add_book_argument, load_book_or_exit
 from handbook.core.book.model import Book
 from handbook.exits import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK
 
@@ -95,12 +95,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "out", metavar="OUT.pdf", help="the PDF file to write (before or after the book)"
     )
-    parser.add_argument(
-        "path",
-        nargs="?",
-        help="the book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, "
-        "or a .md file (FILE#anchor); default: the guide",
-    )
+    add_book_argument(parser)
     parser.add_argument(
         "--chapter",
         metavar="CHAPTER-PATH",

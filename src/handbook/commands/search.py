@@ -17,6 +17,7 @@ import json
 import sys
 
 from handbook.commands.common import (
+    add_book_argument,
     bold_terminal,
     cache_folder,
     hit_json,
@@ -40,12 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='words (all must match; the last one as a prefix), "an exact phrase", -excluded, '
         "a OR b; everything else (C++, --dest-dir, Box<T>) is searched as written",
     )
-    parser.add_argument(
-        "path",
-        nargs="?",
-        help="the book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, "
-        "or a .md file (FILE#anchor); default: the guide",
-    )
+    add_book_argument(parser)
     parser.add_argument(
         "--limit",
         type=_count,

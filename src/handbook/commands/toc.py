@@ -14,17 +14,12 @@ import json
 import sys
 from typing import Any
 
-from handbook.commands.common import load_book_or_exit, print_out
+from handbook.commands.common import add_book_argument, load_book_or_exit, print_out
 from handbook.core.book.model import Book, NodeKind, TocNode
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        help="the book: a folder (mdBook, MkDocs or plain markdown), SUMMARY.md, mkdocs.yml, "
-        "or a .md file (FILE#anchor); default: the guide",
-    )
+    add_book_argument(parser)
     parser.add_argument(
         "--json",
         action="store_true",
