@@ -191,7 +191,7 @@ def library_window(root: Path, listed: int) -> list[tuple[str, str, str]]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from handbook.commands.library import guide_entry
+    from handbook.core.library.store import guide_entry
     from handbook.ui.library.dialog import LibraryDialog
 
     app = QApplication.instance() or QApplication([])

@@ -18,7 +18,14 @@ from typing import Any
 
 from handbook.commands.common import print_out
 from handbook.core.book.errors import BookError
-from handbook.core.library.store import LibraryBook, LibraryStore, canonical, find_books
+from handbook.core.library.store import (
+    LibraryBook,
+    LibraryStore,
+    canonical,
+    find_books,
+    guide_entry,
+    library_books,
+)
 from handbook.core.storage.pathtext import displayable
 from handbook.core.storage.sqlite import StorageError
 
@@ -73,22 +80,6 @@ def open_store(data_dir: Path | None = None) -> LibraryStore:
     if store.recovery_message:
         print(f"handbook: {store.recovery_message}", file=sys.stderr)
     return store
-
-
-def guide_entry() -> LibraryBook:
-    from handbook.core.book.load import load_book
-    from handbook.resources import guide_path
-
-    guide = load_book(guide_path())
-    return LibraryBook(
-        canonical(guide.location()), guide.title, guide.format, 0.0, None, bundled=True
-    )
-
-
-def library_books(store: LibraryStore) -> list[LibraryBook]:
-    """The bundled guide, then the library's books (the guide listed once)."""
-    guide = guide_entry()
-    return [guide, *(b for b in store.books() if b.location != guide.location)]
 
 
 def _list(books: list[LibraryBook], as_json: bool) -> int:

@@ -15,9 +15,9 @@ import sys
 from typing import Any
 
 from handbook.commands.common import bold_terminal, cache_folder, hit_json, print_out
-from handbook.commands.library import guide_entry, library_books, open_store
+from handbook.commands.library import open_store
 from handbook.core.book.errors import BookError
-from handbook.core.library.store import LibraryBook
+from handbook.core.library.store import LibraryBook, guide_entry, library_books
 from handbook.core.search.index import IndexCache, SearchIndex, snippet_text
 from handbook.core.search.library import BookHit, LibraryResults, grouped, search_books
 from handbook.core.storage.pathtext import displayable

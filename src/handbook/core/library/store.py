@@ -377,3 +377,20 @@ def _identify(path: Path, busy_timeout_ms: int) -> None:
     identify(
         path, busy_timeout_ms, what=WHAT, not_ours="a handbook library", ours=ours, newer=newer
     )
+
+
+def guide_entry() -> LibraryBook:
+    """The bundled guide as the library lists it (always there, first)."""
+    from handbook.core.book.load import load_book
+    from handbook.resources import guide_path
+
+    guide = load_book(guide_path())
+    return LibraryBook(
+        canonical(guide.location()), guide.title, guide.format, 0.0, None, bundled=True
+    )
+
+
+def library_books(store: LibraryStore) -> list[LibraryBook]:
+    """The bundled guide, then the library's books (the guide listed once)."""
+    guide = guide_entry()
+    return [guide, *(b for b in store.books() if b.location != guide.location)]

@@ -297,8 +297,7 @@ def _open_library(
 def read_library(data_dir: Path) -> list[LibraryBook]:
     """The bundled guide and the library's books (only the guide when the library cannot be
     used): what "All books" searches. Reads the disk: call it on a worker thread."""
-    from handbook.commands.library import guide_entry, library_books
-    from handbook.core.library.store import LibraryStore
+    from handbook.core.library.store import LibraryStore, guide_entry, library_books
 
     with LibraryStore.open(data_dir) as store:
         if store.disabled_reason:

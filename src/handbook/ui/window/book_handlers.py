@@ -46,7 +46,7 @@ class BookHandlers(QObject):
     def show_library(self) -> None:
         """Book > Library…: the dialog, built on first use, read again each time it is shown."""
         from handbook import paths
-        from handbook.commands.library import guide_entry
+        from handbook.core.library.store import guide_entry
         from handbook.ui.library.dialog import LibraryDialog
 
         w = self._window
