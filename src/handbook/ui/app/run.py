@@ -78,8 +78,7 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     window = MainWindow()
     page = _start_page(settings, path, dark)
     window.show_opening(settings, "the book", page)
-    keys = KeyKeeper(app)  # keys typed before the window is complete: replayed on the page
-    app.installEventFilter(keys)
+    keys = KeyKeeper(window)  # keys typed before the window is complete: replayed on the page
     build = lambda: _build(window, app, settings, path, keys)  # noqa: E731
     window.when_exposed(lambda: QTimer.singleShot(0, build))
     if os.environ.get(BENCH_ENV) == "1":
@@ -122,13 +121,13 @@ def _start_page(
     return start_page.take(cache_dir or paths.cache_dir(), root, current)
 
 
-def _replay_keys(window: MainWindow, app: QApplication, keys: KeyKeeper | None) -> None:
+def _replay_keys(window: MainWindow, keys: KeyKeeper | None) -> None:
     """The keys typed while the window was being built, in order, as if typed now: a key of an
     action (Ctrl+PgDn, Ctrl+K...) or of a page shortcut ("/") triggers it, any other goes to
     the widget with the focus (the page: PgDn, Space, arrows)."""
     if keys is None:
         return
-    app.removeEventFilter(keys)
+    keys.stop()
     if not keys.keys:
         return
     from PySide6.QtCore import QEvent, QKeyCombination, Qt
@@ -169,7 +168,7 @@ def _build(
     from handbook.ui.app.settings import LAST_BOOK
 
     if keys is not None:
-        app.removeEventFilter(keys)  # replayed below, once the page is there
+        keys.stop()  # replayed below, once the page is there
     opened = open_book_or_exit(path) if path else None
     if isinstance(opened, int):  # the message is on stderr
         app.exit(EXIT_BAD_INPUT)
@@ -193,7 +192,7 @@ def _build(
     if not (start and window.open_section(start)):  # FILE#anchor: there, else where it was
         window.restore_place()
     window.show_start_messages()
-    _replay_keys(window, app, keys)
+    _replay_keys(window, keys)
 
 
 def install_quit_signals(app: QApplication, window: MainWindow) -> None:

@@ -208,11 +208,25 @@ class StartPageView(QTextBrowser):
 
 
 class KeyKeeper(QObject):
-    """Holds the keys typed while the window is not complete, to replay them on the page."""
+    """Holds the keys typed into ``window`` while it is not complete, to replay them on the
+    page, until :meth:`stop`.
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    It watches the window's native window (its ``QWindow``), which the platform gives every key
+    typed into the window before the focus widget has it; not the whole application, which
+    would send every event of every object through Python (PySide then makes the Python enums
+    of most Qt classes: about 15 ms before the first frame)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
         self.keys: list[tuple[int, int, str]] = []  # (key, modifiers, text)
+        window.winId()  # the native window, made now as it is for the first expose
+        self._handle = window.windowHandle()
+        assert self._handle is not None
+        self._handle.installEventFilter(self)
+
+    def stop(self) -> None:
+        """No more keys kept: they go to the window again."""
+        self._handle.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
