@@ -56,6 +56,33 @@ class Expanded:
 
 NoteFormatter = Callable[[str], str]
 
+# A note's stand-in in the text (see NoteMarkers): a run of letters, one word to every lexer.
+NOTE_MARKER = re.compile(r"QZHBNOTE([A-P]+)ZQ")
+_HEX_LETTERS = "ABCDEFGHIJKLMNOP"
+
+
+class NoteMarkers:
+    """Stand-ins for include notes that survive markdown, Pygments and the sanitizer.
+
+    A note may land inside a code fence, where no markup can be written; a run of letters
+    passes through every lexer as one word. The renderer swaps each for its styled note; the
+    search index parses the same text (so that a chapter rendered is not parsed again for its
+    words) and leaves the markers out of its sections. Numbered from 0 in each chapter.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def marker(self, message: str) -> str:
+        self.messages.append(message)
+        n = len(self.messages) - 1
+        return f"QZHBNOTE{''.join(_HEX_LETTERS[int(d, 16)] for d in f'{n:x}')}ZQ"
+
+    def message(self, letters: str) -> str | None:
+        """The note a marker's letters stand for (None for letters no marker of ours has)."""
+        index = int("".join(f"{_HEX_LETTERS.index(c):x}" for c in letters), 16)
+        return self.messages[index] if index < len(self.messages) else None
+
 
 def plain_note(message: str) -> str:
     """The text put where a link could not be followed."""

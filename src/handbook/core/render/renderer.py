@@ -16,12 +16,11 @@ from __future__ import annotations
 import html
 import os
 import re
-import string
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from handbook.core.book.files import read_chapter_source
-from handbook.core.book.includes import Expanded, expand_includes
+from handbook.core.book.includes import NOTE_MARKER, Expanded, NoteMarkers, expand_includes
 from handbook.core.book.model import Book, BookError, Heading, RenderedChapter
 from handbook.core.render.details import mark_details
 from handbook.core.render.formula import typeset_math
@@ -194,14 +193,14 @@ class Renderer:
         return read_chapter_source(self.book, path)
 
     def _render(self, path: str, source: str) -> RenderedChapter:
-        notes = _NoteMarkers()
+        notes = NoteMarkers()
         if self.book.format == "mdbook":
             expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
         else:  # GitHub and CommonMark show {{#include}} as text: it is mdBook's, not markdown's
             expanded = Expanded(source, ())
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
         removed = removed_by_sanitizer(page.untrusted) if page.untrusted else ()
-        body = mark_details(notes.substitute(sanitize(page.html), self.theme))
+        body = mark_details(_substitute_notes(sanitize(page.html), notes, self.theme))
         body = typeset_math(
             body, self.theme.text, self.theme.caution, delimiters=self.book.markdown.mathjax_support
         )
@@ -233,40 +232,16 @@ class Renderer:
         )
 
 
-class _NoteMarkers:
-    """Stand-ins for include notes that survive markdown, Pygments and the sanitizer.
+def _substitute_notes(body: str, notes: NoteMarkers, theme: PageTheme) -> str:
+    """``body`` with each note marker swapped for its note, styled."""
+    if not notes.messages:
+        return body
 
-    A note may land inside a code fence, where no markup can be written; a run of letters
-    passes through every lexer as one word, and is swapped for the styled note at the end.
-    """
+    def styled(m: re.Match[str]) -> str:
+        message = notes.message(m.group(1))
+        if message is None:
+            return m.group()
+        text = html.escape(f"⚠ {message}")
+        return f'<span style="color: {theme.caution}; font-weight: bold">{text}</span>'
 
-    _FIND = re.compile(r"QZHBNOTE([A-P]+)ZQ")
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def marker(self, message: str) -> str:
-        self.messages.append(message)
-        return f"QZHBNOTE{_letters(len(self.messages) - 1)}ZQ"
-
-    def substitute(self, body: str, theme: PageTheme) -> str:
-        if not self.messages:
-            return body
-
-        def styled(m: re.Match[str]) -> str:
-            index = _number(m.group(1))
-            if index >= len(self.messages):
-                return m.group()
-            text = html.escape(f"⚠ {self.messages[index]}")
-            return f'<span style="color: {theme.caution}; font-weight: bold">{text}</span>'
-
-        return self._FIND.sub(styled, body)
-
-
-def _letters(n: int) -> str:
-    """``n`` written with the letters A-P (base 16), so that a lexer sees one word."""
-    return "".join(string.ascii_uppercase[int(d, 16)] for d in f"{n:x}")
-
-
-def _number(letters: str) -> int:
-    return int("".join(f"{string.ascii_uppercase.index(c):x}" for c in letters), 16)
+    return NOTE_MARKER.sub(styled, body)

@@ -765,19 +765,16 @@ def content_key(book: Book, sources: dict[str, str]) -> str:
 
 def default_read_source(book: Book, path: str) -> str:
     """The chapter after its includes: the words they bring are found, and a changed
-    included file changes the content key. A refused or missing include's note is the
-    page's, not a word of the book: it is left out."""
+    included file changes the content key. The text is the one the page is made from: a
+    refused or missing include's note stands there as a marker (the page's note, not a word
+    of the book: the sections leave it out), so a chapter rendered is not parsed again."""
     from handbook.core.book.files import read_chapter_source
-    from handbook.core.book.includes import expand_includes
+    from handbook.core.book.includes import NoteMarkers, expand_includes
 
     text: str = read_chapter_source(book, path)
     if book.format != "mdbook":  # includes are mdBook's: a plain page shows them as text
         return text
-    return expand_includes(text, book.src / path, book.root, _no_note).text
-
-
-def _no_note(message: str) -> str:
-    return ""
+    return expand_includes(text, book.src / path, book.root, NoteMarkers().marker).text
 
 
 # --- the cache -------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ text is found too. A section id is the same ``chapter-path#anchor`` the page and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from handbook.core.book.includes import NOTE_MARKER
 from handbook.core.book.model import Book, Heading, MarkdownOptions, NodeKind, TocNode, section_id
 from handbook.core.render.mdbook.chapter import ParsedChapter, SectionText, parse_chapter
 
@@ -22,6 +23,7 @@ SEPARATOR = " › "
 # Private-use characters that the index uses as snippet markers: never let content hold them.
 RESERVED_CHARS = "\ue000\ue001"
 Progress = Callable[[int, int], None]  # (chapters done, chapters in all)
+_NOTE_WORD = "QZHBNOTE"  # how every include note's marker starts
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,12 @@ def split_sections(
         parsed = parse_chapter(_clean(source), options or MarkdownOptions())
     except Exception:  # never the index build's end: the chapter's page says what is wrong
         parsed = ParsedChapter("", (), (SectionText(None, ""),))
+    parts = parsed.sections
+    if _NOTE_WORD in source:
+        parts = _without_notes(parts)
     sections: list[Section] = []
     stack: list[Heading] = []
-    for part in parsed.sections:
+    for part in parts:
         heading = part.heading
         if heading is None:
             sections.append(
@@ -108,6 +113,27 @@ def book_sections(
         yield from split_sections(path, sources.get(path, ""), trail, book.markdown)
         if progress is not None:
             progress(done, len(trails))
+
+
+def _without_notes(parts: Sequence[SectionText]) -> tuple[SectionText, ...]:
+    """``parts`` less the markers of include notes (the page's notes, not words of the book;
+    see :class:`~handbook.core.book.includes.NoteMarkers`)."""
+    out: list[SectionText] = []
+    for part in parts:
+        heading = part.heading
+        if heading is not None and _NOTE_WORD in heading.title:
+            heading = replace(heading, title=_unmarked(heading.title))
+        out.append(SectionText(heading, _unmarked(part.text)))
+    if len(out) > 1 and out[0].heading is None and not out[0].text:
+        out.pop(0)  # as the walk leaves out an empty opening (it held only notes)
+    return tuple(out)
+
+
+def _unmarked(text: str) -> str:
+    if _NOTE_WORD not in text:
+        return text
+    lines = (" ".join(line.split()) for line in NOTE_MARKER.sub("", text).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _clean(source: str) -> str:
