@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 UPDATED_MS = 3000  # how long the status bar says "Updated from disk" (or what was deleted)
 RELOAD_AFTER_MS = 50  # the book read again once the new page is painted, not before
+FOLLOW_AFTER_MS = 1  # a page's included files and images followed once it is painted
 
 
 class DiskNotice(QFrame):
@@ -74,6 +75,7 @@ class LiveHandlers(QObject):
         layout.insertWidget(0, self.notice)
         self._book_gone_told = False
         self._shown: RenderedChapter | None = None  # the page on screen
+        self._follow_waits = False  # its files are followed once it is painted
         self.gone_box: QMessageBox | None = None
 
     # -- following on and off --------------------------------------------------------------
@@ -121,8 +123,18 @@ class LiveHandlers(QObject):
         self._shown = rendered
         if self.notice.chapter is not None and self.notice.chapter != rendered.path:
             self.notice.withdraw()
-        if self.watcher.is_watching():
-            self._follow_page(rendered)
+        if self.watcher.is_watching() and not self._follow_waits:
+            # after the page is painted: finding its included files and images is not what
+            # the reader waits for (a timer, not a queued call: the paint is a posted event of
+            # low priority, which queued calls go before, timers after)
+            self._follow_waits = True
+            QTimer.singleShot(FOLLOW_AFTER_MS, self, self._follow_shown)
+
+    @Slot()
+    def _follow_shown(self) -> None:
+        self._follow_waits = False
+        if self._shown is not None and self.watcher.is_watching():
+            self._follow_page(self._shown)
 
     def _follow_page(self, rendered: RenderedChapter) -> None:
         book = self._window.book()
