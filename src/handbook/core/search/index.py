@@ -733,7 +733,19 @@ def sections_of(
 
 def read_sources(book: Book, read_source: ReadSource) -> dict[str, str]:
     """Each chapter's markdown; a chapter that cannot be read is searched as empty."""
+    read_source = _for_many(book, read_source)
     return {path: read_source_or_empty(book, path, read_source) for path, _ in chapter_trails(book)}
+
+
+def _for_many(book: Book, read_source: ReadSource) -> ReadSource:
+    """``read_source`` for reading every chapter of ``book`` in a row: the default one then
+    resolves the book's folders once, not once per chapter."""
+    if read_source is not default_read_source:
+        return read_source
+    from handbook.core.book.files import chapter_source_reader
+
+    read = chapter_source_reader(book)
+    return lambda book, path: _after_includes(book, path, read(path))
 
 
 def read_source_or_empty(book: Book, path: str, read_source: ReadSource) -> str:
@@ -769,11 +781,15 @@ def default_read_source(book: Book, path: str) -> str:
     refused or missing include's note stands there as a marker (the page's note, not a word
     of the book: the sections leave it out), so a chapter rendered is not parsed again."""
     from handbook.core.book.files import read_chapter_source
+
+    return _after_includes(book, path, read_chapter_source(book, path))
+
+
+def _after_includes(book: Book, path: str, text: str) -> str:
+    if book.format != "mdbook" or "{{" not in text:  # includes are mdBook's: a plain page
+        return text  # shows them as text; without "{{" there is none (nothing to resolve)
     from handbook.core.book.includes import NoteMarkers, expand_includes
 
-    text: str = read_chapter_source(book, path)
-    if book.format != "mdbook":  # includes are mdBook's: a plain page shows them as text
-        return text
     return expand_includes(text, book.src / path, book.root, NoteMarkers().marker).text
 
 
@@ -825,8 +841,9 @@ class IndexCache:
         trails = chapter_trails(book)
         total = 2 * len(trails) + 4
         sources: dict[str, str] = {}
+        read_source = _for_many(book, self._read_source)
         for done, (chapter, _) in enumerate(trails, start=1):
-            sources[chapter] = read_source_or_empty(book, chapter, self._read_source)
+            sources[chapter] = read_source_or_empty(book, chapter, read_source)
             yield done, total
         key = content_key(book, sources)
         path = self.path_for(book)
@@ -960,13 +977,10 @@ def _save(index: SearchIndex, path: Path) -> bool:
         fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         os.close(fd)
         temp = Path(name)
-        target = sqlite3.connect(temp)
-        try:
-            with index._lock:
-                index._db.backup(target)
-            target.execute("VACUUM")  # no free page: every byte of the file is checked on load
-        finally:
-            target.close()
+        with index._lock:  # a compact copy: no free page, every byte is checked on load
+            index._db.execute("VACUUM main INTO ?", (str(temp),))
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(temp, path)
         return True
     except (OSError, sqlite3.Error):

@@ -140,26 +140,26 @@ def boilerplate_leads(openings: Iterable[tuple[int, str]]) -> dict[int, int]:
     :data:`BOILERPLATE_MIN` other chapters and :data:`BOILERPLATE_SHARE` of them all: the same
     line, or (three words or more) a run of three of its words. Rows whose first line is not
     boilerplate are left out."""
-    tops: dict[int, list[str]] = {}
+    tops: dict[int, list[tuple[str, str, set[tuple[str, str, str]]]]] = {}
     lines_seen: Counter[str] = Counter()
     trigrams_seen: Counter[tuple[str, str, str]] = Counter()
     for row, text in openings:
-        lines = text.split("\n")[:OPENING_LINES]
+        lines = [
+            (line, line.strip().casefold(), _trigrams(line))
+            for line in text.split("\n")[:OPENING_LINES]
+        ]
         tops[row] = lines
-        lines_seen.update({line.strip().casefold() for line in lines})
-        trigrams_seen.update(set().union(*(_trigrams(line) for line in lines)))
+        lines_seen.update({folded for _, folded, _ in lines})
+        trigrams_seen.update(set().union(*(trigrams for _, _, trigrams in lines)))
     need = max(BOILERPLATE_MIN + 1, int(BOILERPLATE_SHARE * len(tops)))
-
-    def shared(line: str) -> bool:
-        if lines_seen[line.strip().casefold()] >= need:
-            return True
-        return any(trigrams_seen[t] >= need for t in _trigrams(line))
+    common = {t for t, count in trigrams_seen.items() if count >= need}
 
     leads: dict[int, int] = {}
     for row, lines in tops.items():
         lead = 0
-        for line in lines:
-            if not line.strip() or not shared(line):
+        for line, folded, trigrams in lines:
+            shared = lines_seen[folded] >= need or not common.isdisjoint(trigrams)
+            if not line.strip() or not shared:
                 break
             lead += len(line) + 1
         if lead:
