@@ -100,3 +100,15 @@ def test_a_path_with_no_book_says_so(qtbot: QtBot, dialog: LibraryDialog, tmp_pa
     qtbot.waitUntil(lambda: not dialog.scan.is_running(), timeout=WAIT_MS)
     assert dialog.note.text().startswith("Nothing was added: ")
     assert stored(tmp_path) == []
+
+
+def test_closing_the_window_while_adding_cancels_it(
+    qtbot: QtBot, dialog: LibraryDialog, shelf: Path, tmp_path: Path
+) -> None:
+    dialog.add_path(shelf)
+    qtbot.waitUntil(lambda: dialog.scan_label.text().startswith("Reading "), timeout=WAIT_MS)
+    dialog.close()
+    assert not dialog.scan.is_running()
+    qtbot.wait(100)  # anything the stopped scan would still say
+    assert stored(tmp_path) == []
+    assert dialog.note.text() == "Adding was cancelled: nothing was added."

@@ -291,8 +291,9 @@ class LibraryDialog(QDialog):
         self._scan_over("Adding was cancelled: nothing was added.")
 
     def hideEvent(self, event: QHideEvent) -> None:
-        """Closed (Close, Esc, the window's close) while adding: the adding is cancelled."""
-        if self.scan.is_running():
+        """Closed (Close, Esc, the window's close) while adding: the adding is cancelled (not
+        when the window system hides it: the main window minimised)."""
+        if self.scan.is_running() and not event.spontaneous():
             self.scan.stop()
             self._scan_over("Adding was cancelled: nothing was added.")
         super().hideEvent(event)
