@@ -308,3 +308,27 @@ def test_the_grouped_model_passes_qt_model_tester(
     ]  # fmt: skip
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsSelectable
     assert model.index(4, 0).data(Qt.ItemDataRole.ToolTipRole) == "Beta › A › B"
+
+
+def test_the_open_book_edited_on_disk_is_searched_anew_in_all_books(
+    qtbot: QtBot, make_services: MakeServices, shelf: dict[str, Path], tmp_path: Path
+) -> None:
+    with LibraryStore.open(tmp_path / "data") as library:
+        for title in ("Home", "Alpha"):
+            library.add(FoundBook(shelf[title], title, "mdbook"))
+    window = MainWindow(load_book(shelf["Home"]), services=make_services())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_search()
+    panel = window.search_panel
+    panel.set_all_books(True)
+    qtbot.keyClicks(panel.field, "samovar")
+    qtbot.waitUntil(lambda: "== Alpha — 2 results" in rows(panel), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not panel.library_note.isVisible(), timeout=WAIT_MS)
+    assert "Home — 1 result" not in groups(rows(panel))
+    intro = shelf["Home"] / "src" / "intro.md"
+    intro.write_text("# Intro\n\nWelcome. The samovar is on.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: "Home — 1 result" in groups(rows(panel)), timeout=WAIT_MS)
+    assert groups(rows(panel))["Alpha — 2 results"] == ["Boiling", "Tea"]
+    window.close()

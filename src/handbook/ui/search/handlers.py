@@ -56,6 +56,8 @@ class SearchHandlers(QObject):
             panel.set_book(book)
         elif chapters:
             panel.runner.update_chapters(book, chapters)
+        if chapters is None or chapters:
+            panel.book_changed_on_disk(book)  # All books: its index there opened again
 
     def book_opened(self) -> None:
         """Start indexing the open book: in the next turn of the event loop (after the first

@@ -26,7 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from handbook.core.book.model import Book
-from handbook.core.library.store import LibraryBook
+from handbook.core.library.store import LibraryBook, canonical
 from handbook.core.search.index import IndexCache, SearchIndex, SearchOptions
 from handbook.core.search.library import LibraryResults, search_books
 from handbook.core.storage.pathtext import displayable
@@ -92,6 +92,7 @@ class LibrarySearchRunner(QObject):
         self._list_books = list_books
         self._load = load
         self._shelf = _Shelf(())
+        self._stale: set[str] = set()  # open books changed on disk since: opened again
         self._runs = 0
         self._run: tuple[int, threading.Event, threading.Thread] | None = None
         self._query: _Query | None = None
@@ -119,7 +120,7 @@ class LibrarySearchRunner(QObject):
         self._cancel_run()
         self._runs += 1
         cancel = threading.Event()
-        known = frozenset(str(book.location) for book, _ in self._shelf.books)
+        known = frozenset(str(book.location) for book, _ in self._shelf.books) - self._stale
         thread = threading.Thread(
             target=_open_library,
             args=(self._delivery, self._list_books, self._open_index, self._load, known),
@@ -129,6 +130,11 @@ class LibrarySearchRunner(QObject):
         )
         self._run = (self._runs, cancel, thread)
         thread.start()
+
+    def stale(self, location: Path) -> None:
+        """The book at ``location`` changed on disk: :meth:`refresh` opens its index again
+        (the old one answers until the new one is ready)."""
+        self._stale.add(str(canonical(location)))
 
     def search(self, text: str, limit: int = LIBRARY_LIMIT) -> int:
         """Ask for ``text``'s best ``limit`` hits across the open books; returns the request
@@ -213,7 +219,15 @@ class LibrarySearchRunner(QObject):
         if not self._is_current(number):
             index.close()  # a run replaced meanwhile, or stopped
             return
-        self._replace_shelf((*self._shelf.books, (book, index)))
+        key = str(book.location)
+        self._stale.discard(key)
+        old = [i for b, i in self._shelf.books if str(b.location) == key]
+        if old and self._queries_thread is not None:
+            self._queries_thread.drop()  # a running query stops before the old index closes
+        kept = tuple(e for e in self._shelf.books if str(e[0].location) != key)
+        self._replace_shelf((*kept, (book, index)))
+        for stale in old:
+            stale.close()
         self.book_ready.emit(len(self._shelf.books))
 
     @Slot(int, str)

@@ -518,6 +518,14 @@ class SearchPanel(QWidget):
         self._skipped = []  # said again by this reading, if still so
         self.library.refresh()
 
+    def book_changed_on_disk(self, book: Book) -> None:
+        """``book`` changed on disk: All books opens its index again (at once in that scope,
+        else the next time it is chosen); its old index answers meanwhile."""
+        if self.library is not None:
+            self.library.stale(book.location())
+            if self.all_books() and not self.library.is_indexing():
+                self._read_library()
+
     def focus_chain(self) -> list[QWidget]:
         """The panel's widgets in Tab order: the field, the scope (when offered), the list."""
         return [self.field, *([self.scope] if self.library else []), self.results_view]
