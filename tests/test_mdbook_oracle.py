@@ -39,12 +39,7 @@ FIXTURE_TEXT_XFAIL: dict[str, str] = {}
 FIXTURE_IDS_XFAIL: dict[str, str] = {}
 FIXTURE_LINKS_XFAIL: dict[str, str] = {}
 RUST_TEXT_XFAIL: dict[str, str] = {}
-RUST_INDEX_XFAIL = {
-    "ch08-03-hash-maps.md": (
-        "the page's text glues a footnote's number to the word it follows ('tables1'); the "
-        "index holds the words apart ('tables', '1'), as a reader searches them"
-    ),
-}
+RUST_INDEX_XFAIL: dict[str, str] = {}
 GUIDE_INDEX_XFAIL: dict[str, str] = {}
 _SUMMARY_LINK = re.compile(r"\]\(([^)\s]+\.md)\)")
 

@@ -25,3 +25,13 @@ def test_a_formula_reads_as_its_tex_and_a_picture_as_nothing() -> None:
     tex = r"\frac{1}{2}"
     page = f'<p>a {formula_html(tex, False, "#000000", "#ff0000")} b <img src="p.png" alt="P"></p>'
     assert page_text(page) == r"a \frac{1}{2} b"
+
+
+def test_a_footnote_number_is_a_word_of_its_own() -> None:
+    """mdBook's markup for a footnote reference: the number reads apart from the word before
+    and after it (the search index holds them apart), a plain superscript does not."""
+    page = (
+        '<p>tables<sup class="footnote-reference" id="fr-a-1"><a href="#footnote-a">1</a>'
+        "</sup>and x<sup>2</sup></p>"
+    )
+    assert page_text(page) == "tables 1 and x2"

@@ -4,8 +4,11 @@ Paragraphs, headings, list items, table rows and code blocks each start a line, 
 line between blocks; inside a block, runs of white space are one space, except in ``<pre>``,
 whose lines stay as they are. List items carry their marker as the page shows it (``•``, or
 their number, counted from an ``<ol start>``), table cells are separated by `` | ``, and a
-formula is its TeX (its image's ``alt``). Nothing the reader does not see is kept: no
-``<head>``, style, script or comment, and no element of a class in ``hidden_classes``.
+formula is its TeX (its image's ``alt``), and a footnote's number (``<sup
+class="footnote-reference">``, mdBook's markup) is a word of its own, as a superscript reads
+apart from the word it follows (``tables¹`` is "tables 1", as the search index holds it).
+Nothing the reader does not see is kept: no ``<head>``, style, script or comment, and no
+element of a class in ``hidden_classes``.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class _TextParser(HTMLParser):
         self._cells = 0  # cells so far in the table row
         self._cell_waits = False  # a cell began after one with text: " | " before its text
         self._marker_waits = False  # the line holds a list marker and nothing yet
+        self._sups: list[bool] = []  # for each open <sup>: is it a footnote's number
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -87,6 +91,11 @@ class _TextParser(HTMLParser):
             self._cells += 1
         elif tag == "img":
             self._image(attributes)
+        elif tag == "sup":
+            footnote = "footnote-reference" in (attributes.get("class") or "").split()
+            self._sups.append(footnote)
+            if footnote:
+                self._line.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -111,6 +120,8 @@ class _TextParser(HTMLParser):
             self._pre = max(0, self._pre - 1)
         elif tag in ("ul", "ol") and self._lists:
             self._lists.pop()
+        elif tag == "sup" and self._sups and self._sups.pop():
+            self._line.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._hidden and data:
