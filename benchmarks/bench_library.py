@@ -10,7 +10,8 @@ Prints one table; asserts nothing. Measures, in one run:
   panel's "All books" do once the indexes are open), p50 / p95 over the queries, entered and
   as typed (prefix), against the same queries on one book's index (the baseline), the way it
   was done before (each book's page of hits made, snippets and all, then ranked), and on two
-  threads; CPU time per query beside (the machine may be loaded: wall figures vary);
+  threads; the process's CPU time per query beside (the machine may be loaded: wall figures
+  vary with it, CPU figures much less);
 - ``handbook search QUERY --all`` end to end in-process (every book loaded, its index opened
   from the warm cache, searched, ranked), against ``handbook search QUERY BOOK`` on one book;
 - the library listed (``LibraryStore.books()``: the rows read, each location looked at on
@@ -129,15 +130,18 @@ def main() -> int:
             for what, way in ways:
                 for query in queries[:5]:
                     way(query)  # warm-up
-                cpu = time.process_time()
-                samples = [timed(lambda q=q, w=way: w(q)) for q in queries]  # type: ignore[misc]
-                cpu_ms = (time.process_time() - cpu) * 1000 / len(samples)
+                samples, cpu_samples = [], []
+                for query in queries:
+                    cpu = time.process_time()
+                    samples.append(timed(lambda q=query, w=way: w(q)))  # type: ignore[misc]
+                    cpu_samples.append((time.process_time() - cpu) * 1000)
                 p50, p95 = percentiles(samples)
+                cpu50, cpu95 = percentiles(cpu_samples)
                 rows.append(
                     (
                         f"query {label}, {what}",
                         f"p50 {p50:.1f} ms / p95 {p95:.1f} ms",
-                        f"{len(samples)} queries; CPU {cpu_ms:.1f} ms each",
+                        f"{len(samples)} queries; CPU p50 {cpu50:.1f} / p95 {cpu95:.1f} ms",
                     )
                 )
         pool.shutdown()

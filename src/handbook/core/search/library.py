@@ -6,7 +6,9 @@ Each book's open index ranks its best sections without making their snippets
 one, then by score), the best ``limit`` kept, and only those made hits (title, breadcrumb,
 snippet: :meth:`SearchIndex.hits`). Making the snippets of every book's page, to throw most
 away, was half the time of a query over ten books. Given an executor, the books are asked on
-its threads (SQLite lets go of the GIL while it runs a statement). Qt-free.
+its threads (SQLite lets go of the GIL while it runs a statement); on this project's loaded
+2-core machines that gained nothing (benchmarks/bench_library.py), so the window asks the books
+one after another on its query thread. Qt-free.
 """
 
 from __future__ import annotations
