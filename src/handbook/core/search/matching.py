@@ -28,11 +28,8 @@ def fold(text: str) -> str:
     Only the characters outside ASCII are looked at (English text has few)."""
     if text.isascii():
         return text
-    return _NON_ASCII.sub(_base_of_match, text)
-
-
-def _base_of_match(match: re.Match[str]) -> str:
-    return _base(match.group())
+    table = {ord(ch): base for ch in set(_NON_ASCII.findall(text)) if (base := _base(ch)) != ch}
+    return text.translate(table) if table else text  # typographic quotes, dashes: as they are
 
 
 @functools.lru_cache(maxsize=4096)
@@ -77,6 +74,34 @@ def terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     order = sorted(range(len(alternatives)), key=lambda i: -len(alternatives[i]))
     groups = [f"(?P<t{i}>{alternatives[i]})" for i in order]  # the longest wins where several
     return re.compile("|".join(groups), re.IGNORECASE)  # start
+
+
+def match_prefixes(terms: Iterable[str]) -> tuple[str, ...] | None:
+    """Lower-case text that every match of :func:`terms_pattern` for ``terms`` starts with
+    (its first word's literal start); None unless all of it is ASCII. In plain text (see
+    :func:`has_plain_case`) a match can start only where one of them stands."""
+    prefixes: set[str] = set()
+    for term in terms:
+        folded = fold(term)
+        parts = folded.split()
+        if SPACELESS.search(folded) is not None:
+            return None
+        if parts and any(not (c.isalnum() or c.isspace()) for c in folded):
+            prefixes.add(parts[0])
+        words = _WORD.findall(folded)
+        if words:
+            word = words[0]
+            prefixes.add(stem(word) if word.isalpha() and len(word) >= 3 else word)
+    lowered = tuple(sorted({p.lower() for p in prefixes}))
+    return lowered if lowered and all(p and p.isascii() for p in lowered) else None
+
+
+def has_plain_case(text: str, lowered: str) -> bool:
+    """``lowered`` (``text.lower()``) holds each character where ``text`` holds it, and no
+    character of ``text`` matches an ASCII letter other than as its lower case does (ı and ſ
+    match i and s when case is ignored): an ASCII prefix found in ``lowered`` is where
+    ``text`` matches it, case ignored."""
+    return len(lowered) == len(text) and "\u0131" not in text and "\u017f" not in text
 
 
 def _word_pattern(word: str) -> str:

@@ -16,9 +16,9 @@ import functools
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from handbook.core.search.matching import fold, terms_pattern
+from handbook.core.search.matching import fold, has_plain_case, match_prefixes, terms_pattern
 
 SNIPPET_CHARS = 150  # two lines of the results list, about
 SCAN_CHUNK = 8 * 1024
@@ -56,8 +56,39 @@ def make_snippet(text: str, terms: Sequence[str], lead: int = 0) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    return terms_pattern(terms)
+def _pattern(terms: tuple[str, ...]) -> _Pattern | None:
+    pattern = terms_pattern(terms)
+    return None if pattern is None else _Pattern(pattern, match_prefixes(terms))
+
+
+class _Pattern:
+    """The terms' pattern, and the text its matches start with (see :func:`match_prefixes`):
+    the places to try it, found by ``str.find``, instead of trying it at every character."""
+
+    def __init__(self, pattern: re.Pattern[str], prefixes: tuple[str, ...] | None) -> None:
+        self.pattern = pattern
+        self.prefixes = prefixes
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``'s non-empty matches."""
+        lowered = text.lower() if self.prefixes is not None else ""
+        if self.prefixes is None or not has_plain_case(text, lowered):
+            yield from (m for m in self.pattern.finditer(text) if m.end() > m.start())
+            return
+        places: set[int] = set()
+        for prefix in self.prefixes:
+            at = lowered.find(prefix)
+            while at >= 0:
+                places.add(at)
+                at = lowered.find(prefix, at + 1)
+        end = 0
+        for at in sorted(places):  # (a match is never empty: it starts with a prefix)
+            if at >= end and (m := self.pattern.match(text, at)) is not None and m.end() > at:
+                yield m
+                end = m.end()
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
 
 
 Span = tuple[int, int, str]  # start, end, which term
@@ -87,19 +118,18 @@ def _best_spans(text: str, terms: tuple[str, ...]) -> list[Span]:
     return best
 
 
-def _region_matches(text: str, head: str, pattern: re.Pattern[str], start: int) -> list[Span]:
+def _region_matches(text: str, head: str, pattern: _Pattern, start: int) -> list[Span]:
     end = start + REGION_CHARS
     region = head[start:end] if end <= len(head) else fold(text[start:end])
     out: list[Span] = []
     for m in pattern.finditer(region):
-        if m.end() > m.start():
-            out.append((start + m.start(), start + m.end(), m.lastgroup or ""))
-            if len(out) >= MAX_MATCHES:
-                break
+        out.append((start + m.start(), start + m.end(), m.lastgroup or ""))
+        if len(out) >= MAX_MATCHES:
+            break
     return out
 
 
-def _first_match(text: str, head: str, pattern: re.Pattern[str]) -> int:
+def _first_match(text: str, head: str, pattern: _Pattern) -> int:
     """Where the first match starts (-1: none in the first :data:`MAX_FIRST_CHARS`), looked for
     in ``head`` (the first chunk, folded), then a chunk at a time."""
     found_in_head = pattern.search(head)
