@@ -150,3 +150,60 @@ def test_a_small_chapter_that_includes_a_big_file_renders_in_the_background(
     qtbot.waitUntil(
         lambda: "The end of the included one" in window.viewer.toPlainText(), timeout=30_000
     )
+
+
+class RecordingRenderer:
+    """The real renderer, recording which chapter each render was for and on which thread."""
+
+    def __init__(self) -> None:
+        self.renders: list[tuple[str, str]] = []
+
+    def __call__(self, book: Book) -> RenderChapter:
+        renderer = Renderer(book)
+
+        def render(path: str) -> RenderedChapter:
+            self.renders.append((path, threading.current_thread().name))
+            return renderer.render(path)
+
+        return render
+
+
+def test_the_chapters_next_to_the_page_are_rendered_ahead_and_shown_without_rendering(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    chapters = {
+        "one.md": "# One\n\nThe first chapter.\n",
+        "two.md": "# Two\n\nThe second chapter.\n",
+        "three.md": "# Three\n\nThe third chapter.\n",
+        "four.md": "# Four\n\nThe fourth chapter.\n",
+    }
+    summary = "# Summary\n\n" + "".join(f"- [{p[:-3]}]({p})\n" for p in chapters)
+    book = load_book(write_book(tmp_path / "book", summary, chapters))
+    recorder = RecordingRenderer()
+    window = MainWindow(book, make_renderer=recorder, open_external=lambda url: None)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_section("two.md")
+    ahead = {("one.md", "render-ahead"), ("three.md", "render-ahead")}
+    qtbot.waitUntil(lambda: ahead <= set(recorder.renders) and window.page.holds("three.md"))
+    assert ("four.md", "render-ahead") not in recorder.renders  # not a neighbour of two.md
+
+    before = len(recorder.renders)
+    window.open_section("three.md")  # the reader goes on: the page is there already
+    assert "The third chapter." in window.viewer.toPlainText()
+    assert recorder.renders[before:] == []
+
+
+def test_a_chapter_rendered_ahead_and_changed_on_disk_since_is_rendered_again(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    chapters = {"one.md": "# One\n\nThe first chapter.\n", "two.md": "# Two\n\nOld words.\n"}
+    summary = "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n"
+    root = write_book(tmp_path / "book", summary, chapters)
+    window = make_window(qtbot, load_book(root))  # one.md
+    qtbot.waitUntil(lambda: window.page.holds("two.md"))
+    (root / "src" / "two.md").write_text("# Two\n\nNew words, a few more of them.\n")
+    window.open_section("two.md")
+    assert "New words" in window.viewer.toPlainText()

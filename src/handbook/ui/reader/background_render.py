@@ -1,10 +1,11 @@
-"""Big chapters rendered off the UI thread, so the window stays responsive meanwhile.
+"""Chapters rendered off the UI thread: big ones, so the window stays responsive meanwhile, and
+the ones a reader is likely to open next (:class:`RenderAhead`), so that they show at once.
 
 The renderer is plain Python: each job gets a renderer of its own (never one the UI thread
 uses), runs on a daemon ``threading.Thread`` and hands its page back to the UI thread through
-a queued signal. Only the newest request is delivered: a chapter the reader has navigated away
-from is dropped when it arrives. The GIL still switches between the threads (every 5 ms by
-default), so the UI thread keeps getting time slices while the markdown converts.
+a queued signal. Of big chapters, only the newest request is delivered: a chapter the reader
+has navigated away from is dropped when it arrives. The GIL still switches between the threads
+(every 5 ms by default), so the UI thread keeps getting time slices while the markdown converts.
 """
 
 from __future__ import annotations
@@ -103,3 +104,45 @@ class BackgroundRender(QObject):
         if request == self._request:
             self._path = None
             self.finished.emit(rendered)
+
+
+class RenderAhead(QObject):
+    """The chapters a reader is likely to open next, rendered on a thread of their own while
+    they read, so that opening one renders nothing (see ``PageView``): each job gets a renderer
+    of its own, pages come back to the UI thread through a queued signal. A newer job stops an
+    older one between two chapters; a page already rendered still comes back (the cache judges
+    it by its generation and its file's stamp)."""
+
+    rendered = Signal(object, object)  # (RenderedChapter, the tag given to start) (UI thread)
+    _done = Signal(object, object)  # emitted from the worker
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._job = 0
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def start(self, jobs: list[tuple[str, object]], render: RenderChapter) -> None:
+        """Render each ``(path, tag)`` of ``jobs`` in turn with ``render`` (its own)."""
+        self._job += 1
+        if not jobs:
+            return
+        worker = threading.Thread(
+            target=self._run, args=(self._job, jobs, render), name="render-ahead", daemon=True
+        )
+        worker.start()
+
+    def cancel(self) -> None:
+        """Stop the job running before its next chapter."""
+        self._job += 1
+
+    def _run(self, job: int, jobs: list[tuple[str, object]], render: RenderChapter) -> None:
+        for path, tag in jobs:
+            if job != self._job:
+                return
+            rendered = render(path)  # Renderer.render never raises: an error is an error page
+            with contextlib.suppress(RuntimeError):  # the window closed meanwhile
+                self._done.emit(rendered, tag)
+
+    @Slot(object, object)
+    def _deliver(self, rendered: RenderedChapter, tag: object) -> None:
+        self.rendered.emit(rendered, tag)

@@ -68,6 +68,10 @@ class ChapterCache:
         """A renderer of its own, for another thread (a renderer is not shared between them)."""
         return self._make_renderer(self._book)
 
+    def holds(self, path: str) -> bool:
+        """Whether a page of ``path`` is kept (whether its file changed since is not looked at)."""
+        return path in self._kept
+
     def cached(self, path: str) -> RenderedChapter | None:
         """The kept page of ``path``, unless its file changed since (then it is dropped)."""
         rendered = self._kept.get(path)

@@ -1,5 +1,7 @@
 """The chapter on the page: shown at once when cached or small, else behind a placeholder page
-while it renders off the UI thread (:mod:`handbook.ui.reader.background_render`).
+while it renders off the UI thread (:mod:`handbook.ui.reader.background_render`). Once a page
+is shown and the reader reads, the chapters after and before it are rendered ahead off the UI
+thread into the cache, so that Next, Previous or a click on a neighbouring row renders nothing.
 
 The window decides which section to show (its history, its title, the contents tree); this
 puts the chapter's page in the viewer. A chapter rendered in the background comes back through
@@ -9,14 +11,16 @@ puts the chapter's page in the viewer. A chapter rendered in the background come
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from handbook.core.book.live import Stamp, stamp
 from handbook.core.book.model import Book, RenderedChapter
 from handbook.core.reading.place import Place
 from handbook.ui.reader.background_render import (
     BackgroundRender,
+    RenderAhead,
     placeholder_html,
     renders_in_background,
     size_text,
@@ -27,6 +31,7 @@ from handbook.ui.reader.viewer import Viewer
 from handbook.ui.window.panels import PAGE_MARGIN
 
 ShowStatus = Callable[[str, int], None]  # (message, timeout in ms; 0: until replaced)
+AHEAD_AFTER_MS = 250  # a page shown this long (painted, being read): its neighbours rendered
 
 
 class PageView(QObject):
@@ -51,15 +56,23 @@ class PageView(QObject):
         self._pending_place: tuple[Place | None, int] = (None, 0)
         self._pending_stamp: Stamp = None  # the file being rendered, as it was read
         self.background.finished.connect(self._on_background_rendered)
+        self.ahead = RenderAhead(self)  # the chapters likely opened next, off the UI thread
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(AHEAD_AFTER_MS)
+        self._ahead_timer.timeout.connect(self._render_ahead)
+        self.ahead.rendered.connect(self._on_rendered_ahead)
 
     def set_book(self, book: Book) -> None:
         self._book = book
         self.background.cancel()
+        self._stop_ahead()
         self._chapters.set_book(book)
 
     def set_book_layout(self, book: Book) -> None:
         """The same book with a new layout (its SUMMARY.md changed): the page stays."""
         self._book = book
+        self._stop_ahead()
         self._chapters.set_book_layout(book)
 
     def forget(self, paths: frozenset[str]) -> None:
@@ -118,7 +131,45 @@ class PageView(QObject):
 
     def clear(self) -> None:
         """Forget rendered chapters (the next ones are rendered afresh, e.g. in a new theme)."""
+        self._stop_ahead()
         self._chapters.clear()
+
+    def holds(self, path: str) -> bool:
+        """Whether a page of chapter ``path`` is kept, rendered (shown before, or ahead)."""
+        return self._chapters.holds(path)
+
+    # -- ahead of the reader ---------------------------------------------------------------
+
+    def _stop_ahead(self) -> None:
+        self._ahead_timer.stop()
+        self.ahead.cancel()
+
+    @Slot()
+    def _render_ahead(self) -> None:
+        """The chapters after and before the one shown, unless kept already, big (rendered
+        behind a placeholder when asked for) or being rendered for the reader."""
+        path = self._viewer.current_chapter()
+        if path is None or self.background.pending() is not None:
+            return
+        paths = list(dict.fromkeys(c.path for c in self._book.chapters() if c.path))
+        if path not in paths:
+            return
+        here = paths.index(path)
+        near = [paths[i] for i in (here + 1, here - 1) if 0 <= i < len(paths)]
+        generation = self._chapters.generation
+        jobs: list[tuple[str, object]] = [
+            (p, (generation, stamp(self._book.src / p)))  # stamped before it is read
+            for p in near
+            if not self._chapters.holds(p) and not renders_in_background(self._book, p)
+        ]
+        if jobs:
+            self.ahead.start(jobs, self._chapters.new_renderer())
+
+    @Slot(object, object)
+    def _on_rendered_ahead(self, rendered: RenderedChapter, tag: object) -> None:
+        generation, source = cast("tuple[int, Stamp]", tag)
+        if not self._chapters.holds(rendered.path):  # never over a page rendered meanwhile
+            self._chapters.keep(rendered, generation, source)
 
     def _render_in_background(self, path: str, place: Place | None) -> None:
         node = self._book.chapter(path)
@@ -143,6 +194,7 @@ class PageView(QObject):
         self.background_shown.emit(rendered)
 
     def _show_rendered(self, rendered: RenderedChapter, place: Place | None) -> None:
+        self._ahead_timer.start()  # restarted by each page: its neighbours once it is read
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
         self._viewer.show_chapter(rendered)
         self._viewer.document().setDocumentMargin(PAGE_MARGIN)
