@@ -52,7 +52,7 @@ def start(env: dict[str, str], timeout: float) -> tuple[float | None, int, str]:
     except subprocess.TimeoutExpired:
         return None, 0, "(hung: killed)"
     page = [line.split() for line in done.stdout.splitlines() if line.startswith("HANDBOOK_BENCH")]
-    page = [parts for parts in page if len(parts) == 5 and parts[1] == "page"]
+    page = [parts for parts in page if len(parts) >= 5 and parts[1] == "page"]
     said = next((line for line in done.stderr.splitlines() if "settings" in line), "")
     if not page:
         return None, 0, said or done.stderr.strip()[-120:]

@@ -11,12 +11,15 @@ Prints one table; asserts nothing. In one run it measures:
   (the page handbook kept for its start, read from the profile after the first start). A
   returning reader's start shows the page kept at the last close in its first frame
   (ui/app/start_page.py); otherwise the page comes once the window is built around the book;
+- next to it, the CPU time the process had used by then (user and system, from its start):
+  on a loaded machine the wall time of each start varies with what else runs, the CPU time
+  much less;
 - a side figure, "frame": the time to the first window exposed, and its memory (VmRSS, and
   VmHWM the peak so far);
 - the time to show the Rust book's largest chapter after a click in the contents (render,
   setHtml, layout), median over --clicks clicks, each with the chapter cache emptied.
 
-Each program prints ``HANDBOOK_BENCH <event> <unix time> <VmRSS KiB> <VmHWM KiB>`` when
+Each program prints ``HANDBOOK_BENCH <event> <unix time> <VmRSS KiB> <VmHWM KiB> <CPU ms>`` when
 HANDBOOK_BENCH_EXIT=1, then quits. The starts are interleaved (a, b, c, a, b, c...) so that a
 slower moment of the machine weighs on all three alike. Runs on Qt's offscreen platform, or
 with --xvfb on a private Xvfb screen (the xcb platform, as on a desktop), in a private user
@@ -68,6 +71,7 @@ class Program:
     window_ms: list[float] = field(default_factory=list)
     page_ms: list[float] = field(default_factory=list)
     page_rss_kib: list[int] = field(default_factory=list)
+    page_cpu_ms: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     hwm_kib: list[int] = field(default_factory=list)
 
@@ -85,17 +89,18 @@ def run_once(program: Program, env: dict[str, str]) -> None:
     events = {}
     for line in done.stdout.splitlines():
         parts = line.split()
-        if len(parts) == 5 and parts[0] == "HANDBOOK_BENCH":
-            events[parts[1]] = (float(parts[2]), int(parts[3]), int(parts[4]))
+        if len(parts) == 6 and parts[0] == "HANDBOOK_BENCH":
+            events[parts[1]] = (float(parts[2]), int(parts[3]), int(parts[4]), float(parts[5]))
     if "window" not in events:
         raise SystemExit(f"{program.label}: no window reported\n{done.stdout}\n{done.stderr}")
-    at, rss, hwm = events["window"]
+    at, rss, hwm, _cpu = events["window"]
     program.window_ms.append((at - start) * 1000)
     program.rss_kib.append(rss)
     program.hwm_kib.append(hwm)
     page = events.get("page", events["window"])  # the bare window's page shows with it
     program.page_ms.append((page[0] - start) * 1000)
     program.page_rss_kib.append(page[1])
+    program.page_cpu_ms.append(page[3])
 
 
 @contextmanager
@@ -202,13 +207,15 @@ def mib(kib: float) -> str:
 def table(programs: list[Program], where: str, runs: int) -> None:
     by_key = {p.key: p for p in programs}
     print(f"\nStart-up, median of {runs} starts each ({where})\n")
-    head = ["program", "to first page", "× bare", "target", "VmRSS then", "× bare", "target"]
+    head = ["program", "to first page", "× bare", "target", "CPU then", "× bare"]
+    head += ["VmRSS then", "× bare", "target"]
     head += ["frame", "VmRSS", "VmHWM"]
     rows = [head]
     for program in programs:
         base = by_key.get(program.baseline)
         page_ms = statistics.median(program.page_ms)
         page_rss = statistics.median(program.page_rss_kib)
+        page_cpu = statistics.median(program.page_cpu_ms)
         time_target, memory_target = TARGETS.get(program.key, (None, None))
         rows.append(
             [
@@ -216,6 +223,8 @@ def table(programs: list[Program], where: str, runs: int) -> None:
                 f"{page_ms:.0f} ms",
                 f"{page_ms / statistics.median(base.page_ms):.2f}" if base else "",
                 f"≤ {time_target}" if time_target else "",
+                f"{page_cpu:.0f} ms",
+                f"{page_cpu / statistics.median(base.page_cpu_ms):.2f}" if base else "",
                 mib(page_rss),
                 f"{page_rss / statistics.median(base.page_rss_kib):.2f}" if base else "",
                 f"≤ {memory_target}" if memory_target else "",
@@ -286,6 +295,7 @@ def main() -> int:
                 program.window_ms,
                 program.page_ms,
                 program.page_rss_kib,
+                program.page_cpu_ms,
                 program.rss_kib,
                 program.hwm_kib,
             ):
