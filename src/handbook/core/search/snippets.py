@@ -170,9 +170,9 @@ def boilerplate_leads(openings: Iterable[tuple[int, str]]) -> dict[int, int]:
     :data:`BOILERPLATE_MIN` other chapters and :data:`BOILERPLATE_SHARE` of them all: the same
     line, or (three words or more) a run of three of its words. Rows whose first line is not
     boilerplate are left out."""
-    tops: dict[int, list[tuple[str, str, set[tuple[str, str, str]]]]] = {}
+    tops: dict[int, list[tuple[str, str, set[str]]]] = {}
     lines_seen: Counter[str] = Counter()
-    trigrams_seen: Counter[tuple[str, str, str]] = Counter()
+    trigrams_seen: Counter[str] = Counter()
     for row, text in openings:
         lines = [
             (line, line.strip().casefold(), _trigrams(line))
@@ -197,6 +197,8 @@ def boilerplate_leads(openings: Iterable[tuple[int, str]]) -> dict[int, int]:
     return leads
 
 
-def _trigrams(line: str) -> set[tuple[str, str, str]]:
+def _trigrams(line: str) -> set[str]:
+    """The runs of three words of ``line``, in lower case, each as one string ("a b c"): a
+    string keeps its hash, a tuple of three computes it at each look-up."""
     words = _TRIGRAM_WORDS.findall(line.casefold())
-    return set(zip(words, words[1:], words[2:], strict=False))
+    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
