@@ -131,8 +131,9 @@ def main() -> int:
         )
         worst, took = render_alone(app, book, "tiny.md")
         rows.append(f"| … the render alone (on its thread) | {worst} | {took:.1f} s |")
-        worst, took, _, _ = open_and_measure(app, window, "drawing.md")
-        rows.append(f"| SVG naming files outside the book | {worst} | {took:.2f} s |")
+        first, _, rest, took = open_and_measure(app, window, "drawing.md")
+        worst = max(first, rest, key=lambda text: int(text.split()[0]))
+        rows.append(f"| SVG naming files outside the book, drawn | {worst} | {took:.2f} s |")
 
         if chapters:  # 0: the page's attacks alone
             long_book = load_book(long_root)
