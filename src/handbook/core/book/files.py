@@ -154,8 +154,9 @@ class ChapterReader:
         from handbook.core.render.mdbook.chapter import parse_chapter
 
         try:
-            expanded = expand_includes(source, self.src / path, self.root)
-            return parse_chapter(expanded.text, self.markdown, headings_only=True).headings
+            if "{{" in source:  # without "{{", no link to follow (nor folders to resolve)
+                source = expand_includes(source, self.src / path, self.root).text
+            return parse_chapter(source, self.markdown, headings_only=True).headings
         except Exception:  # a chapter's content never stops the book opening; its page says why
             return ()
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from handbook.core.book.files import read_chapter_source
+from handbook.core.book.files import chapter_source_reader
 from handbook.core.book.includes import NOTE_MARKER, Expanded, NoteMarkers, expand_includes
 from handbook.core.book.model import Book, BookError, Heading, RenderedChapter
 from handbook.core.render.details import mark_details
@@ -156,6 +156,7 @@ class Renderer:
     def __init__(self, book: Book, theme: PageTheme = LIGHT) -> None:
         self.book = book
         self.theme = theme
+        self._read_source: Callable[[str], str] | None = None
 
     def render(self, path: str) -> RenderedChapter:
         """Chapter ``path`` (relative to the book's ``src``) as a page; never raises."""
@@ -190,14 +191,16 @@ class Renderer:
                 f"{MAX_CHAPTER_BYTES // 1024 // 1024} MB are not shown",
                 self.book.src / path,
             )
-        return read_chapter_source(self.book, path)
+        if self._read_source is None:  # the book's folders resolved once, not per chapter
+            self._read_source = chapter_source_reader(self.book)
+        return self._read_source(path)
 
     def _render(self, path: str, source: str) -> RenderedChapter:
         notes = NoteMarkers()
-        if self.book.format == "mdbook":
+        if self.book.format == "mdbook" and "{{" in source:  # without "{{", no link to follow
             expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
-        else:  # GitHub and CommonMark show {{#include}} as text: it is mdBook's, not markdown's
-            expanded = Expanded(source, ())
+        else:  # no link; or a plain folder or file: GitHub and CommonMark show {{#include}}
+            expanded = Expanded(source, ())  # as text (it is mdBook's, not markdown's)
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
         removed = removed_by_sanitizer(page.untrusted) if page.untrusted else ()
         body = mark_details(_substitute_notes(sanitize(page.html), notes, self.theme))
