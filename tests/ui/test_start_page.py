@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book.load import load_book
@@ -171,6 +171,28 @@ def test_a_damaged_kept_page_is_not_shown(
     window, page = frame(qtbot, services, book, qapp)
     assert page is None
     assert window.centralWidget().objectName() == "opening_page"
+
+
+def test_keys_typed_into_another_window_meanwhile_are_not_held(
+    qtbot: QtBot, make_services: Callable[[], Services], book: Book, qapp: QApplication
+) -> None:
+    """Only the starting window's keys wait for it: another window (a dialog, another
+    program's window of the same process) gets its keys as they are typed."""
+    read_and_close(qtbot, make_services(), book)
+    window, _page = frame(qtbot, make_services(), book, qapp)
+    keys = KeyKeeper(window)
+    other = QLineEdit()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitExposed(other)
+    other.setFocus()
+    try:
+        for key in (Qt.Key.Key_A, Qt.Key.Key_B, Qt.Key.Key_C):  # to its QWindow, as typed
+            QTest.keyClick(other.windowHandle(), key)
+        assert other.text() == "abc"
+        assert keys.keys == []
+    finally:
+        keys.stop()
 
 
 def test_keys_typed_before_the_window_is_complete_reach_the_page(
