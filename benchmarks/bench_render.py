@@ -187,11 +187,9 @@ def click_to_shown(
     viewport = window.viewer.viewport()
     watch = PaintWatch(viewport)
     viewport.installEventFilter(watch)
-    clicks = []
-    for _ in range(runs):
-        window.open_section(rest)
-        app.processEvents()
-        window.clear_chapter_cache()
+
+    def click() -> Click:
+        """A click on ``largest``'s row, timed to its page painted and to all settled."""
         watch.arm()
         start, cpu_start = time.perf_counter(), time.process_time()
         window.toc_panel.section_activated.emit(largest)  # what a click on its row sends
@@ -199,14 +197,19 @@ def click_to_shown(
             app.processEvents()  # as the event loop does: the page is painted when it runs
         painted, painted_cpu = watch.painted or (time.perf_counter(), time.process_time())
         app.processEvents()
-        clicks.append(
-            Click(
-                (painted - start) * 1000,
-                (painted_cpu - cpu_start) * 1000,
-                (time.perf_counter() - start) * 1000,
-                (time.process_time() - cpu_start) * 1000,
-            )
+        return Click(
+            (painted - start) * 1000,
+            (painted_cpu - cpu_start) * 1000,
+            (time.perf_counter() - start) * 1000,
+            (time.process_time() - cpu_start) * 1000,
         )
+
+    clicks = []
+    for _ in range(runs):
+        window.open_section(rest)
+        app.processEvents()
+        window.clear_chapter_cache()
+        clicks.append(click())
     # the reader on the chapter before it: the click comes once that page has been read a
     # moment (the window renders the chapters next to the page ahead, off the UI thread)
     before = chapters[chapters.index(largest) - 1] if chapters.index(largest) > 0 else rest
@@ -214,26 +217,12 @@ def click_to_shown(
     for _ in range(runs):
         window.clear_chapter_cache()
         window.open_section(before)
-        start = time.perf_counter()
-        while not window.page.holds(largest) and time.perf_counter() - start < 10:
+        waited = time.perf_counter()
+        while not window.page.holds(largest) and time.perf_counter() - waited < 10:
             app.processEvents()
             time.sleep(0.005)
         app.processEvents()
-        watch.arm()
-        start, cpu_start = time.perf_counter(), time.process_time()
-        window.toc_panel.section_activated.emit(largest)
-        while watch.painted is None and time.perf_counter() - start < 10:
-            app.processEvents()
-        painted, painted_cpu = watch.painted or (time.perf_counter(), time.process_time())
-        app.processEvents()
-        ahead.append(
-            Click(
-                (painted - start) * 1000,
-                (painted_cpu - cpu_start) * 1000,
-                (time.perf_counter() - start) * 1000,
-                (time.process_time() - cpu_start) * 1000,
-            )
-        )
+        ahead.append(click())
     page = window.viewer.page_html()
     size = viewport.size()
     window.close()
