@@ -1,7 +1,7 @@
 """Library benchmark: a query across books the size of the Rust book, and the library listed.
 
     PYTHONPATH=src .venv/bin/python benchmarks/bench_library.py [RUST_BOOK] [--books 10]
-        [--listed 1000]
+        [--listed 1000] [--tab-runs 5]
 
 Prints one table; asserts nothing. Measures, in one run:
 
@@ -15,7 +15,11 @@ Prints one table; asserts nothing. Measures, in one run:
 - ``handbook search QUERY --all`` end to end in-process (every book loaded, its index opened
   from the warm cache, searched, ranked), against ``handbook search QUERY BOOK`` on one book;
 - the library listed (``LibraryStore.books()``: the rows read, each location looked at on
-  disk) with 1,000 books, against 20 books.
+  disk) with 1,000 books, against 20 books;
+- tabs: ``handbook`` started on a session of 10 tabs (the Rust book and 9 other books) against
+  one of 1 tab, 20 books in the library: start to first page (the page kept for the start, and
+  without it), the window complete, VmRSS at the first page; and the memory per extra tab,
+  shown and not yet shown (see ``tabs_rows``).
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ def main() -> int:
     parser.add_argument("book", nargs="?", type=Path, default=DEFAULT_BOOK)
     parser.add_argument("--books", type=int, default=10)
     parser.add_argument("--listed", type=int, default=1000)
+    parser.add_argument("--tab-runs", type=int, default=5, help="starts per session (0: none)")
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-library-") as tmp:
@@ -179,6 +184,8 @@ def main() -> int:
                 (f"library listed, {label}", f"p50 {statistics.median(samples):.1f} ms", "10 runs")
             )
         rows += library_window(root, args.listed)
+        if args.tab_runs:
+            rows += tabs_rows(root, args.tab_runs)
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'result':<32}  note")
     for name, result, note in rows:
@@ -281,5 +288,192 @@ def library_window(root: Path, listed: int) -> list[tuple[str, str, str]]:
     return rows
 
 
+# -- tabs: the session at start, memory per tab ------------------------------------------------
+
+TABS = 10
+
+
+def tabs_rows(root: Path, runs: int) -> list[tuple[str, str, str]]:
+    """``handbook`` started with no path (the last session) in a private profile whose
+    session holds 1 tab (the baseline) or 10 (the Rust book and 9 other books, each shown
+    once), 20 books in the library: start to first page, with the page kept for the start
+    (a returning reader) and without it (the page rendered once the window is built), and
+    to the window complete (the session's tabs in place); VmRSS at the first page. Then,
+    in-process, the memory of each extra tab shown (rendered) and not yet shown."""
+    import subprocess
+
+    books = [root / "books" / f"rust-{n}" for n in range(2)]
+    books += [root / "tab-books" / f"book-{n}" for n in range(TABS - 2)]
+    for n, folder in enumerate(books[2:]):
+        (folder / "src").mkdir(parents=True, exist_ok=True)
+        (folder / "book.toml").write_text(f'[book]\ntitle = "Book {n}"\n', encoding="utf-8")
+        summary = "".join(f"- [Chapter {c}](c{c}.md)\n" for c in range(20))
+        (folder / "src" / "SUMMARY.md").write_text(f"# Summary\n\n{summary}", encoding="utf-8")
+        for c in range(20):
+            words = " ".join(f"word{w}" for w in range(2000))
+            (folder / "src" / f"c{c}.md").write_text(f"# Chapter {c}\n\n{words}\n")
+    env_base = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env_base["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env_base.get("PYTHONPATH")]))
+    profiles = {}
+    for count in (1, TABS):
+        profile = root / f"profile-{count}"
+        env = {**env_base}
+        for variable, name in (
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_CACHE_HOME", "cache"),
+        ):
+            env[variable] = str(profile / name)
+        seed = [sys.executable, __file__, "--seed-session", *map(str, books[:count])]
+        subprocess.run(seed, env=env, check=True, capture_output=True, timeout=600)
+        profiles[count] = env
+    samples: dict[tuple[int, bool], list[tuple[float, float, int, float]]] = {}
+    for _ in range(runs):
+        for kept in (True, False):
+            for count, env in profiles.items():
+                if not kept:
+                    for folder in Path(env["XDG_CACHE_HOME"]).glob("**/start-pages"):
+                        shutil.rmtree(folder, ignore_errors=True)
+                samples.setdefault((count, kept), []).append(_start(env))
+    rows = []
+    for kept in (True, False):
+        for count in (1, TABS):
+            page = statistics.median(s[0] for s in samples[(count, kept)])
+            done = statistics.median(s[1] for s in samples[(count, kept)])
+            rss = statistics.median(s[2] for s in samples[(count, kept)])
+            cpu = statistics.median(s[3] for s in samples[(count, kept)])
+            label = "baseline: 1 tab" if count == 1 else f"{count} tabs"
+            how = "page kept for the start" if kept else "no page kept"
+            rows.append(
+                (
+                    f"start to first page, {label} in the session ({how})",
+                    f"{page:.0f} ms; VmRSS {rss / 1024:.0f} MiB",
+                    f"window complete {done:.0f} ms (CPU {cpu:.0f} ms); median of {runs}",
+                )
+            )
+    per_tab = subprocess.run(
+        [sys.executable, __file__, "--tab-memory", *map(str, books)],
+        env=profiles[1],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    ).stdout.split()
+    shown, pending = (float(x) for x in per_tab[-2:])
+    rows.append(
+        (
+            "memory per extra tab shown (its page rendered)",
+            f"{shown:.1f} MiB",
+            f"VmRSS, {TABS - 1} tabs opened on other books after the first",
+        )
+    )
+    rows.append(
+        (
+            "memory per extra tab not yet shown (a session's)",
+            f"{pending:.2f} MiB",
+            f"VmRSS, {TABS - 1} tabs restored",
+        )
+    )
+    return rows
+
+
+def _start(env: dict[str, str]) -> tuple[float, float, int, float]:
+    """One start of ``handbook`` (no path: the last session): (ms to the first page, ms to
+    the process' end, which quits once the window is built, VmRSS KiB at the page, the
+    process' CPU ms)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.time()
+    done = subprocess.run(
+        [sys.executable, "-m", "handbook"],
+        env={**env, "HANDBOOK_BENCH_EXIT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    end = time.time()
+    events = {}
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 5 and parts[0] == "HANDBOOK_BENCH":
+            events[parts[1]] = (float(parts[2]), int(parts[3]))
+    if "page" not in events:
+        raise SystemExit(f"no page reported\n{done.stdout}\n{done.stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+    return (events["page"][0] - start) * 1000, (end - start) * 1000, events["page"][1], cpu
+
+
+def _window(books: list[Path]):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from handbook.ui.app.services import open_services
+    from handbook.ui.window.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    services = open_services(app)
+    window = MainWindow(load_book(books[0]), services=services)
+    window.resize(1100, 760)
+    window.show()
+    app.processEvents()
+    window.restore_place()
+    app.processEvents()
+    return app, services, window
+
+
+def seed_session(books: list[Path]) -> None:
+    """In a child process, in the profile its environment names: a window with a tab on each
+    of ``books`` (each shown once), the first one shown, closed (the session saved), and the
+    books in the library (20)."""
+    from handbook.core.library.store import FoundBook
+    from handbook.paths import data_dir
+
+    app, services, window = _window(books)
+    for book in books[1:]:
+        window.open_book_at(book, new_tab=True)
+        app.processEvents()
+    window.tabs.setCurrentIndex(0)
+    app.processEvents()
+    with LibraryStore.open(data_dir()) as store:
+        for n in range(20):
+            store.add(FoundBook(Path(f"/nowhere/book-{n}"), f"Book {n}", "mdbook"))
+    window.close()
+    services.close()
+
+
+def tab_memory(books: list[Path]) -> None:
+    """In a child process: print the VmRSS (MiB) per extra tab shown, then per extra tab
+    restored but not yet shown."""
+    from handbook.ui.app.run import memory_kib
+
+    app, services, window = _window(books)
+    for _ in range(3):
+        app.processEvents()
+    before = memory_kib()[0]
+    for book in books[1:]:
+        window.open_book_at(book, new_tab=True)
+        app.processEvents()
+    shown = (memory_kib()[0] - before) / 1024 / (len(books) - 1)
+    window.close()  # the session saved: 10 tabs
+    services.close()
+    _app, services, restored = _window(books)
+    before = memory_kib()[0]
+    restored.restore_session()
+    app.processEvents()
+    pending = (memory_kib()[0] - before) / 1024 / (len(books) - 1)
+    print(f"{shown:.2f} {pending:.3f}")
+    restored.close()
+    services.close()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:2] == ["--seed-session"]:
+        seed_session([Path(p) for p in sys.argv[2:]])
+    elif sys.argv[1:2] == ["--tab-memory"]:
+        tab_memory([Path(p) for p in sys.argv[2:]])
+    else:
+        sys.exit(main())

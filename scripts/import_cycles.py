@@ -110,19 +110,7 @@ def package_edges_ignored(a: str, b: str) -> bool:
 # Cycles known and being taken apart: each listed with what removes it. A known cycle is printed
 # but does not fail the check; a new one does, and so does a known one that has gone (remove it
 # from here then).
-KNOWN: dict[frozenset[str], str] = {
-    frozenset(
-        {
-            "handbook.ui.bookmarks.handlers",
-            "handbook.ui.live.handlers",
-            "handbook.ui.reader.navigation_handlers",
-            "handbook.ui.reader.page_handlers",
-            "handbook.ui.search.handlers",
-            "handbook.ui.window.book_handlers",
-            "handbook.ui.window.main_window",
-        }
-    ): "the window's *_handlers given what they use instead of the main window (tabs)",
-}
+KNOWN: dict[frozenset[str], str] = {}
 
 
 def main(argv: list[str]) -> int:

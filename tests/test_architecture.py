@@ -85,3 +85,16 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert import_cycles.cycles(graph) == [["a", "b", "c"]]
     assert import_cycles.cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_controller_imports_the_main_window() -> None:
+    """Controllers are given what they use: only start-up (ui/app/run.py) knows MainWindow."""
+    modules = import_cycles.module_names()
+    known = set(modules)
+    importers = sorted(
+        name
+        for name, path in modules.items()
+        if "handbook.ui.window.main_window" in import_cycles.imports_of(path, name, known)
+    )
+    assert importers == ["handbook.ui.app.run"]
+    assert import_cycles.KNOWN == {}  # every cycle fails the check

@@ -1,4 +1,5 @@
-"""Each book's last place and the chapters read in it, in one SQLite file (WAL).
+"""Each book's last place and the chapters read in it, and the window's session (its tabs,
+each a book at a place, and the active one), in one SQLite file (WAL).
 
 Qt-free: the window passes the data folder in and saves the place a second or so after the
 reader stops moving. A commit in WAL mode survives a crash of the process (kill -9), so the app
@@ -57,7 +58,32 @@ def _schema_1(tx: Transaction) -> None:
     )
 
 
-MIGRATIONS = (_schema_1,)
+def _schema_2(tx: Transaction) -> None:
+    tx.execute(
+        """CREATE TABLE session_tabs (
+            position INTEGER PRIMARY KEY,
+            book_path TEXT NOT NULL,
+            book_identity TEXT NOT NULL,
+            title TEXT NOT NULL,
+            section_id TEXT NOT NULL,
+            place_offset INTEGER NOT NULL,
+            place_quote TEXT NOT NULL,
+            active INTEGER NOT NULL)"""
+    )
+
+
+MIGRATIONS = (_schema_1, _schema_2)
+
+
+@dataclass(frozen=True)
+class SessionTab:
+    """One tab of the window's session: its book, the text at its top, whether it is shown."""
+
+    book_path: str
+    book_identity: str
+    title: str
+    place: Place | None  # None: where the book was left
+    active: bool = False
 
 
 class PlaceStore(Store):
@@ -125,3 +151,46 @@ class PlaceStore(Store):
             "SELECT chapter FROM chapters_read WHERE book_identity = ?", (book_identity,)
         )
         return frozenset(row[0] for row in rows)
+
+    # -- the session -------------------------------------------------------------------------
+
+    def save_session(self, tabs: Iterable[SessionTab]) -> None:
+        """The window's tabs, in order, written in one transaction (the last session is
+        replaced whole); raises StorageError (the caller says so)."""
+        if self.database is None:
+            return
+        rows = [
+            (
+                position,
+                tab.book_path,
+                tab.book_identity,
+                tab.title,
+                tab.place.section if tab.place else "",
+                tab.place.offset if tab.place else 0,
+                tab.place.quote if tab.place else "",
+                int(tab.active),
+            )
+            for position, tab in enumerate(tabs)
+        ]
+        with self.database.transaction() as tx:
+            tx.execute("DELETE FROM session_tabs")
+            tx.executemany("INSERT INTO session_tabs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def session(self) -> list[SessionTab]:
+        """The tabs of the last session, in order (none when there was none)."""
+        if self.database is None:
+            return []
+        rows = self.database.execute(
+            "SELECT book_path, book_identity, title, section_id, place_offset, place_quote, "
+            "active FROM session_tabs ORDER BY position"
+        )
+        return [
+            SessionTab(
+                str(path),
+                str(identity),
+                str(title),
+                Place(str(section), max(int(offset), 0), str(quote)) if section else None,
+                bool(active),
+            )
+            for path, identity, title, section, offset, quote, active in rows
+        ]

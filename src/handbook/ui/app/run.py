@@ -189,7 +189,9 @@ def _build(
     window.build(book, services)
     install_quit_signals(app, window)
     app.aboutToQuit.connect(services.close)  # the bookmarks' daily backup, the settings
-    if not (start and window.open_section(start)):  # FILE#anchor: there, else where it was
+    place = window.restore_session()  # the other tabs, each made when first shown
+    at_start = bool(start and window.open_section(start))  # FILE#anchor: there, else where it was
+    if not at_start and not (place and window.open_place(place)):
         window.restore_place()
     window.show_start_messages()
     _replay_keys(window, keys)

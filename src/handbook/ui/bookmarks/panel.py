@@ -9,7 +9,7 @@ filter (its matches in a flat list, each with its book). A click or Enter on a b
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -108,6 +108,7 @@ class BookmarksPanel(QWidget):
     """The list of bookmarks of every book; goes in a dock (Ctrl+B)."""
 
     bookmark_activated = Signal(object)  # Bookmark: open its book, section and scroll position
+    bookmark_in_new_tab = Signal(object)  # ... with the middle button: in a new tab
 
     def __init__(self, controller: BookmarkController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,6 +232,7 @@ class BookmarksPanel(QWidget):
             delegate.rename_requested.connect(c.rename)
             view.clicked.connect(self._on_clicked)
             view.installEventFilter(self)
+            view.viewport().installEventFilter(self)  # the middle button
             view.customContextMenuRequested.connect(self._on_context_menu)
             view.addAction(self.delete_action)
         # actions
@@ -452,6 +454,15 @@ class BookmarksPanel(QWidget):
         ):
             self._activate(watched.currentIndex())
             return True
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.MiddleButton
+        ):
+            view = next((v for v in self._views() if v.viewport() is watched), None)
+            if view is not None:
+                self._activate(view.indexAt(event.position().toPoint()), new_tab=True)
+                return True
         return super().eventFilter(watched, event)
 
     @Slot(QModelIndex)
@@ -459,12 +470,14 @@ class BookmarksPanel(QWidget):
         if QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
             self._activate(index)
 
-    def _activate(self, index: QModelIndex) -> None:
+    def _activate(self, index: QModelIndex, new_tab: bool = False) -> None:
         key = row_key(index)
         if key is None or key.kind != BOOKMARK:
             return
         bookmark = self.controller.bookmark(key.id)
-        if bookmark is not None:
+        if bookmark is not None and new_tab:
+            self.bookmark_in_new_tab.emit(bookmark)
+        elif bookmark is not None:
             self.bookmark_activated.emit(bookmark)
 
     # -- editing ----------------------------------------------------------------------------

@@ -19,8 +19,15 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QMenu, QTreeView, QWidget
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QMenu,
+    QTreeView,
+    QWidget,
+)
 
 from handbook.ui.contents.toc_model import TocModel
 
@@ -29,6 +36,7 @@ ACTIVATING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 class TocPanel(QDockWidget):
     section_activated = Signal(str)  # the reader clicked a section, or pressed Enter on it
+    section_in_new_tab = Signal(str)  # ... with the middle button or Ctrl: for a new tab
     link_activated = Signal(QUrl)  # ... an external link listed in the tree (MkDocs' nav)
     # (section id, menu) before the context menu opens: add actions to the menu to offer them
     context_menu_requested = Signal(str, QMenu)
@@ -57,6 +65,7 @@ class TocPanel(QDockWidget):
         # choosing a section
         self.tree.clicked.connect(self._on_clicked)
         self.tree.installEventFilter(self)
+        self.tree.viewport().installEventFilter(self)  # the middle button
         # context menu
         self.tree.customContextMenuRequested.connect(self._on_context_menu)
 
@@ -137,20 +146,32 @@ class TocPanel(QDockWidget):
             and isinstance(event, QKeyEvent)
             and event.key() in ACTIVATING_KEYS
         ):
-            self._activate(self.tree.currentIndex())
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            self._activate(self.tree.currentIndex(), new_tab=bool(ctrl))
+            return True
+        if (
+            watched is self.tree.viewport()
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.MiddleButton
+        ):
+            self._activate(self.tree.indexAt(event.position().toPoint()), new_tab=True)
             return True
         return super().eventFilter(watched, event)
 
     @Slot(QModelIndex)
     def _on_clicked(self, index: QModelIndex) -> None:
-        self._activate(index)
+        ctrl = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier
+        self._activate(index, new_tab=bool(ctrl))
 
-    def _activate(self, index: QModelIndex) -> None:
-        if not index.flags() & Qt.ItemFlag.ItemIsSelectable:
+    def _activate(self, index: QModelIndex, new_tab: bool = False) -> None:
+        if not index.isValid() or not index.flags() & Qt.ItemFlag.ItemIsSelectable:
             return
         section = self._model.section_at(index)
         url = self._model.url_at(index)
-        if section:
+        if section and new_tab:
+            self.section_in_new_tab.emit(section)
+        elif section:
             self.section_activated.emit(section)
         elif url:
             self.link_activated.emit(QUrl(url))

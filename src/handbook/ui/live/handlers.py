@@ -1,4 +1,5 @@
-"""The book follows its files: what the window does when the watcher reports a change on disk.
+"""The book follows its files: what a tab does when the watcher reports a change on disk (one
+:class:`LiveHandlers` per tab's reader, watching once the tab is first shown).
 
 In this order, so that the reader sees the page first: the chapter on screen is rendered again
 and shown at the same text (its search highlights lit again; the find bar finds again by
@@ -9,7 +10,9 @@ and PDF render from disk with the window's book, so they follow too.
 
 What went away is said, never hidden: a chapter on screen deleted or made unreadable keeps its
 last text under a bar saying so and where it was, until the reader moves on (or the file comes
-back); a book folder that vanished says so once and offers to close the book.
+back); a book folder that vanished says so once and offers to close the book (its tab).
+The book read again is announced (``book_reloaded``): the window gives it to every tab on the
+book, the contents tree and the search.
 
 Slots only, and the notice bar; ``MainWindow._connect_signals`` connects them.
 """
@@ -18,8 +21,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QWidget
 
 from handbook.core.book.live import BookChanges, book_uses, chapter_extras, plan_for, status_text
 from handbook.core.book.model import Book, RenderedChapter
@@ -27,7 +31,8 @@ from handbook.ui.app.settings import FOLLOW_DISK
 from handbook.ui.live.watcher import BookWatcher
 
 if TYPE_CHECKING:
-    from handbook.ui.window.main_window import MainWindow
+    from handbook.ui.app.settings import Settings
+    from handbook.ui.reader.tab import Reader
 
 UPDATED_MS = 3000  # how long the status bar says "Updated from disk" (or what was deleted)
 RELOAD_AFTER_MS = 50  # the book read again once the new page is painted, not before
@@ -65,14 +70,18 @@ class DiskNotice(QFrame):
 
 
 class LiveHandlers(QObject):
-    def __init__(self, window: MainWindow, page_area: QWidget) -> None:
-        super().__init__(window)
-        self._window = window
+    book_reloaded = Signal(object, object)  # (Book read again, its chapters saved; None: all)
+    close_requested = Signal()  # "Close the Book" on a book whose folder went away
+
+    def __init__(self, reader: Reader, settings: Settings, follow_disk: QAction) -> None:
+        """``follow_disk``: View > Follow Changes on Disk (checked: the book is followed)."""
+        super().__init__(reader)
+        self._reader = reader
+        self._settings = settings
+        self._follow_disk = follow_disk
         self.watcher = BookWatcher(self)
-        self.notice = DiskNotice(page_area)
-        layout = page_area.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(0, self.notice)
+        self.notice = DiskNotice(reader)
+        reader.add_notice(self.notice)
         self._book_gone_told = False
         self._shown: RenderedChapter | None = None  # the page on screen
         self._follow_waits = False  # its files are followed once it is painted
@@ -86,16 +95,16 @@ class LiveHandlers(QObject):
         self._book_gone_told = False
         self._shown = None
         self.notice.withdraw()
-        following = self._window.settings.get(FOLLOW_DISK)
-        with QSignalBlocker(self._window.action_set.follow_disk):
-            self._window.action_set.follow_disk.setChecked(following)
+        following = self._settings.get(FOLLOW_DISK)
+        with QSignalBlocker(self._follow_disk):
+            self._follow_disk.setChecked(following)
         self.watcher.stop()
         if following:  # once the first page is shown: start-up does not wait for it
             QTimer.singleShot(0, self, self._watch_open_book)
 
     def _watch_open_book(self) -> None:
-        if self._window.action_set.follow_disk.isChecked() and not self.watcher.is_watching():
-            book = self._window.book()
+        if self._follow_disk.isChecked() and not self.watcher.is_watching():
+            book = self._reader.book()
             self.watcher.watch(plan_for(book).with_uses(book_uses(book)))
             if self._shown is not None:
                 self._follow_page(self._shown)
@@ -103,17 +112,18 @@ class LiveHandlers(QObject):
     @Slot(bool)
     def set_following(self, follow: bool) -> None:
         """View > Follow Changes on Disk: remembered; turned on, the book is read again now."""
-        w = self._window
+        reader = self._reader
         if follow == self.watcher.is_watching():
             return
-        w.settings.set(FOLLOW_DISK, follow)
+        self._settings.set(FOLLOW_DISK, follow)
         if not follow:
             self.watcher.stop()
             return
-        self.watcher.watch(plan_for(w.book()).with_uses(book_uses(w.book())))
-        w.page.forget(frozenset(node.path for node in w.book().chapters() if node.path))
-        if w.viewer.current_chapter() is not None:
-            self._refresh_page()
+        book = reader.book()
+        self.watcher.watch(plan_for(book).with_uses(book_uses(book)))
+        reader.page.forget(frozenset(node.path for node in book.chapters() if node.path))
+        if reader.viewer.current_chapter() is not None:
+            reader.refresh()
         self._reload_book(None)
 
     @Slot(object)
@@ -137,7 +147,7 @@ class LiveHandlers(QObject):
             self._follow_page(self._shown)
 
     def _follow_page(self, rendered: RenderedChapter) -> None:
-        book = self._window.book()
+        book = self._reader.book()
         extras = chapter_extras(book, rendered.path, rendered.html)
         extras[book.src / rendered.path] = rendered.path  # watched first, past the budget
         self.watcher.set_extra(extras)
@@ -146,36 +156,27 @@ class LiveHandlers(QObject):
 
     @Slot(object)
     def on_disk_changed(self, changes: BookChanges) -> None:
-        w = self._window
+        reader = self._reader
         if changes.book_gone:
             self._tell_book_gone()
             return
-        w.page.forget(changes.pages)
-        shown = w.viewer.current_chapter()
+        reader.page.forget(changes.pages)
+        shown = reader.viewer.current_chapter()
         if shown in changes.gone or shown in changes.unreadable:
             self._tell_chapter_gone(shown, unreadable=shown in changes.unreadable)
         elif shown is not None and shown in changes.pages:
             self.notice.withdraw()
-            self._refresh_page()
+            reader.refresh()
         QTimer.singleShot(RELOAD_AFTER_MS, self, lambda: self._reload_book(changes))
-        w.show_status(status_text(changes), UPDATED_MS)
-
-    def _refresh_page(self) -> None:
-        w = self._window
-        terms = w.highlighter.search_terms()
-        rendered = w.page.refresh()
-        if terms:
-            w.highlighter.highlight_terms(terms)
-        if rendered is not None:
-            w.toc_panel.select_section(w.viewer.current_section())
+        reader.status.emit(status_text(changes), UPDATED_MS)
 
     def _reload_book(self, changes: BookChanges | None) -> None:
         """The book read again (contents, headings, problems), the window following it."""
         from handbook.core.book.load import load_book, reload_chapters
         from handbook.core.book.model import BookError
 
-        w = self._window
-        old = w.book()
+        reader = self._reader
+        old = reader.book()
         saved = None if changes is None or changes.layout else changes.chapters
         layout_changed = saved is None
         try:  # only the chapters saved, unless the layout changed: a big book stays quick
@@ -184,13 +185,13 @@ class LiveHandlers(QObject):
             else:
                 book = reload_chapters(old, saved)
         except BookError as exc:
-            w.show_status(f"The book's contents could not be read again: {exc}", 0)
+            reader.status.emit(f"The book's contents could not be read again: {exc}", 0)
             return
-        w.follow_book(book)
+        self.book_reloaded.emit(book, saved)  # every tab on it follows, the tree, the search
         if layout_changed and self.watcher.is_watching():
             plan = plan_for(book).with_uses(book_uses(book))
             self.watcher.watch(plan.with_extra(self.watcher.extra()))
-            shown = w.viewer.current_chapter()
+            shown = reader.viewer.current_chapter()
             if shown is not None and book.chapter(shown) is None:
                 self.notice.tell(
                     shown,
@@ -199,12 +200,11 @@ class LiveHandlers(QObject):
                 )
         if saved and self.watcher.is_watching():  # what the saved chapters include now
             self.watcher.set_uses(book_uses(book, saved, self.watcher.uses()))
-        w.search_handlers.book_changed(book, saved)
 
     # -- what went away --------------------------------------------------------------------
 
     def _tell_chapter_gone(self, chapter: str, *, unreadable: bool) -> None:
-        where = self._window.book().src / chapter
+        where = self._reader.book().src / chapter
         what = "cannot be read any more" if unreadable else "is gone (deleted or moved)"
         self.notice.tell(
             chapter,
@@ -215,17 +215,17 @@ class LiveHandlers(QObject):
         if self._book_gone_told:
             return
         self._book_gone_told = True
-        w = self._window
-        root = w.book().root
+        reader = self._reader
+        root = reader.book().root
         text = (
-            f"The folder of “{w.book().title}” is gone: {root}\n"
+            f"The folder of “{reader.book().title}” is gone: {root}\n"
             "It was deleted, moved or renamed. The page shown stays until you close the book."
         )
-        self.notice.tell(w.viewer.current_chapter() or "", text)
-        w.show_status(f"The book's folder is gone: {root}", 0)
-        box = QMessageBox(QMessageBox.Icon.Warning, "The book is gone", text, parent=w)
+        self.notice.tell(reader.viewer.current_chapter() or "", text)
+        reader.status.emit(f"The book's folder is gone: {root}", 0)
+        box = QMessageBox(QMessageBox.Icon.Warning, "The book is gone", text, parent=reader)
         close = box.addButton("Close the Book", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep Reading", QMessageBox.ButtonRole.RejectRole)
-        close.clicked.connect(w.close)
+        close.clicked.connect(self.close_requested)
         box.open()
         self.gone_box = box

@@ -46,12 +46,15 @@ class PageView(QObject):
         make_renderer: RendererFactory,
         show_status: ShowStatus,
         parent: QObject | None = None,
+        chapters: ChapterCache | None = None,
     ) -> None:
+        """``chapters``: the book's rendered chapters, shared with other pages on it (else
+        this page's own)."""
         super().__init__(parent)
         self._book = book
         self._viewer = viewer
         self._show_status = show_status
-        self._chapters = ChapterCache(book, make_renderer)
+        self._chapters = chapters or ChapterCache(book, make_renderer)
         self.background = BackgroundRender(self)  # big chapters, off the UI thread
         self._pending_place: tuple[Place | None, int] = (None, 0)
         self._pending_stamp: Stamp = None  # the file being rendered, as it was read
@@ -63,11 +66,16 @@ class PageView(QObject):
         self._ahead_timer.timeout.connect(self._render_ahead)
         self.ahead.rendered.connect(self._on_rendered_ahead)
 
-    def set_book(self, book: Book) -> None:
+    def set_book(self, book: Book, chapters: ChapterCache | None = None) -> None:
+        """Show ``book`` from now on; ``chapters``: its rendered chapters, shared with other
+        pages on it (else this page's cache starts anew)."""
         self._book = book
         self.background.cancel()
         self._stop_ahead()
-        self._chapters.set_book(book)
+        if chapters is not None:
+            self._chapters = chapters
+        else:
+            self._chapters.set_book(book)
 
     def set_book_layout(self, book: Book) -> None:
         """The same book with a new layout (its SUMMARY.md changed): the page stays."""

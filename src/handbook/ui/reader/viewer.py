@@ -47,6 +47,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QImage,
     QImageReader,
+    QMouseEvent,
     QPainter,
     QResizeEvent,
     QShowEvent,
@@ -54,7 +55,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from handbook.core.book.model import Book, RenderedChapter, section_id
 from handbook.core.reading.place import Place, find_in_section, quote_at
@@ -77,6 +78,7 @@ _ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"')
 
 class Viewer(QTextBrowser):
     section_requested = Signal(str)  # a section id the reader asked for through a link
+    new_tab_requested = Signal(str)  # ... with the middle button or Ctrl: for a new tab
     status_message = Signal(str)  # a refused link or resource, for the status bar
     top_section_changed = Signal(str)  # the section whose heading is at the top of the page
     page_filled = Signal()  # the rest of a long page is in (ui/reader/page_fill.py)
@@ -111,6 +113,7 @@ class Viewer(QTextBrowser):
         self._raw_text: tuple[tuple[int, int], str] | None = None  # the text by position
         self._last_top: str | None = None
         self._refused: set[str] = set()
+        self._new_tab = False  # the link being followed was asked for in a new tab
         self._top_timer = QTimer(self)
         self._top_timer.setSingleShot(True)
         self._top_timer.setInterval(TOP_SECTION_DELAY_MS)
@@ -455,6 +458,28 @@ class Viewer(QTextBrowser):
 
     # -- links -----------------------------------------------------------------------------
 
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A link clicked with the middle button is followed in a new tab."""
+        if event.button() == Qt.MouseButton.MiddleButton:
+            href = self.anchorAt(event.position().toPoint())
+            if href:
+                self._new_tab = True
+                try:
+                    self._on_anchor_clicked(QUrl(href))
+                finally:
+                    self._new_tab = False
+                event.accept()
+                return
+        super().mouseReleaseEvent(event)
+
+    def _request(self, section: str) -> None:
+        """Open ``section``: here, or in a new tab (middle button, Ctrl+click)."""
+        ctrl = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier
+        if self._new_tab or ctrl:
+            self.new_tab_requested.emit(section)
+        else:
+            self.section_requested.emit(section)
+
     @Slot(QUrl)
     def _on_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
@@ -479,13 +504,13 @@ class Viewer(QTextBrowser):
             if details is not None:
                 self.toggle_details(details)
             else:
-                self.section_requested.emit(section_id(self._path, fragment))
+                self._request(section_id(self._path, fragment))
             return
         base = "" if path.startswith("/") else posixpath.dirname(self._path)
         target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         chapter = self._chapter_for(target)
         if chapter is not None:
-            self.section_requested.emit(section_id(chapter, fragment))
+            self._request(section_id(chapter, fragment))
         elif target == ".." or target.startswith("../") or not self._inside_book(target):
             self.status_message.emit(f"Link not opened: {path} is outside the book")
         else:

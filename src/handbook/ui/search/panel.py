@@ -365,6 +365,7 @@ class HitDelegate(QStyledItemDelegate):
 
 class SearchPanel(QWidget):
     hit_activated = Signal(SearchHit)  # open this section and highlight hit.terms in it
+    hit_in_new_tab = Signal(SearchHit)  # ... in a new tab (Ctrl+click, middle click, Ctrl+Enter)
     # All books: open hit.hit.id in hit.book, its terms highlighted; True: a modifier was held
     # (Ctrl+click, middle click, Ctrl+Enter), the reader asks for a new tab
     library_hit_activated = Signal(object, bool)
@@ -855,5 +856,7 @@ class SearchPanel(QWidget):
                 self.library_hit_activated.emit(found, new_tab)
             return
         hit = self.model.hit(index.row())
-        if hit is not None:
+        if hit is not None and new_tab:
+            self.hit_in_new_tab.emit(hit)
+        elif hit is not None:
             self.hit_activated.emit(hit)

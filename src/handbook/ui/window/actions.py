@@ -80,6 +80,33 @@ LIBRARY = ActionSpec(
     "Every book you have opened or added: open one, or remove it from the library",
     "Ctrl+Shift+L",
 )
+# -- tabs ------------------------------------------------------------------------------------
+NEW_TAB = ActionSpec(
+    "New &Tab…",
+    "Open a book in a new tab: the Library, with this book chosen (Enter: this page again)",
+    QKeySequence.StandardKey.AddTab,
+    "tab-new",
+)
+CLOSE_TAB = ActionSpec(
+    "Clos&e Tab",
+    "Close this tab (the last one stays open)",
+    "Ctrl+W",
+    "tab-close",
+    more_shortcuts=("Ctrl+F4",),
+)
+REOPEN_TAB = ActionSpec(
+    "Reope&n Closed Tab",
+    "Open the tab closed last again, at the place it showed",
+    "Ctrl+Shift+T",
+)
+NEXT_TAB = ActionSpec("Ne&xt Tab", "Show the next tab", "Ctrl+Tab")
+PREVIOUS_TAB = ActionSpec(
+    "Previous T&ab",
+    "Show the previous tab",
+    "Ctrl+Shift+Tab",
+    more_shortcuts=("Ctrl+Shift+Backtab",),  # what Shift+Tab is on X11 and Wayland
+)
+
 QUIT = ActionSpec(
     "&Quit",
     "Close handbook",
@@ -276,6 +303,12 @@ class Actions:
         self.open_book = make_action(OPEN_BOOK, parent)
         self.open_file = make_action(OPEN_FILE, parent)
         self.library = make_action(LIBRARY, parent)
+        # tabs
+        self.new_tab = make_action(NEW_TAB, parent)
+        self.close_tab = make_action(CLOSE_TAB, parent)
+        self.reopen_tab = make_action(REOPEN_TAB, parent)
+        self.next_tab = make_action(NEXT_TAB, parent)
+        self.previous_tab = make_action(PREVIOUS_TAB, parent)
         self.quit = make_action(QUIT, parent)
         self.print = make_action(PRINT, parent)
         self.export_chapter_pdf = make_action(EXPORT_CHAPTER_PDF, parent)

@@ -1,78 +1,110 @@
-"""The window's book commands: Open Book…, the Recent Books menu.
+"""The window's book commands: Open Book…, the Library (also for a new tab, Ctrl+T), the Recent
+Books menu.
 
 Slots only: ``MainWindow._connect_signals`` connects them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from handbook.ui.window.menus import fill_recent_books
 
 MARKDOWN_FILES = "Markdown (*.md *.markdown mkdocs.yml mkdocs.yaml);;All files (*)"
 
 if TYPE_CHECKING:
+    from handbook.core.book.model import Book
+    from handbook.ui.app.settings import Settings
     from handbook.ui.library.dialog import LibraryDialog
-    from handbook.ui.window.main_window import MainWindow
 
 
 class BookHandlers(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    open_in_new_tab = Signal(str)  # a book's location chosen in the Library for a new tab
+
+    def __init__(
+        self,
+        book: Callable[[], Book],
+        open_book_at: Callable[[Path], bool],
+        settings: Settings,
+        data_dir: Path | None,
+        recent_menu: Callable[[], QMenu],
+        parent: QWidget,
+    ) -> None:
+        """``book``: the active tab's; ``open_book_at``: open a book (or a chapter's file) in
+        the active tab; ``data_dir``: the library's folder (None: the user's); ``parent``: the
+        window's widget, for the dialogs."""
+        super().__init__(parent)
+        self._book = book
+        self._open_book_at = open_book_at
+        self._settings = settings
+        self._data_dir = data_dir
+        self._recent_menu = recent_menu
+        self._parent = parent
         self.library: LibraryDialog | None = None
+        self._for_new_tab = False  # the Library was opened by Ctrl+T
 
     @Slot()
     def choose_book(self) -> None:
-        w = self._window
-        folder = QFileDialog.getExistingDirectory(w, "Open Book", str(w.book().root.parent))
+        start = str(self._book().root.parent)
+        folder = QFileDialog.getExistingDirectory(self._parent, "Open Book", start)
         if folder:
-            w.open_book_at(Path(folder))
+            self._open_book_at(Path(folder))
 
     @Slot()
     def choose_file(self) -> None:
         """Book > Open File…: a single .md file, a chapter of a book, or a site's mkdocs.yml."""
-        w = self._window
-        path, _ = QFileDialog.getOpenFileName(w, "Open File", str(w.book().root), MARKDOWN_FILES)
+        start = str(self._book().root)
+        path, _ = QFileDialog.getOpenFileName(self._parent, "Open File", start, MARKDOWN_FILES)
         if path:
-            w.open_book_at(Path(path))
+            self._open_book_at(Path(path))
 
     @Slot()
-    def show_library(self) -> None:
+    def show_library_for_new_tab(self) -> None:
+        """Ctrl+T: the Library, a book chosen opening in a new tab (the current book selected:
+        Enter opens a second tab on it, at this tab's place)."""
+        self.show_library(new_tab=True)
+
+    @Slot()
+    def show_library(self, new_tab: bool = False) -> None:
         """Book > Library…: the dialog, built on first use, read again each time it is shown."""
         from handbook import paths
         from handbook.core.library.store import guide_entry
         from handbook.ui.library.dialog import LibraryDialog
 
-        w = self._window
         if self.library is None:
-            data_dir = w.services.data_dir or paths.data_dir()
-            self.library = LibraryDialog(data_dir, guide_entry(), w)
+            data_dir = self._data_dir or paths.data_dir()
+            self.library = LibraryDialog(data_dir, guide_entry(), self._parent)
             self.library.open_requested.connect(self.open_from_library)
         else:
             self.library.refresh()
-        self.library.select(w.book().location())
+        self._for_new_tab = new_tab
+        self.library.setWindowTitle("Open in a New Tab" if new_tab else "Library")
+        self.library.select(self._book().location())
         self.library.show()
 
     @Slot(str)
     def open_from_library(self, location: str) -> None:
-        if self._window.open_book_at(Path(location)) and self.library is not None:
+        if self._for_new_tab:
+            self.open_in_new_tab.emit(location)
+            if self.library is not None:
+                self.library.close()
+        elif self._open_book_at(Path(location)) and self.library is not None:
             self.library.close()
 
     @Slot(QAction)
     def open_recent(self, action: QAction) -> None:
         path = action.data()
         if isinstance(path, str) and path:
-            self._window.open_book_at(Path(path))
+            self._open_book_at(Path(path))
 
     def fill_recent_books(self) -> None:
         """The Recent Books menu: the books read before, but not the open one."""
-        w = self._window
-        current = str(w.book().location())
-        others = [p for p in w.settings.existing_recent_books() if p != current]
-        fill_recent_books(w.menus.recent, others)
+        current = str(self._book().location())
+        others = [p for p in self._settings.existing_recent_books() if p != current]
+        fill_recent_books(self._recent_menu(), others)

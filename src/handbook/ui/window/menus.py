@@ -37,6 +37,8 @@ def build_menus(bar: QMenuBar, a: Actions) -> Menus:
     recent = book.addMenu("&Recent Books")
     recent.setObjectName("recent_books_menu")
     book.addSeparator()
+    book.addActions([a.new_tab, a.close_tab, a.reopen_tab])
+    book.addSeparator()
     book.addActions([a.print, a.export_chapter_pdf, a.export_book_pdf])
     book.addSeparator()
     book.addAction(a.quit)
@@ -65,6 +67,8 @@ def build_menus(bar: QMenuBar, a: Actions) -> Menus:
     go.addActions([a.back, a.forward])
     go.addSeparator()
     go.addActions([a.previous_chapter, a.next_chapter])
+    go.addSeparator()
+    go.addActions([a.next_tab, a.previous_tab])
 
     bookmarks = bar.addMenu("Book&marks")
     bookmarks.addActions([a.add_bookmark, a.toggle_bookmark, a.show_bookmarks])
