@@ -225,6 +225,57 @@ def test_keys_typed_before_the_window_is_complete_reach_the_page(
     assert keys.keys == []
 
 
+# Modules a bare PySide6 window does not load (PySide6 itself loads tempfile and threading), which
+# the first frame does not need either: each one imported before it costs start-up 1-5 ms
+# (benchmarks/bench_startup.py).
+NOT_BEFORE_THE_FRAME = {
+    "dataclasses",
+    "json",
+    "hashlib",
+    "sqlite3",
+    "ctypes",  # offscreen: no display server to connect to
+    "socket",
+    "markdown",
+    "pyromark",
+    "nh3",
+    "handbook.core.book.load",
+    "handbook.core.render.renderer",
+    "handbook.ui.app.services",
+    "handbook.ui.app.themes",
+}
+
+
+def test_the_first_frame_loads_only_what_it_shows(guide: Path, tmp_path: Path) -> None:
+    """A returning reader's start (the page kept by the first one): what is imported before the
+    first frame is on screen (``-X importtime``, up to the frame's line)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HANDBOOK_BENCH_EXIT": "1"}
+    for name in ("config", "data", "cache"):
+        env[f"XDG_{name.upper()}_HOME"] = str(tmp_path / name)
+    command = [sys.executable, "-X", "importtime", "-m", "handbook", str(guide)]
+    for _start in range(2):  # the first start keeps the page the second shows at once
+        done = subprocess.run(
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # one pipe: the imports, then the frame's line, in order
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout[-2000:]
+    before, frame_line, _after = done.stdout.partition("HANDBOOK_BENCH window")
+    assert frame_line
+    assert _after.split("\n", 2)[1].startswith("HANDBOOK_BENCH page")  # the frame is the page
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in before.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "handbook.ui.app.start_page" in imported  # the kept page was shown
+    loaded_too_soon = sorted(imported & NOT_BEFORE_THE_FRAME)
+    assert loaded_too_soon == []
+
+
 @pytest.mark.slow
 def test_after_a_kill_the_first_frame_still_shows_the_page_read(
     qtbot: QtBot, book: Book, tmp_path: Path, qapp: QApplication

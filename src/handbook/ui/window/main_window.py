@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -639,6 +638,8 @@ class MainWindow(QMainWindow):
 
     def session_tabs(self) -> list[SessionTab]:
         """The tabs as the session keeps them: each book and the text at its top."""
+        from dataclasses import replace  # here: not imported before start-up's first frame
+
         from handbook.core.reading.places import SessionTab
         from handbook.ui.window.session import PendingTab
 
