@@ -1,7 +1,7 @@
 """Library benchmark: a query across books the size of the Rust book, and the library listed.
 
     PYTHONPATH=src .venv/bin/python benchmarks/bench_library.py [RUST_BOOK] [--books 10]
-        [--listed 1000] [--tab-runs 5]
+        [--listed 1000] [--tab-runs 5] [--tabs-only]
 
 Prints one table; asserts nothing. Measures, in one run:
 
@@ -75,8 +75,18 @@ def main() -> int:
     parser.add_argument("--books", type=int, default=10)
     parser.add_argument("--listed", type=int, default=1000)
     parser.add_argument("--tab-runs", type=int, default=5, help="starts per session (0: none)")
+    parser.add_argument("--tabs-only", action="store_true", help="only the tabs' rows")
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
+    if args.tabs_only:
+        with tempfile.TemporaryDirectory(prefix="bench-library-") as tmp:
+            root = Path(tmp)
+            for n in range(2):
+                copy = root / "books" / f"rust-{n}"
+                shutil.copytree(args.book, copy, ignore=shutil.ignore_patterns(".git"))
+            rows += tabs_rows(root, args.tab_runs or 5)
+            print_rows(rows)
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-library-") as tmp:
         root = Path(tmp)
         os.environ["XDG_DATA_HOME"] = str(root / "data")
@@ -186,11 +196,15 @@ def main() -> int:
         rows += library_window(root, args.listed)
         if args.tab_runs:
             rows += tabs_rows(root, args.tab_runs)
+    print_rows(rows)
+    return 0
+
+
+def print_rows(rows: list[tuple[str, str, str]]) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'result':<32}  note")
     for name, result, note in rows:
         print(f"{name.ljust(width)}  {result:<32}  {note}")
-    return 0
 
 
 def library_window(root: Path, listed: int) -> list[tuple[str, str, str]]:
@@ -360,7 +374,14 @@ def tabs_rows(root: Path, runs: int) -> list[tuple[str, str, str]]:
         text=True,
         timeout=600,
     ).stdout.split()
-    shown, pending = (float(x) for x in per_tab[-2:])
+    restore_ms, restore_cpu, shown, pending = (float(x) for x in per_tab[-4:])
+    rows.append(
+        (
+            f"restore_session(): {TABS - 1} tabs put around the first",
+            f"{restore_ms:.1f} ms",
+            f"CPU {restore_cpu:.1f} ms; no book read, nothing rendered",
+        )
+    )
     rows.append(
         (
             "memory per extra tab shown (its page rendered)",
@@ -398,8 +419,8 @@ def _start(env: dict[str, str]) -> tuple[float, float, int, float]:
     end = time.time()
     events = {}
     for line in done.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 5 and parts[0] == "HANDBOOK_BENCH":
+        parts = line.split()  # HANDBOOK_BENCH event time VmRSS VmHWM [CPU ms]
+        if len(parts) >= 5 and parts[0] == "HANDBOOK_BENCH":
             events[parts[1]] = (float(parts[2]), int(parts[3]))
     if "page" not in events:
         raise SystemExit(f"no page reported\n{done.stdout}\n{done.stderr}")
@@ -446,8 +467,9 @@ def seed_session(books: list[Path]) -> None:
 
 
 def tab_memory(books: list[Path]) -> None:
-    """In a child process: print the VmRSS (MiB) per extra tab shown, then per extra tab
-    restored but not yet shown."""
+    """In a child process: print the time (wall, CPU ms) to restore a session of ``books``
+    around the first, then the VmRSS (MiB) per extra tab shown, and per extra tab restored
+    but not yet shown."""
     from handbook.ui.app.run import memory_kib
 
     app, services, window = _window(books)
@@ -462,10 +484,13 @@ def tab_memory(books: list[Path]) -> None:
     services.close()
     _app, services, restored = _window(books)
     before = memory_kib()[0]
+    start, cpu = time.perf_counter(), time.process_time()
     restored.restore_session()
+    restore_ms = (time.perf_counter() - start) * 1000
+    restore_cpu = (time.process_time() - cpu) * 1000
     app.processEvents()
     pending = (memory_kib()[0] - before) / 1024 / (len(books) - 1)
-    print(f"{shown:.2f} {pending:.3f}")
+    print(f"{restore_ms:.2f} {restore_cpu:.2f} {shown:.2f} {pending:.3f}")
     restored.close()
     services.close()
 

@@ -1145,7 +1145,7 @@ class MainWindow(QMainWindow):
     def _set_following(self, follow: bool) -> None:
         """View > Follow Changes on Disk, for every tab shown so far."""
         for reader, live in self._lives.items():
-            if reader.is_realized():
+            if reader.is_realized() and reader.missing is None:
                 live.set_following(follow)
 
     @Slot()
