@@ -284,3 +284,51 @@ def test_ctrl_shift_tab_as_x11_sends_it_goes_to_the_previous_tab(
     qtbot.keyClick(window.viewer, Qt.Key.Key_Backtab, modifiers)  # Shift+Tab is Backtab there
 
     assert window.current() is first
+
+
+def test_ctrl_enter_on_a_search_hit_opens_it_in_a_new_tab(qtbot: QtBot, window: MainWindow) -> None:
+    first = window.current()
+    window.show_search()
+    panel = window.search_panel
+    qtbot.waitUntil(lambda: panel.runner.index() is not None, timeout=30_000)
+    qtbot.keyClicks(panel.field, "Small")
+
+    def found() -> bool:
+        hit = panel.model.hit(0)
+        return hit is not None and hit.id.startswith("details.md")
+
+    qtbot.waitUntil(found, timeout=10_000)  # the results of "Small", not of its first letters
+
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert window.tabs.count() == 2 and window.current() is not first
+    assert "Small." in window.viewer.toPlainText()
+    assert window.highlighter.search_count() >= 1  # the word lit in the new tab
+    assert text_at_top(first.viewer).startswith("Welcome")
+
+
+def test_a_middle_click_on_a_bookmark_opens_it_in_a_new_tab(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.open_section("basics.md#middle-of-basics")
+    window.bookmark_handlers.bookmark_this_section()
+    window.open_section("welcome.md")
+    window.bookmark_handlers.show_dock(True)
+    tree = window.bookmarks_panel.tree
+    model = tree.model()
+    found = model.match(
+        model.index(0, 0),
+        Qt.ItemDataRole.DisplayRole,
+        "Middle of basics",
+        1,
+        Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive,
+    )
+    assert found
+    tree.scrollTo(found[0])
+
+    where = tree.visualRect(found[0]).center()
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.MiddleButton, pos=where)
+
+    assert window.tabs.count() == 2
+    qtbot.waitUntil(lambda: text_at_top(window.viewer).startswith("Middle of basics"))
+    assert text_at_top(window.readers()[0].viewer).startswith("Welcome")

@@ -832,6 +832,7 @@ class MainWindow(QMainWindow):
         self._show_book_state()
         self.restore_place()
         self.save_tabs()
+        self._keep_last_book()
 
     def _book_opened(self) -> None:
         """What follows the active tab's book: bookmarks, zoom, search, the recent books."""
