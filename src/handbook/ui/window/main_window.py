@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         self.toc_panel.section_in_new_tab.connect(self.open_section_in_new_tab)
         self.toc_panel.link_activated.connect(lambda url: self.viewer.anchorClicked.emit(url))
         # tabs
-        a.new_tab.triggered.connect(self.book_handlers.show_library_for_new_tab)
+        a.new_tab.triggered.connect(self._new_tab_from_library)
         a.close_tab.triggered.connect(self.close_current_tab)
         a.next_tab.triggered.connect(functools.partial(self.step_tab, +1))
         a.previous_tab.triggered.connect(functools.partial(self.step_tab, -1))
@@ -554,6 +554,13 @@ class MainWindow(QMainWindow):
             return self.open_section(section)  # says why in the status bar
         reader = self.open_tab(here.book(), Place(section))
         return reader.is_realized()
+
+    @Slot()
+    def _new_tab_from_library(self) -> None:
+        """Ctrl+T: the Library, the active tab's book listed (now, not after its first page)
+        and chosen in it."""
+        self._record_in_library(self.book())
+        self.book_handlers.show_library_for_new_tab()
 
     @Slot(str)
     def _open_book_in_new_tab(self, location: str) -> None:
