@@ -365,6 +365,12 @@ class Reader(QWidget):
             self.section_shown.emit(self.viewer.current_section())
         return rendered
 
+    def close_down(self) -> None:
+        """The tab is closed: its place saved, its renders off the UI thread dropped."""
+        self.place_keeper.save_now()
+        self.page.background.cancel()
+        self.page.ahead.cancel()
+
     def add_notice(self, notice: QWidget) -> None:
         """A bar above the page (the live notice)."""
         layout = self.layout()

@@ -752,6 +752,7 @@ class MainWindow(QMainWindow):
             self._remove_reader(reader)
 
     def _remove_reader(self, reader: Reader) -> None:
+        reader.close_down()
         live = self._lives.pop(reader)
         live.watcher.stop()
         self.tabs.removeTab(self.tabs.indexOf(reader))
