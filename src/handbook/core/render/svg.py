@@ -18,6 +18,7 @@ document call :func:`confine_svg` before QtSvg sees the bytes.
 from __future__ import annotations
 
 import base64
+import copy
 import gzip
 import io
 import re
@@ -74,6 +75,7 @@ def confine_svg(data: bytes, svg_file: Path, book_root: Path) -> ConfinedSvg:
     for element in list(root.iter()):
         if not cleaner.clean(element) and element in parents:
             parents[element].remove(element)
+    _clips_as_masks(root)
     root.set("xmlns", _SVG)  # written as plain names: QtSvg reads "xlink:href" literally
     root.set("xmlns:xlink", _XLINK)
     try:
@@ -81,6 +83,60 @@ def confine_svg(data: bytes, svg_file: Path, book_root: Path) -> ConfinedSvg:
     except RecursionError:
         raise SvgError("its elements are nested too deeply") from None
     return ConfinedSvg(out, tuple(cleaner.dropped))
+
+
+def _clips_as_masks(root: ET.Element) -> None:
+    """Every ``<clipPath>`` made a ``<mask>`` of the same shapes in opaque white, and every
+    ``clip-path`` that names one a ``mask``: QtSvg does not support ``<clipPath>`` (Qt's
+    "Extended Features" page) and draws its shapes as part of the drawing, black; it does
+    support masks, and a white opaque mask shows what the clip would. Illustrator clips that
+    way (``<clipPath id="SVGID_2_"><use xlink:href="#SVGID_1_"/>``): the Rust book's Ferris
+    came out on a black rectangle. A ``<use>`` in a clip is replaced by what it names."""
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+    clips: set[str] = set()
+    for clip in list(root.iter()):
+        if _local(clip.tag) != "clipPath":
+            continue
+        for index, use in enumerate(list(clip)):
+            if _local(use.tag) == "use":
+                clip.remove(use)
+                shape = _used_shape(use, by_id)
+                if shape is not None:
+                    clip.insert(index, shape)
+        clip.tag = clip.tag[: len(clip.tag) - len("clipPath")] + "mask"
+        units = clip.attrib.pop("clipPathUnits", None)
+        if units:
+            clip.set("maskContentUnits", units)
+        for shape in clip.iter():
+            if shape is not clip:
+                shape.attrib.pop("style", None)
+                shape.set("fill", "#ffffff")
+                shape.set("stroke", "none")
+        if clip.get("id"):
+            clips.add(clip.get("id", ""))
+    for element in root.iter():
+        value = element.attrib.pop("clip-path", None)
+        if value is not None and value.strip() in {f"url(#{c})" for c in clips}:
+            element.set("mask", value.strip())
+
+
+def _used_shape(use: ET.Element, by_id: dict[str | None, ET.Element]) -> ET.Element | None:
+    """A copy of the shape ``use`` names (in the same file), placed where ``use`` puts it."""
+    href = next((v for k, v in use.attrib.items() if _local(k).endswith("href")), "")
+    target = by_id.get(href[1:]) if href.startswith("#") else None
+    if target is None or _local(target.tag) in ("use", "clipPath", "mask", "svg", "g"):
+        return None
+    shape = copy.deepcopy(target)
+    shape.attrib.pop("id", None)
+    x, y = use.get("x", "0"), use.get("y", "0")
+    moves = [use.get("transform", "")]
+    if (x, y) != ("0", "0"):
+        moves.append(f"translate({x},{y})")
+    moves.append(target.get("transform", ""))
+    transform = " ".join(m for m in moves if m)
+    if transform:
+        shape.set("transform", transform)
+    return shape
 
 
 def _unpacked(data: bytes) -> bytes:

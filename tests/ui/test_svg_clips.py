@@ -1,0 +1,61 @@
+"""SVGs with clip paths look as in a browser: QtSvg does not support ``<clipPath>`` and drew its
+shapes over the drawing in black (the Rust book's Ferris on a black rectangle); the confined
+SVG carries them as masks, which QtSvg does support."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from handbook.core.render.svg import confine_svg
+from handbook.ui.reader.book_images import read_book_image
+
+CLIPPED = b"""<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     width="100" height="100" viewBox="0 0 100 100">
+  <g>
+    <defs><rect id="SVGID_1_" x="0" y="0" width="50" height="100"/></defs>
+    <clipPath id="SVGID_2_"><use xlink:href="#SVGID_1_" overflow="visible"/></clipPath>
+    <circle clip-path="url(#SVGID_2_)" fill="#ff0000" cx="50" cy="50" r="40"/>
+  </g>
+</svg>"""
+
+
+def _dark_share(image: QImage) -> float:
+    """How much of the image is opaque and near black."""
+    step = max(1, image.width() // 40)
+    seen = dark = 0
+    for x in range(0, image.width(), step):
+        for y in range(0, image.height(), step):
+            colour = image.pixelColor(x, y)
+            seen += 1
+            dark += colour.alpha() > 200 and max(colour.red(), colour.green(), colour.blue()) < 40
+    return dark / seen
+
+
+def test_a_clip_path_clips_instead_of_drawing_black(qapp: object, tmp_path: Path) -> None:
+    svg = tmp_path / "clipped.svg"
+    svg.write_bytes(CLIPPED)
+    image = read_book_image(svg, tmp_path, 100.0).image
+    assert image is not None
+    assert _dark_share(image) == 0
+    red = image.pixelColor(int(image.width() * 0.3), image.height() // 2)
+    assert (red.red(), red.green(), red.blue()) == (255, 0, 0)  # the half of the circle kept
+    right = image.pixelColor(int(image.width() * 0.7), image.height() // 2)
+    assert right.alpha() == 0  # the half outside the clip: not drawn
+
+
+def test_the_clip_is_carried_as_a_mask(tmp_path: Path) -> None:
+    out = confine_svg(CLIPPED, tmp_path / "clipped.svg", tmp_path).data.decode()
+    assert "clipPath" not in out and "clip-path" not in out
+    assert 'mask="url(#SVGID_2_)"' in out
+    assert "<use" not in out
+
+
+def test_the_rust_books_ferris_is_drawn_without_a_black_box(qapp: object, rust_book: Path) -> None:
+    image = read_book_image(
+        rust_book / "src" / "img" / "ferris" / "not_desired_behavior.svg", rust_book, 600.0
+    ).image
+    assert image is not None
+    assert _dark_share(image) < 0.05  # its eyes only; the unclipped drawing was about half black
