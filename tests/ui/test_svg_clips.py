@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
 
 from handbook.core.render.svg import confine_svg
 from handbook.ui.reader.book_images import read_book_image
+from tests.ui.conftest import MakeServices
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 
 CLIPPED = b"""<?xml version="1.0"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
@@ -59,3 +64,30 @@ def test_the_rust_books_ferris_is_drawn_without_a_black_box(qapp: object, rust_b
     ).image
     assert image is not None
     assert _dark_share(image) < 0.05  # its eyes only; the unclipped drawing was about half black
+
+
+def test_images_in_a_table_leave_its_text_room(
+    qtbot: QtBot, make_services: MakeServices, rust_book: Path
+) -> None:
+    """The Rust book's Introduction: a table of three Ferris drawings (1,259 px wide each) and
+    what they mean. Each drawing took the whole column and squeezed "This code does not
+    produce the desired behavior." to a letter a line, the page wider than the window."""
+    from handbook.core.book.load import load_book
+    from handbook.ui.window.main_window import MainWindow
+
+    window = MainWindow(load_book(rust_book), services=make_services())
+    qtbot.addWidget(window)
+    window.resize(1100, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_section("ch00-00-introduction.md")
+    qtbot.waitUntil(window.viewer.page_complete)
+    viewer = window.viewer
+    document = viewer.document()
+    block = document.begin()
+    while block.isValid() and not block.text().startswith("This code does not produce"):
+        block = block.next()
+    assert block.isValid()
+    qtbot.waitUntil(lambda: block.layout().lineCount() > 0)
+    assert block.layout().lineCount() <= 2  # its words side by side, not a letter a line
+    assert viewer.horizontalScrollBar().maximum() == 0  # the page fits the window's width

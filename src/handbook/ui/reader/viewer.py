@@ -54,6 +54,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextTable,
 )
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
@@ -188,6 +189,7 @@ class Viewer(QTextBrowser):
         self._fill.set_page(page)
         self.document().setDocumentMargin(margin)
         self.fit_column()
+        self._fit_table_images()
 
     def filling(self) -> bool:
         """True while the rest of a long page is still going in (the reader can read its start)."""
@@ -228,6 +230,7 @@ class Viewer(QTextBrowser):
         then, self._when_filled = self._when_filled, []
         for action in then:
             action()
+        self._fit_table_images()
         if waiting is not None and not self.go_to(waiting):
             self.place_not_found.emit(waiting)
         self.page_filled.emit()
@@ -644,6 +647,48 @@ class Viewer(QTextBrowser):
             return None
         image.setDevicePixelRatio(ratio)
         return image
+
+    def _fit_table_images(self) -> None:
+        """An image in a table's cell at most its share of the column: a wide one (the Rust
+        book's Ferris, 1,259 px) took the whole column and squeezed the cell beside it to a
+        letter a line. A browser shrinks such an image (``max-width: 100%``) and gives the
+        text its width; the column's width shared among the table's columns is near that."""
+        document = self.document()
+        tables = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
+        if not tables:
+            return
+        cursor = QTextCursor(document)
+        for table in tables:
+            share = max(48.0, self._image_width() / max(1, table.columns()) - 12)
+            block = document.findBlock(table.firstPosition())
+            while block.isValid() and block.position() <= table.lastPosition():
+                it = block.begin()
+                while not it.atEnd():
+                    fragment = it.fragment()
+                    it += 1
+                    fmt = fragment.charFormat()
+                    if not fmt.isImageFormat():
+                        continue
+                    image = fmt.toImageFormat()
+                    width, height = image.width(), image.height()
+                    if width <= 0 or height <= 0:
+                        found = document.resource(
+                            QTextDocument.ResourceType.ImageResource, QUrl(image.name())
+                        )
+                        if not isinstance(found, QImage) or found.isNull():
+                            continue
+                        ratio = found.devicePixelRatio()
+                        width, height = found.width() / ratio, found.height() / ratio
+                    if width <= share:
+                        continue
+                    image.setWidth(share)
+                    image.setHeight(height * share / width)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                    )
+                    cursor.setCharFormat(image)
+                block = block.next()
 
     def _image_width(self) -> int:
         """Wide images are shrunk to the column, as mdBook's ``max-width: 100%`` does."""
