@@ -16,7 +16,8 @@ generated book). Measures, in one run:
   build on the UI thread alone (nothing else to do, so no stall measured);
 - opening with a warm cache (reading the chapters for the content key, checking and loading
   the cache file), and what a key from mtimes + sizes would cost instead;
-- query latency p50 / p95 over 50 fixed queries, entered and as typed (prefix);
+- query latency p50 / p95 over 50 fixed queries (each the median of 3 runs), entered and as
+  typed (prefix);
 - keystroke -> results shown in the SearchPanel (QTest.keyClicks of a query's last character
   after a pause, until the list's model holds its results and the list has painted);
 - the same 50 queries through a naive substring scan of the same sections, side by side;
@@ -58,6 +59,7 @@ DEFAULT_BOOK = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "rus
 TICK_MS = 5
 BUILD_RUNS = 3
 OPEN_RUNS = 15
+QUERY_RUNS = 3  # each query's time: the median of its runs
 
 QUERIES = [
     "borrow checker", "lifetime elision", "Box<T>", "? operator", "trait objects",
@@ -149,13 +151,18 @@ def stat_key(book: Book) -> tuple[tuple[str, int, int], ...]:
 
 def query_times(index: SearchIndex, typing: bool) -> tuple[list[float], list[int], list[float]]:
     """(wall seconds, totals, CPU seconds) of each query of QUERIES, from the text to the
-    results with their snippets."""
+    results with their snippets: the median of QUERY_RUNS runs of it (a loaded machine's
+    bursts otherwise decide the p95)."""
     times, totals, cpus = [], [], []
     for query in QUERIES:
-        start, cpu = time.perf_counter(), time.process_time()
-        results = index.search(query, SearchOptions(prefix_last=typing))
-        times.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
+        walls, runs = [], []
+        for _ in range(QUERY_RUNS):
+            start, cpu = time.perf_counter(), time.process_time()
+            results = index.search(query, SearchOptions(prefix_last=typing))
+            walls.append(time.perf_counter() - start)
+            runs.append(time.process_time() - cpu)
+        times.append(statistics.median(walls))
+        cpus.append(statistics.median(runs))
         totals.append(results.total)
     return times, totals, cpus
 

@@ -6,6 +6,7 @@ Each prints its own table with a baseline measured in the same run; nothing is a
 from __future__ import annotations
 
 import sqlite3
+import statistics
 import tempfile
 import time
 from collections.abc import Sequence
@@ -80,15 +81,20 @@ def timed(index: SearchIndex, queries: Sequence[str]) -> tuple[list[float], list
 
 
 def timed_cpu(
-    index: SearchIndex, queries: Sequence[str]
+    index: SearchIndex, queries: Sequence[str], runs: int = 1
 ) -> tuple[list[float], list[int], list[float]]:
-    """(wall seconds, totals, CPU seconds) of each query, snippets included."""
+    """(wall seconds, totals, CPU seconds) of each query, snippets included: the median of
+    ``runs`` runs of it."""
     times, totals, cpus = [], [], []
     for query in queries:
-        start, cpu = time.perf_counter(), time.process_time()
-        results = index.search(query)
-        times.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
+        walls, used = [], []
+        for _ in range(runs):
+            start, cpu = time.perf_counter(), time.process_time()
+            results = index.search(query)
+            walls.append(time.perf_counter() - start)
+            used.append(time.process_time() - cpu)
+        times.append(statistics.median(walls))
+        cpus.append(statistics.median(used))
         totals.append(results.total)
     return times, totals, cpus
 
@@ -261,14 +267,15 @@ def scale_table(app: QApplication, sizes: Sequence[int]) -> None:
             disk = _folder_size(cache)
             with IndexCache(cache).open(book) as index:
                 index.search("warm")
-                times, _, cpus = timed_cpu(index, GENERATED_QUERIES)
+                times, _, cpus = timed_cpu(index, GENERATED_QUERIES, runs=3)
                 sections = index.section_count
             scan, _ = naive(list(book_sections(book, read_sources(book, _read))), GENERATED_QUERIES)
             pause, pause_cpu = typing_pause(app, book, Path(tmp) / f"panel{size}")
             rows.append(
                 (size, sections, build, build_cpu, stall, disk, times, cpus, scan, pause, pause_cpu)
             )
-    print("generated books (chapters of about 3 KB); wall, with CPU in brackets")
+    print("generated books (chapters of about 3 KB); wall, with CPU in brackets; each query")
+    print("the median of 3 runs")
     print(
         f"{'chapters':>8} {'sections':>8} {'cold build':>18} {'UI stall':>9} {'on disk':>8} "
         f"{'p50':>7} {'p95':>16} {'scan p95':>9} {'typing pause':>18} {'build x':>8} "
