@@ -284,7 +284,7 @@ class SearchIndex:
         wanted = needles(query)
         if not groups:
             return (*self._literal_only(wanted, options), False) if wanted else ([], 0, False)
-        ranking = _Ranking(self, query, text, wanted)
+        ranking = _Ranking(self, query, text, wanted, groups)
         expression = with_exclusions(" AND ".join(groups), query, self._has_tokens)
         page, total = ranking.page(expression, (), options)
         if total or len(groups) < 2:
@@ -438,8 +438,16 @@ class _Ranking:
     full order gives, for a fraction of the reading (a word found in every breadcrumb made
     each keystroke read and test 21,000 headings in a 5,000-chapter book)."""
 
-    def __init__(self, index: SearchIndex, query: Query, text: str, wanted: Sequence[str]) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        query: Query,
+        text: str,
+        wanted: Sequence[str],
+        groups: Sequence[str] = (),
+    ) -> None:
         self._db = index._db
+        self._groups = frozenset(groups)  # each required of every row (unless partial)
         self._params: dict[str, object] = {}
         self._flags: list[str] = []  # tests of each matching row, made once (see page())
         phrase = index._phrase(query)
@@ -455,14 +463,15 @@ class _Ranking:
             self._params["first"] = words[0].lower()
             self._bound = self._headings_bound(words)
         self._words = 0  # code with words: whether its words are there, its bound
+        self._word_flags: list[tuple[str, str]] = []  # (its words as FTS5 text, the test)
         self._reads: list[str] = []  # ... and whether it is there as written, read after
         exact = []  # code without words: read for every row in SQL
         for i, needle in enumerate(wanted):
             self._params[f"n{i}"] = _ascii_lower(needle)
             if index._has_tokens(needle):
                 self._params[f"np{i}"] = quote(needle)
-                self._flags.append(
-                    f"rowid IN (SELECT rowid FROM fts WHERE fts MATCH :np{i}) AS w{self._words}"
+                self._word_flags.append(
+                    (quote(needle), f"rowid IN (SELECT rowid FROM fts WHERE fts MATCH :np{i})")
                 )
                 self._reads.append(f"instr(lower(title || char(10) || body), :n{i}) > 0")
                 self._words += 1
@@ -505,6 +514,9 @@ class _Ranking:
         if not total:
             return [], 0
         flags = list(self._flags)
+        for i, (words, test) in enumerate(self._word_flags):  # a term of the query itself:
+            implied = not partial and words in self._groups  # every row has its words
+            flags.append(f"{'1' if implied else test} AS w{i}")
         for i, group in enumerate(partial):
             params[f"g{i}"] = group
             flags.append(f"rowid IN (SELECT rowid FROM fts WHERE fts MATCH :g{i}) AS g{i}")
