@@ -532,14 +532,17 @@ class _Ranking:
         words = "".join(f", h.w{i}" for i in range(self._words))
         code = self._exact + "".join(f" + h.w{i}" for i in range(self._words))
         order = "".join(f"{tier} DESC, " for tier in (groups, code, own) if tier != "0")
+        # h: the matching rows, made one at a time (LIMIT -1 keeps SQLite from copying its
+        # BM25 into each expression that uses it; not materialized: no table of them).
         sql = (
-            "WITH h AS MATERIALIZED (SELECT rowid, bm25(fts, "
+            "WITH h AS NOT MATERIALIZED (SELECT rowid, bm25(fts, "
             + ", ".join(str(w) for w in WEIGHTS)
             + ") AS bm"
             + "".join(f", {flag}" for flag in flags)
-            + " FROM fts WHERE fts MATCH :expr) "
+            + " FROM fts WHERE fts MATCH :expr LIMIT -1) "
             f"SELECT {total}, h.rowid, {groups}, {self._exact}, {own}, "
-            f"{low}, ({low}) * {self._bound}{words} FROM h JOIN section s ON s.rowid = h.rowid "
+            f"{low}, ({low}) * {self._bound}{words} "
+            "FROM h CROSS JOIN section s ON s.rowid = h.rowid "  # h first: BM25 needs it
             f"ORDER BY {order}7 DESC, h.rowid LIMIT :cap"
         )
         wanted = options.offset + options.limit if options.limit > 0 else 0
