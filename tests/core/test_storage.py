@@ -18,6 +18,7 @@ from handbook.core.storage.sqlite import (
     StorageError,
     Transaction,
     classify,
+    identify,
     move_aside,
 )
 
@@ -126,6 +127,39 @@ def test_a_writer_waits_for_a_lock_to_be_released(tmp_path: Path) -> None:
         finally:
             other.close()
         assert sorted(r[0] for r in db.execute("SELECT name FROM items")) == ["ours", "theirs"]
+
+
+def test_a_file_another_process_migrates_meanwhile_is_read_as_one_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """identify() reads the tables, then the version: another process's first migration
+    committed between the two made a new file look like another program's (no tables, schema
+    1), and the library moved it aside with that process's first book."""
+    path = tmp_path / "x.sqlite"
+    maker = sqlite3.connect(path, isolation_level=None)  # the other process, making the file
+    maker.execute("PRAGMA journal_mode = WAL")
+    version_read = Database.user_version
+
+    def migrated_meanwhile(db: Database) -> int:
+        if db.read_only and not maker.execute("PRAGMA user_version").fetchone()[0]:
+            maker.execute("BEGIN IMMEDIATE")
+            maker.execute("CREATE TABLE items (id INTEGER PRIMARY KEY)")
+            maker.execute("PRAGMA user_version = 1")
+            maker.execute("COMMIT")
+        return int(version_read.fget(db))
+
+    monkeypatch.setattr(Database, "user_version", property(migrated_meanwhile))
+    seen: list[tuple[set[str], int]] = []
+
+    def ours(probe: Database, tables: set[str], version: int) -> bool:
+        seen.append((tables, version))
+        return tables == {"items"} and version == 1
+
+    try:
+        identify(path, 1000, what="The file", not_ours="ours", ours=ours)  # raises if not ours
+    finally:
+        maker.close()
+    assert seen == []  # read before the migration: an empty database, ours to fill
 
 
 def test_a_lock_held_too_long_is_busy_not_corrupt(tmp_path: Path) -> None:

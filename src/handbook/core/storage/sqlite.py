@@ -344,10 +344,14 @@ def identify(
     version too new for this handbook first. ``not_ours`` completes "PATH is not ...".
 
     Read through a read-only connection: nothing (not even the journal mode) is changed in a
-    file that turns out not to be ours.
+    file that turns out not to be ours. Read in one transaction: another process may be making
+    the file meanwhile, and its first migration (tables and version in one commit) committed
+    between a read of the tables and one of the version made a new file look like another
+    program's (no tables, schema 1): it was moved aside with the other process's first write.
     """
     probe = Database(path, what=what, busy_timeout_ms=busy_timeout_ms, read_only=True, check=False)
     try:
+        probe.execute("BEGIN")  # one snapshot for every read below; close() ends it
         tables = {
             str(row[0])
             for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
