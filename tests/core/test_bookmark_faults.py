@@ -47,6 +47,20 @@ def _writer(*args: str) -> subprocess.Popen[str]:
     )
 
 
+def _output_after_kill(writer: subprocess.Popen[str]) -> str:
+    """What the killed ``writer`` printed that was not read yet.
+
+    Read through ``writer.stdout`` itself: a ``readline()`` may have fetched more lines than it
+    returned into the stream's buffer, and ``communicate()`` reads the pipe beneath the buffer,
+    so those lines (often the last ones reported, when this process was slow to read on a loaded
+    machine) would be lost.
+    """
+    assert writer.stdout is not None
+    rest = writer.stdout.read()  # to EOF: the writer is dead
+    writer.communicate()  # its stderr, and its exit status
+    return rest
+
+
 def _reported(output: str) -> list[int]:
     """Ids the writer printed in whole lines (a line cut by the kill was never acknowledged)."""
     lines = output.split("\n")[:-1]
@@ -82,7 +96,7 @@ def test_every_acknowledged_bookmark_survives_sigkill(tmp_path: Path) -> None:
             acknowledged.add(int(first))
             time.sleep(rng.uniform(0, 0.02))
         writer.send_signal(signal.SIGKILL)
-        output, _ = writer.communicate()
+        output = _output_after_kill(writer)
         assert writer.returncode == -signal.SIGKILL
         acknowledged.update(_reported(output))
         kills += 1
@@ -109,7 +123,7 @@ def test_sigkill_during_a_backup_leaves_the_old_or_the_new_file(tmp_path: Path) 
         acknowledged = [int(writer.stdout.readline())]
         time.sleep(rng.uniform(0, 0.02))
         writer.send_signal(signal.SIGKILL)
-        output, _ = writer.communicate()
+        output = _output_after_kill(writer)
         acknowledged += _reported(output)
         generation = json.loads(target.read_text())["generation"]  # whole, never half
         # the last one it reported, or the next one, renamed just before the kill
@@ -463,7 +477,7 @@ def test_acknowledged_bookmarks_survive_the_file_deleted_then_a_sigkill(tmp_path
         noticed += 1
         time.sleep(rng.uniform(0, 0.02))
         writer.send_signal(signal.SIGKILL)
-        output, _ = writer.communicate()
+        output = _output_after_kill(writer)
         acknowledged.update(_reported(output))
         assert acknowledged <= _ids_on_disk(tmp_path / FILE_NAME)
     assert noticed == 20
