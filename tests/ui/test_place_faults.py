@@ -27,7 +27,8 @@ pytestmark = pytest.mark.slow
 
 
 def _mover(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    path = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout, not an install
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
     return subprocess.Popen(
         [sys.executable, str(MOVER), *args],
         stdout=subprocess.PIPE,

@@ -167,7 +167,8 @@ def test_a_tab_whose_book_has_gone_says_so(
 
 
 def _opener(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    path = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout, not an install
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
     return subprocess.Popen(
         [sys.executable, str(OPENER), *args],
         stdout=subprocess.PIPE,

@@ -283,7 +283,8 @@ def test_after_a_kill_the_first_frame_still_shows_the_page_read(
     """A reader moves through the book in a child process, is SIGKILLed once its place is
     saved: the next start's first frame shows the page it was on, at that place."""
     data = tmp_path / "data"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    path = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout, not an install
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
     mover_script = str(REPO / "tests" / "helpers" / "place_mover.py")
     mover = subprocess.Popen(
         [sys.executable, mover_script, "moves", str(book.root), str(data), "7", "6"],

@@ -208,9 +208,14 @@ def install_quit_signals(app: QApplication, window: MainWindow) -> None:
     import socket
 
     from PySide6.QtCore import QSocketNotifier
+    from shiboken6 import isValid
 
-    app.commitDataRequest.connect(lambda _manager: window.save_session())
-    app.aboutToQuit.connect(window.save_session)
+    def save_session(*_args: object) -> None:
+        if isValid(window):  # a window deleted before the application ends has nothing to save
+            window.save_session()
+
+    app.commitDataRequest.connect(save_session)
+    app.aboutToQuit.connect(save_session)
     if not hasattr(signal, "SIGHUP"):  # Windows: no such signals
         return
     reader, writer = socket.socketpair()
@@ -228,7 +233,7 @@ def install_quit_signals(app: QApplication, window: MainWindow) -> None:
             received = sockets[0].recv(64)
         except OSError:
             return
-        if signal.SIGTERM in received or signal.SIGHUP in received:
+        if (signal.SIGTERM in received or signal.SIGHUP in received) and isValid(window):
             window.close()
             app.quit()
 
