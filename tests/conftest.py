@@ -13,6 +13,31 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# A wait for a condition gives up after WAIT_DEADLINE_MS, not pytest-qt's 5 s: on this loaded
+# 2-core machine (and CI on it) an index build or a page's layout can take longer than 5 s of
+# wall time while the test is right. Only a failing test waits the deadline out; nothing here
+# shortens or times anything the product does.
+WAIT_DEADLINE_MS = 30_000
+
+
+def _raise_pytest_qt_wait_deadlines() -> None:
+    from pytestqt.qtbot import QtBot
+
+    for name in (
+        "waitUntil",
+        "waitSignal",
+        "waitSignals",
+        "waitExposed",
+        "waitActive",
+        "waitCallback",
+    ):
+        defaults = getattr(QtBot, name).__kwdefaults__
+        if defaults.get("timeout") == 5000:
+            defaults["timeout"] = WAIT_DEADLINE_MS
+
+
+_raise_pytest_qt_wait_deadlines()
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 RUST_BOOK = SHARED / "corpora" / "rust-book"

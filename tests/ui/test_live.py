@@ -26,7 +26,7 @@ from tests.conftest import write_book
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 
-WAIT_MS = 5000  # generous: a loaded machine; nothing here asserts a time
+WAIT_MS = 30_000  # generous: a loaded machine; nothing here asserts a time
 
 
 def paragraphs(tag: str, count: int) -> str:

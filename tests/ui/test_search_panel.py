@@ -56,7 +56,7 @@ def titles(panel: SearchPanel) -> list[str]:
 
 def test_typing_shows_results_and_their_count(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.field, "meditation")
-    qtbot.waitUntil(lambda: panel.status_label.text() == "2 results", timeout=5_000)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "2 results", timeout=30_000)
     assert titles(panel) == ["Meditation", "Sleep"]
     hit = panel.model.index(0, 0).data(Qt.ItemDataRole.UserRole + 1)
     assert isinstance(hit, SearchHit) and "<b>Meditation</b>" in hit.snippet
@@ -64,13 +64,13 @@ def test_typing_shows_results_and_their_count(qtbot: QtBot, panel: SearchPanel) 
 
 def test_results_follow_the_word_being_typed(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.field, "prot")
-    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=5_000)
+    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=30_000)
     assert panel.status_label.text() == "1 result"
 
 
 def test_enter_opens_the_current_hit_and_arrows_move(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.field, "meditation")
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=30_000)
     with qtbot.waitSignal(panel.hit_activated) as opened:
         qtbot.keyClick(panel.field, Qt.Key.Key_Return)
     assert opened.args[0].id == "care.md#meditation"
@@ -86,7 +86,7 @@ def test_enter_opens_the_current_hit_and_arrows_move(qtbot: QtBot, panel: Search
 
 def test_clicking_a_result_opens_it(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.field, "protein")
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=30_000)
     rect = panel.results_view.visualRect(panel.model.index(0, 0))
     with qtbot.waitSignal(panel.hit_activated) as opened:
         qtbot.mouseClick(
@@ -99,7 +99,7 @@ def test_a_double_click_opens_once_and_enter_in_the_list_opens(
     qtbot: QtBot, panel: SearchPanel
 ) -> None:
     qtbot.keyClicks(panel.field, "meditation")
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=30_000)
     opened: list[str] = []
     panel.hit_activated.connect(lambda hit: opened.append(hit.id))
     rect = panel.results_view.visualRect(panel.model.index(1, 0))
@@ -114,11 +114,11 @@ def test_a_double_click_opens_once_and_enter_in_the_list_opens(
 
 def test_escape_clears_then_asks_to_close(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.field, "sleep")
-    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=30_000)
     with qtbot.assertNotEmitted(panel.close_requested):
         qtbot.keyClick(panel.field, Qt.Key.Key_Escape)
     assert panel.field.text() == ""
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=30_000)
     assert panel.status_label.text() == ""
     with qtbot.waitSignal(panel.close_requested):
         qtbot.keyClick(panel.field, Qt.Key.Key_Escape)
@@ -126,11 +126,11 @@ def test_escape_clears_then_asks_to_close(qtbot: QtBot, panel: SearchPanel) -> N
 
 def test_no_results_offers_a_suggestion_that_searches(qtbot: QtBot, panel: SearchPanel) -> None:
     qtbot.keyClicks(panel.field, "meditaton ")
-    qtbot.waitUntil(lambda: "Did you mean" in panel.status_label.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "Did you mean" in panel.status_label.text(), timeout=30_000)
     assert ">meditation</a>?" in panel.status_label.text()
     panel.status_label.linkActivated.emit("suggestion")
     assert panel.field.text() == "meditation"
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=30_000)
 
 
 def test_hostile_text_in_the_field_is_harmless(qtbot: QtBot, panel: SearchPanel) -> None:
@@ -138,7 +138,7 @@ def test_hostile_text_in_the_field_is_harmless(qtbot: QtBot, panel: SearchPanel)
         panel.field.setText(text)
         qtbot.wait(120)
     panel.field.setText("diet")
-    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=5_000)
+    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=30_000)
 
 
 def test_focus_search_selects_the_text(qtbot: QtBot, panel: SearchPanel) -> None:
@@ -170,14 +170,14 @@ def test_progress_shows_while_the_index_builds(qtbot: QtBot, book: Book) -> None
     qtbot.addWidget(panel)
     panel.show()
     panel.set_book(book)
-    qtbot.waitUntil(lambda: panel.progress_bar.value() == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.progress_bar.value() == 1, timeout=30_000)
     assert panel.progress_bar.isVisible()
     assert panel.status_label.text() == "Indexing the book… 25%"
     assert not runner.is_ready()
     qtbot.keyClicks(panel.field, "sleep")  # typed while indexing: answered when ready
     with qtbot.waitSignal(runner.index_ready, timeout=10_000):
         release.set()
-    qtbot.waitUntil(lambda: titles(panel) == ["Sleep"], timeout=5_000)
+    qtbot.waitUntil(lambda: titles(panel) == ["Sleep"], timeout=30_000)
     assert not panel.progress_bar.isVisible()
     assert panel.status_label.text() == "1 result"
     runner.stop()
@@ -196,7 +196,7 @@ def test_the_index_is_built_when_the_book_is_given_not_when_shown(
     assert index is not None and index.section_count == 4
     assert IndexCache(tmp_path / "cache").path_for(book).is_file()  # type: ignore[union-attr]
     panel.field.setText("protein")  # queried on the UI thread, after the hand-over
-    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=5_000)
+    qtbot.waitUntil(lambda: titles(panel) == ["Diet"], timeout=30_000)
     panel.runner.stop()
     assert panel.runner.index() is None
 
@@ -237,12 +237,12 @@ def test_switching_books_mid_build_keeps_only_the_new_books_results(
     release.set()  # now the first book's index arrives, stale
     assert stale_done.wait(10)
     qtbot.wait(50)  # its delivery is handled (and dropped)
-    qtbot.waitUntil(lambda: panel.status_label.text() == "No results", timeout=5_000)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "No results", timeout=30_000)
     assert ready == [1]
     index = runner.index()
     assert index is not None and index.section_count == 1
     panel.field.setText("poses")
-    qtbot.waitUntil(lambda: titles(panel) == ["Yoga"], timeout=5_000)
+    qtbot.waitUntil(lambda: titles(panel) == ["Yoga"], timeout=30_000)
     runner.stop()
 
 
@@ -257,7 +257,7 @@ def test_stop_during_a_build_returns_and_drops_it(qtbot: QtBot, book: Book) -> N
 
     runner = SearchRunner(None, open_index=endless)
     runner.open_book(book)
-    assert started.wait(5)
+    assert started.wait(30)
     with qtbot.assertNotEmitted(runner.index_ready), qtbot.assertNotEmitted(runner.failed):
         runner.stop()
         qtbot.wait(50)
@@ -273,7 +273,7 @@ def test_a_book_that_cannot_be_indexed_says_so(qtbot: QtBot, book: Book) -> None
     runner = SearchRunner(None, open_index=broken)
     panel = SearchPanel(None, runner=runner)
     qtbot.addWidget(panel)
-    with qtbot.waitSignal(runner.failed, timeout=5_000):
+    with qtbot.waitSignal(runner.failed, timeout=30_000):
         panel.set_book(book)
     assert panel.status_label.text() == "Search is not available for this book: disk on fire"
     assert not panel.progress_bar.isVisible()
@@ -288,9 +288,9 @@ def test_a_second_book_replaces_the_first(qtbot: QtBot, panel: SearchPanel, tmp_
     panel.field.setText("poses")
     with qtbot.waitSignal(panel.runner.index_ready, timeout=10_000):
         panel.set_book(other)
-    qtbot.waitUntil(lambda: titles(panel) == ["Yoga"], timeout=5_000)
+    qtbot.waitUntil(lambda: titles(panel) == ["Yoga"], timeout=30_000)
     panel.field.setText("meditation")
-    qtbot.waitUntil(lambda: panel.status_label.text() == "No results", timeout=5_000)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "No results", timeout=30_000)
 
 
 def test_how_the_window_wires_search_to_the_page(qtbot: QtBot, panel: SearchPanel) -> None:
@@ -306,7 +306,7 @@ def test_how_the_window_wires_search_to_the_page(qtbot: QtBot, panel: SearchPane
 
     panel.hit_activated.connect(open_hit)
     qtbot.keyClicks(panel.field, "meditation")
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=30_000)
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
     assert highlighter.search_count() == 2
     assert [s.cursor.selectedText() for s in page.extraSelections()] == ["Meditation"] * 2

@@ -150,14 +150,14 @@ def test_queries_run_off_the_ui_thread_and_a_newer_one_interrupts_the_older(
         return index  # type: ignore[return-value]
 
     runner = SearchRunner(None, open_index=open_index)
-    with qtbot.waitSignal(runner.index_ready, timeout=5_000):
+    with qtbot.waitSignal(runner.index_ready, timeout=30_000):
         runner.open_book(load_book(GUIDE))
     answered: list[str] = []
     runner.results_ready.connect(lambda _request, results: answered.append(results.query))
     runner.search("slow")
-    assert index.started.wait(5)  # running, and the UI thread is free meanwhile
+    assert index.started.wait(30)  # running, and the UI thread is free meanwhile
     qtbot.wait(50)
-    with qtbot.waitSignal(runner.results_ready, timeout=5_000):
+    with qtbot.waitSignal(runner.results_ready, timeout=30_000):
         runner.search("fast")  # interrupts "slow", which never answers
     qtbot.wait(50)
     assert answered == ["fast"]
