@@ -68,6 +68,11 @@ def links_on_page(document: QTextDocument) -> list[str]:
     return hrefs
 
 
+def on_screen(window: MainWindow) -> str | None:
+    """The chapter whose page the window shows, None while one is still being rendered."""
+    return None if window.rendering() is not None else window.viewer.current_chapter()
+
+
 def settle(app: QApplication) -> None:
     for _ in range(3):
         app.processEvents()
@@ -130,6 +135,9 @@ def main() -> int:
     for node in book.chapters():
         assert node.path is not None
         window.open_section(node.path)
+        # a chapter over 128 KB is rendered off the UI thread: its page waited for, not
+        # taken from the placeholder after a few turns of the event loop
+        wait_for(app, lambda path=node.path: on_screen(window) == path)
         settle(app)
         viewer = window.viewer
         links = links_on_page(viewer.document())
