@@ -3,9 +3,13 @@
 Without one, Qt's X11 plugin aborts the process (exit status 134) with a message about
 reinstalling the application and xcb-cursor0, which misleads. So before the ``QApplication``
 is made, the display Qt would use is tried the way Qt tries it: the Wayland socket is looked
-for, and the X server connected to with libxcb (the library Qt's own plugin uses), then
-disconnected. Platforms that need no display (offscreen, minimal, vnc, eglfs...) and systems
-other than Linux are not checked.
+for, and the X server connected to with libxcb (the library Qt's own plugin uses). That
+connection is kept until Qt has its own (:func:`release_display_probe`): an X server whose last
+client leaves resets, and a fresh Xvfb (CI's, xvfb-run's) has no other client, so a probe closed
+at once made Qt's connection fail during the reset (about 1 connection in 3 right after it,
+measured here) and the process abort with the very message this check is there to replace.
+Platforms that need no display (offscreen, minimal, vnc, eglfs...) and systems other than Linux
+are not checked.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 # the platform plugins that show windows on a display server
 _DISPLAY_PLATFORMS = frozenset({"", "xcb", "wayland", "wayland-egl", "wayland-brcm"})
@@ -58,11 +63,23 @@ def x11_available(environ: Mapping[str, str]) -> bool:
     xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
     xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
     connection = xcb.xcb_connect(display.encode(), None)
-    try:
-        return connection is not None and xcb.xcb_connection_has_error(connection) == 0
-    finally:
-        if connection is not None:
-            xcb.xcb_disconnect(connection)  # also frees the error connection object
+    if connection is None:
+        return False
+    if xcb.xcb_connection_has_error(connection) != 0:
+        xcb.xcb_disconnect(connection)  # also frees the error connection object
+        return False
+    _held.append((xcb, connection))  # until Qt has connected: see the module docstring
+    return True
+
+
+_held: list[tuple[Any, int]] = []  # the probe's open connections to the X server
+
+
+def release_display_probe() -> None:
+    """Close the check's connection to the X server; call it once the QApplication exists."""
+    while _held:
+        xcb, connection = _held.pop()
+        xcb.xcb_disconnect(connection)
 
 
 def no_display_message(environ: Mapping[str, str] | None = None, platform: str = "") -> str:

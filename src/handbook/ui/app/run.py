@@ -24,7 +24,7 @@ from handbook.commands.common import refuse_book
 from handbook.core.book.errors import BookError
 from handbook.core.book.locate import check_book_path
 from handbook.exits import EXIT_BAD_INPUT, EXIT_FAILURE
-from handbook.ui.app.display import no_display_message
+from handbook.ui.app.display import no_display_message, release_display_probe
 from handbook.ui.app.syslibs import ensure_qt_libraries
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ def run_app(path: str | None, settings_path: Path | None = None) -> int:
     # Qt makes it without creating QStyle's Python enums: start-up is shorter)
     app = QApplication.instance() or QApplication([sys.argv[0], "-style", "Fusion"])
     assert isinstance(app, QApplication)
+    release_display_probe()  # Qt is connected to the display now
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
