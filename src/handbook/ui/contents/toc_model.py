@@ -252,3 +252,39 @@ class TocModel(QAbstractItemModel):
             pixmap = QStyle.StandardPixmap.SP_MessageBoxWarning
             self._warning_icon = style.standardIcon(pixmap) if style is not None else QIcon()
         return self._warning_icon
+
+
+class TocModels:
+    """Each book's tree model, one a book (its tabs share it), keyed by the book's identity;
+    the models are children of ``parent``."""
+
+    def __init__(self, parent: QObject) -> None:
+        self._parent = parent
+        self._models: dict[str, tuple[Book, TocModel]] = {}
+
+    def add(self, book: Book, model: TocModel) -> None:
+        self._models[book.identity] = (book, model)
+
+    def for_book(self, book: Book) -> TocModel:
+        """``book``'s model, made the first time it is asked for (again for a Book read anew)."""
+        kept = self._models.get(book.identity)
+        if kept is not None and kept[0] is book:
+            return kept[1]
+        model = TocModel(book, self._parent)
+        self._models[book.identity] = (book, model)
+        return model
+
+    def follow(self, book: Book, toc_changed: bool) -> tuple[TocModel, TocModel] | None:
+        """``book`` read again: its model is kept (its open rows), or, its tree changed, made
+        anew; returns (the old model, the new one) then, else None."""
+        kept = self._models.get(book.identity)
+        if kept is None:
+            return None
+        model = TocModel(book, self._parent) if toc_changed else kept[1]
+        self._models[book.identity] = (book, model)
+        return (kept[1], model) if toc_changed else None
+
+    def keep_only(self, identities: set[str]) -> None:
+        """The models of other books forgotten (each goes with its parent)."""
+        for identity in [i for i in self._models if i not in identities]:
+            del self._models[identity]

@@ -1,23 +1,18 @@
 """The main window, a thin shell: the tabs, the docks, the menus, and the one place where
 signals are wired (``_connect_signals``; each tab's reader in ``_connect_reader``).
 
-Each tab is a :class:`~handbook.ui.reader.tab.Reader`: one book at one place, with its own page,
-history, find bar and zoom. The docks (contents, search, bookmarks), the status bar, the title and
-the actions follow the active tab; ``window.viewer``, ``window.page``, ``window.open_section``...
-are the active tab's. Tabs on the same book share its Book, its rendered chapters
-(:class:`~handbook.ui.reader.tab.Shelf`), its contents tree and its search index. Keys: Ctrl+T
-a new tab (the Library, the current book chosen: Enter opens a copy of this tab), Ctrl+W closes
-one (the last tab stays, as in Qt Assistant and Zeal), Ctrl+Tab / Ctrl+Shift+Tab between them,
-Ctrl+Shift+T reopens the last closed at its place.
-
-Panels are built by ``ui/window/panels.py`` and know nothing of each other; everything between them
-goes through ``_connect_signals``. The find bar, the search panel and the bookmarks panel are
-built on first use (:class:`~handbook.ui.window.panels.Lazy`, to keep start-up short): each is
-connected, once built, by its ``_connect_find_bar`` / ``_connect_search_panel`` /
-``_connect_bookmarks_panel``, next to ``_connect_signals``. Actions are declared in
-``ui/window/actions.py`` and placed in menus by ``ui/window/menus.py``. Settings, themes,
-bookmarks and the
-cache folder come in as :class:`~handbook.ui.app.services.Services` (``ui/app/run.py`` opens them).
+The tabs and the session are a :class:`~handbook.ui.window.tabs.Tabs` controller's (each tab a
+:class:`~handbook.ui.reader.tab.Reader`: one book at one place, with its own page, history, find
+bar and zoom); the docks (contents, search, bookmarks), the status bar, the title and the
+actions follow the active tab; ``window.viewer``, ``window.page``, ``window.open_section``... are
+the active tab's. Controllers and panels are given what they use and know nothing of each other
+nor of the window: everything between them goes through ``_connect_signals``. The find bar, the
+search panel and the bookmarks panel are built on first use
+(:class:`~handbook.ui.window.panels.Lazy`, to keep start-up short), each connected once built by
+its ``_connect_find_bar`` / ``_connect_search_panel`` / ``_connect_bookmarks_panel``. Actions
+are declared in ``ui/window/actions.py`` and placed in menus by ``ui/window/menus.py``;
+settings, themes, bookmarks and the cache folder come in as
+:class:`~handbook.ui.app.services.Services` (``ui/app/run.py`` opens them).
 
 Start-up comes in two steps (``ui/app/run.py``): :meth:`MainWindow.show_opening` puts the frame on
 screen, then :meth:`MainWindow.build` builds the rest. So that the frame appears first, this
@@ -30,7 +25,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QDesktopServices
@@ -41,19 +36,19 @@ from handbook.ui.app.first_expose import FirstExpose
 if TYPE_CHECKING:
     from PySide6.QtCore import QPoint, QUrl
     from PySide6.QtGui import QCloseEvent
-    from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox
+    from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox, QTabWidget
 
     from handbook.core.book.model import Book
     from handbook.core.reading.place import Place
-    from handbook.core.reading.places import SessionTab
     from handbook.ui.app.services import Services
     from handbook.ui.app.settings import Settings
     from handbook.ui.app.start_page import StartPage
+    from handbook.ui.app.start_page_keeper import StartPageKeeper
     from handbook.ui.app.themes import ThemeManager
     from handbook.ui.bookmarks.controller import BookmarkController
     from handbook.ui.bookmarks.handlers import BookmarkHandlers
     from handbook.ui.bookmarks.panel import BookmarksPanel
-    from handbook.ui.contents.toc_model import TocModel
+    from handbook.ui.contents.toc_model import TocModels
     from handbook.ui.contents.toc_panel import TocPanel
     from handbook.ui.live.handlers import LiveHandlers
     from handbook.ui.reader.chapter_cache import RenderChapter, RendererFactory
@@ -64,7 +59,7 @@ if TYPE_CHECKING:
     from handbook.ui.reader.page_view import PageView
     from handbook.ui.reader.place_keeper import PlaceKeeper
     from handbook.ui.reader.progress import ReadingProgress
-    from handbook.ui.reader.tab import Reader
+    from handbook.ui.reader.tab import Reader, Shelf
     from handbook.ui.reader.viewer import UrlOpener, Viewer
     from handbook.ui.reader.zoom import ZoomController
     from handbook.ui.search.handlers import SearchHandlers
@@ -73,20 +68,11 @@ if TYPE_CHECKING:
     from handbook.ui.window.book_handlers import BookHandlers
     from handbook.ui.window.menus import Menus
     from handbook.ui.window.panels import LazyDock
-    from handbook.ui.window.session import PendingTab
+    from handbook.ui.window.tabs import Tabs
 
 __all__ = ["MainWindow"]
 
 LIBRARY_RECORD_DELAY_MS = 300  # an opened book is listed in the library after its first page
-CLOSED_TABS_KEPT = 20  # Ctrl+Shift+T goes back this many closed tabs
-TAB_TEXT_CHARS = 28  # a tab's label, at most (its tool tip says it all)
-
-
-class ClosedTab(NamedTuple):
-    """A tab closed (Ctrl+W), for Ctrl+Shift+T: its book and the text at its top."""
-
-    location: Path
-    place: Place | None
 
 
 class MainWindow(QMainWindow):
@@ -109,8 +95,6 @@ class MainWindow(QMainWindow):
         self._first_expose: FirstExpose | None = None
         self._dialog: QWidget | None = None  # the last non-modal dialog shown (tests look)
         self._built = False
-        self._start_page_html: str | None = None  # the page last kept for the next start...
-        self._start_page_sha: dict[str, str] = {}  # ...and its chapter file's SHA-256
         if book is not None:
             self.build(book, services, make_renderer, open_external)
 
@@ -148,6 +132,7 @@ class MainWindow(QMainWindow):
         """Build the panels, menus and actions, a tab on ``book``, and wire them (once)."""
         from handbook.ui.app.services import open_services
         from handbook.ui.app.settings import restore_window
+        from handbook.ui.app.start_page_keeper import StartPageKeeper
         from handbook.ui.bookmarks.handlers import BookmarkHandlers
         from handbook.ui.reader.navigation_handlers import NavigationHandlers
         from handbook.ui.reader.page_handlers import PageHandlers
@@ -155,6 +140,7 @@ class MainWindow(QMainWindow):
         from handbook.ui.search.handlers import SearchHandlers
         from handbook.ui.window.actions import Actions
         from handbook.ui.window.book_handlers import BookHandlers
+        from handbook.ui.window.tabs import Tabs
 
         assert not self._built, "MainWindow.build() is called once"
         self._owns_services = services is None
@@ -169,17 +155,18 @@ class MainWindow(QMainWindow):
         self.themes: ThemeManager = services.themes
         self.bookmarks: BookmarkController = services.bookmarks
         self._open_external = open_external
-        self.shelf = Shelf(make_renderer or self._themed_renderer)
-        self._lives: dict[Reader, LiveHandlers] = {}  # each tab's book followed on disk
-        self._tocs: dict[str, tuple[Book, TocModel]] = {}  # each book's tree, by identity
-        self._closed: list[ClosedTab] = []  # Ctrl+Shift+T reopens the last
-        self._wired = False  # _connect_signals has run (each new tab is connected then)
-        self._replacing = False  # tabs being inserted or replaced: no tab change to follow
-        self._active: Reader | None = None  # the tab the window follows now
-        self._session_failed = False  # said once until a save succeeds
+        self.shelf: Shelf = Shelf(make_renderer or self._themed_renderer)
+        self.start_page: StartPageKeeper = StartPageKeeper(
+            services.cache_dir, self.settings, self.themes
+        )
         self._bookmarks_book: Book | None = None  # the book the bookmarks were last given
         self.action_set: Actions = Actions(self)
         a = self.action_set
+        self.tab_set: Tabs = Tabs(
+            self.shelf, services.places, self.settings, self._make_reader, self._make_live, self
+        )
+        self.tabs: QTabWidget = self.tab_set.widget
+        self.setCentralWidget(self.tabs)
         self._build_panels(book, services.cache_dir)
         self.navigation: NavigationHandlers = NavigationHandlers(self.current, a, self)
         self.book_handlers: BookHandlers = BookHandlers(
@@ -199,7 +186,7 @@ class MainWindow(QMainWindow):
         )
         self.search_handlers: SearchHandlers = SearchHandlers(
             self.current,
-            self.duplicate_tab,
+            self.tab_set.duplicate,
             self.open_book_at,
             a,
             self.search_dock,
@@ -211,7 +198,7 @@ class MainWindow(QMainWindow):
         self.page_handlers: PageHandlers = PageHandlers(
             self.current, self.readers, a, self.settings, self.show_status, self
         )
-        self._active = self._add_reader(book)
+        self.tab_set.add_first(book)
         self._build_menus()
         self._connect_signals()
         if self.isVisible():  # start-up's frame is on screen: see _restore_docks
@@ -222,6 +209,26 @@ class MainWindow(QMainWindow):
         self._built = True
         self._book_opened()
         self._show_book_state()
+
+    def _make_reader(self, book: Book, parent: QWidget) -> Reader:
+        """A tab's reader on ``book`` (the tabs' factory)."""
+        from handbook.ui.reader.tab import Reader
+
+        return Reader(
+            book,
+            self.shelf,
+            self.settings,
+            self.services.places,
+            self.themes.page_theme(),
+            self._open_external,
+            self._connect_find_bar,
+            parent,
+        )
+
+    def _make_live(self, reader: Reader) -> LiveHandlers:
+        from handbook.ui.live.handlers import LiveHandlers
+
+        return LiveHandlers(reader, self.settings, self.action_set.follow_disk)
 
     @Slot()
     def _restore_docks(self) -> None:
@@ -244,9 +251,7 @@ class MainWindow(QMainWindow):
         self.repaint()
 
     def _build_panels(self, book: Book, cache_dir: Path | None) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QTabWidget
-
+        from handbook.ui.contents.toc_model import TocModels
         from handbook.ui.reader.progress import ReadingProgress
         from handbook.ui.window.panels import (
             LazyDock,
@@ -257,17 +262,9 @@ class MainWindow(QMainWindow):
             build_toc_panel,
         )
 
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("tabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.setTabBarAutoHide(True)  # one tab: no tab bar, the window as it always was
-        self.tabs.setTabsClosable(True)
-        self.tabs.setMovable(True)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
-        self.tabs.tabBar().setExpanding(False)
-        self.setCentralWidget(self.tabs)
         self.toc_panel: TocPanel = build_toc_panel(book, self)
-        self._tocs[book.identity] = (book, self.toc_panel.model())
+        self._tocs: TocModels = TocModels(self)  # each book's tree, shared by its tabs
+        self._tocs.add(book, self.toc_panel.model())
         self.search_dock, self.bookmarks_dock = build_docks(self, self.toc_panel)
         self._search_panel: LazyDock[SearchPanel] = LazyDock(
             self.search_dock,
@@ -324,7 +321,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         a = self.action_set
         marks, search, pages = self.bookmark_handlers, self.search_handlers, self.page_handlers
-        nav = self.navigation
+        nav, tabs = self.navigation, self.tab_set
         # navigation: actions (the active tab's)
         a.back.triggered.connect(nav.go_back)
         a.forward.triggered.connect(nav.go_forward)
@@ -333,17 +330,22 @@ class MainWindow(QMainWindow):
         nav.actions_updated.connect(marks.update_star)
         # navigation: the contents tree opens sections (in a new tab with the middle button)
         self.toc_panel.section_activated.connect(self.open_section)
-        self.toc_panel.section_in_new_tab.connect(self.open_section_in_new_tab)
+        self.toc_panel.section_in_new_tab.connect(tabs.open_section_in_new_tab)
         self.toc_panel.link_activated.connect(lambda url: self.viewer.anchorClicked.emit(url))
-        # tabs
+        # tabs (each new tab's reader: _connect_reader)
         a.new_tab.triggered.connect(self._new_tab_from_library)
-        a.close_tab.triggered.connect(self.close_current_tab)
-        a.next_tab.triggered.connect(functools.partial(self.step_tab, +1))
-        a.previous_tab.triggered.connect(functools.partial(self.step_tab, -1))
-        a.reopen_tab.triggered.connect(self.reopen_closed_tab)
-        self.tabs.currentChanged.connect(self._on_tab_changed)
-        self.tabs.tabCloseRequested.connect(self._close_tab_at)
-        self.tabs.tabBar().tabMoved.connect(lambda _from, _to: self.save_tabs())
+        a.close_tab.triggered.connect(tabs.close_current)
+        a.next_tab.triggered.connect(functools.partial(tabs.step, +1))
+        a.previous_tab.triggered.connect(functools.partial(tabs.step, -1))
+        a.reopen_tab.triggered.connect(tabs.reopen_closed)
+        self.tabs.currentChanged.connect(tabs.on_current_index)
+        self.tabs.tabCloseRequested.connect(tabs.close_at)
+        self.tabs.tabBar().tabMoved.connect(lambda _from, _to: tabs.save())
+        tabs.current_changed.connect(self._show_reader)
+        tabs.reader_added.connect(self._connect_reader)
+        tabs.reader_closed.connect(self._on_reader_closed)
+        tabs.tabs_changed.connect(self._update_tab_actions)
+        tabs.status.connect(self.show_status)
         # book
         a.open_book.triggered.connect(self.book_handlers.choose_book)
         a.open_file.triggered.connect(self.book_handlers.choose_file)
@@ -399,21 +401,19 @@ class MainWindow(QMainWindow):
         a.previous_pane.triggered.connect(functools.partial(self.cycle_focus, -1))
         self._set_tab_order()
         # the book follows its files on disk (each tab's: _connect_reader)
-        a.follow_disk.toggled.connect(self._set_following)
+        a.follow_disk.toggled.connect(tabs.set_following)
         # help
         a.show_shortcuts.triggered.connect(self.show_shortcuts)
         a.about.triggered.connect(self.show_about)
-        # each tab's reader: _connect_reader, as each tab is made
-        self._wired = True
+        # each tab's reader: _connect_reader, as each tab is made (tabs.reader_added)
         for reader in self.readers():
             self._connect_reader(reader)
 
     def _connect_reader(self, reader: Reader) -> None:
         """A tab's reader, wired to the window: what it says reaches the status bar, the title,
         the tree and the actions while it is the active tab."""
-        if not self._wired:
-            return  # the first tab, made in build: connected with the rest in _connect_signals
-        marks, live, viewer = self.bookmark_handlers, self._lives[reader], reader.viewer
+        marks, viewer = self.bookmark_handlers, reader.viewer
+        live = self.tab_set.live(reader)
         when_current = functools.partial(self._when_current, reader)
         # what the reader says, for the window while it is the tab shown
         reader.status.connect(when_current(self.show_status))
@@ -426,14 +426,14 @@ class MainWindow(QMainWindow):
         bar.valueChanged.connect(when_current(lambda _value: self.progress.refresh()))
         viewer.page_filled.connect(when_current(self.progress.refresh))  # a long page, in slices
         viewer.status_message.connect(when_current(self.show_status))
-        viewer.new_tab_requested.connect(self.open_section_in_new_tab)
+        viewer.new_tab_requested.connect(self.tab_set.open_section_in_new_tab)
         viewer.highlighted.connect(when_current(self._on_link_hovered))
         viewer.customContextMenuRequested.connect(when_current(marks.show_page_context_menu))
         reader.zoom.zoom_changed.connect(when_current(self.page_handlers.on_zoom_changed))
-        # the reader's place, saved as they read
+        # the reader's place, saved as they read: the page for the next start, the session
         reader.place_keeper.chapters_read_changed.connect(when_current(self._show_chapters_read))
-        reader.place_keeper.saved.connect(when_current(self._on_place_saved))
-        reader.place_keeper.saved.connect(lambda _place: self.save_tabs())  # the session too
+        reader.place_keeper.saved.connect(when_current(lambda _place: self.start_page.keep(reader)))
+        reader.place_keeper.saved.connect(lambda _place: self.save_tabs())
         # keys of the page
         reader.search_key.activated.connect(self.show_search)
         reader.shortcuts_key.activated.connect(self.show_shortcuts)
@@ -484,76 +484,44 @@ class MainWindow(QMainWindow):
         marks_chain = [marks.filter_edit, marks.tree] if marks else []
         set_tab_order([tree, page, bar and bar.field, *search_chain, *marks_chain])
 
-    # -- the tabs --------------------------------------------------------------------------
+    # -- the tabs (ui/window/tabs.py's) ------------------------------------------------------
 
     def current(self) -> Reader:
         """The active tab's reader."""
-        reader = self.tabs.currentWidget()
-        assert reader is not None
-        return cast("Reader", reader)
+        return self.tab_set.current()
 
     def readers(self) -> list[Reader]:
         """Every tab's reader, in tab order (a session's tab not shown yet has none)."""
-        from handbook.ui.reader.tab import Reader
-
-        widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
-        return [w for w in widgets if isinstance(w, Reader)]
-
-    def _add_reader(self, book: Book, at: int | None = None) -> Reader:
-        """A tab on ``book`` (it opens nothing yet: see Reader.start / realize)."""
-        from handbook.ui.live.handlers import LiveHandlers
-        from handbook.ui.reader.tab import Reader
-
-        shared = self.shelf.book_at(book.location())
-        if shared is not None and shared.identity == book.identity:
-            book = shared  # tabs on the same book share it
-        reader = Reader(
-            book,
-            self.shelf,
-            self.settings,
-            self.services.places,
-            self.themes.page_theme(),
-            self._open_external,
-            self._connect_find_bar,
-            self.tabs,
-        )
-        self._lives[reader] = LiveHandlers(reader, self.settings, self.action_set.follow_disk)
-        if self._active is not None:  # as wide as the others (the first: _build_menus)
-            reader.viewer.set_column(self._active.viewer.column())
-        index = self.tabs.count() if at is None else at
-        self.tabs.insertTab(index, reader, _tab_text(book.title))
-        self.tabs.setTabToolTip(index, book.title)
-        self._connect_reader(reader)
-        self._update_tab_actions()
-        return reader
+        return self.tab_set.readers()
 
     def open_tab(self, book: Book, place: Place | None = None, *, show: bool = True) -> Reader:
-        """A new tab on ``book`` after the active one, at ``place`` (else where the reader
-        left the book), made the active tab unless ``show`` is False (then it renders when
-        first shown)."""
-        self.current().place_keeper.save_now()  # a tab on the same book starts where it is
-        reader = self._add_reader(book, self.tabs.currentIndex() + 1)
-        reader.start(place)
-        if show:
-            self.tabs.setCurrentWidget(reader)
-        self.save_tabs()
-        return reader
+        return self.tab_set.open_tab(book, place, show=show)
 
     def duplicate_tab(self) -> Reader:
-        """A new tab on the active tab's book at its place, made the active tab."""
-        here = self.current()
-        return self.open_tab(here.book(), here.here())
+        return self.tab_set.duplicate()
 
     @Slot(str)
     def open_section_in_new_tab(self, section: str) -> bool:
-        """A link, a tree entry, a search hit opened with the middle button or Ctrl."""
-        from handbook.core.reading.place import Place
+        return self.tab_set.open_section_in_new_tab(section)
 
-        here = self.current()
-        if here.book().chapter(Place(section).chapter) is None:
-            return self.open_section(section)  # says why in the status bar
-        reader = self.open_tab(here.book(), Place(section))
-        return reader.is_realized()
+    def step_tab(self, step: int) -> None:
+        self.tab_set.step(step)
+
+    def close_current_tab(self) -> None:
+        self.tab_set.close_current()
+
+    def reopen_closed_tab(self) -> bool:
+        return self.tab_set.reopen_closed()
+
+    def restore_session(self) -> Place | None:
+        """The last session's tabs around the active one (see Tabs.restore_session)."""
+        return self.tab_set.restore_session()
+
+    @Slot()
+    def save_tabs(self) -> None:
+        """The session written now (Tabs.save)."""
+        if self._built:
+            self.tab_set.save()
 
     @Slot()
     def _new_tab_from_library(self) -> None:
@@ -566,124 +534,10 @@ class MainWindow(QMainWindow):
     def _open_book_in_new_tab(self, location: str) -> None:
         self.open_book_at(Path(location), new_tab=True)
 
-    @Slot(int)
-    def _on_tab_changed(self, index: int) -> None:
-        from handbook.ui.window.session import PendingTab
-
-        if index < 0 or not self._built or self._replacing:
-            return
-        pending = self.tabs.widget(index)
-        if isinstance(pending, PendingTab):  # a session's tab, shown for the first time
-            self._make_reader_for(pending, index)
-        reader = self.current()
-        if reader is self._active:
-            return  # the same tab at another index (one inserted or closed before it)
-        self._active = reader
-        if not reader.is_realized():
-            if reader.missing is None:
-                self._lives[reader].book_opened(reader.book())
-            reader.realize()
-        self._show_reader(reader)
-        self.save_tabs()
-        self._keep_last_book()
-
-    def _keep_last_book(self) -> None:
-        """The active tab's book is the one start-up opens (its first frame): written now,
-        as the session is, so that a start after a crash opens the tab shown."""
-        from handbook.ui.app.settings import LAST_BOOK
-
-        location = str(self.book().location())
-        if self.current().missing is None and self.settings.get(LAST_BOOK) != location:
-            self.settings.set(LAST_BOOK, location)
-            self.settings.sync()
-
-    def _make_reader_for(self, pending: PendingTab, index: int) -> Reader:
-        """The reader of a session's tab, made when it is first shown: its book read now (one
-        a tab holds already is shared; one that cannot be read: the tab says why)."""
-        from handbook.ui.window.session import load_tab_book
-
-        book, missing = load_tab_book(pending.tab, self.shelf.book_at)
-        self._replacing = True
-        try:
-            reader = self._add_reader(book, index)
-            reader.missing = missing
-            self.tabs.removeTab(index + 1)
-            pending.deleteLater()
-            self.tabs.setCurrentIndex(index)
-        finally:
-            self._replacing = False
-        reader.start(pending.tab.place)
-        return reader
-
-    def restore_session(self) -> Place | None:
-        """The last session's tabs around this window's tab (the active one, on its book),
-        each made when first shown (its book read then: ten tabs start as fast as one).
-
-        Returns where the active tab was when another tab of the session is on its book (its
-        book's last place may be the other tab's), else None."""
-        from handbook.core.storage.sqlite import StorageError
-        from handbook.ui.window.session import PendingTab, arrange
-
-        try:
-            saved = self.services.places.session()
-        except StorageError as exc:
-            self.show_status(f"Your tabs could not be read: {exc}")
-            return None
-        before, after, place = arrange(saved, self.book())
-        self._replacing = True
-        try:
-            for at, tab in enumerate(before):
-                self.tabs.insertTab(at, PendingTab(tab, self.tabs), _tab_text(tab.title))
-                self.tabs.setTabToolTip(at, tab.title)
-            for tab in after:
-                at = self.tabs.addTab(PendingTab(tab, self.tabs), _tab_text(tab.title))
-                self.tabs.setTabToolTip(at, tab.title)
-        finally:
-            self._replacing = False
-        self._update_tab_actions()
-        return place
-
-    def session_tabs(self) -> list[SessionTab]:
-        """The tabs as the session keeps them: each book and the text at its top."""
-        from dataclasses import replace  # here: not imported before start-up's first frame
-
-        from handbook.core.reading.places import SessionTab
-        from handbook.ui.window.session import PendingTab
-
-        tabs: list[SessionTab] = []
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            active = index == self.tabs.currentIndex()
-            if isinstance(widget, PendingTab):
-                tabs.append(replace(widget.tab, active=active))
-                continue
-            reader = cast("Reader", widget)
-            book = reader.book()
-            title = self.tabs.tabToolTip(index) or book.title
-            location = str(book.location())
-            tabs.append(SessionTab(location, book.identity, title, reader.here(), active))
-        return tabs
-
-    @Slot()
-    def save_tabs(self) -> None:
-        """The session written now (a tab opened, closed, moved or shown, a place saved): one
-        transaction, so that a start after a crash shows the tabs as they were."""
-        from handbook.core.storage.sqlite import StorageError
-
-        if not self._built:
-            return
-        try:
-            self.services.places.save_session(self.session_tabs())
-        except StorageError as exc:
-            if not self._session_failed:
-                self._session_failed = True
-                self.show_status(f"Your tabs could not be saved: {exc}")
-            return
-        self._session_failed = False
-
+    @Slot(object)
     def _show_reader(self, reader: Reader) -> None:
         """The window follows the active tab: its tree, title, progress, bookmarks, search."""
-        model = self._toc_for(reader.book())
+        model = self._tocs.for_book(reader.book())
         if self.toc_panel.model() is not model:
             self.toc_panel.set_model(model)
         self.toc_panel.model().set_read(reader.place_keeper.chapters_read())
@@ -700,94 +554,26 @@ class MainWindow(QMainWindow):
         self._set_tab_order()
         self._update_tab_actions()
 
-    def _toc_for(self, book: Book) -> TocModel:
-        """``book``'s contents tree model (one per book, shared by its tabs)."""
-        from handbook.ui.contents.toc_model import TocModel
-
-        kept = self._tocs.get(book.identity)
-        if kept is not None and kept[0] is book:
-            return kept[1]
-        model = TocModel(book, self)
-        self._tocs[book.identity] = (book, model)
-        return model
-
-    @Slot(int)
-    def step_tab(self, step: int) -> None:
-        """Ctrl+Tab / Ctrl+Shift+Tab: the next (previous) tab, round the end."""
-        count = self.tabs.count()
-        if count > 1:
-            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
-
-    @Slot()
-    def close_current_tab(self) -> None:
-        """Ctrl+W: the active tab closed (the last one stays: a window shows a book)."""
-        self._close_tab_at(self.tabs.currentIndex())
-
-    @Slot(int)
-    def _close_tab_at(self, index: int) -> None:
-        from handbook.ui.window.session import PendingTab
-
-        if self.tabs.count() <= 1 or index < 0:
-            return
-        widget = self.tabs.widget(index)
-        if isinstance(widget, PendingTab):  # a session's tab never shown
-            self._closed.append(ClosedTab(Path(widget.tab.book_path), widget.tab.place))
-            self.tabs.removeTab(index)
-            widget.deleteLater()
-        else:
-            reader = cast("Reader", widget)
-            reader.place_keeper.save_now()
-            self._closed.append(ClosedTab(reader.book().location(), reader.here()))
-            self._remove_reader(reader)
-        del self._closed[:-CLOSED_TABS_KEPT]
-        self._update_tab_actions()
-        self.save_tabs()
+    @Slot(object)
+    def _on_reader_closed(self, _reader: Reader) -> None:
+        self._tocs.keep_only({r.book().identity for r in self.readers()})
 
     def _close_reader(self, reader: Reader) -> None:
         """A tab's "Close the Book" (its folder went away): the tab closed; the last, the
         window."""
-        if self.tabs.count() <= 1:
+        if not self.tab_set.close_reader(reader):
             self.close()
-        else:
-            self._remove_reader(reader)
-
-    def _remove_reader(self, reader: Reader) -> None:
-        reader.close_down()
-        live = self._lives.pop(reader)
-        live.watcher.stop()
-        self.tabs.removeTab(self.tabs.indexOf(reader))
-        reader.hide()
-        reader.deleteLater()
-        self.shelf.keep_only(r.book() for r in self.readers())
-        kept = {r.book().identity for r in self.readers()}
-        for identity in [i for i in self._tocs if i not in kept]:
-            del self._tocs[identity]  # its model goes with the window (a child)
-        self._update_tab_actions()
 
     @Slot()
-    def reopen_closed_tab(self) -> bool:
-        """Ctrl+Shift+T: the tab closed last, again, at the text that was at its top."""
-        while self._closed:
-            closed = self._closed.pop()
-            book = self._load_book(closed.location)
-            if book is not None:
-                self.open_tab(book, closed.place)
-                return True
-        self._update_tab_actions()
-        return False
-
     def _update_tab_actions(self) -> None:
-        a = self.action_set
-        a.close_tab.setEnabled(self.tabs.count() > 1)
-        a.next_tab.setEnabled(self.tabs.count() > 1)
-        a.previous_tab.setEnabled(self.tabs.count() > 1)
-        a.reopen_tab.setEnabled(bool(self._closed))
+        a, several = self.action_set, self.tab_set.count() > 1
+        a.close_tab.setEnabled(several)
+        a.next_tab.setEnabled(several)
+        a.previous_tab.setEnabled(several)
+        a.reopen_tab.setEnabled(self.tab_set.can_reopen())
 
     def _on_reader_title(self, reader: Reader, title: str) -> None:
-        index = self.tabs.indexOf(reader)
-        if index >= 0:
-            self.tabs.setTabText(index, _tab_text(title))
-            self.tabs.setTabToolTip(index, title)
+        self.tab_set.set_title(reader, title)
         if self.current() is reader:
             self.setWindowTitle(title)
 
@@ -819,7 +605,7 @@ class MainWindow(QMainWindow):
 
     @property
     def live(self) -> LiveHandlers:
-        return self._lives[self.current()]
+        return self.tab_set.live(self.current())
 
     # -- the book --------------------------------------------------------------------------
 
@@ -830,17 +616,12 @@ class MainWindow(QMainWindow):
     def open_book(self, book: Book) -> None:
         """Show another book in the active tab, at the place the reader left it (else its
         first chapter)."""
-        shared = self.shelf.book_at(book.location())
-        if shared is not None and shared.identity == book.identity:
-            book = shared
-        reader = self.current()
-        reader.set_book(book)
-        self.shelf.keep_only(r.book() for r in self.readers())
+        self.tab_set.show_book(book)
         self._book_opened()
         self._show_book_state()
         self.restore_place()
         self.save_tabs()
-        self._keep_last_book()
+        self.tab_set.keep_last_book()
 
     def _book_opened(self) -> None:
         """What follows the active tab's book: bookmarks, zoom, search, the recent books."""
@@ -851,7 +632,7 @@ class MainWindow(QMainWindow):
         self.search_handlers.book_opened()
         self.settings.add_recent_book(str(book.location()))
         self.book_handlers.fill_recent_books()
-        self._lives[reader].book_opened(book)
+        self.tab_set.live(reader).book_opened(book)
         # once the first page is up: the library's write costs 2-6 ms
         QTimer.singleShot(LIBRARY_RECORD_DELAY_MS, self, lambda: self._record_in_library(book))
 
@@ -870,22 +651,12 @@ class MainWindow(QMainWindow):
         """A book read again after its files changed on disk: each tab on it, the contents
         tree (its open rows and selection kept), the bookmarks (re-anchored), the search and
         the actions follow; the pages and the histories stay."""
-        from handbook.ui.contents.toc_model import TocModel
-
-        old = self.shelf.book_at(book.location()) or self.book()
-        self.shelf.follow(book)
-        for reader in self.readers():
-            if reader.book().identity == book.identity:
-                reader.follow_book(book)
-        kept = self._tocs.get(book.identity)
-        if kept is not None:
-            model = kept[1]
-            if book.toc != old.toc:
-                model = TocModel(book, self)
-                if self.toc_panel.model() is kept[1]:
-                    self.toc_panel.replace_model(model)
-                kept[1].deleteLater()
-            self._tocs[book.identity] = (book, model)
+        old = self.tab_set.follow_book(book)
+        replaced = self._tocs.follow(book, book.toc != old.toc)
+        if replaced is not None:
+            if self.toc_panel.model() is replaced[0]:
+                self.toc_panel.replace_model(replaced[1])
+            replaced[0].deleteLater()
         if self.book() is book:
             self._bookmarks_book = book
             self.bookmarks.set_book(book)
@@ -906,13 +677,12 @@ class MainWindow(QMainWindow):
         search_panel = self._search_panel.built()
         if search_panel is not None:
             search_panel.stop()  # its indexes closed, builds still running told to stop
-        for live in self._lives.values():
-            live.watcher.stop()  # its inotify instance given back now
+        self.tab_set.stop_watching()  # their inotify instances given back now
         save_window(self, self.settings)
         for reader in self.readers():
             reader.place_keeper.save_now()
         self.save_tabs()
-        self._keep_start_page()
+        self.start_page.keep(self.current())
         self.settings.set(LAST_BOOK, str(self.book().location()))
         if self.viewer.current_chapter() is not None:
             self.settings.set(LAST_SECTION, self.current_section())
@@ -933,60 +703,10 @@ class MainWindow(QMainWindow):
         for reader in self.readers():
             reader.place_keeper.save_now()
         self.save_tabs()
-        self._keep_start_page()
+        self.start_page.keep(self.current())
         save_window(self, self.settings)
         self.settings.set(LAST_BOOK, str(self.book().location()))
         self.settings.sync()
-
-    @Slot(object)
-    def _on_place_saved(self, _place: object) -> None:
-        """Kept with each save of the place (a timer's slot, not the paint path), so that a
-        start after a crash still shows the reader's page."""
-        self._keep_start_page()
-
-    def _keep_start_page(self) -> None:
-        """The page on screen, for the next start's first frame (ui/app/start_page.py)."""
-        import os
-
-        from handbook.core.render.theme import DARK
-        from handbook.ui.app import start_page
-        from handbook.ui.app.settings import BOOK_FONT_FAMILY, BOOK_FONT_SIZE, BOOK_ZOOM, THEME
-
-        chapter, html = self.viewer.current_chapter(), self.viewer.page_html()
-        cache_dir = self.services.cache_dir
-        if chapter is None or html is None or cache_dir is None or self.rendering():
-            return
-        book, source = self.book(), str(self.book().src / chapter)
-        src = os.path.realpath(book.src)
-        if os.path.commonpath([os.path.realpath(source), src]) != src:
-            return  # a chapter leaving the book (a symlink out): its file is not read
-        sha = self._start_page_sha.get(source) if self._start_page_html == html else None
-        if sha is None:  # the chapter's file read and hashed once for a page, not at each save
-            sha = start_page.source_sha256(source)
-            self._start_page_html, self._start_page_sha = html, {}
-            if sha is not None:
-                self._start_page_sha[source] = sha
-        if sha is None:
-            return
-        identity = book.identity
-        page = start_page.StartPage(
-            book=str(book.location()),
-            identity=identity,
-            chapter=chapter,
-            source=source,
-            source_sha256=sha,
-            theme=self.settings.get(THEME),
-            dark=self.themes.page_theme() is DARK,
-            zoom=self.settings.get(BOOK_ZOOM, book=identity),
-            family=self.settings.get(BOOK_FONT_FAMILY, book=identity),
-            size=self.settings.get(BOOK_FONT_SIZE, book=identity),
-            font=self.zoom.page_font().toString(),
-            margin=self.viewer.document().documentMargin(),
-            column=self.viewer.column() or 0,
-            position=self.viewer.top_position(),
-            html=html,
-        )
-        start_page.write(cache_dir, page)
 
     def show_start_messages(self) -> None:
         """Tell the reader, once, about anything found wrong at start (call after show())."""
@@ -1037,23 +757,6 @@ class MainWindow(QMainWindow):
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             self.show_status(f"This book has problems: {problems[0]}{more}", timeout_ms=0)
 
-    def _load_book(self, path: Path) -> Book | None:
-        """The book at ``path`` (one a tab holds already is shared), else None: said."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from handbook.core.book.load import open_book
-        from handbook.core.book.model import BookError
-
-        shared = self.shelf.book_at(path)
-        if shared is not None:
-            return shared
-        try:
-            book, _start = open_book(path)
-        except BookError as exc:
-            QMessageBox.warning(self, "Cannot open this book", str(exc))
-            return None
-        return book
-
     def open_book_at(self, path: Path, new_tab: bool = False) -> bool:
         """Open the book at ``path`` (a chapter's file: its book, at that page) in the active
         tab, or in a new one."""
@@ -1062,7 +765,7 @@ class MainWindow(QMainWindow):
         from handbook.core.book.load import open_book
         from handbook.core.book.model import BookError
 
-        shared = self.shelf.book_at(path) if new_tab or self.tabs.count() > 1 else None
+        shared = self.shelf.book_at(path) if new_tab or self.tab_set.count() > 1 else None
         start: str | None = None
         if shared is not None:  # a tab holds it: shared (one tab: read again, as it was)
             book = shared
@@ -1150,13 +853,6 @@ class MainWindow(QMainWindow):
         if show:
             self.toc_panel.raise_()  # to the front of its tab group
 
-    @Slot(bool)
-    def _set_following(self, follow: bool) -> None:
-        """View > Follow Changes on Disk, for every tab shown so far."""
-        for reader, live in self._lives.items():
-            if reader.is_realized() and reader.missing is None:
-                live.set_following(follow)
-
     @Slot()
     def show_search(self) -> None:
         self.search_handlers.show_search()
@@ -1198,8 +894,3 @@ class MainWindow(QMainWindow):
         from handbook.ui.window.help import open_about
 
         self._dialog = open_about(self, self.book().format)
-
-
-def _tab_text(title: str) -> str:
-    """A tab's label: the page's title, shortened."""
-    return title if len(title) <= TAB_TEXT_CHARS else title[: TAB_TEXT_CHARS - 1] + "\u2026"
