@@ -151,6 +151,15 @@ def test_ctrl_t_then_enter_opens_this_book_again_at_this_place(
     assert first.book() is second.book()  # one Book for both
 
 
+def test_tabs_on_one_book_say_their_chapters(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_section("basics.md")
+    window.open_section_in_new_tab("details.md")
+
+    assert [window.tabs.tabText(i) for i in range(2)] == ["Basics", "Details"]
+    assert window.tabs.tabToolTip(1) == f"Details \u2014 {window.book().title}"
+    assert window.windowTitle() == f"Details \u2014 {window.book().title}"
+
+
 def test_a_middle_click_on_a_link_opens_it_in_a_new_tab(qtbot: QtBot, window: MainWindow) -> None:
     scroll_to(window, "See the details")
     top = text_at_top(window.viewer)

@@ -118,6 +118,7 @@ class Reader(QWidget):
         self._shelf = shelf
         self._settings = settings
         self.title = book.title
+        self.tab_title = book.title  # the tab's label: the chapter's title (the book's at first)
         self.history = History()
         self.viewer: Viewer = build_viewer(book, open_external, self)
         layout.addWidget(self.viewer, 1)
@@ -186,7 +187,7 @@ class Reader(QWidget):
         """Show another book in this tab (its history starts anew)."""
         self.place_keeper.save_now()  # the place in the book being left
         self._book = book
-        self.title = book.title
+        self.title = self.tab_title = book.title
         self.page.set_book(book, self._shelf.chapters(book))
         self.history.clear()
         self.viewer.set_book(book)
@@ -273,7 +274,7 @@ class Reader(QWidget):
         else:
             rendered = self.page.display(path, place)
             title = rendered.title if rendered is not None and rendered.title else node.title
-            self._set_title(f"{title} — {self._book.title}")  # {{#title}} as mdBook
+            self._set_title(title)  # {{#title}} as mdBook
             if node.problem:
                 self._emit_status(f"This chapter cannot be shown: {node.problem}", 0)
             elif rendered is not None:
@@ -282,9 +283,11 @@ class Reader(QWidget):
         self.place_keeper.note_moved()
         return True
 
-    def _set_title(self, title: str) -> None:
-        self.title = title
-        self.title_changed.emit(title)
+    def _set_title(self, chapter_title: str) -> None:
+        """The window's title "Chapter — Book"; the tab's, the chapter's alone."""
+        self.tab_title = chapter_title
+        self.title = f"{chapter_title} — {self._book.title}"
+        self.title_changed.emit(self.title)
 
     # -- Back, Forward, the neighbouring chapters ------------------------------------------------
 
@@ -320,7 +323,7 @@ class Reader(QWidget):
     def _on_background_shown(self, rendered: RenderedChapter) -> None:
         self._emit_status("", 1)  # the "Rendering..." message goes
         if rendered.title:
-            self._set_title(f"{rendered.title} — {self._book.title}")
+            self._set_title(rendered.title)
         self._show_notes(rendered)
         self.section_shown.emit(self.viewer.current_section())
 

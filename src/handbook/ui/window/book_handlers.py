@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 class BookHandlers(QObject):
     open_in_new_tab = Signal(str)  # a book's location chosen in the Library for a new tab
+    status = Signal(str, int)  # (message, timeout in ms) for the status bar
 
     def __init__(
         self,
@@ -63,6 +64,23 @@ class BookHandlers(QObject):
         path, _ = QFileDialog.getOpenFileName(self._parent, "Open File", start, MARKDOWN_FILES)
         if path:
             self._open_book_at(Path(path))
+
+    def record_in_library(self, book: Book) -> None:
+        """The open book listed in the library, read now (a library that cannot be used, or
+        was started again, is said in the status bar)."""
+        from handbook import paths
+        from handbook.core.library.store import record_read
+
+        note = record_read(self._data_dir or paths.data_dir(), book)
+        if note:
+            self.status.emit(note, 15000)
+
+    @Slot()
+    def new_tab_from_library(self) -> None:
+        """Ctrl+T: the Library, the active tab's book listed (now, not after its first page)
+        and chosen in it."""
+        self.record_in_library(self._book())
+        self.show_library_for_new_tab()
 
     @Slot()
     def show_library_for_new_tab(self) -> None:

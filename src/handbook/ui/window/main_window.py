@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
         self.toc_panel.section_in_new_tab.connect(tabs.open_section_in_new_tab)
         self.toc_panel.link_activated.connect(lambda url: self.viewer.anchorClicked.emit(url))
         # tabs (each new tab's reader: _connect_reader)
-        a.new_tab.triggered.connect(self._new_tab_from_library)
+        a.new_tab.triggered.connect(self.book_handlers.new_tab_from_library)
         a.close_tab.triggered.connect(tabs.close_current)
         a.next_tab.triggered.connect(functools.partial(tabs.step, +1))
         a.previous_tab.triggered.connect(functools.partial(tabs.step, -1))
@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
         a.open_file.triggered.connect(self.book_handlers.choose_file)
         a.library.triggered.connect(self.book_handlers.show_library)
         self.book_handlers.open_in_new_tab.connect(self._open_book_in_new_tab)
+        self.book_handlers.status.connect(self.show_status)
         self.menus.recent.triggered.connect(self.book_handlers.open_recent)
         a.quit.triggered.connect(self.close)
         # printing and PDF
@@ -497,9 +498,6 @@ class MainWindow(QMainWindow):
     def open_tab(self, book: Book, place: Place | None = None, *, show: bool = True) -> Reader:
         return self.tab_set.open_tab(book, place, show=show)
 
-    def duplicate_tab(self) -> Reader:
-        return self.tab_set.duplicate()
-
     @Slot(str)
     def open_section_in_new_tab(self, section: str) -> bool:
         return self.tab_set.open_section_in_new_tab(section)
@@ -510,9 +508,6 @@ class MainWindow(QMainWindow):
     def close_current_tab(self) -> None:
         self.tab_set.close_current()
 
-    def reopen_closed_tab(self) -> bool:
-        return self.tab_set.reopen_closed()
-
     def restore_session(self) -> Place | None:
         """The last session's tabs around the active one (see Tabs.restore_session)."""
         return self.tab_set.restore_session()
@@ -522,13 +517,6 @@ class MainWindow(QMainWindow):
         """The session written now (Tabs.save)."""
         if self._built:
             self.tab_set.save()
-
-    @Slot()
-    def _new_tab_from_library(self) -> None:
-        """Ctrl+T: the Library, the active tab's book listed (now, not after its first page)
-        and chosen in it."""
-        self._record_in_library(self.book())
-        self.book_handlers.show_library_for_new_tab()
 
     @Slot(str)
     def _open_book_in_new_tab(self, location: str) -> None:
@@ -634,17 +622,9 @@ class MainWindow(QMainWindow):
         self.book_handlers.fill_recent_books()
         self.tab_set.live(reader).book_opened(book)
         # once the first page is up: the library's write costs 2-6 ms
-        QTimer.singleShot(LIBRARY_RECORD_DELAY_MS, self, lambda: self._record_in_library(book))
-
-    def _record_in_library(self, book: Book) -> None:
-        """The open book listed in the library, read now (a library that cannot be used, or
-        was started again, is said in the status bar)."""
-        from handbook import paths
-        from handbook.core.library.store import record_read
-
-        note = record_read(self.services.data_dir or paths.data_dir(), book)
-        if note:
-            self.statusBar().showMessage(note, 15000)
+        QTimer.singleShot(
+            LIBRARY_RECORD_DELAY_MS, self, lambda: self.book_handlers.record_in_library(book)
+        )
 
     @Slot(object, object)
     def follow_book(self, book: Book, chapters: frozenset[str] | None = None) -> None:
@@ -760,27 +740,18 @@ class MainWindow(QMainWindow):
     def open_book_at(self, path: Path, new_tab: bool = False) -> bool:
         """Open the book at ``path`` (a chapter's file: its book, at that page) in the active
         tab, or in a new one."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from handbook.core.book.load import open_book
-        from handbook.core.book.model import BookError
-
-        shared = self.shelf.book_at(path) if new_tab or self.tab_set.count() > 1 else None
-        start: str | None = None
-        if shared is not None:  # a tab holds it: shared (one tab: read again, as it was)
-            book = shared
-        else:
-            try:
-                book, start = open_book(path)  # a chapter's file: its book, at that page
-            except BookError as exc:
-                QMessageBox.warning(self, "Cannot open this book", str(exc))
-                return False
+        found = self.tab_set.book_for(path, shared=new_tab or self.tab_set.count() > 1)
+        if found is None:
+            return False  # said
+        book, start = found  # a tab holds it: shared (one tab: read again, as it was)
         if new_tab:
             from handbook.core.reading.place import Place
 
             self.open_tab(book, Place(start) if start else None)
             self.settings.add_recent_book(str(book.location()))
-            QTimer.singleShot(LIBRARY_RECORD_DELAY_MS, self, lambda: self._record_in_library(book))
+            QTimer.singleShot(
+                LIBRARY_RECORD_DELAY_MS, self, lambda: self.book_handlers.record_in_library(book)
+            )
             return True
         self.open_book(book)
         if start:

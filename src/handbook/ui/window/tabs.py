@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from handbook.ui.reader.tab import Reader, Shelf
     from handbook.ui.window.session import PendingTab
 
-__all__ = ["CLOSED_TABS_KEPT", "ClosedTab", "Tabs", "tab_text"]
+__all__ = ["CLOSED_TABS_KEPT", "ClosedTab", "Tabs", "chapter_of", "tab_text"]
 
 CLOSED_TABS_KEPT = 20  # Ctrl+Shift+T goes back this many closed tabs
 TAB_TEXT_CHARS = 28  # a tab's label, at most (its tool tip says it all)
@@ -164,20 +164,25 @@ class Tabs(QObject):
 
     def load_book(self, path: Path) -> Book | None:
         """The book at ``path`` (one a tab holds already is shared), else None: said."""
+        found = self.book_for(path, shared=True)
+        return None if found is None else found[0]
+
+    def book_for(self, path: Path, shared: bool) -> tuple[Book, str | None] | None:
+        """The book at ``path`` and, ``path`` a chapter's file, that chapter (one a tab holds
+        already when ``shared``: no file read); None when it cannot be opened (said)."""
         from PySide6.QtWidgets import QMessageBox
 
         from handbook.core.book.load import open_book
         from handbook.core.book.model import BookError
 
-        shared = self.shelf.book_at(path)
-        if shared is not None:
-            return shared
+        held = self.shelf.book_at(path) if shared else None
+        if held is not None:
+            return held, None
         try:
-            book, _start = open_book(path)
+            return open_book(path)
         except BookError as exc:
             QMessageBox.warning(self.widget.window(), "Cannot open this book", str(exc))
             return None
-        return book
 
     def show_book(self, book: Book) -> Book:
         """``book`` in the active tab (the Book a tab holds already, if one does: returned);
@@ -261,10 +266,11 @@ class Tabs(QObject):
             self.widget.setCurrentIndex((self.widget.currentIndex() + step) % count)
 
     def set_title(self, reader: Reader, title: str) -> None:
-        """``reader``'s tab says ``title`` (shortened; its tool tip: all of it)."""
+        """``reader``'s tab says its chapter's title (shortened: tabs on one book differ by
+        it), its tool tip ``title`` ("Chapter — Book")."""
         index = self.widget.indexOf(reader)
         if index >= 0:
-            self.widget.setTabText(index, tab_text(title))
+            self.widget.setTabText(index, tab_text(reader.tab_title))
             self.widget.setTabToolTip(index, title)
 
     # -- closing ---------------------------------------------------------------------------
@@ -360,10 +366,10 @@ class Tabs(QObject):
         self._replacing = True
         try:
             for at, tab in enumerate(before):
-                tabs.insertTab(at, PendingTab(tab, tabs), tab_text(tab.title))
+                tabs.insertTab(at, PendingTab(tab, tabs), tab_text(chapter_of(tab.title)))
                 tabs.setTabToolTip(at, tab.title)
             for tab in after:
-                at = tabs.addTab(PendingTab(tab, tabs), tab_text(tab.title))
+                at = tabs.addTab(PendingTab(tab, tabs), tab_text(chapter_of(tab.title)))
                 tabs.setTabToolTip(at, tab.title)
         finally:
             self._replacing = False
@@ -405,6 +411,11 @@ class Tabs(QObject):
                 self.status.emit(f"Your tabs could not be saved: {exc}", 8000)
             return
         self._session_failed = False
+
+
+def chapter_of(title: str) -> str:
+    """A session's tab's label: the chapter's title in its "Chapter — Book"."""
+    return title.rpartition(" \u2014 ")[0] or title
 
 
 def tab_text(title: str) -> str:
