@@ -7,6 +7,8 @@ entries to its context menu through :attr:`TocPanel.context_menu_requested`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -29,7 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from handbook.ui.contents.toc_model import TocModel
+from handbook.ui.contents.toc_model import TocModel, TocModels
+
+if TYPE_CHECKING:
+    from handbook.core.book.model import Book
 
 ACTIVATING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -48,6 +53,7 @@ class TocPanel(QDockWidget):
             Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
         self._model = model
+        self._books = TocModels(parent or self)  # one model a book, shared by its tabs
         self._unfolded: list[QPersistentModelIndex] = []  # rows unfolded to follow the reader
         self.tree = QTreeView(self)
         self.tree.setObjectName("contents_tree")
@@ -71,6 +77,33 @@ class TocPanel(QDockWidget):
 
     def model(self) -> TocModel:
         return self._model
+
+    def add_book(self, book: Book, model: TocModel) -> None:
+        """``model`` is ``book``'s tree (the one the panel was made with)."""
+        self._books.add(book, model)
+
+    def show_book(self, book: Book, chapters_read: frozenset[str], section: str) -> None:
+        """``book``'s tree (its model made the first time, then kept), its chapters read
+        marked, ``section`` selected."""
+        model = self._books.for_book(book)
+        if self._model is not model:
+            self.set_model(model)
+        model.set_read(chapters_read)
+        self.select_section(section)
+
+    def follow_book(self, book: Book, toc_changed: bool) -> None:
+        """``book`` read again: its tree made anew if it changed (the open rows and the
+        selection kept when it is the one shown)."""
+        replaced = self._books.follow(book, toc_changed)
+        if replaced is not None:
+            old, new = replaced
+            if self._model is old:
+                self.replace_model(new)
+            old.deleteLater()
+
+    def keep_books(self, identities: set[str]) -> None:
+        """The trees of other books forgotten (no tab shows them)."""
+        self._books.keep_only(identities)
 
     def set_model(self, model: TocModel) -> None:
         """Show another book's tree (the old model is the caller's to delete)."""

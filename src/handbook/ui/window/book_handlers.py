@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from handbook.ui.window.menus import fill_recent_books
 
+LIBRARY_RECORD_DELAY_MS = 300  # an opened book is listed in the library after its first page
 MARKDOWN_FILES = "Markdown (*.md *.markdown mkdocs.yml mkdocs.yaml);;All files (*)"
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ class BookHandlers(QObject):
         path, _ = QFileDialog.getOpenFileName(self._parent, "Open File", start, MARKDOWN_FILES)
         if path:
             self._open_book_at(Path(path))
+
+    def record_later(self, book: Book) -> None:
+        """``book`` listed in the library once its first page is up (the write costs 2-6 ms)."""
+        QTimer.singleShot(LIBRARY_RECORD_DELAY_MS, self, lambda: self.record_in_library(book))
 
     def record_in_library(self, book: Book) -> None:
         """The open book listed in the library, read now (a library that cannot be used, or

@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from handbook.ui.bookmarks.controller import BookmarkController
     from handbook.ui.bookmarks.handlers import BookmarkHandlers
     from handbook.ui.bookmarks.panel import BookmarksPanel
-    from handbook.ui.contents.toc_model import TocModels
     from handbook.ui.contents.toc_panel import TocPanel
     from handbook.ui.live.handlers import LiveHandlers
     from handbook.ui.reader.chapter_cache import RenderChapter, RendererFactory
@@ -71,8 +70,6 @@ if TYPE_CHECKING:
     from handbook.ui.window.tabs import Tabs
 
 __all__ = ["MainWindow"]
-
-LIBRARY_RECORD_DELAY_MS = 300  # an opened book is listed in the library after its first page
 
 
 class MainWindow(QMainWindow):
@@ -251,7 +248,6 @@ class MainWindow(QMainWindow):
         self.repaint()
 
     def _build_panels(self, book: Book, cache_dir: Path | None) -> None:
-        from handbook.ui.contents.toc_model import TocModels
         from handbook.ui.reader.progress import ReadingProgress
         from handbook.ui.window.panels import (
             LazyDock,
@@ -263,8 +259,6 @@ class MainWindow(QMainWindow):
         )
 
         self.toc_panel: TocPanel = build_toc_panel(book, self)
-        self._tocs: TocModels = TocModels(self)  # each book's tree, shared by its tabs
-        self._tocs.add(book, self.toc_panel.model())
         self.search_dock, self.bookmarks_dock = build_docks(self, self.toc_panel)
         self._search_panel: LazyDock[SearchPanel] = LazyDock(
             self.search_dock,
@@ -525,11 +519,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _show_reader(self, reader: Reader) -> None:
         """The window follows the active tab: its tree, title, progress, bookmarks, search."""
-        model = self._tocs.for_book(reader.book())
-        if self.toc_panel.model() is not model:
-            self.toc_panel.set_model(model)
-        self.toc_panel.model().set_read(reader.place_keeper.chapters_read())
-        self.toc_panel.select_section(reader.current_section())
+        chapters_read = reader.place_keeper.chapters_read()
+        self.toc_panel.show_book(reader.book(), chapters_read, reader.current_section())
         self.progress.show_for(reader.viewer, reader.book())
         self.setWindowTitle(reader.title)
         if self._bookmarks_book is not reader.book():  # its bookmarks first, re-anchored
@@ -544,7 +535,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_reader_closed(self, _reader: Reader) -> None:
-        self._tocs.keep_only({r.book().identity for r in self.readers()})
+        self.toc_panel.keep_books({r.book().identity for r in self.readers()})
 
     def _close_reader(self, reader: Reader) -> None:
         """A tab's "Close the Book" (its folder went away): the tab closed; the last, the
@@ -621,10 +612,7 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_book(str(book.location()))
         self.book_handlers.fill_recent_books()
         self.tab_set.live(reader).book_opened(book)
-        # once the first page is up: the library's write costs 2-6 ms
-        QTimer.singleShot(
-            LIBRARY_RECORD_DELAY_MS, self, lambda: self.book_handlers.record_in_library(book)
-        )
+        self.book_handlers.record_later(book)
 
     @Slot(object, object)
     def follow_book(self, book: Book, chapters: frozenset[str] | None = None) -> None:
@@ -632,11 +620,7 @@ class MainWindow(QMainWindow):
         tree (its open rows and selection kept), the bookmarks (re-anchored), the search and
         the actions follow; the pages and the histories stay."""
         old = self.tab_set.follow_book(book)
-        replaced = self._tocs.follow(book, book.toc != old.toc)
-        if replaced is not None:
-            if self.toc_panel.model() is replaced[0]:
-                self.toc_panel.replace_model(replaced[1])
-            replaced[0].deleteLater()
+        self.toc_panel.follow_book(book, book.toc != old.toc)
         if self.book() is book:
             self._bookmarks_book = book
             self.bookmarks.set_book(book)
@@ -749,9 +733,7 @@ class MainWindow(QMainWindow):
 
             self.open_tab(book, Place(start) if start else None)
             self.settings.add_recent_book(str(book.location()))
-            QTimer.singleShot(
-                LIBRARY_RECORD_DELAY_MS, self, lambda: self.book_handlers.record_in_library(book)
-            )
+            self.book_handlers.record_later(book)
             return True
         self.open_book(book)
         if start:

@@ -117,6 +117,7 @@ def build_find_bar(viewer: Viewer, highlighter: PageHighlighter, page: QWidget) 
 
 def build_toc_panel(book: Book, parent: QWidget) -> TocPanel:
     toc_panel = TocPanel(TocModel(book, parent), parent)
+    toc_panel.add_book(book, toc_panel.model())
     toc_panel.tree.setAccessibleDescription(
         "The book's chapters and sections; Enter opens the one selected"
     )
