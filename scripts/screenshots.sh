@@ -59,7 +59,7 @@ MD
 
 take guide-light light --wait 2 -- .venv/bin/handbook
 take guide-dark dark --wait 2 -- .venv/bin/handbook
-take guide-search light --keys "ctrl+k h a i r space t h i n" --wait 2 -- .venv/bin/handbook
+take guide-search light --keys "ctrl+k h a i r space t h i n" --wait 4 -- .venv/bin/handbook
 take rust-book light --wait 2 -- .venv/bin/handbook "$rust/src/ch15-01-box.md"
 # A narrow window: made narrow once it shows (xdotool; no window manager to ask).
 narrow='for _ in $(seq 100); do w=$(xdotool search --onlyvisible --name Ownership | head -n1)
