@@ -16,6 +16,10 @@ bundled guide:
   delivers it), and to every event the click set off handled, in an offscreen window, its
   chapter cache emptied before each click; its baseline, in the same run: the same page put
   in a bare QTextBrowser of the same size, laid out and painted (Qt's part alone);
+- once the book has settled (its search index built and every chapter rendered ahead off the UI
+  thread into the chapter cache): a click on the largest chapter's row and on 10 chapters' rows
+  picked at random (seeded), to the page painted; their baseline, in the same run: the same 10
+  clicks cold (the chapter cache emptied before each);
 - the same in CPU time (user + system; ``mdbook build``'s from ``getrusage``): on a shared,
   loaded machine wall times are mostly waiting for a core, CPU times compare the work; and
   the CPU time of the core's render of that chapter alone (the rest of a click is Qt's).
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -135,9 +140,18 @@ class Click(NamedTuple):
     settled_cpu: float
 
 
+class Settled(NamedTuple):
+    """Clicks once the book has settled, and their cold baseline."""
+
+    seconds: float  # from the settling page shown to every chapter kept (wall)
+    largest: list[Click]
+    random: list[Click]
+    random_cold: list[Click]
+
+
 def click_to_shown(
     book_path: Path, runs: int
-) -> tuple[str, float, list[Click], list[Click], list[Click]]:
+) -> tuple[str, float, list[Click], list[Click], list[Click], Settled]:
     """(chapter, its KiB, each click's times with the chapter cache emptied, each click's times
     from the chapter before it once the window has rendered its neighbours ahead, and the
     baseline's: the same page put in a bare QTextBrowser of the viewer's size, laid out and
@@ -188,11 +202,18 @@ def click_to_shown(
     watch = PaintWatch(viewport)
     viewport.installEventFilter(watch)
 
-    def click() -> Click:
-        """A click on ``largest``'s row, timed to its page painted and to all settled."""
+    def quiet() -> None:
+        """No chapter being rendered ahead (its CPU time would count in the click's)."""
+        while any(t.name == "render-ahead" for t in threading.enumerate()):
+            app.processEvents()
+            time.sleep(0.005)
+
+    def click(path: str = largest) -> Click:
+        """A click on ``path``'s row, timed to its page painted and to all settled."""
+        quiet()
         watch.arm()
         start, cpu_start = time.perf_counter(), time.process_time()
-        window.toc_panel.section_activated.emit(largest)  # what a click on its row sends
+        window.toc_panel.section_activated.emit(path)  # what a click on its row sends
         while watch.painted is None and time.perf_counter() - start < 10:
             app.processEvents()  # as the event loop does: the page is painted when it runs
         painted, painted_cpu = watch.painted or (time.perf_counter(), time.process_time())
@@ -223,6 +244,31 @@ def click_to_shown(
             time.sleep(0.005)
         app.processEvents()
         ahead.append(click())
+    picked = random.Random(13).sample([p for p in chapters if p != largest], 10)
+    random_cold = []
+    for path in picked:
+        window.open_section(rest if path != rest else before)
+        app.processEvents()
+        quiet()
+        window.clear_chapter_cache()
+        random_cold.append(click(path))
+    # the book settles: its index is built already; every chapter rendered ahead, off the UI
+    window.clear_chapter_cache()
+    window.open_section(chapters[0])
+    waited = time.perf_counter()
+    while not all(window.page.holds(p) for p in chapters) and time.perf_counter() - waited < 300:
+        app.processEvents()
+        time.sleep(0.005)
+    settling = time.perf_counter() - waited
+    settled_largest = []
+    for _ in range(runs):
+        window.open_section(rest)
+        app.processEvents()
+        settled_largest.append(click())
+    settled_random = [click(path) for path in picked]
+    settled = Settled(settling, settled_largest, settled_random, random_cold)
+    window.open_section(largest)
+    app.processEvents()
     page = window.viewer.page_html()
     size = viewport.size()
     window.close()
@@ -241,7 +287,7 @@ def click_to_shown(
         wall, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - cpu_start) * 1000
         baseline.append(Click(wall, cpu, wall, cpu))
     bare.close()
-    return largest, (book.src / largest).stat().st_size / 1024, clicks, ahead, baseline
+    return largest, (book.src / largest).stat().st_size / 1024, clicks, ahead, baseline, settled
 
 
 def core_render_cpu(book_path: Path, chapter: str, runs: int) -> list[float]:
@@ -331,7 +377,7 @@ def main() -> int:
         print()
         if not args.click_only:
             build_tables(rust, guide, folder, args.runs)
-        chapter, kib, clicks, ahead, bare = click_to_shown(rust, args.runs)
+        chapter, kib, clicks, ahead, bare, settled = click_to_shown(rust, args.runs)
         core = core_render_cpu(rust, chapter, args.runs)
         print(
             f"Largest Rust book chapter, {chapter} ({kib:.0f} KiB): a click on its row in the "
@@ -356,6 +402,28 @@ def main() -> int:
         print("viewer's size (Qt's part alone); core render: read, includes, parse, sanitize;")
         print("rendered ahead: clicked from the chapter before it, once the window has rendered")
         print("that page's neighbours off the UI thread (click -> painted)")
+        print()
+        print(
+            f"Once the Rust book has settled (index built, every chapter rendered ahead: "
+            f"{settled.seconds:.1f} s wall after its first page): click -> page painted"
+        )
+        settled_header = f"{'':<46} | {'wall':>8} {'CPU':>8} | {'max wall':>8} {'max CPU':>8}"
+        print(settled_header)
+        print("-" * len(settled_header))
+        for label, clicked in (
+            (f"largest, {chapter[:20]}… ×{args.runs}", settled.largest),
+            ("10 random chapters", settled.random),
+            ("baseline: the same 10, chapter cache emptied", settled.random_cold),
+        ):
+            walls = [c.painted for c in clicked]
+            cpus = [c.painted_cpu for c in clicked]
+            wall, cpu = statistics.median(walls), statistics.median(cpus)
+            print(
+                f"{label:<46} | {wall:5.0f} ms {cpu:5.0f} ms"
+                f" | {max(walls):5.0f} ms {max(cpus):5.0f} ms"
+            )
+        print()
+        print("medians over the clicks, and the slowest; clicks on rows of the contents tree")
     return 0
 
 

@@ -188,7 +188,9 @@ def test_the_chapters_next_to_the_page_are_rendered_ahead_and_shown_without_rend
     window.open_section("two.md")
     ahead = {("one.md", "render-ahead"), ("three.md", "render-ahead")}
     qtbot.waitUntil(lambda: ahead <= set(recorder.renders) and window.page.holds("three.md"))
-    assert ("four.md", "render-ahead") not in recorder.renders  # not a neighbour of two.md
+    order = [path for path, _thread in recorder.renders]
+    if "four.md" in order:  # the rest of the book, once indexed: after the neighbours
+        assert order.index("four.md") > max(order.index("one.md"), order.index("three.md"))
 
     before = len(recorder.renders)
     window.open_section("three.md")  # the reader goes on: the page is there already
@@ -207,3 +209,60 @@ def test_a_chapter_rendered_ahead_and_changed_on_disk_since_is_rendered_again(
     (root / "src" / "two.md").write_text("# Two\n\nNew words, a few more of them.\n")
     window.open_section("two.md")
     assert "New words" in window.viewer.toPlainText()
+
+
+def render_threads(window: MainWindow) -> bool:
+    return any(t.name == "render-ahead" and t.is_alive() for t in threading.enumerate())
+
+
+def test_once_the_book_is_indexed_a_click_on_a_far_chapter_renders_nothing(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    chapters = {f"c{n:02d}.md": f"# Chapter {n}\n\nThe words of chapter {n}.\n" for n in range(30)}
+    summary = "# Summary\n\n" + "".join(f"- [{p[:-3]}]({p})\n" for p in chapters)
+    book = load_book(write_book(tmp_path / "book", summary, chapters))
+    recorder = RecordingRenderer()
+    window = MainWindow(book, make_renderer=recorder, open_external=lambda url: None)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_section("c00.md")
+    qtbot.waitUntil(lambda: all(window.page.holds(p) for p in chapters))  # the book settled
+    assert {thread for path, thread in recorder.renders if path != "c00.md"} == {"render-ahead"}
+
+    before = len(recorder.renders)
+    window.toc_panel.section_activated.emit("c27.md")  # a click on a far row in the tree
+    assert "The words of chapter 27." in window.viewer.toPlainText()
+    assert recorder.renders[before:] == []
+
+
+def test_rendering_a_book_ahead_stops_at_the_cache_bound_keeping_the_nearest_chapters(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.generated_books import write_generated_book
+
+    from handbook.ui.reader import chapter_cache
+
+    bound = 400_000  # HTML characters: about a hundred of these chapters
+    monkeypatch.setattr(chapter_cache, "CACHE_HTML_CHARS", bound)
+    book = load_book(write_generated_book(tmp_path / "book", 5000))
+    recorder = RecordingRenderer()
+    window = MainWindow(book, make_renderer=recorder, open_external=lambda url: None)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_section("ch02500.md")
+    cache = window.shelf.chapters(book)
+    qtbot.waitUntil(lambda: cache.html_chars() > bound * 0.9, timeout=120_000)
+    qtbot.waitUntil(lambda: not render_threads(window), timeout=60_000)
+    qtbot.wait(300)  # a page shown meanwhile would start another pass: none is
+    assert not render_threads(window)
+
+    assert cache.html_chars() <= bound
+    kept = sorted(int(path[2:7]) for path in cache.kept())
+    assert 2500 in kept
+    assert kept == list(range(kept[0], kept[-1] + 1))  # the nearest, none missing
+    assert kept[-1] - 2500 <= 2500 - kept[0] + 1 and 2500 - kept[0] <= kept[-1] - 2500 + 1
+    assert len(recorder.renders) < 2 * len(kept)  # stopped at the bound, not the whole book

@@ -14,6 +14,8 @@ import contextlib
 import html
 import os
 import threading
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -121,13 +123,24 @@ class RenderAhead(QObject):
         self._job = 0
         self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def start(self, jobs: list[tuple[str, object]], render: RenderChapter) -> None:
-        """Render each ``(path, tag)`` of ``jobs`` in turn with ``render`` (its own)."""
+    def start(
+        self,
+        paths: list[str],
+        render: RenderChapter,
+        tag: Callable[[str], object],
+        pause: float = 0.0,
+    ) -> None:
+        """Render each of ``paths`` in turn with ``render`` (its own), each delivered with
+        ``tag(path)`` (taken on the worker just before the render); ``pause``: seconds the
+        worker waits before each chapter, the UI thread free meanwhile."""
         self._job += 1
-        if not jobs:
+        if not paths:
             return
         worker = threading.Thread(
-            target=self._run, args=(self._job, jobs, render), name="render-ahead", daemon=True
+            target=self._run,
+            args=(self._job, paths, render, tag, pause),
+            name="render-ahead",
+            daemon=True,
         )
         worker.start()
 
@@ -135,13 +148,23 @@ class RenderAhead(QObject):
         """Stop the job running before its next chapter."""
         self._job += 1
 
-    def _run(self, job: int, jobs: list[tuple[str, object]], render: RenderChapter) -> None:
-        for path, tag in jobs:
+    def _run(
+        self,
+        job: int,
+        paths: list[str],
+        render: RenderChapter,
+        tag: Callable[[str], object],
+        pause: float,
+    ) -> None:
+        for path in paths:
+            if pause:
+                time.sleep(pause)
             if job != self._job:
                 return
+            label = tag(path)
             rendered = render(path)  # Renderer.render never raises: an error is an error page
             with contextlib.suppress(RuntimeError):  # the window closed meanwhile
-                self._done.emit(rendered, tag)
+                self._done.emit(rendered, label)
 
     @Slot(object, object)
     def _deliver(self, rendered: RenderedChapter, tag: object) -> None:

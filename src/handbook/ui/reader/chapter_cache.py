@@ -1,9 +1,15 @@
-"""Rendered chapters for the window: the renderer made on first use, the last few kept.
+"""Rendered chapters for the window: the renderer made on first use, pages kept up to a bound.
 
 Going back and forth between chapters re-renders nothing; a new theme or another book
 clears the cache (and the renderer, which is made for one book in one theme). A kept page whose
 chapter file changed on disk since it was read is rendered again (its file's stamp is checked
 each time it is asked for: one ``stat``).
+
+The pages kept hold at most ``CACHE_HTML_CHARS`` characters of HTML in all (the Rust book's 111
+chapters are 1.7 M). Past it, a page goes: first those rendered ahead and never shown, the
+farthest from the chapter the reader is on first (``focus``), then the shown ones, least
+recently shown first. A page rendered ahead that would itself be the one to go is not kept
+(``keep_ahead`` says so: the pass rendering the book ahead stops there).
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from handbook.core.render.theme import LIGHT, PageTheme
 
 RenderChapter = Callable[[str], RenderedChapter]
 RendererFactory = Callable[[Book], RenderChapter]
-CHAPTER_CACHE_SIZE = 12  # rendered chapters kept: going back and forth re-renders nothing
+CACHE_HTML_CHARS = 16 * 1024 * 1024  # the pages kept: ~9 times the Rust book's whole HTML
+FAR = 1 << 30  # the distance of a chapter that is not in the book's order
 
 
 def default_renderer(book: Book, theme: PageTheme = LIGHT) -> RenderChapter:
@@ -40,6 +47,9 @@ class ChapterCache:
         self._renderer: RenderChapter | None = None
         self._kept: OrderedDict[str, RenderedChapter] = OrderedDict()
         self._stamps: dict[str, Stamp] = {}  # each kept chapter's file as it was rendered
+        self._unshown: set[str] = set()  # kept pages rendered ahead, never shown since
+        self._chars = 0  # HTML characters of the pages kept
+        self._distance: dict[str, int] = {}  # from the chapter the reader is on (``focus``)
         self.generation = 0  # one more at each clear: a page rendered before is not kept
 
     def set_book(self, book: Book) -> None:
@@ -51,6 +61,8 @@ class ChapterCache:
         self._renderer = None
         self._kept.clear()
         self._stamps.clear()
+        self._unshown.clear()
+        self._chars = 0
         self.generation += 1
 
     def set_book_layout(self, book: Book) -> None:
@@ -61,8 +73,29 @@ class ChapterCache:
     def forget(self, paths: Iterable[str]) -> None:
         """Drop these chapters' pages (their files changed)."""
         for path in paths:
-            self._kept.pop(path, None)
-            self._stamps.pop(path, None)
+            self._drop(path)
+
+    def _drop(self, path: str) -> None:
+        dropped = self._kept.pop(path, None)
+        if dropped is not None:
+            self._chars -= len(dropped.html)
+        self._stamps.pop(path, None)
+        self._unshown.discard(path)
+
+    def focus(self, order: list[str], here: str) -> None:
+        """The reader is on ``here`` of the book's chapters in ``order``: the pages rendered
+        ahead farthest from it go first."""
+        at = order.index(here) if here in order else 0
+        self._distance = {path: abs(i - at) for i, path in enumerate(order)}
+
+    def html_chars(self) -> int:
+        """HTML characters of the pages kept (at most ``CACHE_HTML_CHARS``, but for one page
+        bigger than that alone)."""
+        return self._chars
+
+    def kept(self) -> list[str]:
+        """The chapters whose pages are kept."""
+        return list(self._kept)
 
     def new_renderer(self) -> RenderChapter:
         """A renderer of its own, for another thread (a renderer is not shared between them)."""
@@ -80,6 +113,7 @@ class ChapterCache:
             return None
         if rendered is not None:
             self._kept.move_to_end(path)
+            self._unshown.discard(path)  # asked for: to be shown
         return rendered
 
     def _stamp(self, path: str) -> Stamp:
@@ -90,14 +124,42 @@ class ChapterCache:
     ) -> None:
         """Keep ``rendered`` (unless the cache was cleared since ``generation``); ``source``:
         its file's stamp when it was read (else now)."""
+        self._keep(rendered, generation, source, ahead=False)
+
+    def keep_ahead(
+        self, rendered: RenderedChapter, generation: int | None = None, source: Stamp = None
+    ) -> bool:
+        """Keep ``rendered``, rendered ahead of the reader, unless the cache was cleared since
+        ``generation`` or the bound leaves no room for it: every page kept is nearer to the
+        reader or shown more recently (False then: no farther page fits either)."""
+        return self._keep(rendered, generation, source, ahead=True)
+
+    def _keep(
+        self, rendered: RenderedChapter, generation: int | None, source: Stamp, ahead: bool
+    ) -> bool:
         if generation is not None and generation != self.generation:
-            return
-        self._kept[rendered.path] = rendered
-        self._stamps[rendered.path] = source or self._stamp(rendered.path)
-        self._kept.move_to_end(rendered.path)
-        while len(self._kept) > CHAPTER_CACHE_SIZE:
-            dropped, _ = self._kept.popitem(last=False)
-            self._stamps.pop(dropped, None)
+            return True
+        path = rendered.path
+        self._drop(path)
+        self._kept[path] = rendered
+        self._chars += len(rendered.html)
+        self._stamps[path] = source or self._stamp(path)
+        if ahead:
+            self._unshown.add(path)
+        while self._chars > CACHE_HTML_CHARS and len(self._kept) > 1:
+            victim = self._victim()
+            self._drop(victim)
+            if victim == path:
+                return False
+        return True
+
+    def _victim(self) -> str:
+        """The page to let go: the farthest of those never shown, else the least recently
+        shown (the first in the order kept)."""
+        if self._unshown:
+            distance = self._distance
+            return max(self._unshown, key=lambda p: distance.get(p, FAR))
+        return next(iter(self._kept))
 
     def render(self, path: str) -> RenderedChapter:
         """Chapter ``path``, from the cache or rendered now (on the calling thread)."""

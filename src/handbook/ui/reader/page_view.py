@@ -2,6 +2,10 @@
 while it renders off the UI thread (:mod:`handbook.ui.reader.background_render`). Once a page
 is shown and the reader reads, the chapters after and before it are rendered ahead off the UI
 thread into the cache, so that Next, Previous or a click on a neighbouring row renders nothing.
+Once the book's search index is built too (``book_indexed``), the rest of the book follows on
+the same thread, nearest chapters first, one at a time with a pause before each, stopped by
+each page shown and taken up again once it is read, until the cache's bound
+(:mod:`handbook.ui.reader.chapter_cache`): then a click on any row renders nothing either.
 
 The window decides which section to show (its history, its title, the contents tree); this
 puts the chapter's page in the viewer. A chapter rendered in the background comes back through
@@ -32,6 +36,7 @@ from handbook.ui.window.panels import PAGE_MARGIN
 
 ShowStatus = Callable[[str, int], None]  # (message, timeout in ms; 0: until replaced)
 AHEAD_AFTER_MS = 250  # a page shown this long (painted, being read): its neighbours rendered
+AHEAD_PAUSE = 0.01  # seconds the render-ahead thread waits before each chapter: the UI's time
 
 
 class PageView(QObject):
@@ -58,6 +63,7 @@ class PageView(QObject):
         self.background = BackgroundRender(self)  # big chapters, off the UI thread
         self._pending_place: tuple[Place | None, int] = (None, 0)
         self._pending_stamp: Stamp = None  # the file being rendered, as it was read
+        self._indexed = False  # the book's search index is built: the rest of it rendered ahead
         self.background.finished.connect(self._on_background_rendered)
         self.ahead = RenderAhead(self)  # the chapters likely opened next, off the UI thread
         self._ahead_timer = QTimer(self)
@@ -70,6 +76,7 @@ class PageView(QObject):
         """Show ``book`` from now on; ``chapters``: its rendered chapters, shared with other
         pages on it (else this page's cache starts anew)."""
         self._book = book
+        self._indexed = False
         self.background.cancel()
         self._stop_ahead()
         if chapters is not None:
@@ -118,6 +125,7 @@ class PageView(QObject):
         """Show chapter ``path``: at once when cached or small; else a placeholder page while
         it renders off the UI thread (None then: ``background_shown`` follows)."""
         self.background.cancel()
+        self.ahead.cancel()  # the reader's page first: taken up again once it is read
         rendered = self._chapters.cached(path)
         if rendered is None and renders_in_background(self._book, path):
             self._render_in_background(path, place)
@@ -153,9 +161,18 @@ class PageView(QObject):
         self.ahead.cancel()
 
     @Slot()
+    def book_indexed(self) -> None:
+        """The book's search index is built: once the page shown is read a moment, the rest
+        of the book is rendered ahead too."""
+        self._indexed = True
+        if self._viewer.current_chapter() is not None and not self._ahead_timer.isActive():
+            self._ahead_timer.start()
+
+    @Slot()
     def _render_ahead(self) -> None:
         """The chapters after and before the one shown, unless kept already, big (rendered
-        behind a placeholder when asked for) or being rendered for the reader."""
+        behind a placeholder when asked for) or being rendered for the reader; once the book
+        is indexed, then every other chapter not kept, nearest first."""
         path = self._viewer.current_chapter()
         if path is None or self.background.pending() is not None:
             return
@@ -163,21 +180,33 @@ class PageView(QObject):
         if path not in paths:
             return
         here = paths.index(path)
-        near = [paths[i] for i in (here + 1, here - 1) if 0 <= i < len(paths)]
-        generation = self._chapters.generation
-        jobs: list[tuple[str, object]] = [
-            (p, (generation, stamp(self._book.src / p)))  # stamped before it is read
-            for p in near
-            if not self._chapters.holds(p) and not renders_in_background(self._book, p)
+        chapters = self._chapters
+        near = [
+            p
+            for p in (paths[i] for i in (here + 1, here - 1) if 0 <= i < len(paths))
+            if not chapters.holds(p) and not renders_in_background(self._book, p)
         ]
-        if jobs:
-            self.ahead.start(jobs, self._chapters.new_renderer())
+        rest: list[str] = []
+        if self._indexed:
+            nearest = sorted(range(len(paths)), key=lambda i: abs(i - here))
+            rest = [paths[i] for i in nearest if i != here and not chapters.holds(paths[i])]
+            rest = [p for p in rest if p not in near]
+        chapters.focus(paths, path)
+        generation, src = chapters.generation, self._book.src
+
+        def tag(p: str) -> tuple[int, Stamp]:
+            return generation, stamp(src / p)  # stamped before it is read
+
+        if near or rest:
+            self.ahead.start(near + rest, chapters.new_renderer(), tag, AHEAD_PAUSE)
 
     @Slot(object, object)
     def _on_rendered_ahead(self, rendered: RenderedChapter, tag: object) -> None:
         generation, source = cast("tuple[int, Stamp]", tag)
-        if not self._chapters.holds(rendered.path):  # never over a page rendered meanwhile
-            self._chapters.keep(rendered, generation, source)
+        if self._chapters.holds(rendered.path):  # never over a page rendered meanwhile
+            return
+        if not self._chapters.keep_ahead(rendered, generation, source):
+            self.ahead.cancel()  # the cache is full of nearer pages: no farther one fits
 
     def _render_in_background(self, path: str, place: Place | None) -> None:
         node = self._book.chapter(path)

@@ -64,6 +64,10 @@ class SearchHandlers(QObject):
         self.give_search_the_book()
         self._panel().focus_search()
 
+    def searched_book(self) -> Book | None:
+        """The book the search panel was last given (whose index ``index_ready`` is about)."""
+        return self._search_book
+
     def give_search_the_book(self) -> None:
         """Hand the active tab's book to the search panel, once per book."""
         book = self._current().book()

@@ -460,7 +460,15 @@ class MainWindow(QMainWindow):
         panel.hit_in_new_tab.connect(self.search_handlers.open_hit_in_new_tab)
         panel.library_hit_activated.connect(self.search_handlers.open_library_hit)
         panel.close_requested.connect(self.search_handlers.close_search)
+        panel.runner.index_ready.connect(self._on_index_ready)
         self._set_tab_order()
+
+    def _on_index_ready(self, _sections: int) -> None:
+        """The searched book is indexed: the tabs on it render the rest of it ahead."""
+        book = self.search_handlers.searched_book()
+        for reader in self.readers():
+            if book is not None and reader.book().identity == book.identity:
+                reader.page.book_indexed()
 
     def _connect_bookmarks_panel(self, panel: BookmarksPanel) -> None:
         panel.bookmark_activated.connect(self.bookmark_handlers.open_bookmark)
