@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,29 @@ def test_a_formula_that_takes_too_long_is_stopped(monkeypatch: pytest.MonkeyPatc
     formula._draw_cached.cache_clear()
     assert image.svg is None
     assert image.problem is not None and "took more than" in image.problem
+
+
+def test_a_formula_waiting_for_a_busy_processor_is_still_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limit is the drawing thread's CPU time: a formula whose thread waits (for the
+    processor on a loaded machine; here in a sleep) longer than the limit is drawn all the same
+    (a wall-clock limit showed it as its TeX, and cached that for the session)."""
+    from ziamath.zmath import Latex
+
+    draw(r"x^2", False, "#000000")  # the font loaded: the next drawing costs little CPU
+    drawn = Latex.svg
+
+    def svg_after_a_wait(self: Latex) -> str:
+        time.sleep(0.6)  # no CPU used
+        return drawn(self)
+
+    monkeypatch.setattr(Latex, "svg", svg_after_a_wait)
+    monkeypatch.setattr(formula, "TIME_LIMIT_S", 0.5)
+    formula._draw_cached.cache_clear()
+    image = draw(r"\sqrt{a^2 + b^2} \quad \text{waited}", False, "#000000")
+    formula._draw_cached.cache_clear()
+    assert image.problem is None and image.svg is not None and "<path" in image.svg
 
 
 def test_tex_is_escaped_in_the_page() -> None:

@@ -7,9 +7,11 @@ image with no file to serve. The image's ``alt`` and ``title`` are the TeX: the 
 formula as its TeX, and a reader hovering it sees the source.
 
 A formula is bounded: its TeX at most :data:`MAX_TEX_CHARS` characters, and its drawing stopped
-after :data:`TIME_LIMIT_S` seconds. A formula that is too long, too slow or not understood is
-shown as its TeX in code, followed by a visible note saying why. Nothing here raises for any
-TeX, and nothing here imports Qt.
+after :data:`TIME_LIMIT_S` seconds of its thread's CPU time (not wall time: on a busy machine a
+good formula waited for the processor past a wall-clock limit, and its "too slow" answer was
+cached for the session, the formula never drawn). A formula that is too long, too slow or not
+understood is shown as its TeX in code, followed by a visible note saying why. Nothing here
+raises for any TeX, and nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from types import FrameType
 from typing import Any
 
 MAX_TEX_CHARS = 4000
-TIME_LIMIT_S = 2.0  # a first formula pays for loading the font; a busy machine is slower
+TIME_LIMIT_S = 2.0  # CPU seconds of the drawing thread; a first formula pays for loading the font
 INLINE_SIZE = 19.0  # px: ziamath's glyphs beside the page's 16 px text (its x-height is smaller)
 DISPLAY_SIZE = 21.0
 DATA_URL_PREFIX = "data:image/svg+xml;base64,"
@@ -68,7 +70,7 @@ def _draw_cached(tex: str, display: bool, colour: str) -> tuple[str | None, str 
         with _lock:
             return _draw_bounded(tex, display, colour), None
     except _TooSlow:
-        return None, f"drawing it took more than {TIME_LIMIT_S:g} s"
+        return None, f"drawing it took more than {TIME_LIMIT_S:g} s of processor time"
     except RecursionError:
         return None, "it is nested too deeply"
     except Exception as exc:  # ziamath's parser on any TeX: the page shows the source instead
@@ -77,7 +79,8 @@ def _draw_cached(tex: str, display: bool, colour: str) -> tuple[str | None, str 
 
 
 def _draw_bounded(tex: str, display: bool, colour: str) -> str:
-    """ziamath under a deadline: a profile hook (this thread only) stops it when time is up."""
+    """ziamath under a deadline: a profile hook (this thread only) stops it when it has used
+    :data:`TIME_LIMIT_S` of this thread's CPU time."""
     with warnings.catch_warnings():  # ziamath 0.13 finds its font with a deprecated call
         warnings.simplefilter("ignore", DeprecationWarning)
         import ziamath  # noqa: F401  (its package sets up its operators)
@@ -85,13 +88,13 @@ def _draw_bounded(tex: str, display: bool, colour: str) -> str:
         from ziamath.zmath import Latex
 
     config.svg2 = False  # SVG 1.1 paths: Qt's SVG renderer draws no <symbol>/<use>
-    deadline = time.perf_counter() + TIME_LIMIT_S
+    deadline = time.thread_time() + TIME_LIMIT_S
     calls = 0
 
     def stop_when_late(_frame: FrameType, event: str, _arg: Any) -> None:
         nonlocal calls
         calls += 1
-        if calls % 64 == 0 and event == "call" and time.perf_counter() > deadline:
+        if calls % 64 == 0 and event == "call" and time.thread_time() > deadline:
             raise _TooSlow
 
     previous = sys.getprofile()
