@@ -203,7 +203,9 @@ class Renderer:
             expanded = Expanded(source, ())  # as text (it is mdBook's, not markdown's)
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
         removed = removed_by_sanitizer(page.untrusted) if page.untrusted else ()
-        body = mark_details(_substitute_notes(sanitize(page.html), notes, self.theme))
+        # a page of markdown alone is what the walker wrote: sanitizing would change nothing
+        safe = sanitize(page.html) if page.needs_sanitizer else page.html
+        body = mark_details(_substitute_notes(safe, notes, self.theme))
         body = typeset_math(
             body, self.theme.text, self.theme.caution, delimiters=self.book.markdown.mathjax_support
         )

@@ -71,11 +71,14 @@ def highlight(code: str, language: str | None, style: str) -> str:
     """``code`` as HTML with inline colours, or escaped when its language is unknown."""
     lexer = _lexer(language.lower()) if language else None
     if lexer is None:
-        return html.escape(code, quote=False)
+        return html.escape(code, quote=False).replace("\xa0", "&nbsp;")
     from pygments import highlight as pygmentize
 
     result: str = pygmentize(code, lexer, _formatter(style))
-    return result
+    # in the sanitizer's serialization: quotes plain in text, no-break spaces as entities
+    if "&" in result:
+        result = result.replace("&quot;", '"').replace("&#39;", "'")
+    return result.replace("\xa0", "&nbsp;")
 
 
 @lru_cache(maxsize=128)

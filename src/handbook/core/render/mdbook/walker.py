@@ -65,6 +65,12 @@ class ParsedChapter:
     # What of the page came from the chapter as markup: its raw HTML, and its links and images
     # with a URL scheme, as tags. Only there can the sanitizer find something to remove.
     untrusted: str = ""
+    # Whether the sanitizer may change the page: raw HTML, a link or image whose URL is not
+    # plainly kept (see ``plain_url``), a link inside a link, a code block starting with a
+    # blank line (the parser drops a newline after <pre>), a CR or NUL. Else the page is what
+    # the walker wrote, in the sanitizer's own serialization: sanitizing it changes nothing
+    # (tests/render/test_sanitize_shortcut.py checks it on every chapter of the corpora).
+    needs_sanitizer: bool = True
 
 
 @dataclass
@@ -90,6 +96,8 @@ class Walker:
         self.source = text.encode("utf-8", "surrogatepass")
         self.last_line = (0, 1)  # (byte offset, its line)
         self.untrusted: list[str] = []  # see ParsedChapter.untrusted
+        self.needs_sanitizer = False  # see ParsedChapter.needs_sanitizer
+        self.links = 0  # links open
         self.options = options
         self.theme = theme
         self.write_html = theme is not None
@@ -194,6 +202,7 @@ class Walker:
                             self.capture.append(value)
             elif kind in ("Html", "InlineHtml"):
                 self.untrusted.append(value)
+                self.needs_sanitizer = True
                 if self.alt is None:
                     self.raw.feed(value)
             elif kind == "FootnoteReference":
@@ -202,7 +211,7 @@ class Walker:
                 self.emit("☑ " if value else "☐ ")
             elif kind in ("InlineMath", "DisplayMath"):  # drawn by core/render/formula.py
                 kind_class = "math display" if kind == "DisplayMath" else "math"
-                self.emit(f'<code class="{kind_class}">{html.escape(value, quote=False)}</code>')
+                self.emit(f'<code class="{kind_class}">{_escape(value)}</code>')
                 self.say(value)
         self.raw.close()
         self.raw.close_to(0)
@@ -247,10 +256,10 @@ class Walker:
             self.emit("\n")
             self.say(" ")
         elif event == "HardBreak":
-            self.emit("<br />\n")
+            self.emit("<br>\n")
             self.say("\n")
         elif event == "Rule":
-            self.emit("<hr />\n")
+            self.emit("<hr>\n")
 
     def text(self, value: str) -> None:
         if self.alt is not None:
@@ -333,10 +342,10 @@ class Walker:
             else:
                 anchor = unique_anchor(slugify(title), self.used)
             heading = Heading(level, title, anchor, line)
-            attrs = f' class="{html.escape(classes)}"' if classes else ""
+            attrs = f' class="{_attr(classes)}"' if classes else ""
             self.emit(
-                f'<h{level} id="{html.escape(anchor)}"{attrs}>'
-                f'<a name="{html.escape(anchor)}"></a>{inner}</h{level}>\n'
+                f'<h{level} id="{_attr(anchor)}"{attrs}>'
+                f'<a name="{_attr(anchor)}"></a>{inner}</h{level}>\n'
             )
             if self.in_footnote is None and not self.hidden:
                 self.headings.append(heading)
@@ -359,13 +368,13 @@ class Walker:
         accent: str = getattr(self.theme, kind)
         self.emit(
             f'<table class="alert alert-{kind}" width="100%" cellspacing="0" cellpadding="0"'
-            f' border="0" bgcolor="{self.theme.alert_background}"><tr>'
+            f' border="0" bgcolor="{self.theme.alert_background}"><tbody><tr>'
             f'<td bgcolor="{accent}" class="alert-bar" width="4"></td>'
             '<td class="alert-body" style="padding: 8px">'
             f'<p class="alert-title"><span style="color: {accent}; font-weight: bold">'
-            f"{html.escape(title)}</span></p>\n"
+            f"{_escape(title)}</span></p>\n"
         )
-        return "</td></tr></table>\n"
+        return "</td></tr></tbody></table>\n"
 
     def s_codeblock(self, value: Any, span: Any) -> Close:
         info = value.get("Fenced") if isinstance(value, dict) else None
@@ -381,8 +390,8 @@ class Walker:
                 body = highlight(code, spec.language, self.theme.pygments_style)
                 self.emit(
                     '<table class="code" width="100%" cellspacing="0" cellpadding="8" border="0"'
-                    f' bgcolor="{self.theme.code_background}"><tr><td><pre>'
-                    f"{body.rstrip(chr(10))}</pre></td></tr></table>\n"
+                    f' bgcolor="{self.theme.code_background}"><tbody><tr><td><pre>'
+                    f"{body.rstrip(chr(10))}</pre></td></tr></tbody></table>\n"
                 )
             self.say(code)
 
@@ -452,23 +461,33 @@ class Walker:
             self.untrusted.append(f'<a href="{html.escape(dest)}">')
         if value["link_type"] == "Email":
             dest = "mailto:" + dest
+        if not plain_url(dest):
+            self.needs_sanitizer = True
+        self.links += 1
         title = value.get("title")
-        attrs = f' title="{html.escape(title)}"' if title else ""
-        self.emit(f'<a href="{html.escape(dest)}"{attrs}>')
-        return "</a>"
+        attrs = f' title="{_attr(title)}"' if title else ""
+        self.emit(f'<a href="{_attr(dest)}"{attrs}>')
+
+        def close() -> None:
+            self.links -= 1
+            self.emit("</a>")
+
+        return close
 
     def s_image(self, value: Any, span: Any) -> Close:
         self.alt = []
         if _SCHEME.match(value["dest_url"]):
             self.untrusted.append(f'<img src="{html.escape(value["dest_url"])}">')
+        if not plain_url(value["dest_url"]):
+            self.needs_sanitizer = True
 
         def close() -> None:
             alt = "".join(self.alt or ())
             self.alt = None
             title = value.get("title")
-            attrs = f' title="{html.escape(title)}"' if title else ""
-            src = html.escape(value["dest_url"])
-            self.emit(f'<img alt="{html.escape(alt)}" src="{src}"{attrs} />')
+            attrs = f' title="{_attr(title)}"' if title else ""
+            src = _attr(value["dest_url"])
+            self.emit(f'<img alt="{_attr(alt)}" src="{src}"{attrs}>')
 
         return close
 
@@ -485,7 +504,7 @@ class Walker:
             self.out = outer
             title = " ".join("".join(self.capture or ()).split())
             self.capture = None
-            anchor = html.escape(unique_anchor(slugify(title), self.used))
+            anchor = _attr(unique_anchor(slugify(title), self.used))
             self.emit(f'<dt id="{anchor}"><a name="{anchor}"></a><b>{inner}</b></dt>\n')
 
         return close
@@ -518,7 +537,9 @@ class Walker:
             self.cited_in[name] = len(self.sections) - 1
         entry[1] += 1
         number, count = entry
-        ident = html.escape(name)
+        ident = _attr(name)
+        if self.links:  # a link in a link: the sanitizer's parser closes the outer one
+            self.needs_sanitizer = True
         self.emit(
             f'<sup class="footnote-reference" id="fr-{ident}-{count}">'
             f'<a href="#footnote-{ident}">{number}</a></sup>'
@@ -543,7 +564,7 @@ class Walker:
         ]
         notes.sort(key=lambda item: item[0])
         if notes and self.write_html:
-            self.out.append('<hr />\n<ol class="footnote-definition">\n')
+            self.out.append('<hr>\n<ol class="footnote-definition">\n')
             for _, name, note in notes:
                 self.out.append(self._footnote_html(name, note))
             self.out.append("</ol>\n")
@@ -552,12 +573,14 @@ class Walker:
         sections = [SectionText(s.heading, _plain(s.words)) for s in self.sections]
         if not sections[0].text and len(sections) > 1:
             sections.pop(0)
+        page = "".join(self.body)
+        needs = self.needs_sanitizer or _REPARSED.search(page) is not None
         return ParsedChapter(
-            "".join(self.body), tuple(self.headings), tuple(sections), "\n".join(self.untrusted)
+            page, tuple(self.headings), tuple(sections), "\n".join(self.untrusted), needs
         )
 
     def _footnote_html(self, name: str, note: _Footnote) -> str:
-        ident = html.escape(name)
+        ident = _attr(name)
         count = self.numbers[name][1]
         links = "".join(
             f' <a href="#fr-{ident}-{i}">↩{i if i > 1 else ""}</a>' for i in range(1, count + 1)
@@ -571,14 +594,47 @@ class Walker:
 
 
 def _escape(text: str) -> str:
-    """``html.escape(text, quote=False)``, without its three replacements for plain words."""
+    """Text escaped as the sanitizer's serializer does (``&``, ``<``, ``>``, no-break spaces),
+    without the replacements a plain word does not need."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    if "\xa0" in text:
+        text = text.replace("\xa0", "&nbsp;")
     return text
+
+
+def _attr(value: str) -> str:
+    """An attribute's value escaped as the sanitizer's serializer does."""
+    return _escape(value).replace('"', "&quot;")
+
+
+# What the sanitizer's HTML parser changes: a newline right after <pre>, CR, NUL
+_REPARSED = re.compile(r"<pre>\n|[\r\x00]")
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+# http(s) URLs whose host any URL parser takes: letters, digits, dots and hyphens, its last
+# label not a number (no IPv4 address to check), a port of at most 4 digits
+_PLAIN_WEB = re.compile(
+    r"https?://(?:[A-Za-z0-9\-]+\.)*[A-Za-z][A-Za-z0-9\-]*\.?(?::[0-9]{1,4})?(?:[/?#].*)?",
+    re.IGNORECASE | re.DOTALL,
+)
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def plain_url(url: str) -> bool:
+    """Whether the sanitizer keeps ``url`` as it is, surely: relative (no scheme), or http(s)
+    with a plain host, or mailto; without spaces or control characters, which a URL parser
+    removes or trims. (Another URL may be kept too: the sanitizer then decides.)"""
+    if _SPACE_OR_CONTROL.search(url):
+        return False
+    if _URL_SCHEME.match(url) is None:
+        return True
+    if url[:7].lower() == "mailto:":
+        return True
+    return _PLAIN_WEB.fullmatch(url) is not None
 
 
 def _cut(text: str) -> str:
