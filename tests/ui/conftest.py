@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from handbook.core.book.load import load_book
+from handbook.core.book.model import Book
 from handbook.ui.app.services import Services, open_services
+from tests.conftest import write_book
 
 MakeServices = Callable[[], Services]
 
@@ -37,3 +40,21 @@ def make_services(tmp_path: Path, qapp: QApplication) -> Iterator[MakeServices]:
         services.bookmarks.deleteLater()
     qapp.styleHints().unsetColorScheme()
     qapp.setPalette(palette)
+
+
+# A second small book, for tests that open two (tabs, the session)
+OTHER_SUMMARY = """# Summary
+
+- [Harbour](harbour.md)
+- [Lighthouse](lighthouse.md)
+"""
+
+OTHER_CHAPTERS = {
+    "harbour.md": "# Harbour\n\nBoats rest in the harbour.\n",
+    "lighthouse.md": "# Lighthouse\n\nA light on the rocks.\n",
+}
+
+
+@pytest.fixture
+def other_book(tmp_path: Path) -> Book:
+    return load_book(write_book(tmp_path / "other", OTHER_SUMMARY, OTHER_CHAPTERS))

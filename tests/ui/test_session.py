@@ -43,26 +43,10 @@ CHAPTERS = {
     "basics.md": f"# Basics\n\n{FILLER}\n\n## Middle of basics\n\n{FILLER}\n",
 }
 
-OTHER_SUMMARY = """# Summary
-
-- [Harbour](harbour.md)
-- [Lighthouse](lighthouse.md)
-"""
-
-OTHER_CHAPTERS = {
-    "harbour.md": "# Harbour\n\nBoats rest in the harbour.\n",
-    "lighthouse.md": "# Lighthouse\n\nA light on the rocks.\n",
-}
-
 
 @pytest.fixture
 def book(tmp_path: Path) -> Book:
     return load_book(write_book(tmp_path / "book", SUMMARY, CHAPTERS))
-
-
-@pytest.fixture
-def other_book(tmp_path: Path) -> Book:
-    return load_book(write_book(tmp_path / "other", OTHER_SUMMARY, OTHER_CHAPTERS))
 
 
 def start(qtbot: QtBot, services: Services, book: Book | None = None) -> MainWindow:

@@ -40,26 +40,10 @@ CHAPTERS = {
     ),
 }
 
-OTHER_SUMMARY = """# Summary
-
-- [Harbour](harbour.md)
-- [Lighthouse](lighthouse.md)
-"""
-
-OTHER_CHAPTERS = {
-    "harbour.md": "# Harbour\n\nBoats rest in the harbour.\n",
-    "lighthouse.md": "# Lighthouse\n\nA light on the rocks.\n",
-}
-
 
 @pytest.fixture
 def book(tmp_path: Path) -> Book:
     return load_book(write_book(tmp_path / "book", SUMMARY, CHAPTERS))
-
-
-@pytest.fixture
-def other_book(tmp_path: Path) -> Book:
-    return load_book(write_book(tmp_path / "other", OTHER_SUMMARY, OTHER_CHAPTERS))
 
 
 @pytest.fixture
@@ -234,9 +218,7 @@ def test_each_tab_has_its_own_history_and_find_bar(qtbot: QtBot, window: MainWin
     assert text_at_top(window.viewer).startswith("Welcome")
 
 
-def test_tabs_on_one_book_share_its_book_and_search_index(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_tabs_on_one_book_share_its_book_and_search_index(qtbot: QtBot, window: MainWindow) -> None:
     window.show_search()
     panel = window.search_panel
     qtbot.waitUntil(lambda: panel.runner.index() is not None, timeout=30_000)
