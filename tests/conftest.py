@@ -95,6 +95,18 @@ def guide() -> Path:
     return GUIDE
 
 
+def child_env(**more: str) -> dict[str, str]:
+    """The environment of a child Python running this checkout's code (its src first, then the
+    repository for tests' helpers; not whatever handbook the venv has installed), Qt offscreen."""
+    path = [str(REPO / "src"), str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join(path),
+        **more,
+    }
+
+
 def write_book(root: Path, summary: str, chapters: dict[str, str], toml: str | None = None) -> Path:
     """Write an mdBook-layout book under ``root`` and return its folder."""
     src = root / "src"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -18,7 +17,10 @@ from typing import TypeVar
 
 import pytest
 
+from tests.conftest import child_env as conftest_child_env
+
 REPO = Path(__file__).resolve().parents[2]
+
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
 STRACE = shutil.which("strace")
 HANG_GUARD_S = 10.0  # a hang guard, not a timing assertion: times are recorded in the doc
@@ -37,12 +39,7 @@ def need_strace() -> str:
 
 def child_env(home: Path) -> dict[str, str]:
     """The environment of a child Python: offscreen Qt, the source tree, the test's folders."""
-    env = dict(os.environ)
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO / "src"), str(REPO), *filter(None, [env.get("PYTHONPATH")])]
-    )
-    env["HOME"] = str(home)
+    env = conftest_child_env(HOME=str(home))
     env.pop("http_proxy", None)
     env.pop("https_proxy", None)
     return env

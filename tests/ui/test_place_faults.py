@@ -4,7 +4,6 @@ moving through the Rust book in a child process (tests/helpers/place_mover.py)."
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
@@ -18,7 +17,7 @@ import pytest
 from handbook.core.book.load import load_book
 from handbook.core.reading.place import Place
 from handbook.core.reading.places import FILE_NAME, PlaceStore
-from tests.conftest import REPO
+from tests.conftest import REPO, child_env
 
 MOVER = REPO / "tests" / "helpers" / "place_mover.py"
 KILLS = 30
@@ -27,8 +26,7 @@ pytestmark = pytest.mark.slow
 
 
 def _mover(*args: str) -> subprocess.Popen[str]:
-    path = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout, not an install
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
+    env = child_env()
     return subprocess.Popen(
         [sys.executable, str(MOVER), *args],
         stdout=subprocess.PIPE,

@@ -5,7 +5,6 @@ says so in its page."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -22,7 +21,7 @@ from handbook.core.book.model import Book
 from handbook.ui.app.services import Services
 from handbook.ui.app.settings import LAST_BOOK
 from handbook.ui.window.main_window import MainWindow
-from tests.conftest import REPO, write_book
+from tests.conftest import REPO, child_env, write_book
 from tests.helpers.page_top import text_at_top
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
@@ -151,8 +150,7 @@ def test_a_tab_whose_book_has_gone_says_so(
 
 
 def _opener(*args: str) -> subprocess.Popen[str]:
-    path = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout, not an install
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
+    env = child_env()
     return subprocess.Popen(
         [sys.executable, str(OPENER), *args],
         stdout=subprocess.PIPE,

@@ -26,7 +26,7 @@ from handbook.ui.app.services import Services, open_services
 from handbook.ui.app.settings import LAST_BOOK, THEME
 from handbook.ui.app.start_page import KeyKeeper, StartPageView
 from handbook.ui.window.main_window import MainWindow
-from tests.conftest import REPO
+from tests.conftest import REPO, child_env
 from tests.helpers.page_top import (
     first_line_span,
     is_on_first_line,
@@ -283,8 +283,7 @@ def test_after_a_kill_the_first_frame_still_shows_the_page_read(
     """A reader moves through the book in a child process, is SIGKILLed once its place is
     saved: the next start's first frame shows the page it was on, at that place."""
     data = tmp_path / "data"
-    path = os.pathsep.join([str(REPO / "src"), str(REPO)])  # this checkout, not an install
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": path}
+    env = child_env()
     mover_script = str(REPO / "tests" / "helpers" / "place_mover.py")
     mover = subprocess.Popen(
         [sys.executable, mover_script, "moves", str(book.root), str(data), "7", "6"],
