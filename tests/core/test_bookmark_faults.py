@@ -128,7 +128,7 @@ def test_sigkill_during_a_backup_leaves_the_old_or_the_new_file(tmp_path: Path) 
         assert generation in (acknowledged[-1], acknowledged[-1] + 1)
         assert generation > on_disk
         on_disk = generation
-        remove_orphan_temp_files(folder)
+        remove_orphan_temp_files(folder, older_than=-1)
         assert [p.name for p in folder.iterdir()] == ["backup.json"]
 
 
@@ -671,3 +671,47 @@ def test_a_store_that_cannot_be_written_again_says_so_and_acknowledges_nothing(
         data.write_text("a file where the data folder was")
         with pytest.raises(StorageError, match="could not be written again"):
             store.add(draft_for(BOOK, "errors.md"), title="two")
+
+
+def _start_and_add(folder: str, title: str, start: float, out: object) -> None:
+    """A process starting at ``start`` (the file missing, backups there) and adding one bookmark."""
+    while time.time() < start:
+        pass
+    with BookmarkStore.open(Path(folder)) as store:
+        if store.database is None:
+            out.put(f"disabled: {store.disabled_reason}")  # type: ignore[attr-defined]
+            return
+        store.add(draft_for(BOOK, "errors.md"), title=title)
+        out.put(f"added {title}")  # type: ignore[attr-defined]
+
+
+def test_processes_starting_together_on_a_missing_store_lose_nothing(tmp_path: Path) -> None:
+    """Several processes start at one moment with the bookmark file deleted and backups there:
+    each restores the backup; none may move another's new file aside as "cut short" (its
+    bookmarks would then go to a file nobody reads). Every bookmark added is in the one file."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for round_ in range(6):
+        folder = tmp_path / f"round{round_}"
+        folder.mkdir()
+        clock = Clock()
+        _two_days_of_bookmarks(folder, clock)
+        _delete_store(folder)
+        out = context.Queue()
+        start = time.time() + 0.3
+        workers = [
+            context.Process(target=_start_and_add, args=(str(folder), f"p{n}", start, out))
+            for n in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(30)
+        said = sorted(out.get(timeout=5) for _ in workers)
+        assert said == [f"added p{n}" for n in range(4)], said
+        titles = _ids_and_titles_on_disk(folder / FILE_NAME)
+        assert {f"p{n}" for n in range(4)} <= set(titles), (round_, titles)
+        assert {"day one", "day two"} <= set(titles)
+        aside = [p.name for p in folder.iterdir() if "corrupt" in p.name or "foreign" in p.name]
+        assert aside == []

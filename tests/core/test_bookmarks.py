@@ -210,9 +210,18 @@ def test_orphan_temp_files_are_removed_at_start(tmp_path: Path) -> None:
     backups.mkdir(parents=True)
     orphan = backups / ".bookmarks-2026-01-01-abc.json.x1y2.tmp"
     orphan.write_text("half a backup")
+    old = time.time() - 120
+    os.utime(orphan, (old, old))
+    restoring = tmp_path / ".bookmarks.sqlite.ab12cd.tmp-wal"  # a killed restore's log
+    restoring.write_text("log")
+    os.utime(restoring, (old, old))
+    # another process's write in progress, a moment old: left alone
+    in_progress = backups / ".bookmarks-2026-01-02-abc.json.z9y8.tmp"
+    in_progress.write_text("being written")
     with BookmarkStore.open(tmp_path):
         pass
-    assert not orphan.exists()
+    assert not orphan.exists() and not restoring.exists()
+    assert in_progress.read_text() == "being written"
 
 
 def test_a_data_folder_under_a_file_disables_bookmarks(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,16 +54,25 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_orphan_temp_files(folder: Path, prefix: str = ".") -> list[Path]:
+def remove_orphan_temp_files(
+    folder: Path, prefix: str = ".", older_than: float = 60.0
+) -> list[Path]:
     """Delete temp files that a killed :func:`atomic_write` left in ``folder`` (and the
-    journals SQLite kept beside a temp database, ``*.tmp-journal``)."""
+    journals SQLite kept beside a temp database, ``*.tmp-journal``, ``*.tmp-wal``,
+    ``*.tmp-shm``). Only files older than ``older_than`` seconds go: another process's write
+    in progress (a backup, a bookmark file being restored) is left alone."""
     removed = []
+    now = time.time()
     with contextlib.suppress(OSError):
-        for pattern in (f"*{TEMP_SUFFIX}", f"*{TEMP_SUFFIX}-journal"):
+        for pattern in (
+            f"*{TEMP_SUFFIX}",
+            *(f"*{TEMP_SUFFIX}-{s}" for s in ("journal", "wal", "shm")),
+        ):
             for temp in folder.glob(glob.escape(prefix) + pattern):
                 with contextlib.suppress(OSError):
-                    temp.unlink()
-                    removed.append(temp)
+                    if now - temp.stat().st_mtime > older_than:
+                        temp.unlink()
+                        removed.append(temp)
     return removed
 
 

@@ -192,6 +192,8 @@ class BookmarkStore(Store):
         self._notices: list[str] = []  # what happened to the file while open, for the reader
         self._busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS
         self._file_id: FileId = _file_id(database.path) if database is not None else (None, None)
+        # its own file's path (a database being restored under a temp name has its own)
+        self._path = database.path if database is not None else backups.folder.parent / FILE_NAME
 
     @classmethod
     def open(
@@ -226,7 +228,7 @@ class BookmarkStore(Store):
 
     @property
     def path(self) -> Path:
-        return self.backups.folder.parent / FILE_NAME
+        return self._path
 
     def _db(self) -> Database:
         if self.database is None:
@@ -827,11 +829,47 @@ def _open_database(
             return Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms), None
         except (DatabaseCorrupt, ForeignDatabase) as exc:
             return _start_over(path, backups, exc, busy_timeout_ms, clock)
-    database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
-    restored = _fill_from_backups(database, backups, clock) if backups.files() else None
+    if not backups.files():
+        return Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms), None
+    database, restored = _new_database(path, backups, busy_timeout_ms, clock)
     if restored is None:
         return database, None
     return database, f"Your bookmark file {path} was missing; {restored}"
+
+
+def _new_database(
+    path: Path, backups: Backups, busy_timeout_ms: int, clock: Callable[[], float]
+) -> tuple[Database, str | None]:
+    """A new database at ``path`` filled from the newest backup that holds bookmarks, and what
+    was restored (None: nothing).
+
+    It is made under a temp name and linked into place only when whole, so that another
+    process starting at the same moment finds no file or a whole one, never a new, still
+    empty one that it would take for a file cut short and move aside (with everything this
+    process then writes). When another process's file got there first, that one is opened.
+    """
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        made = Database(temp, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+        try:
+            restored = _fill_from_backups(made, backups, clock)
+        finally:
+            made.close()  # the last connection: its write-ahead log is checkpointed and gone
+        with open(temp, "rb+") as file:
+            os.fsync(file.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            restored = None  # another process restored it first: its file is the one
+        else:
+            fsync_folder(path.parent)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                temp.with_name(temp.name + suffix).unlink()
+    return Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms), restored
 
 
 def _identify(path: Path, busy_timeout_ms: int) -> None:
@@ -857,7 +895,7 @@ def _start_over(
     """Move a damaged or foreign database aside and fill a new one from the newest backup."""
     foreign = isinstance(problem, ForeignDatabase)
     aside = move_aside(path, "foreign" if foreign else "corrupt", clock())
-    database = Database(path, MIGRATIONS, what=WHAT, busy_timeout_ms=busy_timeout_ms)
+    database, restored = _new_database(path, backups, busy_timeout_ms, clock)
     if foreign:
         message = f"{problem} It was kept, untouched, as {aside.name} in {aside.parent}."
     else:
@@ -865,7 +903,6 @@ def _start_over(
             f"Your bookmarks could not be read: {problem} "
             f"The damaged file was kept as {aside.name} in {aside.parent}."
         )
-    restored = _fill_from_backups(database, backups, clock)
     if restored is None:
         restored = "No backup could be restored, so the bookmark list starts empty."
     return database, f"{message} {restored}"
