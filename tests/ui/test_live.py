@@ -479,6 +479,64 @@ def test_a_removed_book_folder_says_so_once_and_offers_to_close(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
 
 
+def two_tabs(qtbot: QtBot, window: MainWindow) -> None:
+    """A second tab on the window's book, at the short chapter, both following the disk."""
+    assert window.open_section_in_new_tab("short.md")
+    qtbot.waitUntil(
+        lambda: len(window.readers()) == 2
+        and all(window.tab_set.live(r).watcher.is_watching() for r in window.readers()),
+        timeout=WAIT_MS,
+    )
+
+
+def test_tabs_on_one_book_read_a_change_once_and_each_shows_it(
+    qtbot: QtBot, window: MainWindow, root: Path
+) -> None:
+    two_tabs(qtbot, window)
+    first, second = window.readers()
+    reads: list[object] = []
+    for reader in (first, second):
+        window.tab_set.live(reader).book_reloaded.connect(lambda book, _saved: reads.append(book))
+
+    (root / "src" / "short.md").write_text(
+        "# Short\n\nOtters.\n\n## Sea otters\n\nThey float.\n", encoding="utf-8"
+    )
+
+    qtbot.waitUntil(
+        lambda: "They float." in second.viewer.document().toPlainText(), timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: "Sea otters" in tree_texts(window), timeout=WAIT_MS)
+    qtbot.wait(500)  # the other tab's report of the same change has come and gone
+    assert len(reads) == 1  # the book read again once, for both tabs
+    assert first.book() is second.book() is reads[0]
+    assert "Sea otters" in tree_texts(window)
+
+
+def test_a_removed_book_folder_open_in_two_tabs_asks_once_and_closes_both(
+    qtbot: QtBot, window: MainWindow, root: Path, other_book: Book
+) -> None:
+    two_tabs(qtbot, window)
+    window.open_book_at(other_book.location(), new_tab=True)
+    qtbot.waitUntil(lambda: len(window.readers()) == 3, timeout=WAIT_MS)
+
+    root.rename(root.with_name("moved"))
+
+    def boxes() -> list[QMessageBox]:
+        return [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+
+    qtbot.waitUntil(lambda: len(boxes()) >= 1, timeout=WAIT_MS)
+    qtbot.wait(500)  # the other tab's watcher has seen it too
+    (box,) = boxes()  # asked once
+    assert str(root) in box.text()
+    close = next(b for b in box.buttons() if b.text() == "Close the Book")
+
+    close.click()
+
+    qtbot.waitUntil(lambda: len(window.readers()) == 1, timeout=WAIT_MS)
+    assert window.isVisible()
+    assert window.book().location() == other_book.location()
+
+
 # -- other layouts -------------------------------------------------------------------------------
 
 

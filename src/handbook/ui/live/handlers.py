@@ -14,11 +14,18 @@ back); a book folder that vanished says so once and offers to close the book (it
 The book read again is announced (``book_reloaded``): the window gives it to every tab on the
 book, the contents tree and the search.
 
+Tabs on one book each watch it (each follows its own page's included files and images), so a
+change reaches each of them: each shows its page anew, but the book is read again once (a tab
+whose peer has just read the same files again only follows the new book), and a book folder
+gone is asked about once, its "Close the Book" closing every tab on it.
+
 Slots only, and the notice bar; ``MainWindow._connect_signals`` connects them.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSignalBlocker, QTimer, Signal, Slot
@@ -37,6 +44,9 @@ if TYPE_CHECKING:
 UPDATED_MS = 3000  # how long the status bar says "Updated from disk" (or what was deleted)
 RELOAD_AFTER_MS = 50  # the book read again once the new page is painted, not before
 FOLLOW_AFTER_MS = 1  # a page's included files and images followed once it is painted
+PEER_READ_KEPT_S = 5.0  # a change a peer tab read the book again for, kept this long
+
+ChangeKey = tuple[bool, frozenset[str], bool]  # what a book read again depends on
 
 
 class DiskNotice(QFrame):
@@ -73,10 +83,19 @@ class LiveHandlers(QObject):
     book_reloaded = Signal(object, object)  # (Book read again, its chapters saved; None: all)
     close_requested = Signal()  # "Close the Book" on a book whose folder went away
 
-    def __init__(self, reader: Reader, settings: Settings, follow_disk: QAction) -> None:
-        """``follow_disk``: View > Follow Changes on Disk (checked: the book is followed)."""
+    def __init__(
+        self,
+        reader: Reader,
+        settings: Settings,
+        follow_disk: QAction,
+        peers: Callable[[], Iterable[LiveHandlers]] = tuple,
+    ) -> None:
+        """``follow_disk``: View > Follow Changes on Disk (checked: the book is followed);
+        ``peers``: the other tabs' handlers on the same book."""
         super().__init__(reader)
         self._reader = reader
+        self._peers = peers
+        self._read_by_peer: dict[ChangeKey, float] = {}  # changes a peer read the book for
         self._settings = settings
         self._follow_disk = follow_disk
         self.watcher = BookWatcher(self)
@@ -171,14 +190,17 @@ class LiveHandlers(QObject):
         reader.status.emit(status_text(changes), UPDATED_MS)
 
     def _reload_book(self, changes: BookChanges | None) -> None:
-        """The book read again (contents, headings, problems), the window following it."""
+        """The book read again (contents, headings, problems), the window following it; once
+        for the tabs on it (a peer that read the same files again already: only followed)."""
         from handbook.core.book.load import load_book, reload_chapters
         from handbook.core.book.model import BookError
 
         reader = self._reader
         old = reader.book()
         saved = None if changes is None or changes.layout else changes.chapters
-        layout_changed = saved is None
+        if changes is not None and self._read_by_a_peer(changes):
+            self._follow_read_book(old, saved)
+            return
         try:  # only the chapters saved, unless the layout changed: a big book stays quick
             if saved is None or old.format != "mdbook":  # others read headings their own way
                 book = load_book(old.location())
@@ -187,8 +209,24 @@ class LiveHandlers(QObject):
         except BookError as exc:
             reader.status.emit(f"The book's contents could not be read again: {exc}", 0)
             return
+        if changes is not None:
+            for peer in self._peers():
+                peer._read_by_peer[_key(changes)] = time.monotonic()
         self.book_reloaded.emit(book, saved)  # every tab on it follows, the tree, the search
-        if layout_changed and self.watcher.is_watching():
+        self._follow_read_book(book, saved)
+
+    def _read_by_a_peer(self, changes: BookChanges) -> bool:
+        """Whether a tab on the same book has just read it again for these changes."""
+        now = time.monotonic()
+        for key, when in list(self._read_by_peer.items()):
+            if now - when > PEER_READ_KEPT_S:
+                del self._read_by_peer[key]
+        return self._read_by_peer.pop(_key(changes), None) is not None
+
+    def _follow_read_book(self, book: Book, saved: frozenset[str] | None) -> None:
+        """The watcher follows the book read again: its layout, what its chapters include."""
+        reader = self._reader
+        if saved is None and self.watcher.is_watching():
             plan = plan_for(book).with_uses(book_uses(book))
             self.watcher.watch(plan.with_extra(self.watcher.extra()))
             shown = reader.viewer.current_chapter()
@@ -223,9 +261,15 @@ class LiveHandlers(QObject):
         )
         self.notice.tell(reader.viewer.current_chapter() or "", text)
         reader.status.emit(f"The book's folder is gone: {root}", 0)
+        if any(peer._book_gone_told for peer in self._peers()):
+            return  # asked once for the tabs on the book
         box = QMessageBox(QMessageBox.Icon.Warning, "The book is gone", text, parent=reader)
         close = box.addButton("Close the Book", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep Reading", QMessageBox.ButtonRole.RejectRole)
         close.clicked.connect(self.close_requested)
         box.open()
         self.gone_box = box
+
+
+def _key(changes: BookChanges) -> ChangeKey:
+    return (changes.layout, changes.chapters, changes.listing)

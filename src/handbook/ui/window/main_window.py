@@ -225,7 +225,12 @@ class MainWindow(QMainWindow):
     def _make_live(self, reader: Reader) -> LiveHandlers:
         from handbook.ui.live.handlers import LiveHandlers
 
-        return LiveHandlers(reader, self.settings, self.action_set.follow_disk)
+        return LiveHandlers(
+            reader,
+            self.settings,
+            self.action_set.follow_disk,
+            peers=lambda: self.tab_set.peers_of(reader),
+        )
 
     @Slot()
     def _restore_docks(self) -> None:
@@ -546,10 +551,13 @@ class MainWindow(QMainWindow):
         self.toc_panel.keep_books({r.book().identity for r in self.readers()})
 
     def _close_reader(self, reader: Reader) -> None:
-        """A tab's "Close the Book" (its folder went away): the tab closed; the last, the
-        window."""
-        if not self.tab_set.close_reader(reader):
-            self.close()
+        """A tab's "Close the Book" (its folder went away): every tab on the book closed; the
+        last, the window."""
+        identity = reader.book().identity
+        for tab in [r for r in self.readers() if r.book().identity == identity]:
+            if not self.tab_set.close_reader(tab):
+                self.close()
+                return
 
     @Slot()
     def _update_tab_actions(self) -> None:

@@ -112,6 +112,15 @@ class Tabs(QObject):
     def lives(self) -> Iterator[LiveHandlers]:
         return iter(self._lives.values())
 
+    def peers_of(self, reader: Reader) -> list[LiveHandlers]:
+        """The other tabs' handlers on ``reader``'s book (the book followed once for them)."""
+        identity = reader.book().identity
+        return [
+            live
+            for other, live in self._lives.items()
+            if other is not reader and other.book().identity == identity
+        ]
+
     # -- opening ---------------------------------------------------------------------------
 
     def add_first(self, book: Book) -> Reader:
