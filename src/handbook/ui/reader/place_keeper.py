@@ -84,10 +84,12 @@ class PlaceKeeper(QObject):
         if not self._viewer.page_complete():
             return  # a placeholder while it renders, or the start of a long page: not its end
         bar = self._viewer.verticalScrollBar()
+        if bar.value() < bar.maximum() - END_SLACK_PX or not self._viewer.isVisible():
+            return  # above the end, or not on screen yet
+        # at the end of the scroll range: is it this page's? (asked only here: the page's
+        # height lays all of it out, which a page just shown at its top does not need yet)
         page = self._viewer.document().size().height()
-        if not self._viewer.isVisible() or page > bar.maximum() + bar.pageStep() + END_SLACK_PX:
-            return  # not on screen yet, or its scroll range not yet laid out for this page
-        if bar.value() >= bar.maximum() - END_SLACK_PX:
+        if page <= bar.maximum() + bar.pageStep() + END_SLACK_PX:
             self._read.add(path)
             self._unsaved_read.add(path)
             self.chapters_read_changed.emit()
