@@ -157,3 +157,14 @@ def test_a_query_that_starts_with_dashes_is_searched_after_a_double_dash(
     out = capsys.readouterr().out
     assert out.startswith("2 results for '--release'\n")
     assert "build.md#build" in out.split("\n\n")[1]  # the section with the sequence first
+
+
+def test_a_query_with_dashes_before_a_double_dash_is_told_where_it_goes(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "--dest-dir", str(book)])
+    assert exc.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("handbook search: error: unrecognized arguments: --dest-dir")
+    assert "goes after '--': handbook search -- --x" in error

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import NoReturn
 
 from handbook.commands.common import (
     add_book_argument,
@@ -36,6 +37,15 @@ BOLD, RESET = "\033[1m", "\033[0m"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = "A query that starts with '-' goes after '--': search -- --dest-dir PATH"
+    plain_error = parser.error
+
+    def error(message: str) -> NoReturn:
+        if "unrecognized arguments: -" in message:
+            message += " (a query that starts with '-' goes after '--': handbook search -- --x)"
+        plain_error(message)
+
+    parser.error = error  # type: ignore[method-assign]
     parser.add_argument(
         "query",
         help='words (all must match; the last one as a prefix), "an exact phrase", -excluded, '
