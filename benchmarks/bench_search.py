@@ -199,7 +199,7 @@ def keystroke_times(app: QApplication, book: Book, folder: Path) -> tuple[list[f
     times, cpus = [], []
     for query in QUERIES:
         panel.field.setText(query[:-1])
-        QTest.qWait(250)  # past the throttle (and its trailing search): the next key searches
+        wait(250)  # past the throttle (and its trailing search): the next key searches
         start, cpu = time.perf_counter(), time.thread_time()
         QTest.keyClicks(panel.field, query[-1])
         loop.exec()
@@ -209,6 +209,14 @@ def keystroke_times(app: QApplication, book: Book, folder: Path) -> tuple[list[f
     panel.runner.stop()
     panel.close()
     return times, cpus
+
+
+def wait(ms: int) -> None:
+    """Let ``ms`` pass in an event loop, as the window's does (``QTest.qWait`` sleeps holding
+    the GIL: the query thread would starve meanwhile)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def bare_keystroke_times(app: QApplication) -> tuple[list[float], list[float]]:
