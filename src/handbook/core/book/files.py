@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from handbook.core.book.errors import BookError
+from handbook.core.book.includes import NOTE_WORD, Expanded
 from handbook.core.book.locate import (
     MDBOOK,
     SUMMARY,
@@ -85,6 +86,23 @@ def chapter_source_reader(book: Book) -> Callable[[str], str]:
     return read
 
 
+def chapter_expander(book: Book) -> Callable[[str], Expanded]:
+    """For an mdBook book, each chapter after its includes, notes as markers (see
+    :meth:`ChapterReader.expanded`); raises :class:`BookError` as :func:`read_chapter_source`.
+    """
+    reader = _ChapterReader(book.root, book.src, book.summary_path)
+
+    def expanded(path: str) -> Expanded:
+        try:
+            return reader.expanded(path)
+        except _Unreadable as exc:
+            node = book.chapter(path)
+            problem = reader.problem(path, node.line if node else None, exc)
+            raise BookError(problem.message, problem.file, problem.line) from None
+
+    return expanded
+
+
 def book_identity(book: Book) -> str:
     """A stable id for bookmarks and caches: a hash of the book folder's real path.
 
@@ -137,7 +155,7 @@ class ChapterReader:
         if node.kind is not NodeKind.CHAPTER or node.path is None:
             return replace(node, children=children) if children else node
         try:
-            headings = self.headings(node.path, self.read(node.path))
+            headings = self.chapter_headings(node.path)
         except _Unreadable as exc:
             problem = self.problem(node.path, node.line, exc)
             self.problems.append(problem)
@@ -147,15 +165,46 @@ class ChapterReader:
     def read(self, path: str) -> str:
         return _decode(_read_file(self.file(path)))
 
+    def expanded(self, path: str) -> Expanded:
+        """The chapter after its includes, notes as markers (see
+        :func:`~handbook.core.book.includes.expanded_chapter`): read and expanded once per
+        state of its files, for the book's load, the page and the search index alike."""
+        from handbook.core.book.includes import expanded_chapter
+
+        return expanded_chapter(
+            self.src / path, self.root, lambda: self.read(path), (self.summary_real,)
+        )
+
+    def chapter_headings(self, path: str) -> tuple[Heading, ...]:
+        """The headings of chapter ``path`` (see :meth:`headings`), read with care."""
+        try:
+            expanded = self.expanded(path)
+        except _Unreadable:
+            raise
+        except Exception:  # a chapter's content never stops the book opening; its page says why
+            return ()
+        headings = self._parsed_headings(expanded.text)
+        if expanded.notes and any(NOTE_WORD in h.title for h in headings):
+            # the tree shows a note in a heading as its text, not as its marker
+            return self.headings(path, self.read(path))
+        return headings
+
     def headings(self, path: str, source: str) -> tuple[Heading, ...]:
         """The chapter's headings as the page shows them: after its includes, as mdBook
         numbers them (headings in quotes and lists too)."""
         from handbook.core.book.includes import expand_includes
-        from handbook.core.render.mdbook.chapter import parse_chapter
 
         try:
             if "{{" in source:  # without "{{", no link to follow (nor folders to resolve)
                 source = expand_includes(source, self.src / path, self.root).text
+        except Exception:  # a chapter's content never stops the book opening; its page says why
+            return ()
+        return self._parsed_headings(source)
+
+    def _parsed_headings(self, source: str) -> tuple[Heading, ...]:
+        from handbook.core.render.mdbook.chapter import parse_chapter
+
+        try:
             return parse_chapter(source, self.markdown, headings_only=True).headings
         except Exception:  # a chapter's content never stops the book opening; its page says why
             return ()

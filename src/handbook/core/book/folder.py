@@ -213,6 +213,9 @@ def _plain_reader(
             except OSError:
                 return super().read(path)  # says why, as for any page
 
+        def chapter_headings(self, path: str) -> tuple[Heading, ...]:
+            return self.headings(path, self.read(path))  # plain markdown: no includes
+
         def headings(self, path: str, source: str) -> tuple[Heading, ...]:
             if titles_only:
                 first = first_heading(source)

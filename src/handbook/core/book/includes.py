@@ -12,12 +12,19 @@ inside code fences too.
 Unlike mdBook, nothing outside the book folder is ever read: ``../../../etc/passwd`` and a
 symlink that leaves the book are refused. Every refusal and every missing file becomes a
 visible note in place of the link and an :class:`IncludeNote` for the status bar.
+
+:func:`expanded_chapter` is a chapter's text after its includes, made once per state of its
+files: the book's load (its headings), the page and the search index all start from it, and a
+chapter or an included file saved since is read and expanded again.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +65,7 @@ NoteFormatter = Callable[[str], str]
 
 # A note's stand-in in the text (see NoteMarkers): a run of letters, one word to every lexer.
 NOTE_MARKER = re.compile(r"QZHBNOTE([A-P]+)ZQ")
+NOTE_WORD = "QZHBNOTE"  # how every marker starts
 _HEX_LETTERS = "ABCDEFGHIJKLMNOP"
 
 
@@ -70,8 +78,8 @@ class NoteMarkers:
     words) and leaves the markers out of its sections. Numbered from 0 in each chapter.
     """
 
-    def __init__(self) -> None:
-        self.messages: list[str] = []
+    def __init__(self, messages: list[str] | None = None) -> None:
+        self.messages: list[str] = messages if messages is not None else []
 
     def marker(self, message: str) -> str:
         self.messages.append(message)
@@ -100,11 +108,115 @@ def expand_includes(
     ``note_text`` turns a note's message into what is put in the text (the renderer passes
     a function returning a placeholder that it later swaps for styled HTML).
     """
+    return _expand(text, chapter_file, book_root, note_text)[0]
+
+
+def _expand(
+    text: str, chapter_file: Path, book_root: Path, note_text: NoteFormatter
+) -> tuple[Expanded, list[str]]:
+    """:func:`expand_includes`, and every file it looked for (found or not), as named."""
     expander = _Expander(book_root, note_text)
     expander.budget -= len(text)  # the limit is on the whole text, the chapter's own included
     chapter = _resolved(chapter_file)
     out = expander.expand(text, chapter, depth=0, chain=(chapter,), line=None)
-    return Expanded(out, tuple(expander.notes), expander.title)
+    return Expanded(out, tuple(expander.notes), expander.title), expander.looked_at
+
+
+# --- a chapter expanded once per state of its files ---------------------------------------------
+
+# A file's state: (device, inode, size, mtime, ctime); None when it is not there.
+_Stamp = tuple[int, int, int, int, int] | None
+# A file written within this long of a read may be written again with the same mtime (file
+# systems keep mtimes to a tick: 1-4 ms on Linux, 2 s on FAT): what is read then is not kept.
+_RACY_NS = 2_000_000_000
+
+
+def _stamp(path: str) -> _Stamp:
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class _KeptText:
+    stamps: tuple[tuple[str, _Stamp], ...]  # the chapter's file, then every file it looked for
+    expanded: Expanded
+
+
+class _ExpandedChapters:
+    """The last chapters expanded, up to ``limit`` characters of text in all; any thread."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._size = 0
+        self._kept: OrderedDict[tuple[str, ...], _KeptText] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> Expanded | None:
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is None or any(_stamp(path) != stamp for path, stamp in kept.stamps):
+            return None
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+        return kept.expanded
+
+    def put(self, key: tuple[str, ...], kept: _KeptText) -> None:
+        size = len(kept.expanded.text)
+        if size > self._limit:
+            return
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._size -= len(old.expanded.text)
+            self._kept[key] = kept
+            self._size += size
+            while self._size > self._limit:
+                _, dropped = self._kept.popitem(last=False)
+                self._size -= len(dropped.expanded.text)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._size = 0
+
+
+# The Rust book's 111 chapters are 1.2 million characters once expanded: books of that size
+# are kept whole.
+_EXPANDED = _ExpandedChapters(limit=8_000_000)
+
+
+def expanded_chapter(
+    chapter_file: Path, book_root: Path, read: Callable[[], str], key: tuple[str, ...] = ()
+) -> Expanded:
+    """The text of ``chapter_file`` (``read()`` gives it: it may raise) after its includes,
+    each note as a :class:`NoteMarkers` marker (``NoteMarkers([n.message for n in
+    expanded.notes])`` gives them back), as :func:`expand_includes` makes it.
+
+    Made once per state of the chapter's file and of every file it includes (or looked for and
+    did not find): as long as none of them changed (device, inode, size, mtime, ctime), the
+    same text is given back without reading anything. ``key`` tells apart readers that would
+    read the same file differently (the book's folders)."""
+    file = os.fspath(chapter_file)
+    full_key = (file, os.fspath(book_root), *key)
+    kept = _EXPANDED.get(full_key)
+    if kept is not None:
+        return kept
+    since = time.time_ns()
+    stamp = _stamp(file)
+    text = read()
+    looked_at: list[str] = []
+    if "{{" in text:  # without "{{", no link to follow
+        expanded, looked_at = _expand(text, chapter_file, book_root, NoteMarkers().marker)
+    else:
+        expanded = Expanded(text, ())
+    stamps = ((file, stamp), *((path, _stamp(path)) for path in dict.fromkeys(looked_at)))
+    if all(s is None or s[3] < since - _RACY_NS for _, s in stamps) and stamp is not None:
+        _EXPANDED.put(full_key, _KeptText(stamps, expanded))
+    return expanded
 
 
 def expanded_size(text: str, chapter_file: Path, book_root: Path, stop_at: int) -> int:
@@ -133,6 +245,7 @@ class _Expander:
         self.notes: list[IncludeNote] = []
         self.budget = MAX_EXPANDED_CHARS
         self.title: str | None = None
+        self.looked_at: list[str] = []  # every file a link named inside the book, found or not
 
     def expand(
         self, text: str, file: Path, depth: int, chain: tuple[Path, ...], line: int | None
@@ -226,6 +339,7 @@ class _Expander:
         lexical_text = os.path.normpath(os.path.join(base, rel_path))
         if not _inside_text(lexical_text, self._root_text):
             raise _Refusal(f"Include refused, outside the book: {rel_path}")
+        self.looked_at.append(lexical_text)
         try:
             os.lstat(lexical_text)  # one call says "missing" (resolve walks every component first)
         except FileNotFoundError:

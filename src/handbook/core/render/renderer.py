@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from handbook.core.book.files import chapter_source_reader
-from handbook.core.book.includes import NOTE_MARKER, Expanded, NoteMarkers, expand_includes
+from handbook.core.book.files import chapter_expander, chapter_source_reader
+from handbook.core.book.includes import NOTE_MARKER, Expanded, NoteMarkers
 from handbook.core.book.model import Book, BookError, Heading, RenderedChapter
 from handbook.core.render.details import mark_details
 from handbook.core.render.formula import typeset_math
@@ -157,30 +157,40 @@ class Renderer:
         self.book = book
         self.theme = theme
         self._read_source: Callable[[str], str] | None = None
+        self._expand: Callable[[str], Expanded] | None = None
 
     def render(self, path: str) -> RenderedChapter:
         """Chapter ``path`` (relative to the book's ``src``) as a page; never raises."""
         try:
-            source = self._read(path)
+            expanded = self._read(path)
         except BookError as exc:
             return self._error(path, "This chapter cannot be shown", str(exc))
+        except Exception as exc:  # its includes' expansion: as a failed render
+            return self._failed(path, exc)
         try:
-            return self._render(path, source)
-        except RecursionError:
+            return self._render(path, expanded)
+        except Exception as exc:  # a chapter's content must never take the window down
+            return self._failed(path, exc)
+
+    def _failed(self, path: str, exc: Exception) -> RenderedChapter:
+        if isinstance(exc, RecursionError):
             return self._error(
                 path,
                 "This chapter is nested too deeply to show",
                 f"{self._where(path)}: its lists, quotes or HTML are nested deeper than the "
                 "renderer can follow.",
             )
-        except Exception as exc:  # a chapter's content must never take the window down
-            return self._error(
-                path,
-                "This chapter could not be rendered",
-                f"{self._where(path)}: {type(exc).__name__}: {exc}",
-            )
+        return self._error(
+            path,
+            "This chapter could not be rendered",
+            f"{self._where(path)}: {type(exc).__name__}: {exc}",
+        )
 
-    def _read(self, path: str) -> str:
+    def _read(self, path: str) -> Expanded:
+        """The chapter's text as it is parsed: an mdBook chapter after its includes (read and
+        expanded once per state of its files: the book's load did it already), notes as
+        markers; a plain folder's or file's page as it is (GitHub and CommonMark show
+        ``{{#include}}`` as text: it is mdBook's, not markdown's)."""
         try:
             size = os.stat(self.book.src / path).st_size
         except (OSError, ValueError):
@@ -191,16 +201,16 @@ class Renderer:
                 f"{MAX_CHAPTER_BYTES // 1024 // 1024} MB are not shown",
                 self.book.src / path,
             )
-        if self._read_source is None:  # the book's folders resolved once, not per chapter
+        if self.book.format == "mdbook":
+            if self._expand is None:  # the book's folders resolved once, not per chapter
+                self._expand = chapter_expander(self.book)
+            return self._expand(path)
+        if self._read_source is None:
             self._read_source = chapter_source_reader(self.book)
-        return self._read_source(path)
+        return Expanded(self._read_source(path), ())
 
-    def _render(self, path: str, source: str) -> RenderedChapter:
-        notes = NoteMarkers()
-        if self.book.format == "mdbook" and "{{" in source:  # without "{{", no link to follow
-            expanded = expand_includes(source, self.book.src / path, self.book.root, notes.marker)
-        else:  # no link; or a plain folder or file: GitHub and CommonMark show {{#include}}
-            expanded = Expanded(source, ())  # as text (it is mdBook's, not markdown's)
+    def _render(self, path: str, expanded: Expanded) -> RenderedChapter:
+        notes = NoteMarkers([note.message for note in expanded.notes])
         page = parse_chapter(expanded.text, self.book.markdown, self.theme)
         removed = removed_by_sanitizer(page.untrusted) if page.untrusted else ()
         # a page of markdown alone is what the walker wrote: sanitizing would change nothing

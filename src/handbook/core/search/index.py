@@ -881,10 +881,13 @@ def _for_many(book: Book, read_source: ReadSource) -> ReadSource:
     resolves the book's folders once, not once per chapter."""
     if read_source is not default_read_source:
         return read_source
-    from handbook.core.book.files import chapter_source_reader
+    from handbook.core.book.files import chapter_expander, chapter_source_reader
 
+    if book.format == "mdbook":  # the text the page was made from, expanded once
+        expand = chapter_expander(book)
+        return lambda book, path: expand(path).text
     read = chapter_source_reader(book)
-    return lambda book, path: _after_includes(book, path, read(path))
+    return lambda book, path: read(path)
 
 
 def read_source_or_empty(book: Book, path: str, read_source: ReadSource) -> str:
@@ -919,17 +922,11 @@ def default_read_source(book: Book, path: str) -> str:
     included file changes the content key. The text is the one the page is made from: a
     refused or missing include's note stands there as a marker (the page's note, not a word
     of the book: the sections leave it out), so a chapter rendered is not parsed again."""
-    from handbook.core.book.files import read_chapter_source
+    from handbook.core.book.files import chapter_expander, read_chapter_source
 
-    return _after_includes(book, path, read_chapter_source(book, path))
-
-
-def _after_includes(book: Book, path: str, text: str) -> str:
-    if book.format != "mdbook" or "{{" not in text:  # includes are mdBook's: a plain page
-        return text  # shows them as text; without "{{" there is none (nothing to resolve)
-    from handbook.core.book.includes import NoteMarkers, expand_includes
-
-    return expand_includes(text, book.src / path, book.root, NoteMarkers().marker).text
+    if book.format != "mdbook":  # includes are mdBook's: a plain page shows them as text
+        return read_chapter_source(book, path)
+    return chapter_expander(book)(path).text
 
 
 # --- the cache -------------------------------------------------------------------------------

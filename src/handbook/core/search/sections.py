@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from handbook.core.book.includes import NOTE_MARKER
+from handbook.core.book.includes import NOTE_MARKER, NOTE_WORD
 from handbook.core.book.model import Book, Heading, MarkdownOptions, NodeKind, TocNode, section_id
 from handbook.core.render.mdbook.chapter import ParsedChapter, SectionText, parse_chapter
 
@@ -23,7 +23,6 @@ SEPARATOR = " › "
 # Private-use characters that the index uses as snippet markers: never let content hold them.
 RESERVED_CHARS = "\ue000\ue001"
 Progress = Callable[[int, int], None]  # (chapters done, chapters in all)
-_NOTE_WORD = "QZHBNOTE"  # how every include note's marker starts
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def split_sections(
     except Exception:  # never the index build's end: the chapter's page says what is wrong
         parsed = ParsedChapter("", (), (SectionText(None, ""),))
     parts = parsed.sections
-    if _NOTE_WORD in source:
+    if NOTE_WORD in source:
         parts = _without_notes(parts)
     sections: list[Section] = []
     stack: list[Heading] = []
@@ -121,7 +120,7 @@ def _without_notes(parts: Sequence[SectionText]) -> tuple[SectionText, ...]:
     out: list[SectionText] = []
     for part in parts:
         heading = part.heading
-        if heading is not None and _NOTE_WORD in heading.title:
+        if heading is not None and NOTE_WORD in heading.title:
             heading = replace(heading, title=_unmarked(heading.title))
         out.append(SectionText(heading, _unmarked(part.text)))
     if len(out) > 1 and out[0].heading is None and not out[0].text:
@@ -130,7 +129,7 @@ def _without_notes(parts: Sequence[SectionText]) -> tuple[SectionText, ...]:
 
 
 def _unmarked(text: str) -> str:
-    if _NOTE_WORD not in text:
+    if NOTE_WORD not in text:
         return text
     lines = (" ".join(line.split()) for line in NOTE_MARKER.sub("", text).split("\n"))
     return "\n".join(line for line in lines if line)
