@@ -52,6 +52,7 @@ from handbook.core.book.load import load_book
 from handbook.core.book.model import Book
 from handbook.core.search.index import IndexCache, SearchIndex, SearchOptions, read_sources
 from handbook.core.search.sections import Section, book_sections, chapter_trails
+from handbook.ui.app.run import GIL_SWITCH_INTERVAL
 from handbook.ui.search.panel import SearchPanel
 from handbook.ui.search.worker import SearchRunner
 
@@ -270,6 +271,7 @@ def main(argv: list[str]) -> int:
     root = Path(args[0]) if args else DEFAULT_BOOK
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)  # as the window does (ui/app/run.py)
     book = load_book(root)
     if "rust" in parts:
         rust_table(app, root, book)
