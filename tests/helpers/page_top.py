@@ -7,27 +7,35 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
 
+def _cursor_at_top(page: QTextEdit) -> QTextCursor:
+    """The first character at the top of the viewport, as the reader sees it painted: Qt's hit
+    test reads only what is laid out so far (a new page is laid out lazily, and a point past
+    that answers its end), so the layout is finished first."""
+    page.document().documentLayout().documentSize()
+    return page.cursorForPosition(QPoint(0, 0))
+
+
 def text_at_top(page: QTextEdit, length: int = 40) -> str:
     """The text from the first character at the top of the viewport, ``length`` characters."""
-    cursor = page.cursorForPosition(QPoint(0, 0))
+    cursor = _cursor_at_top(page)
     cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
     return cursor.selectedText()[:length]
 
 
 def top_line_is_whole(page: QTextEdit) -> bool:
     """The first line at the top is not cut by the viewport's edge (scrolled to its top)."""
-    cursor = page.cursorForPosition(QPoint(0, 0))
+    cursor = _cursor_at_top(page)
     return page.cursorRect(cursor).top() >= 0
 
 
 def position_at_top(page: QTextEdit) -> int:
     """The document position of the first character at the top of the viewport."""
-    return page.cursorForPosition(QPoint(0, 0)).position()
+    return _cursor_at_top(page).position()
 
 
 def first_line_span(page: QTextEdit) -> tuple[int, int]:
     """Document positions (start, end) of the first line of text at the top of the viewport."""
-    cursor = page.cursorForPosition(QPoint(0, 0))
+    cursor = _cursor_at_top(page)
     block = cursor.block()
     layout = block.layout()
     line = layout.lineForTextPosition(cursor.positionInBlock())

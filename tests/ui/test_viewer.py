@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from handbook.core.book.load import load_book
 from handbook.core.book.model import Book, Heading, RenderedChapter
 from handbook.core.reading.place import Place
+from handbook.core.render.renderer import Renderer
 from handbook.ui.reader import book_images
 from handbook.ui.reader.viewer import Viewer
 from tests.conftest import png, write_book
@@ -271,6 +272,32 @@ def test_a_heading_asked_for_at_the_very_top_is_the_top_section(viewer: Viewer) 
     assert viewer.current_section() == "intro.md"
 
 
+def test_the_top_section_is_read_right_before_qt_has_laid_the_page_out(
+    viewer: Viewer, tmp_path: Path
+) -> None:
+    """Qt lays a new page out lazily and hit-tests only what it has laid out (past that it
+    answers the end of it): the section at the top of a page scrolled before then is the
+    heading the reader sees above the top, as on the page laid out whole."""
+    code = '```rust\nfn main() {\n    let x = 5;\n    println!("{x}");\n}\n```\n\n'
+    words = "Some words of the section, " * 8 + "\n\n"
+    chapter = "# Parts\n\n" + "".join(f"## Part {n}\n\n{words}{code}{words}" for n in range(40))
+    root = write_book(
+        tmp_path / "parts", "# Summary\n\n- [Parts](parts.md)\n", {"parts.md": chapter}
+    )
+    rendered = Renderer(load_book(root)).render("parts.md")
+    shown, laid_out = [], []
+    for scroll in range(100, 9000, 300):
+        viewer.show_chapter(rendered)
+        viewer.set_scroll_position(scroll)  # no event between: the page is not laid out yet
+        shown.append(viewer.current_section())
+        viewer.document().documentLayout().documentSize()  # laid out whole
+        viewer.set_scroll_position(scroll + 1)
+        viewer.set_scroll_position(scroll)
+        laid_out.append(viewer.current_section())
+    assert len(set(laid_out)) > 10
+    assert shown == laid_out
+
+
 def formula_page(tex: str, colour: str = "#c01010") -> RenderedChapter:
     from handbook.core.render.formula import formula_html
 
@@ -424,9 +451,7 @@ def test_details_open_starts_unfolded(viewer: Viewer) -> None:
     assert "▼ Shown\nOpen." in viewer.toPlainText()
 
 
-def test_a_missing_image_inside_the_book_says_it_is_not_there(
-    qtbot: QtBot, viewer: Viewer
-) -> None:
+def test_a_missing_image_inside_the_book_says_it_is_not_there(qtbot: QtBot, viewer: Viewer) -> None:
     with qtbot.wait_signal(viewer.status_message) as message:
         viewer.show_chapter(page("intro.md", '<p><img src="img/gone.png" alt="Gone"></p>'))
     assert message.args[0].endswith("(no such file in the book)")

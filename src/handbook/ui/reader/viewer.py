@@ -323,12 +323,21 @@ class Viewer(QTextBrowser):
             return self._held[0]
         if self.scroll_position() == 0:
             return Place(self._path)
-        top = self.cursorForPosition(QPoint(0, 0)).position()
+        top = self.position_at_top()
         at = bisect.bisect_right(self._anchor_positions, top) - 1
         start = self._anchor_positions[at] if at >= 0 else 0
         section = section_id(self._path, self._anchor_names[at] if at >= 0 else None)
         text = self._text()
         return Place(section, top - start, quote_at(text, top))
+
+    def position_at_top(self) -> int:
+        """The document position of the first character at the top of the viewport.
+
+        Qt lays a new page out lazily, and its hit test reads only what is laid out so far (a
+        point past it answers the end of that, even after a paint): the layout is finished
+        first (nothing to do once it is)."""
+        self.document().documentLayout().documentSize()
+        return self.cursorForPosition(QPoint(0, 0)).position()
 
     def _position_of(self, place: Place) -> tuple[int, bool]:
         """The document position of ``place``, and whether its text was found there."""
@@ -388,7 +397,7 @@ class Viewer(QTextBrowser):
             return self._held[0].section or self._path
         if self.scroll_position() == 0:
             return self._path
-        top = self.cursorForPosition(QPoint(0, 0)).position()
+        top = self.position_at_top()
         at = bisect.bisect_right(self._anchor_positions, top) - 1
         return section_id(self._path, self._anchor_names[at] if at >= 0 else None)
 
