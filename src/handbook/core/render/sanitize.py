@@ -1,7 +1,9 @@
 """The allow-list rendered pages pass through (nh3, the maintained sanitizer). An mdBook page
-whose walker says it holds no raw HTML and only plainly kept URLs skips it: it is written in
-nh3's own serialization, so sanitizing it would change nothing (checked page by page on the
-corpora and hostile pages in tests/core/test_sanitize_shortcut.py). MkDocs pages always pass.
+whose walker says it holds no raw HTML but comments and plain phrasing elements (``<span
+class="x">``, ``<kbd>``, ``<a id="x">``...) as nh3 writes them, and only plainly kept URLs,
+skips it: it is written in nh3's own serialization, so sanitizing it would change nothing
+(checked page by page on the corpora and on hostile pages in
+tests/core/test_sanitize_shortcut.py). MkDocs pages always pass.
 
 Python-Markdown passes raw HTML through, so a chapter may hold ``<script>``, ``onerror=``,
 ``javascript:`` links or ``<img src="file:///etc/passwd">``. What is kept is what Qt's

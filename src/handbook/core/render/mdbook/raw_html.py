@@ -75,6 +75,10 @@ class RawHtml(HTMLParser):
     def depth(self) -> int:
         return len(self._open)
 
+    def inside(self, tag: str) -> bool:
+        """Whether an element ``tag`` is open."""
+        return any(open_tag == tag for open_tag, _ in self._open)
+
     def feed(self, data: str) -> None:
         m = None if self.rawdata or self.cdata_elem is not None else _SIMPLE_PIECE.fullmatch(data)
         if m is None:

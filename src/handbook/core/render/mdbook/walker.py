@@ -65,11 +65,13 @@ class ParsedChapter:
     # What of the page came from the chapter as markup: its raw HTML, and its links and images
     # with a URL scheme, as tags. Only there can the sanitizer find something to remove.
     untrusted: str = ""
-    # Whether the sanitizer may change the page: raw HTML, a link or image whose URL is not
-    # plainly kept (see ``plain_url``), a link inside a link, a code block starting with a
-    # blank line (the parser drops a newline after <pre>), a CR or NUL. Else the page is what
-    # the walker wrote, in the sanitizer's own serialization: sanitizing it changes nothing
-    # (tests/render/test_sanitize_shortcut.py checks it on every chapter of the corpora).
+    # Whether the sanitizer may change the page: raw HTML other than comments and plain
+    # phrasing elements written as the sanitizer writes them (see ``Walker._plain_markup``),
+    # a link or image whose URL is not plainly kept (see ``plain_url``), a link inside a link,
+    # a code block starting with a blank line (the parser drops a newline after <pre>), a CR
+    # or NUL. Else the page is what the walker wrote, in the sanitizer's own serialization:
+    # sanitizing it changes nothing (tests/core/test_sanitize_shortcut.py checks it on every
+    # chapter of the corpora and on hostile raw HTML).
     needs_sanitizer: bool = True
 
 
@@ -145,6 +147,44 @@ class Walker:
     def _raw_markup(self, markup: str) -> None:
         if self.write_html:
             self.out.append(markup)
+            if not self.needs_sanitizer and not self._plain_markup(markup):
+                self.needs_sanitizer = True
+
+    def _plain_markup(self, markup: str) -> bool:
+        """Whether raw HTML written as ``markup`` is surely as the sanitizer writes it: text
+        (escaped already) without a no-break space; the end tag of a plain element; the start
+        tag of a plain element, in a paragraph (not an HTML block, which may hold markdown
+        blocks), in the sanitizer's serialization (lower case, attributes it keeps as they
+        are, double-quoted, one space apart, no character it escapes), a link in no link."""
+        if not markup.startswith("<"):
+            return "\xa0" not in markup
+        if markup.startswith("</"):
+            return markup[2:-1] in _PLAIN_ELEMENTS
+        m = _PLAIN_START.fullmatch(markup)
+        if m is None or (self.frames and self.frames[-1][3] == "HtmlBlock") or not self.frames:
+            return False
+        tag = m.group(1)
+        if tag not in _PLAIN_ELEMENTS:
+            return tag == "br" and markup == "<br>"
+        names = _PLAIN_ATTRIBUTE.findall(m.group(2))
+        if len(set(names)) != len(names):
+            return False
+        if tag != "a":
+            return all(name in _PLAIN_ATTRIBUTES for name in names)
+        if self.links or self.raw.inside("a"):  # a link in a link: the parser closes the outer
+            return False
+        for name, value in _PLAIN_VALUE.findall(m.group(2)):
+            if name == "href" and not plain_url(value):
+                return False
+        return all(name in _PLAIN_ATTRIBUTES or name in ("name", "href") for name in names)
+
+    def raw_piece(self, value: str) -> None:
+        """A piece of raw HTML: its elements followed, its shown markup written."""
+        raw = self.raw
+        raw.feed(value)
+        if self.frames and raw.depth < self.frames[-1][1]:
+            # it closed an element opened outside the markdown element it is in: misnested
+            self.needs_sanitizer = True
 
     def _raw_words(self, text: str) -> None:
         self.words.append(text)
@@ -202,9 +242,8 @@ class Walker:
                             self.capture.append(value)
             elif kind in ("Html", "InlineHtml"):
                 self.untrusted.append(value)
-                self.needs_sanitizer = True
                 if self.alt is None:
-                    self.raw.feed(value)
+                    self.raw_piece(value)
             elif kind == "FootnoteReference":
                 self.footnote_reference(value)
             elif kind == "TaskListMarker":
@@ -461,7 +500,7 @@ class Walker:
             self.untrusted.append(f'<a href="{html.escape(dest)}">')
         if value["link_type"] == "Email":
             dest = "mailto:" + dest
-        if not plain_url(dest):
+        if not plain_url(dest) or self.raw.inside("a"):  # a link in a raw <a>
             self.needs_sanitizer = True
         self.links += 1
         title = value.get("title")
@@ -538,7 +577,7 @@ class Walker:
         entry[1] += 1
         number, count = entry
         ident = _attr(name)
-        if self.links:  # a link in a link: the sanitizer's parser closes the outer one
+        if self.links or self.raw.inside("a"):  # a link in a link: the parser closes the outer
             self.needs_sanitizer = True
         self.emit(
             f'<sup class="footnote-reference" id="fr-{ident}-{count}">'
@@ -622,6 +661,17 @@ _PLAIN_WEB = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+# Raw HTML elements that the sanitizer's parser keeps where they are (phrasing elements with no
+# rule of their own: no implied end, no block, no foster parenting), and the attributes it keeps
+# as written on them (``href`` and ``name`` on ``a`` too, a link's URL plainly kept).
+_PLAIN_ELEMENTS = frozenset(
+    {"a", "abbr", "b", "big", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "q", "s",
+     "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var"}
+)  # fmt: skip
+_PLAIN_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
+_PLAIN_START = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"&<>\xa0]*")*)>')
+_PLAIN_ATTRIBUTE = re.compile(r" ([a-z][a-z0-9-]*)=")
+_PLAIN_VALUE = re.compile(r' ([a-z][a-z0-9-]*)="([^"]*)"')
 
 
 def plain_url(url: str) -> bool:
