@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
@@ -25,7 +25,7 @@ from handbook.core.search.index import (
     SearchResults,
 )
 from handbook.core.search.sections import Progress
-from handbook.ui.search.panel import HIT_ROLE, SearchPanel
+from handbook.ui.search.panel import HIT_ROLE, SearchPanel, snippet_runs
 from handbook.ui.search.worker import SearchRunner
 from tests.conftest import GUIDE
 
@@ -96,18 +96,47 @@ def test_partial_matches_are_marked(qtbot: QtBot, guide_panel: SearchPanel) -> N
 
 def test_a_snippet_shows_whole_lines_only(qtbot: QtBot, guide_panel: SearchPanel) -> None:
     delegate = guide_panel.delegate
-    document = QTextDocument()
-    document.setDocumentMargin(0)
-    document.setDefaultFont(delegate.fonts()[2])
-    document.setHtml("word " * 200)
-    document.setTextWidth(200)
-    height = delegate.snippet_height(document)
-    layout = document.begin().layout()
-    assert layout.lineCount() > 3
-    second = layout.lineAt(1)
-    assert height == int(second.y() + second.height()) < document.size().height()
+    layout = delegate.snippet_layout("word " * 200, 200)
+    assert layout.lineCount() == delegate.SNIPPET_LINES  # the rest is never laid out nor drawn
+    first, second = layout.lineAt(0), layout.lineAt(1)
+    assert layout.text()[first.textStart() : first.textStart() + first.textLength()].startswith(
+        "word word"
+    )
+    assert second.textStart() == first.textLength()  # the second line goes on from the first
     row = delegate.sizeHint(QStyleOptionViewItem(), guide_panel.model.index(0, 0))
-    assert row.height() >= height
+    title, crumbs, _ = delegate.fonts()
+    lines = QFontMetrics(title).height() + QFontMetrics(crumbs).height()
+    assert row.height() >= lines + second.y() + second.height()  # both lines fit in the row
+
+
+def test_a_snippet_is_its_text_with_the_matches_bold() -> None:
+    text, bold = snippet_runs("…use <b>Box&lt;T&gt;</b> for a <b>box</b> &amp; more…")
+    assert text == "…use Box<T> for a box & more…"
+    assert [text[start : start + length] for start, length in bold] == ["Box<T>", "box"]
+    assert snippet_runs("no match") == ("no match", ())
+
+
+def test_the_list_after_many_searches_looks_as_a_new_list_would(
+    qtbot: QtBot, guide_panel: SearchPanel
+) -> None:
+    """The rows' text is laid out once and kept across searches: what the list shows after
+    several searches is what it shows with nothing kept."""
+    view = guide_panel.results_view
+    widths = set()
+    for text in ("hair", "health", "hai", "hair"):  # each fills the list: a scroll bar each
+        with qtbot.waitSignal(guide_panel.results_shown, timeout=10_000):
+            guide_panel.field.setText(text)
+        qtbot.wait(20)
+        view.viewport().grab()  # painted: its rows' text laid out and kept
+        widths.add(view.viewport().width())
+    assert len(widths) == 1  # one width: the rows of every search could be taken for another's
+    kept = view.viewport().grab().toImage()
+    guide_panel.delegate.forget()
+    assert view.viewport().grab().toImage() == kept
+    view.setCurrentIndex(guide_panel.model.index(1, 0))  # the selection's colours: drawn anew
+    assert view.viewport().grab().toImage() != kept
+    view.setCurrentIndex(guide_panel.model.index(0, 0))
+    assert view.viewport().grab().toImage() == kept
 
 
 # --- queries off the UI thread, the newest first -----------------------------------------------
