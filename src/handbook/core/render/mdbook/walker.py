@@ -11,6 +11,7 @@ when the markdown block around them ends, as a browser closes them.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 from handbook.core.book.headings import slugify, unique_anchor
 from handbook.core.book.model import Heading, MarkdownOptions
 from handbook.core.render.mdbook.code import fence, highlight, visible_code
+from handbook.core.render.mdbook.parts import code_tables, grid_tables
 from handbook.core.render.mdbook.raw_html import RawHtml
 from handbook.core.render.theme import PageTheme
 
@@ -125,6 +127,7 @@ class Walker:
         self.cell = 0
         self.in_head = False
         self.code: tuple[str | None, list[str]] | None = None
+        self.table_rows: list[int] | None = None  # where each row of the table starts in out
 
     # --- output ------------------------------------------------------------------------------
 
@@ -427,11 +430,7 @@ class Walker:
             code = visible_code("".join(pieces), spec)
             if self.write_html and not self.hidden and self.theme is not None:
                 body = highlight(code, spec.language, self.theme.pygments_style)
-                self.emit(
-                    '<table class="code" width="100%" cellspacing="0" cellpadding="8" border="0"'
-                    f' bgcolor="{self.theme.code_background}"><tbody><tr><td><pre>'
-                    f"{body.rstrip(chr(10))}</pre></td></tr></tbody></table>\n"
-                )
+                self.emit(code_tables(body.rstrip("\n"), self.theme.code_background))
             self.say(code)
 
         return close
@@ -449,8 +448,23 @@ class Walker:
 
     def s_table(self, value: Any, span: Any) -> Close:
         self.table_align = tuple(value)
-        self.emit('<table class="grid" cellspacing="0">\n')
-        return "</tbody></table>\n"
+        out, start = self.out, len(self.out)
+        opening = '<table class="grid" cellspacing="0">\n'
+        self.emit(opening)
+        if not self.write_html or self.raw.hidden:
+            return "</tbody></table>\n"
+        rows = self.table_rows = []
+
+        def close() -> None:  # a long table: written as several (core/render/mdbook/parts.py)
+            self.table_rows = None
+            if not rows or self.raw.hidden:
+                self.emit("</tbody></table>\n")
+                return
+            body = [out[a] if b - a == 1 else "".join(out[a:b]) for a, b in _spans(rows, out)]
+            head = "".join(out[start + 1 : rows[0]]).removesuffix("<tbody>\n")
+            out[start:] = [grid_tables(opening, head, body)]
+
+        return close
 
     def s_table_head(self, value: Any, span: Any) -> Close:
         self.in_head, self.cell = True, 0
@@ -464,6 +478,8 @@ class Walker:
 
     def s_table_row(self, value: Any, span: Any) -> Close:
         self.cell = 0
+        if self.table_rows is not None:
+            self.table_rows.append(len(self.out))
         self.emit("<tr>")
         return "</tr>\n"
 
@@ -685,6 +701,11 @@ def plain_url(url: str) -> bool:
     if url[:7].lower() == "mailto:":
         return True
     return _PLAIN_WEB.fullmatch(url) is not None
+
+
+def _spans(starts: list[int], out: list[str]) -> list[tuple[int, int]]:
+    """Where each row is in ``out``: from its start to the next one's (the last: to the end)."""
+    return list(itertools.pairwise([*starts, len(out)]))
 
 
 def _cut(text: str) -> str:
