@@ -5,12 +5,15 @@ cut, the table's head once, the same column widths on every part; short ones as 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextDocument
 
+from handbook.core.book.load import load_book
 from handbook.core.render.mdbook import parts
 from handbook.core.render.mdbook.chapter import parse_chapter
+from handbook.core.render.renderer import Renderer
 from handbook.core.render.sanitize import sanitize
 from handbook.core.render.theme import LIGHT
 
@@ -92,3 +95,31 @@ def test_short_blocks_are_written_as_before() -> None:
     table = page(table_chapter(70))
     assert code.count("<table") == 1 and 'style="margin' not in code
     assert table.count("<table") == 1 and "width=" not in table
+
+
+def test_a_long_code_block_and_table_of_an_mkdocs_site_too(
+    qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text(
+        "site_name: S\nmarkdown_extensions: [tables, pymdownx.highlight, pymdownx.superfences]\n"
+    )
+    table = table_chapter(TABLE_ROWS).split("\n", 2)[2]
+    (site / "docs" / "index.md").write_text(code_chapter(CODE_LINES) + "\n" + table)
+    book = load_book(site)
+
+    def render() -> str:
+        return Renderer(book).render("index.md").html
+
+    html = render()
+    with monkeypatch.context() as m:
+        m.setattr(parts, "CODE_PART_LINES", 10**9)
+        m.setattr(parts, "TABLE_PART_ROWS", 10**9)
+        one = render()
+    assert one.count("<table") == 2
+    assert html.count('<table class="code"') > 10 and html.count('<table class="grid"') == 20
+    assert html.count("<thead>") == 1
+    assert [line for line in text(html).splitlines() if line] == [
+        line for line in text(one).splitlines() if line
+    ]
