@@ -785,14 +785,17 @@ def _checksum(db: sqlite3.Connection) -> str:
         )
     ]
     for table in tables:
-        digest.update(table.encode())
-        for row in db.execute(f'SELECT * FROM main."{table}"'):  # storage order: exact copy
-            for value in row:
-                if isinstance(value, bytes):
-                    digest.update(value)
-                else:
-                    digest.update(str(value).encode("utf-8", "surrogatepass"))
-                digest.update(b"\0")
+        # every value as bytes, from SQLite (text as stored, a number as its text, NULL as
+        # "None"): no Python string made of each value; each followed by a NUL
+        columns = ", ".join(
+            f"ifnull(CAST(\"{name}\" AS BLOB), CAST('None' AS BLOB))"
+            for _, name, *_ in db.execute(f'PRAGMA main.table_info("{table}")')
+        )
+        pieces = [table.encode()]
+        for row in db.execute(f'SELECT {columns} FROM main."{table}"'):  # storage order
+            pieces.append(b"\0".join(row))
+            pieces.append(b"\0")
+        digest.update(b"".join(pieces))
     return digest.hexdigest()
 
 

@@ -201,4 +201,4 @@ def _trigrams(line: str) -> set[str]:
     """The runs of three words of ``line``, in lower case, each as one string ("a b c"): a
     string keeps its hash, a tuple of three computes it at each look-up."""
     words = _TRIGRAM_WORDS.findall(line.casefold())
-    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    return {f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)}
