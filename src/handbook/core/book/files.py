@@ -172,7 +172,11 @@ class ChapterReader:
         from handbook.core.book.includes import expanded_chapter
 
         return expanded_chapter(
-            self.src / path, self.root, lambda: self.read(path), (self.summary_real,)
+            self.src / path,
+            self.root,
+            lambda: self.read(path),
+            (self.summary_real,),
+            root_real=True,
         )
 
     def chapter_headings(self, path: str) -> tuple[Heading, ...]:

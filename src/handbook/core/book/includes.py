@@ -67,6 +67,7 @@ NoteFormatter = Callable[[str], str]
 NOTE_MARKER = re.compile(r"QZHBNOTE([A-P]+)ZQ")
 NOTE_WORD = "QZHBNOTE"  # how every marker starts
 _HEX_LETTERS = "ABCDEFGHIJKLMNOP"
+_TO_LETTERS = str.maketrans("0123456789abcdef", _HEX_LETTERS)
 
 
 class NoteMarkers:
@@ -84,7 +85,7 @@ class NoteMarkers:
     def marker(self, message: str) -> str:
         self.messages.append(message)
         n = len(self.messages) - 1
-        return f"QZHBNOTE{''.join(_HEX_LETTERS[int(d, 16)] for d in f'{n:x}')}ZQ"
+        return f"QZHBNOTE{f'{n:x}'.translate(_TO_LETTERS)}ZQ"
 
     def message(self, letters: str) -> str | None:
         """The note a marker's letters stand for (None for letters no marker of ours has)."""
@@ -108,18 +109,18 @@ def expand_includes(
     ``note_text`` turns a note's message into what is put in the text (the renderer passes
     a function returning a placeholder that it later swaps for styled HTML).
     """
-    return _expand(text, chapter_file, book_root, note_text)[0]
+    return _expand(text, chapter_file, book_root, note_text, root_real=False)[0]
 
 
 def _expand(
-    text: str, chapter_file: Path, book_root: Path, note_text: NoteFormatter
-) -> tuple[Expanded, list[str]]:
-    """:func:`expand_includes`, and every file it looked for (found or not), as named."""
-    expander = _Expander(book_root, note_text)
+    text: str, chapter_file: Path, book_root: Path, note_text: NoteFormatter, root_real: bool
+) -> tuple[Expanded, _Expander]:
+    """:func:`expand_includes`, and its expander (what it looked for: ``found``, ``missing``)."""
+    expander = _Expander(book_root, note_text, root_real)
     expander.budget -= len(text)  # the limit is on the whole text, the chapter's own included
     chapter = _resolved(chapter_file)
     out = expander.expand(text, chapter, depth=0, chain=(chapter,), line=None)
-    return Expanded(out, tuple(expander.notes), expander.title), expander.looked_at
+    return Expanded(out, tuple(expander.notes), expander.title), expander
 
 
 # --- a chapter expanded once per state of its files ---------------------------------------------
@@ -190,7 +191,12 @@ _EXPANDED = _ExpandedChapters(limit=8_000_000)
 
 
 def expanded_chapter(
-    chapter_file: Path, book_root: Path, read: Callable[[], str], key: tuple[str, ...] = ()
+    chapter_file: Path,
+    book_root: Path,
+    read: Callable[[], str],
+    key: tuple[str, ...] = (),
+    *,
+    root_real: bool = False,
 ) -> Expanded:
     """The text of ``chapter_file`` (``read()`` gives it: it may raise) after its includes,
     each note as a :class:`NoteMarkers` marker (``NoteMarkers([n.message for n in
@@ -199,7 +205,8 @@ def expanded_chapter(
     Made once per state of the chapter's file and of every file it includes (or looked for and
     did not find): as long as none of them changed (device, inode, size, mtime, ctime), the
     same text is given back without reading anything. ``key`` tells apart readers that would
-    read the same file differently (the book's folders)."""
+    read the same file differently (the book's folders); ``root_real``: ``book_root`` has its
+    symlinks resolved already."""
     file = os.fspath(chapter_file)
     full_key = (file, os.fspath(book_root), *key)
     kept = _EXPANDED.get(full_key)
@@ -208,15 +215,36 @@ def expanded_chapter(
     since = time.time_ns()
     stamp = _stamp(file)
     text = read()
-    looked_at: list[str] = []
-    if "{{" in text:  # without "{{", no link to follow
-        expanded, looked_at = _expand(text, chapter_file, book_root, NoteMarkers().marker)
-    else:
+    stamps: tuple[tuple[str, _Stamp], ...] = ((file, stamp),)
+    if "{{" not in text:  # without "{{", no link to follow
         expanded = Expanded(text, ())
-    stamps = ((file, stamp), *((path, _stamp(path)) for path in dict.fromkeys(looked_at)))
-    if all(s is None or s[3] < since - _RACY_NS for _, s in stamps) and stamp is not None:
+    else:
+        expanded, expander = _expand(text, chapter_file, book_root, NoteMarkers().marker, root_real)
+        stamps += _stamps(expander)
+    if all(s is not None and s[3] < since - _RACY_NS for _, s in stamps):
         _EXPANDED.put(full_key, _KeptText(stamps, expanded))
     return expanded
+
+
+def _stamps(expander: _Expander) -> tuple[tuple[str, _Stamp], ...]:
+    """The states of the files ``expander`` looked for: of each one found, and for one missing,
+    of the nearest folder above it that is there (a file appearing there, or a folder on its
+    way, changes that folder's mtime): a book whose listings are missing has hundreds of them,
+    under a few folders."""
+    root = expander.root_text
+    stamps = {path: _stamp(path) for path in dict.fromkeys(expander.found)}
+    known: dict[str, _Stamp] = {root: _stamp(root)}
+    for path in dict.fromkeys(expander.missing):
+        nearest = root
+        for part in path[len(root) :].strip(os.sep).split(os.sep):  # from the book's folder down
+            below = os.path.join(nearest, part)
+            if below not in known:
+                known[below] = _stamp(below)
+            if known[below] is None:
+                break
+            nearest = below
+        stamps[nearest] = known[nearest]
+    return tuple(stamps.items())
 
 
 def expanded_size(text: str, chapter_file: Path, book_root: Path, stop_at: int) -> int:
@@ -238,14 +266,16 @@ class _Refusal(Exception):
 
 
 class _Expander:
-    def __init__(self, book_root: Path, note_text: NoteFormatter) -> None:
-        self.root = _resolved(book_root)
-        self._root_text = str(self.root)
+    def __init__(self, book_root: Path, note_text: NoteFormatter, root_real: bool = False) -> None:
+        self.root = book_root if root_real else _resolved(book_root)
+        self.root_text = str(self.root)
         self.note_text = note_text
         self.notes: list[IncludeNote] = []
         self.budget = MAX_EXPANDED_CHARS
         self.title: str | None = None
-        self.looked_at: list[str] = []  # every file a link named inside the book, found or not
+        # the files links named inside the book: there (or not a file, or leading out of it)
+        self.found: list[str] = []
+        self.missing: list[str] = []  # not there
 
     def expand(
         self, text: str, file: Path, depth: int, chain: tuple[Path, ...], line: int | None
@@ -337,15 +367,16 @@ class _Expander:
         """The resolved file inside the book that a link names."""
         # as strings until the file is found: a book whose listings are missing has hundreds
         lexical_text = os.path.normpath(os.path.join(base, rel_path))
-        if not _inside_text(lexical_text, self._root_text):
+        if not _inside_text(lexical_text, self.root_text):
             raise _Refusal(f"Include refused, outside the book: {rel_path}")
-        self.looked_at.append(lexical_text)
         try:
             os.lstat(lexical_text)  # one call says "missing" (resolve walks every component first)
         except FileNotFoundError:
+            self.missing.append(lexical_text)
             raise _Refusal(f"Included file not found: {self._show_text(lexical_text)}") from None
         except (OSError, ValueError):
             pass  # resolve says what it is
+        self.found.append(lexical_text)
         lexical = Path(lexical_text)
         shown = self._show(lexical)
         try:
@@ -380,9 +411,9 @@ class _Expander:
 
     def _show_text(self, path: str) -> str:
         """:meth:`_show` of a normalized absolute path inside the book, given as text."""
-        if path == self._root_text:
+        if path == self.root_text:
             return "."
-        return path[len(self._root_text) :].lstrip(os.sep).replace(os.sep, "/")
+        return path[len(self.root_text) :].lstrip(os.sep).replace(os.sep, "/")
 
     def _show(self, path: Path) -> str:
         """A path as the reader knows it: relative to the book folder, POSIX separators."""
