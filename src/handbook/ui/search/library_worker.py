@@ -8,8 +8,8 @@ its drive not there) or one that cannot be opened is skipped, and :attr:`skipped
 and why. Each index is handed over to the UI thread as soon as it is ready, so that results
 appear book by book: the latest query is asked again each time a book joins.
 
-Queries run on a query thread (:class:`~handbook.ui.search.worker._QueryThread`, as for one
-book: a newer query interrupts an older one) over the open books as one :class:`_Shelf`,
+Queries run on a query thread (:class:`~handbook.ui.search.worker.QueryRunner`'s, as for
+one book: a newer query interrupts an older one) over the open books as one :class:`_Shelf`,
 ranked together by :func:`handbook.core.search.library.search_books`. As in
 :mod:`handbook.ui.search.worker`, the threads touch no widget: they emit the signals of a
 parentless delivery object, which Qt queues to the UI thread; a run that is no longer the
@@ -23,14 +23,14 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from handbook.core.book.model import Book
 from handbook.core.library.store import LibraryBook, canonical
 from handbook.core.search.index import IndexCache, SearchIndex, SearchOptions
 from handbook.core.search.library import LibraryResults, search_books
 from handbook.core.storage.pathtext import displayable
-from handbook.ui.search.worker import JOIN_SECONDS, OpenIndex, _Delivery, _Query, _QueryThread
+from handbook.ui.search.worker import JOIN_SECONDS, Delivery, OpenIndex, QueryRunner
 
 LIBRARY_LIMIT = 100  # hits shown across books, best first
 ListBooks = Callable[[], Sequence[LibraryBook]]
@@ -60,7 +60,7 @@ class _Cancelled(Exception):
     """Raised inside an index build's progress callback once the run is no longer wanted."""
 
 
-class _LibraryDelivery(_Delivery):
+class _LibraryDelivery(Delivery):
     """What the library's thread emits (and the query thread: ``answered``, ``query_failed``)."""
 
     listed = Signal(int, object)  # (run, [LibraryBook]: the library as read)
@@ -70,7 +70,7 @@ class _LibraryDelivery(_Delivery):
     done = Signal(int)  # (run,)
 
 
-class LibrarySearchRunner(QObject):
+class LibrarySearchRunner(QueryRunner):
     progress = Signal(int, int, str)  # (the book being opened: its number, books to open, title)
     book_ready = Signal(int)  # books searchable now (their results included from now on)
     skipped = Signal(str)  # a book left out of the search: which and why
@@ -87,7 +87,8 @@ class LibrarySearchRunner(QObject):
         open_index: OpenIndex | None = None,
         load: LoadBook | None = None,
     ) -> None:
-        super().__init__(parent)
+        delivery = _LibraryDelivery()
+        super().__init__(delivery, parent)
         self._open_index = open_index or IndexCache(cache_folder).open
         self._list_books = list_books
         self._load = load
@@ -95,22 +96,14 @@ class LibrarySearchRunner(QObject):
         self._stale: set[str] = set()  # open books changed on disk since: opened again
         self._runs = 0
         self._run: tuple[int, threading.Event, threading.Thread] | None = None
-        self._query: _Query | None = None
-        self._request = 0
-        self._delivery = _LibraryDelivery()
         queued = Qt.ConnectionType.QueuedConnection
-        self._delivery.listed.connect(self._on_listed, queued)
-        self._delivery.opening.connect(self._on_opening, queued)
-        self._delivery.opened.connect(self._on_opened, queued)
-        self._delivery.skipped.connect(self._on_skipped, queued)
-        self._delivery.done.connect(self._on_done, queued)
-        self._delivery.failed.connect(self._on_failed, queued)
-        self._delivery.answered.connect(self._on_answered, queued)
-        self._delivery.query_failed.connect(self._on_query_failed, queued)
-        self._queries_thread: _QueryThread | None = None
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.stop)
+        delivery.listed.connect(self._on_listed, queued)
+        delivery.opening.connect(self._on_opening, queued)
+        delivery.opened.connect(self._on_opened, queued)
+        delivery.skipped.connect(self._on_skipped, queued)
+        delivery.done.connect(self._on_done, queued)
+        delivery.failed.connect(self._on_failed, queued)
+        self._library_delivery = delivery
 
     # -- what the panel calls ----------------------------------------------------------------
 
@@ -123,7 +116,7 @@ class LibrarySearchRunner(QObject):
         known = frozenset(str(book.location) for book, _ in self._shelf.books) - self._stale
         thread = threading.Thread(
             target=_open_library,
-            args=(self._delivery, self._list_books, self._open_index, self._load, known),
+            args=(self._library_delivery, self._list_books, self._open_index, self._load, known),
             kwargs={"number": self._runs, "cancel": cancel},
             name=f"library-indexes-{self._runs}",
             daemon=True,  # never keeps the process alive; stop() joins it on quit
@@ -139,16 +132,14 @@ class LibrarySearchRunner(QObject):
     def search(self, text: str, limit: int = LIBRARY_LIMIT) -> int:
         """Ask for ``text``'s best ``limit`` hits across the open books; returns the request
         number :attr:`results_ready` will carry (again each time a book joins)."""
-        self._request += 1
-        self._query = _Query(self._request, text, SearchOptions(limit=limit))
+        request = self._new_query(text, SearchOptions(limit=limit))
         self._ask()
-        return self._request
+        return request
 
     def forget_query(self) -> None:
         """No query is wanted any more (the field was cleared, or the scope changed)."""
         self._query = None
-        if self._queries_thread is not None:
-            self._queries_thread.drop()
+        self._drop_queries()
 
     def books(self) -> list[LibraryBook]:
         """The books searched now (their indexes open)."""
@@ -165,9 +156,7 @@ class LibrarySearchRunner(QObject):
         run = self._cancel_run()
         if run is not None and run[2] is not threading.current_thread():
             run[2].join(JOIN_SECONDS)
-        queries, self._queries_thread = self._queries_thread, None
-        if queries is not None:
-            queries.stop(JOIN_SECONDS)
+        self._stop_queries()
         shelf, self._shelf = self._shelf, _Shelf(())
         shelf.closed = True
         for _, index in shelf.books:
@@ -176,11 +165,8 @@ class LibrarySearchRunner(QObject):
     # -- inside the UI thread ------------------------------------------------------------------
 
     def _ask(self) -> None:
-        if self._query is None:
-            return
-        if self._queries_thread is None:
-            self._queries_thread = _QueryThread(self._delivery)
-        self._queries_thread.ask(self._shelf, self._query)
+        if self._query is not None:
+            self._queries.ask(self._shelf, self._query)
 
     def _cancel_run(self) -> tuple[int, threading.Event, threading.Thread] | None:
         run, self._run = self._run, None
@@ -203,8 +189,7 @@ class LibrarySearchRunner(QObject):
         kept = tuple(e for e in self._shelf.books if str(e[0].location) in present)
         if len(kept) < len(self._shelf.books):
             gone = [index for book, index in self._shelf.books if (book, index) not in kept]
-            if self._queries_thread is not None:
-                self._queries_thread.drop()  # a running query stops before its index closes
+            self._drop_queries()  # a running query stops before its index closes
             for index in gone:
                 index.close()
             self._replace_shelf(kept)
@@ -222,8 +207,8 @@ class LibrarySearchRunner(QObject):
         key = str(book.location)
         self._stale.discard(key)
         old = [i for b, i in self._shelf.books if str(b.location) == key]
-        if old and self._queries_thread is not None:
-            self._queries_thread.drop()  # a running query stops before the old index closes
+        if old:
+            self._drop_queries()  # a running query stops before the old index closes
         kept = tuple(e for e in self._shelf.books if str(e[0].location) != key)
         self._replace_shelf((*kept, (book, index)))
         for stale in old:

@@ -2,7 +2,7 @@
 
 Opening a book's index (:meth:`IndexCache.open`: read the chapters, then load the cache file or
 build the index and save it) runs on a daemon ``threading.Thread`` that touches no widget: it
-only emits the signals of a small parentless :class:`_Delivery` object, which Qt queues to the
+only emits the signals of a small parentless :class:`Delivery` object, which Qt queues to the
 UI thread. The finished :class:`SearchIndex` is handed over in that signal; from then on only
 the UI thread uses it (its SQLite connection is opened with ``check_same_thread=False`` and
 guarded by a lock, so the hand-over is safe). Every build carries a number: progress, results
@@ -10,7 +10,8 @@ and failures of a build that is no longer the current one (another book was open
 :meth:`SearchRunner.stop` was called) are dropped, and its index closed. A superseded build is
 also told to stop, at its next step (one chapter at most).
 
-Queries run on a query thread of their own (:class:`_QueryThread`), never on the UI thread: a
+Queries run on a query thread of their own (:class:`QueryThread`, run for a runner by its
+:class:`QueryRunner` base, which the library's runner shares), never on the UI thread: a
 keystroke only hands the text over. Only the newest query matters: one asked for while another
 runs interrupts it (:meth:`SearchIndex.interrupt`, which stops SQLite at once) and replaces any
 still waiting; its results come back through the same queued signals. A query asked for before
@@ -29,7 +30,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
@@ -62,7 +63,7 @@ JOIN_SECONDS = 2.0  # how long stop() waits for a cancelled build to notice (one
 
 
 @dataclass(frozen=True)
-class _Query:
+class Query:
     request: int
     text: str
     options: SearchOptions
@@ -72,7 +73,7 @@ class _Cancelled(Exception):
     """Raised inside a build's progress callback once the build is no longer wanted."""
 
 
-class _Delivery(QObject):
+class Delivery(QObject):
     """What a build thread emits; Qt queues each emission to the UI thread.
 
     Parentless and held by every build thread as well as by the runner, so it outlives both.
@@ -85,20 +86,20 @@ class _Delivery(QObject):
     query_failed = Signal(int, str)  # (request, message)
 
 
-class _QueryThread:
+class QueryThread:
     """Runs the newest query asked for on a thread of its own; an older one still running is
     interrupted. Touches no Qt object but ``delivery``'s signals."""
 
-    def __init__(self, delivery: _Delivery) -> None:
+    def __init__(self, delivery: Delivery) -> None:
         self._delivery = delivery
         self._wake = threading.Condition()
-        self._pending: tuple[Searchable, _Query] | None = None
+        self._pending: tuple[Searchable, Query] | None = None
         self._running: Searchable | None = None
         self._stopped = False
         self._thread = threading.Thread(target=self._loop, name="search-queries", daemon=True)
         self._thread.start()
 
-    def ask(self, index: Searchable, query: _Query) -> None:
+    def ask(self, index: Searchable, query: Query) -> None:
         with self._wake:
             self._pending = (index, query)
             if self._running is not None:
@@ -149,6 +150,61 @@ class _QueryThread:
             self._delivery.answered.emit(query.request, results, index)
 
 
+class QueryRunner(QObject):
+    """The query side of a runner (one book's, :class:`SearchRunner`; the library's,
+    :class:`~handbook.ui.search.library_worker.LibrarySearchRunner`): the newest query asked
+    for, run on the query thread (started on first use, again after :meth:`stop`), its answer
+    or failure delivered to the UI thread's ``_on_answered`` / ``_on_query_failed``."""
+
+    def __init__(self, delivery: Delivery, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._delivery = delivery
+        self._query: Query | None = None  # the newest query, until answered
+        self._request = 0  # request numbers handed out
+        self._queries_thread: QueryThread | None = None
+        queued = Qt.ConnectionType.QueuedConnection
+        delivery.answered.connect(self._on_answered, queued)
+        delivery.query_failed.connect(self._on_query_failed, queued)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    def _new_query(self, text: str, options: SearchOptions) -> int:
+        """``text`` is the newest query; its request number."""
+        self._request += 1
+        self._query = Query(self._request, text, options)
+        return self._request
+
+    @property
+    def _queries(self) -> QueryThread:
+        """The query thread, started on first use (and again after :meth:`stop`)."""
+        if self._queries_thread is None:
+            self._queries_thread = QueryThread(self._delivery)
+        return self._queries_thread
+
+    def _drop_queries(self) -> None:
+        """The waiting query forgotten, the running one interrupted (before its index closes)."""
+        if self._queries_thread is not None:
+            self._queries_thread.drop()
+
+    def _stop_queries(self) -> None:
+        queries, self._queries_thread = self._queries_thread, None
+        if queries is not None:
+            queries.stop(JOIN_SECONDS)
+
+    @Slot()
+    def stop(self) -> None:
+        self._query = None
+        self._stop_queries()
+
+    def _on_answered(self, request: int, results: Any, asked: Any) -> None:
+        """``request``'s ``results``, from the ``asked`` index (or shelf of them)."""
+        raise NotImplementedError
+
+    def _on_query_failed(self, request: int, message: str) -> None:
+        raise NotImplementedError
+
+
 @dataclass
 class _Build:
     number: int
@@ -156,7 +212,7 @@ class _Build:
     thread: threading.Thread
 
 
-class SearchRunner(QObject):
+class SearchRunner(QueryRunner):
     progress = Signal(int, int)  # (steps done, steps in all) while an index is opened or built
     index_ready = Signal(int)  # sections in the index; queries are answered from now on
     failed = Signal(str)  # the index could not be opened or a query failed: what to tell
@@ -168,25 +224,16 @@ class SearchRunner(QObject):
         parent: QObject | None = None,
         open_index: OpenIndex | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(Delivery(), parent)
         self._open_index = open_index or IndexCache(cache_folder).open
         self._cache_folder = cache_folder
         self._build: _Build | None = None
         self._builds = 0  # numbers handed out; the current build has the last one
         self._index: SearchIndex | None = None
-        self._query: _Query | None = None
-        self._request = 0
-        self._delivery = _Delivery()
         queued = Qt.ConnectionType.QueuedConnection
         self._delivery.progress.connect(self._on_progress, queued)
         self._delivery.finished.connect(self._on_finished, queued)
         self._delivery.failed.connect(self._on_failed, queued)
-        self._delivery.answered.connect(self._on_answered, queued)
-        self._delivery.query_failed.connect(self._on_query_failed, queued)
-        self._queries_thread: _QueryThread | None = None
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.stop)
 
     def open_book(self, book: Book) -> None:
         """Open ``book``'s index on a worker thread (from the cache when valid, else built);
@@ -232,11 +279,10 @@ class SearchRunner(QObject):
         """Ask for ``text``'s results; returns the request number results_ready will carry.
         Runs on the query thread, interrupting an older query; before the index is ready the
         query waits for it (only the newest)."""
-        self._request += 1
-        self._query = _Query(self._request, text, options)
-        if self._index is not None:
+        request = self._new_query(text, options)
+        if self._index is not None and self._query is not None:
             self._queries.ask(self._index, self._query)
-        return self._request
+        return request
 
     def is_ready(self) -> bool:
         return self._index is not None
@@ -257,18 +303,9 @@ class SearchRunner(QObject):
         if build is not None and build.thread is not threading.current_thread():
             build.thread.join(JOIN_SECONDS)
         self._close_index()
-        queries, self._queries_thread = self._queries_thread, None
-        if queries is not None:
-            queries.stop(JOIN_SECONDS)
+        self._stop_queries()
 
     # -- inside the UI thread ----------------------------------------------------------------
-
-    @property
-    def _queries(self) -> _QueryThread:
-        """The query thread, started on first use (and again after :meth:`stop`)."""
-        if self._queries_thread is None:
-            self._queries_thread = _QueryThread(self._delivery)
-        return self._queries_thread
 
     def _drop_build(self) -> _Build | None:
         build, self._build = self._build, None
@@ -278,8 +315,7 @@ class SearchRunner(QObject):
 
     def _close_index(self) -> None:
         if self._index is not None:
-            if self._queries_thread is not None:
-                self._queries_thread.drop()
+            self._drop_queries()
             self._index.close()
             self._index = None
 
@@ -325,7 +361,7 @@ class SearchRunner(QObject):
 
 
 def _run_build(
-    delivery: _Delivery, open_index: OpenIndex, book: Book, number: int, cancel: threading.Event
+    delivery: Delivery, open_index: OpenIndex, book: Book, number: int, cancel: threading.Event
 ) -> None:
     """The worker thread: open the index, report progress (once per percent) and the result.
     Touches no Qt object but ``delivery``'s signals."""
@@ -355,7 +391,7 @@ def _run_build(
 
 
 def _run_update(
-    delivery: _Delivery,
+    delivery: Delivery,
     update: Callable[[], None],
     index: SearchIndex,
     number: int,
