@@ -129,10 +129,17 @@ def _without_notes(parts: Sequence[SectionText]) -> tuple[SectionText, ...]:
 
 
 def _unmarked(text: str) -> str:
+    """``text`` (lines of single-spaced words, as the walk gives them) less the markers: only
+    the lines holding one are spaced again (or left out, when nothing else was on them)."""
     if NOTE_WORD not in text:
         return text
-    lines = (" ".join(line.split()) for line in NOTE_MARKER.sub("", text).split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines = []
+    for line in text.split("\n"):
+        if NOTE_WORD in line:
+            line = " ".join(NOTE_MARKER.sub("", line).split())
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _clean(source: str) -> str:
