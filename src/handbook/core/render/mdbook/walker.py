@@ -264,15 +264,17 @@ class Walker:
         raw HTML only inside those, or everywhere when the chapter may hide an element."""
         open_: list[tuple[int, Close]] = []
         images = 0
+        raw = self.raw
+        capture = None  # self.capture, read again after each title's start and end
         for event, span in events:
             if type(event) is str:
-                if self.capture is not None and not images:
-                    self.capture.append(" ")
+                if capture is not None and not images:
+                    capture.append(" ")
                 continue
             ((kind, value),) = event.items()
-            if kind in ("Text", "Code"):
-                if self.capture is not None and not images and not self.hidden:
-                    self.capture.append(value)
+            if kind == "Text" or kind == "Code":
+                if capture is not None and not images and not raw.hidden:
+                    capture.append(value)
             elif kind == "Start" or kind == "End":
                 name = value if type(value) is str else next(iter(value))
                 if name == "Image":
@@ -280,16 +282,17 @@ class Walker:
                 elif name in _TITLED:
                     if kind == "Start":
                         payload = None if type(value) is str else value[name]
-                        open_.append((self.raw.depth, _STARTS[name](self, payload, span)))
+                        open_.append((raw.depth, _STARTS[name](self, payload, span)))
                     else:
                         depth, close = open_.pop()
-                        self.raw.close_to(depth)
+                        raw.close_to(depth)
                         if callable(close):
                             close()
-            elif kind in ("Html", "InlineHtml") and (watch_html or self.capture is not None):
-                self.raw.feed(value)
-        self.raw.close()
-        self.raw.close_to(0)
+                    capture = self.capture
+            elif (kind == "InlineHtml" or kind == "Html") and (watch_html or capture is not None):
+                raw.feed(value)
+        raw.close()
+        raw.close_to(0)
 
     def simple(self, event: str) -> None:
         if self.alt is not None:
