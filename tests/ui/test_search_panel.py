@@ -157,6 +157,31 @@ def test_the_model_passes_qt_model_tester(qtmodeltester, panel: SearchPanel) -> 
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "A › B"
 
 
+def hits_titled(*titles: str, term: str = "y") -> tuple[SearchHit, ...]:
+    return tuple(
+        SearchHit(f"{t}.md", f"{t}.md", None, t, t, "x <b>y</b>", 1.0, (term,)) for t in titles
+    )
+
+
+def test_new_results_keep_the_rows_that_show_the_same(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = ResultsModel()
+    qtmodeltester.check(model, force_py=True)
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.set_hits(hits_titled("A", "B", "C", "D"))
+    assert resets == [True]  # from nothing: a reset
+    model.set_hits(hits_titled("A", "X", "C", "D", "E", term="yy"))
+    assert changed == [(1, 1)]  # only B -> X shows something else; E added
+    assert [model.hit(r).title for r in range(model.rowCount())] == ["A", "X", "C", "D", "E"]  # type: ignore[union-attr]
+    assert model.hit(0).terms == ("yy",)  # type: ignore[union-attr]  # the new hits, same rows
+    model.set_hits(hits_titled("A", "X"), total=40)
+    assert model.rowCount() == 2 and model.total == 40 and changed == [(1, 1)]
+    model.set_hits(())
+    assert model.rowCount() == 0 and resets == [True, True]
+
+
 def test_progress_shows_while_the_index_builds(qtbot: QtBot, book: Book) -> None:
     release = threading.Event()
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
@@ -137,6 +137,56 @@ def test_the_list_after_many_searches_looks_as_a_new_list_would(
     assert view.viewport().grab().toImage() != kept
     view.setCurrentIndex(guide_panel.model.index(0, 0))
     assert view.viewport().grab().toImage() == kept
+
+
+def shown_list(panel: SearchPanel) -> QImage:
+    """The results list as it is on the screen: what the window painted, not painted anew."""
+    area = panel.results_view.geometry()
+    x, y, width, height = area.x(), area.y(), area.width(), area.height()
+    return panel.screen().grabWindow(panel.winId(), x, y, width, height).toImage()
+
+
+def test_a_keystroke_repaints_the_rows_that_changed(qtbot: QtBot, guide_panel: SearchPanel) -> None:
+    """'risk' then 'risks': some rows show the same, some not; only those are painted again,
+    and the list on the screen is the list of 'risks', from its top, its first row current."""
+    view = guide_panel.results_view
+    with qtbot.waitSignal(guide_panel.results_shown, timeout=10_000):
+        guide_panel.field.setText("risk")
+    qtbot.wait(50)
+    before = [(h.title, h.snippet) for h in guide_panel.model._hits[:9]]
+    view.scrollToBottom()
+    view.setCurrentIndex(guide_panel.model.index(20, 0))
+    qtbot.wait(50)
+    with qtbot.waitSignal(guide_panel.results_shown, timeout=10_000):
+        guide_panel.field.setText("risks")
+    qtbot.wait(50)
+    after = [(h.title, h.snippet) for h in guide_panel.model._hits[:9]]
+    assert 0 < sum(a == b for a, b in zip(before, after, strict=True)) < 9  # the test's premise
+    expected = guide_panel.runner.index().search("risks", SearchOptions(limit=30))  # type: ignore[union-attr]
+    assert shown_ids(guide_panel) == [h.id for h in expected.hits]
+    assert guide_panel.model.hit(0).terms == expected.terms  # type: ignore[union-attr]
+    assert view.currentIndex().row() == 0 and view.verticalScrollBar().value() == 0
+    shown = shown_list(guide_panel)
+    guide_panel.delegate.forget()
+    guide_panel.repaint()  # every row painted anew, nothing kept
+    qtbot.wait(50)
+    assert shown_list(guide_panel) == shown
+
+
+def test_rows_are_as_wide_as_the_list(qtbot: QtBot, guide_panel: SearchPanel) -> None:
+    """A search that brings the scroll bar, then a narrower panel: every row fits the list,
+    no sideways scrolling, no line cut at the right."""
+    view = guide_panel.results_view
+    for text in ("dose", "hair"):  # 2 results, then a page more than the list shows
+        with qtbot.waitSignal(guide_panel.results_shown, timeout=10_000):
+            guide_panel.field.setText(text)
+        qtbot.wait(50)
+    assert view.verticalScrollBar().isVisible()
+    for width in (400, 300):
+        guide_panel.resize(width, 600)
+        qtbot.wait(50)
+        assert view.visualRect(guide_panel.model.index(0, 0)).width() == view.viewport().width()
+        assert not view.horizontalScrollBar().isVisible()
 
 
 # --- queries off the UI thread, the newest first -----------------------------------------------

@@ -112,11 +112,31 @@ class ResultsModel(QAbstractListModel):
         self._asked = False  # a page asked for and not yet added
 
     def set_hits(self, hits: tuple[SearchHit, ...], total: int | None = None) -> None:
-        self.beginResetModel()
-        self._hits = hits
+        """Hold ``hits`` (the rows from the first on). The rows a list already shows are kept
+        (no reset): rows past the new end are removed, new ones added, and only the rows that
+        show something else are said to have changed, so a keystroke whose results mostly
+        show the same text repaints only what differs."""
+        old = self._hits
         self._total = len(hits) if total is None else total
         self._asked = False
-        self.endResetModel()
+        if not old or not hits:
+            self.beginResetModel()
+            self._hits = hits
+            self.endResetModel()
+            return
+        kept = min(len(old), len(hits))
+        if len(old) > kept:
+            self.beginRemoveRows(QModelIndex(), kept, len(old) - 1)
+            self._hits = old[:kept]
+            self.endRemoveRows()
+        changed = [row for row in range(kept) if _shown(old[row]) != _shown(hits[row])]
+        self._hits = hits[:kept]  # the same rows, the new hits (their terms, for the page)
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], 0))
+        if len(hits) > kept:
+            self.beginInsertRows(QModelIndex(), kept, len(hits) - 1)
+            self._hits = hits
+            self.endInsertRows()
 
     def add_hits(self, hits: tuple[SearchHit, ...]) -> None:
         self._asked = False
@@ -160,6 +180,11 @@ class ResultsModel(QAbstractListModel):
         if role == HIT_ROLE:
             return hit
         return None
+
+
+def _shown(hit: SearchHit) -> tuple[str, str, str, bool]:
+    """What a row shows of ``hit``."""
+    return hit.title, hit.breadcrumb, hit.snippet, hit.partial
 
 
 @dataclass(frozen=True)
@@ -432,16 +457,18 @@ class HitDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        """A row's height; its width 0: the list makes each row as wide as itself, whatever
+        its width now (a scroll bar come or gone, the panel resized)."""
         fonts = self._current_fonts()
         if isinstance(index.data(HEADER_ROLE), BookHeader):
-            return QSize(self._view.viewport().width(), fonts.title_height + self.MARGIN)
+            return QSize(0, fonts.title_height + self.MARGIN)
         height = (
             fonts.title_height
             + fonts.crumbs_height
             + self.SNIPPET_LINES * fonts.snippet_spacing
             + self.MARGIN
         )
-        return QSize(self._view.viewport().width(), height)
+        return QSize(0, height)
 
 
 class SearchPanel(QWidget):
@@ -741,7 +768,7 @@ class SearchPanel(QWidget):
         self.model.set_hits(results.hits, results.total)
         self.library_model.set_results(None)
         if results.hits:
-            self.results_view.setCurrentIndex(self.model.index(0, 0))
+            self.results_view.setCurrentIndex(self.model.index(0, 0))  # (scrolled to it)
         self._suggestion = results.suggestion
         self.status_label.setText(self._count_text(results))
         self.results_shown.emit(results.total)
