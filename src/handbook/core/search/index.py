@@ -16,13 +16,11 @@ Nothing here imports Qt.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html
 import json
 import os
 import re
 import sqlite3
-import tempfile
 import threading
 import time
 import unicodedata
@@ -77,6 +75,11 @@ _PLAIN = re.compile("[ -~]*\n[ -~]*")
 _STALE_TEMP_SECONDS = 3600
 
 ReadSource = Callable[[Book, str], str]
+
+try:  # BLAKE2 from CPython's built-in module: hashlib would load OpenSSL too (2 ms at start-up)
+    from _blake2 import blake2b as _blake2b  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _blake2b
 
 
 @dataclass(frozen=True)
@@ -776,7 +779,7 @@ def _attach_helpers(db: sqlite3.Connection) -> None:
 
 def _checksum(db: sqlite3.Connection) -> str:
     """A digest of everything the index holds, to catch bytes changed inside the cache file."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = _blake2b(digest_size=16)
     tables = [
         name
         for (name,) in db.execute(
@@ -908,7 +911,7 @@ def read_source_or_empty(book: Book, path: str, read_source: ReadSource) -> str:
 
 def content_key(book: Book, sources: dict[str, str]) -> str:
     """A digest of everything the index is made from, and of the code that makes it."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = _blake2b(digest_size=20)
     digest.update(f"handbook {__version__} search schema {SCHEMA_VERSION}\0".encode())
     try:
         digest.update(book.summary_path.read_bytes())
@@ -956,7 +959,7 @@ class IndexCache:
         if self.folder is None:
             return None
         identity = book.identity or str(book.root.resolve())
-        name = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=12)
+        name = _blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=12)
         return self.folder / f"search-{name.hexdigest()}.sqlite3"
 
     def open(self, book: Book, progress: Progress | None = None) -> SearchIndex:
@@ -1113,6 +1116,8 @@ def _save(index: SearchIndex, path: Path) -> bool:
     temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only to save: the module and what it imports cost 2.5 ms at start-up
+
         fd, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         os.close(fd)
         temp = Path(name)
