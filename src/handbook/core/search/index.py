@@ -15,9 +15,11 @@ Nothing here imports Qt.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import html
 import json
+import math
 import os
 import re
 import sqlite3
@@ -53,19 +55,36 @@ from handbook.core.search.sections import (
 )
 from handbook.core.search.snippets import boilerplate_leads, make_snippet
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 CACHE_SUBFOLDER = "search"
 APPLICATION_ID = 0x68626B73  # "hbks": marks our cache files apart from other SQLite files
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 WORDS_TOKENIZE = "unicode61 remove_diacritics 2"  # whole words, for prefixes and suggestions
 WEIGHTS = (10.0, 4.0, 1.0, 1.0)  # title, breadcrumb, body, spaceless scripts' pairs
-DEPTH_BOOST = (1.3, 1.15, 1.0)  # a chapter's top section, its subsections...; deeper: 0.9
+DEPTH_BOOST = (1.3, 1.15, 1.0)  # a chapter's top section, its subsections...
+DEEPER_BOOST = 0.9
+# A section's rowid holds its depth (its low bits; the rest, its place in reading order), so
+# that ranking has it without reading the section's row.
+DEPTH_BITS = 2
+_DEPTH = (
+    f"(CASE f.rowid & {(1 << DEPTH_BITS) - 1} "
+    + " ".join(f"WHEN {d} THEN {boost}" for d, boost in enumerate(DEPTH_BOOST))
+    + f" ELSE {DEEPER_BOOST} END)"
+)
 TITLE_IS_QUERY_BOOST = 2.5  # a section's heading is exactly the query
 EXACT_TITLE_BOOST = 2.0  # the query's text, as typed, inside a section's heading
 EXACT_BREADCRUMB_BOOST = 1.3  # ... inside a parent's heading
 PHRASE_BOOST = 1.5  # the query's words side by side, in order
 DEFAULT_LIMIT = 30  # a page of hits; each costs a snippet (~20 µs)
 PREFIX_EXPANSIONS = 12
+# A query's first word in more sections' headings than this: their boosts bounded in SQL, not
+# computed (see _Ranking); its words side by side in more sections: tested in SQL, not listed.
+MAX_HEADINGS_BOOSTED = 2000
+MAX_PHRASE_ROWS = 2000
+MAX_BOOSTED_ROWS = 1500  # BM25 of these rows alone first (a row of them costs 6 of another)
+BM25_K1 = 1.2  # FTS5's bm25() constant
+_PHRASE = re.compile(r'"(?:[^"]|"")*"(?: \*)?')
+_COLUMN_PHRASE = re.compile(r'(?:(\w+) : )?("(?:[^"]|"")*")( \*)?')
 # What the page refuses to show (core.render's limit, not imported: markdown loads late) is
 # not indexed either: its chapter is found by its title alone.
 MAX_CHAPTER_BYTES = 5 * 1024 * 1024
@@ -148,9 +167,10 @@ class SearchIndex:
         self._lock = threading.Lock()
         self.origin = origin
         self.discarded: str | None = None  # why a cache file was not used, if one was there
-        self._token_cache: dict[str, bool] = {}
+        self._token_cache: dict[str, tuple[str, ...]] = {}
         self._vocabulary: list[str] | None = None
         self._vocabulary_set: frozenset[str] = frozenset()
+        self._headings: _Headings | None = None
         self._cancelled = threading.Event()
         self.closed = False
 
@@ -166,6 +186,7 @@ class SearchIndex:
         """Load what the first query and "did you mean" need, so that no keystroke pays."""
         with self._lock:
             self._words()
+            self._all_headings()
 
     @property
     def section_count(self) -> int:
@@ -269,6 +290,7 @@ class SearchIndex:
             self._token_cache.clear()
             self._vocabulary = None
             self._vocabulary_set = frozenset()
+            self._headings = None
 
     # --- inside the lock -------------------------------------------------------------------
 
@@ -364,12 +386,17 @@ class SearchIndex:
 
     def _has_tokens(self, text: str) -> bool:
         """Whether the index's own tokenizer finds a word in ``text`` (asked, not guessed)."""
+        return bool(self._tokens(text))
+
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        """The words the index's tokenizer finds in ``text``, in order (whole, not stemmed)."""
         known = self._token_cache.get(text)
         if known is None:
             self._db.execute("DELETE FROM temp.probe")
             self._db.execute("INSERT INTO temp.probe(text) VALUES (?)", (text,))
-            known = (
-                self._db.execute("SELECT 1 FROM temp.probe_vocab LIMIT 1").fetchone() is not None
+            known = tuple(
+                term
+                for (term,) in self._db.execute("SELECT term FROM temp.probe_vocab ORDER BY offset")
             )
             if len(self._token_cache) > 4096:
                 self._token_cache.clear()
@@ -411,6 +438,11 @@ class SearchIndex:
         _, total, partial = self._page(parse_query(suggestion), suggestion, SearchOptions(limit=1))
         return suggestion if total and not partial else None
 
+    def _all_headings(self) -> _Headings:
+        if self._headings is None:
+            self._headings = _Headings(self._db)
+        return self._headings
+
     def _words(self) -> list[str]:
         if self._vocabulary is None:
             rows = self._db.execute("SELECT term FROM words_vocab ORDER BY doc DESC, term")
@@ -423,6 +455,76 @@ def _window(options: SearchOptions) -> dict[str, int]:
     return {"limit": options.limit if options.limit > 0 else -1, "offset": max(options.offset, 0)}
 
 
+def _each_word(groups: Iterable[str], tokens: Callable[[str], Sequence[str]]) -> str:
+    """An FTS5 expression matching text that holds any word of the phrases in ``groups``
+    (the last one of a prefix phrase as a prefix), but those of the spaceless scripts' column
+    (never in a breadcrumb); "" when there is none."""
+    words: dict[str, None] = {}
+    for group in groups:
+        for column, phrase, prefix in _COLUMN_PHRASE.findall(group):
+            if column:
+                continue
+            found = tokens(phrase[1:-1].replace('""', '"'))
+            for i, token in enumerate(found):
+                star = " *" if prefix and i == len(found) - 1 else ""
+                words[quote(token) + star] = None
+    return " OR ".join(words)
+
+
+class _Headings:
+    """Every section's title and breadcrumb, held in memory (read once per index).
+
+    The sections whose headings hold a query's first word are found by ``str.find`` over all
+    the headings at once, and their boost for the query computed here, not tested for every
+    matching row in SQL (a word in 12,000 sections' text is in 470 of their headings).
+
+    The breadcrumbs less their sections' own titles (the parents' headings) are in the table
+    ``temp.crumbs``: a query none of whose words is in them matches no section through its
+    breadcrumb alone (see :meth:`_Ranking.page`)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        rows = db.execute(
+            "SELECT rowid, title, breadcrumb, headings FROM section ORDER BY rowid"
+        ).fetchall()
+        self._rowids = [row[0] for row in rows]
+        self._titles = [(row[1], row[2]) for row in rows]
+        self._starts: list[int] = []
+        searched = []  # each row's headings; the breadcrumb alone where it holds the title
+        parents = set()
+        at = 0
+        for _, title, breadcrumb, headings in rows:
+            self._starts.append(at)
+            lower = title.lower()
+            if headings.startswith(lower + "\n") and lower in headings[len(lower) + 1 :]:
+                headings = headings[len(lower) + 1 :]  # "first in headings" the same
+            searched.append(headings)
+            at += len(headings) + 1
+            parent, separator, last = breadcrumb.rpartition(SEPARATOR)
+            parents.add(parent if separator and last == title else breadcrumb)
+        self._text = "\0".join(searched)  # no query holds NUL (see query._DROP)
+        self.row_count = len(rows)
+        db.execute("DELETE FROM temp.crumbs")
+        db.executemany("INSERT INTO temp.crumbs(text) VALUES (?)", ((p,) for p in parents))
+
+    def boosts(self, literal: re.Pattern[str], first: str, most: int) -> dict[int, float] | None:
+        """{rowid: boost} of the sections whose headings hold ``first`` (in lower case, as
+        ``section.headings``) and whose boost for ``literal`` is not 1 (see
+        :func:`_literal_boost`); None when more than ``most`` sections hold it."""
+        text, starts, found = self._text, self._starts, []
+        at = text.find(first)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            found.append(i)
+            if len(found) > most:
+                return None
+            at = text.find(first, starts[i + 1]) if i + 1 < len(starts) else -1
+        boosts = {}
+        for i in found:
+            if (boost := _literal_boost(literal, *self._titles[i])) != 1.0:
+                boosts[self._rowids[i]] = boost
+        return boosts
+
+
 class _Ranking:
     """Ranks every matching section and returns only the page asked for.
 
@@ -433,13 +535,17 @@ class _Ranking:
     query's words side by side, and for headings that hold the query's text as typed.
 
     One SQL statement computes, for every matching section, what SQLite can without reading
-    its text: BM25 and the boosts but the headings', the groups, the breadcrumb tier, and for
-    each piece of code only whether its words are there (an upper bound of "held as written").
-    It sorts them by that bound. Only the sections at the head of that order are then read
-    (their text for the code, their headings for the heading boost, in small batches), until
-    no section further down can rank above the last one of the page: the page is the one the
-    full order gives, for a fraction of the reading (a word found in every breadcrumb made
-    each keystroke read and test 21,000 headings in a 5,000-chapter book)."""
+    its text or its row of ``section``: BM25, the depth boost (the rowid's low bits), the
+    groups, the breadcrumb tier, for each piece of code only whether its words are there (an
+    upper bound of "held as written"), and the boosts of the headings and of the words side
+    by side, from a small table of the rows that have them (``temp.factor``; see
+    :class:`_Headings`). It sorts them by that. Only the sections at the head of that order
+    are then read (their text for the code, in small batches), until no section further down
+    can rank above the last one of the page: the page is the one the full order gives, for a
+    fraction of the work. Where the query's first word stands in the headings of too many
+    sections, each row's section is read in SQL for a bound of its headings' boost, and the
+    head's headings are read after. Where enough sections hold the query in their title,
+    BM25 is first computed for the boosted rows alone (see :meth:`_boosted_page`)."""
 
     def __init__(
         self,
@@ -450,21 +556,45 @@ class _Ranking:
         groups: Sequence[str] = (),
     ) -> None:
         self._db = index._db
+        self._sections = index._all_headings()
+        self._words_anywhere = _each_word(groups, index._tokens)
         self._groups = frozenset(groups)  # each required of every row (unless partial)
         self._params: dict[str, object] = {}
         self._flags: list[str] = []  # tests of each matching row, made once (see page())
-        phrase = index._phrase(query)
-        self._phrase = "1.0"
-        if phrase is not None:
-            self._params["phrase"] = phrase
-            self._flags.append("rowid IN (SELECT rowid FROM fts WHERE fts MATCH :phrase) AS ph")
-            self._phrase = f"(CASE WHEN h.ph THEN {PHRASE_BOOST} ELSE 1.0 END)"
         self._literal = _literal_pattern(text)
-        self._bound = "1.0"  # the most the headings' boost can give a row
+        # {rowid: headings' boost} for the rows that have one; None: bounded in SQL.
+        self._boosts: dict[int, float] | None = {}
+        self._bound = "1.0"  # SQL: the most the headings' boost can give a row
         if self._literal is not None:
             words = text.replace('"', " ").split()
             self._params["first"] = words[0].lower()
-            self._bound = self._headings_bound(words)
+            self._boosts = self._sections.boosts(
+                self._literal, words[0].lower(), MAX_HEADINGS_BOOSTED
+            )
+            if self._boosts is None:
+                self._bound = self._headings_bound(words)
+        phrase = index._phrase(query)
+        self._phrase = "1.0"  # SQL: the boost of the words side by side
+        held = "0"  # SQL: whether the row holds the phrase
+        phrase_rows: list[tuple[int]] | None = None
+        if phrase is not None:
+            self._params["phrase"] = phrase
+            if self._boosts is not None:
+                phrase_rows = self._db.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH :phrase LIMIT :most",
+                    {"phrase": phrase, "most": MAX_PHRASE_ROWS + 1},
+                ).fetchall()
+            if phrase_rows is None or len(phrase_rows) > MAX_PHRASE_ROWS:
+                phrase_rows = None
+                self._flags.append(
+                    "f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :phrase) AS ph"
+                )
+                self._phrase = f"(CASE WHEN h.ph THEN {PHRASE_BOOST} ELSE 1.0 END)"
+                held = "h.ph"
+        self._factors = self._fill_factors(phrase_rows or [])
+        if phrase_rows and self._factors:
+            self._phrase = "coalesce(x.p, 1.0)"
+            held = f"(coalesce(x.p, 1.0) = {PHRASE_BOOST})"
         self._words = 0  # code with words: whether its words are there, its bound
         self._word_flags: list[tuple[str, str]] = []  # (its words as FTS5 text, the test)
         self._reads: list[str] = []  # ... and whether it is there as written, read after
@@ -473,15 +603,48 @@ class _Ranking:
             self._params[f"n{i}"] = _ascii_lower(needle)
             if index._has_tokens(needle):
                 self._params[f"np{i}"] = quote(needle)
-                self._word_flags.append(
-                    (quote(needle), f"rowid IN (SELECT rowid FROM fts WHERE fts MATCH :np{i})")
+                test = (  # the query's phrase (cargo build --release): tested once
+                    held if quote(needle) == phrase else f"h.w{i}"
                 )
+                self._word_flags.append((quote(needle), test))
                 self._reads.append(f"instr(lower(title || char(10) || body), :n{i}) > 0")
                 self._words += 1
             else:
-                self._flags.append(f"instr(lower(title || char(10) || body), :n{i}) > 0 AS x{i}")
+                self._flags.append(
+                    f"instr(lower(f.title || char(10) || f.body), :n{i}) > 0 AS x{i}"
+                )
                 exact.append(f"h.x{i}")
         self._exact = " + ".join(exact) or "0"
+
+    def _through_parents(self) -> bool:
+        """Whether some section might match through its parents' headings alone: not when
+        none of the query's words is in them (see :class:`_Headings`)."""
+        if not self._words_anywhere:
+            return False
+        found = self._db.execute(
+            "SELECT 1 FROM temp.crumbs WHERE crumbs MATCH ? LIMIT 1", (self._words_anywhere,)
+        ).fetchone()
+        return found is not None
+
+    def _fill_factors(self, phrase_rows: Sequence[tuple[int]]) -> bool:
+        """``temp.factor``: the rows with a boost of their headings or of the query's words
+        side by side; whether there is any (False too when the headings are bounded in SQL)."""
+        self._phrased = 0
+        if self._boosts is None:
+            return False
+        self._db.execute("DELETE FROM temp.factor")
+        if not phrase_rows and not self._boosts:
+            return False
+        phrased = {rowid for (rowid,) in phrase_rows}
+        self._phrased = len(phrased)
+        self._db.executemany(
+            "INSERT INTO temp.factor(rowid, p, hb) VALUES (?, ?, ?)",
+            (
+                (rowid, PHRASE_BOOST if rowid in phrased else 1.0, self._boosts.get(rowid, 1.0))
+                for rowid in phrased | self._boosts.keys()
+            ),
+        )
+        return True
 
     def _headings_bound(self, words: Sequence[str]) -> str:
         """SQL: the most the headings' boost can give a row (see :func:`_literal_boost`).
@@ -517,40 +680,63 @@ class _Ranking:
         if not total:
             return [], 0
         flags = list(self._flags)
-        for i, (words, test) in enumerate(self._word_flags):  # a term of the query itself:
-            implied = not partial and words in self._groups  # every row has its words
-            flags.append(f"{'1' if implied else test} AS w{i}")
+        words = []
+        for text, test in self._word_flags:
+            if not partial and text in self._groups:  # a term of the query itself:
+                words.append("1")  # every row has its words
+            else:
+                words.append(test)
+                if test.startswith("h.w"):
+                    n = test[3:]
+                    flags.append(
+                        f"f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :np{n}) AS w{n}"
+                    )
         for i, group in enumerate(partial):
             params[f"g{i}"] = group
-            flags.append(f"rowid IN (SELECT rowid FROM fts WHERE fts MATCH :g{i}) AS g{i}")
+            flags.append(f"f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :g{i}) AS g{i}")
         groups = " + ".join(f"h.g{i}" for i in range(len(partial))) or "0"
         own = "0"  # all rows alike: the sections' own text, or (partial) not asked
         if not partial:
             params["own"] = f"{{title body {BIGRAM_COLUMN}}} : ({expression})"
-            if self._db.execute(count, (params["own"],)).fetchone()[0] != total:
-                flags.append("rowid IN (SELECT rowid FROM fts WHERE fts MATCH :own) AS own")
+            if self._through_parents() and (
+                self._db.execute(count, (params["own"],)).fetchone()[0] != total
+            ):
+                flags.append("f.rowid IN (SELECT rowid FROM fts WHERE fts MATCH :own) AS own")
                 own = "h.own"
-        depth = " ".join(f"WHEN {d} THEN {boost}" for d, boost in enumerate(DEPTH_BOOST))
-        low = f"-h.bm * (CASE s.depth {depth} ELSE 0.9 END) * {self._phrase}"
-        words = "".join(f", h.w{i}" for i in range(self._words))
-        code = self._exact + "".join(f" + h.w{i}" for i in range(self._words))
-        order = "".join(f"{tier} DESC, " for tier in (groups, code, own) if tier != "0")
-        # h: the matching rows, made one at a time (LIMIT -1 keeps SQLite from copying its
-        # BM25 into each expression that uses it; not materialized: no table of them).
-        sql = (
-            "WITH h AS NOT MATERIALIZED (SELECT rowid, bm25(fts, "
-            + ", ".join(str(w) for w in WEIGHTS)
-            + ") AS bm"
-            + "".join(f", {flag}" for flag in flags)
-            + " FROM fts WHERE fts MATCH :expr LIMIT -1) "
-            f"SELECT {total}, h.rowid, {groups}, {self._exact}, {own}, "
-            f"{low}, ({low}) * {self._bound}{words} "
-            "FROM h CROSS JOIN section s ON s.rowid = h.rowid "  # h first: BM25 needs it
-            f"ORDER BY {order}7 DESC, h.rowid LIMIT :cap"
-        )
+        code = " + ".join([self._exact, *words])
+        constant = code == "0" + " + 1" * len(words)  # no code tier: every row alike
+        tiers = {3: groups, 4: "0" if constant else code, 5: own}  # their columns
+        order = "".join(f"{n} DESC, " for n, tier in tiers.items() if tier != "0")
+        # One pass over the matching rows: BM25 (asked again, FTS5 answers from its cache
+        # of the row), the flags; each tier sorted by its column, computed once.
+        bm = "bm25(fts, " + ", ".join(str(w) for w in WEIGHTS) + ")"
+        named = {name: test for test, name in (flag.rsplit(" AS ", 1) for flag in flags)}
+        columns = "".join(f", {w}" for w in words)
+        low = f"-h.bm * {_DEPTH} * {self._phrase}"  # every boost but the headings'
+        if self._boosts is not None:  # ... and theirs: the full score
+            if self._factors:
+                low = f"{low} * coalesce(x.hb, 1.0)"
+            factor = "LEFT JOIN temp.factor x ON x.rowid = f.rowid " if self._factors else ""
+            sql = (
+                f"SELECT {total}, f.rowid, {groups}, {code}, {own}, {low}, {low}{columns} "
+                f"FROM fts f {factor}WHERE fts MATCH :expr "
+                f"ORDER BY {order}7 DESC, f.rowid LIMIT :cap"
+            )
+        else:  # the headings' boost bounded from the section's row, read after for the head
+            sql = (
+                f"SELECT {total}, f.rowid, {groups}, {code}, {own}, "
+                f"{low}, ({low}) * {self._bound}{columns} "
+                "FROM fts f CROSS JOIN section s ON s.rowid = f.rowid "  # f first: BM25
+                f"WHERE fts MATCH :expr ORDER BY {order}7 DESC, f.rowid LIMIT :cap"
+            )
+        sql = re.sub(r"\bh\.(\w+)", lambda m: bm if m[1] == "bm" else f"({named[m[1]]})", sql)
         wanted = options.offset + options.limit if options.limit > 0 else 0
+        if wanted and not partial and constant and own == "0":
+            found = self._boosted_page(expression, wanted)  # no tier: scores alone
+            if found is not None:
+                return found[max(options.offset, 0) : wanted], total
         head = None
-        caps = (2 * wanted + 64, 16 * wanted + 1024) if wanted else ()
+        caps: tuple[int, ...] = (2 * wanted + 64, 16 * wanted + 1024) if wanted else ()
         for cap in caps:  # the head of the order by the rows' bounds: enough, nearly always
             rows = self._db.execute(sql, {**params, "cap": cap}).fetchall()
             head = self._head(rows, wanted, complete=len(rows) < cap)
@@ -563,6 +749,50 @@ class _Ranking:
         end = None if options.limit <= 0 else options.offset + options.limit
         page = head[max(options.offset, 0) : end]
         return [(score, -negated) for *_, score, negated in page], total
+
+    def _boosted_page(self, expression: str, wanted: int) -> list[tuple[float, int]] | None:
+        """The best ``wanted`` rows, best first, when they are all rows with a boost of their
+        headings or of the query's words side by side (``temp.factor``): BM25 computed for
+        those rows alone, and it is sure that no other row scores as high; else None.
+
+        A row's BM25 is a sum over the query's phrases of idf × f(k1 + 1) / (f + K), each
+        term below idf × (k1 + 1) whatever the row: a row without a boost scores less than
+        (k1 + 1) × the sum of the idfs × the largest depth boost. (A word in a third of the
+        rows has an idf near 0.7; in more than half, 1e-6.)"""
+        if not self._factors or "h.ph" in self._phrase or f"{BIGRAM_COLUMN} :" in expression:
+            return None
+        boosts = self._boosts or {}
+        if len(boosts) + self._phrased > MAX_BOOSTED_ROWS:
+            return None
+        if sum(1 for boost in boosts.values() if boost >= EXACT_TITLE_BOOST) < wanted:
+            return None  # the words side by side rarely outrank every row without them
+        bm = "bm25(fts, " + ", ".join(str(w) for w in WEIGHTS) + ")"
+        depth = _DEPTH.replace("f.rowid", "fts.rowid")
+        rows = self._db.execute(
+            f"SELECT -{bm} * {depth} * x.p * x.hb, fts.rowid "
+            "FROM fts CROSS JOIN temp.factor x ON x.rowid = fts.rowid "
+            "WHERE fts MATCH :expr",  # each match looked up, BM25 for the few found
+            {"expr": expression},
+        ).fetchall()
+        if len(rows) < wanted:
+            return None
+        scored = sorted(((score, -rowid) for score, rowid in rows), reverse=True)
+        if scored[wanted - 1][0] <= self._others_bound(expression):
+            return None
+        return [(score, -negated) for score, negated in scored[:wanted]]
+
+    def _others_bound(self, expression: str) -> float:
+        """More than any row without a boost can score for ``expression`` (see
+        :meth:`_boosted_page`): FTS5's idf of each phrase, from how many rows hold it."""
+        rows = self._sections.row_count
+        words = expression.split(") NOT ")[0]  # an excluded phrase adds nothing to a hit
+        idf = 0.0
+        for phrase in _PHRASE.findall(words):
+            held = self._db.execute(
+                "SELECT count(*) FROM fts WHERE fts MATCH ?", (phrase,)
+            ).fetchone()[0]
+            idf += max(math.log((rows - held + 0.5) / (held + 0.5)), 0.0) or 1e-6
+        return (BM25_K1 + 1.0) * idf * max(DEPTH_BOOST) * (1 + 1e-6)
 
     def _head(
         self, rows: Sequence[Any], wanted: int, complete: bool
@@ -580,14 +810,14 @@ class _Ranking:
             seen.sort(reverse=True)
             del seen[wanted:]
             last = batch[-1]  # every later row's bound is below this one's (rowid last)
-            bound = (last[2], last[3] + sum(last[7:]), last[4], last[6], -last[1])
-            if len(seen) >= wanted and seen[-1] >= bound:
+            if len(seen) >= wanted and seen[-1] >= (last[2], last[3], last[4], last[6], -last[1]):
                 return seen
             step = 64
         return seen if complete else None
 
     def _exact_keys(self, rows: Sequence[Any]) -> list[tuple[int, int, int, float, int]]:
-        """(groups, code held, own, score, -rowid) of ``rows``: their code and headings read."""
+        """(groups, code held, own, score, -rowid) of ``rows``: their code and (if only
+        bounded) headings read."""
         ids = json.dumps([row[1] for row in rows])
         held: dict[int, list[int]] = {}
         if self._reads:
@@ -599,7 +829,7 @@ class _Ranking:
                 held[rowid] = found
         boosts: dict[int, float] = {}
         literal = self._literal
-        if literal is not None:
+        if literal is not None and self._boosts is None:
             for rowid, title, breadcrumb in self._db.execute(
                 "SELECT rowid, title, breadcrumb FROM section WHERE rowid IN "
                 "(SELECT value FROM json_each(:ids)) AND instr(headings, :first) > 0",
@@ -607,10 +837,11 @@ class _Ranking:
             ):
                 boosts[rowid] = _literal_boost(literal, title, breadcrumb)
         keys = []
-        for _total, rowid, groups, exact, own, lo, _hi, *words in rows:
-            found = held.get(rowid, [])
-            code = exact + sum(1 for w, f in zip(words, found, strict=False) if w and f)
-            keys.append((groups, code, own, lo * boosts.get(rowid, 1.0), -rowid))
+        for _total, rowid, groups, code, own, low, _bound, *words in rows:
+            found = held.get(rowid, ())
+            held_too = sum(1 for w, f in zip(words, found, strict=False) if w and f)
+            code = int(code) - int(sum(words)) + held_too  # the bound less the unheld
+            keys.append((groups, code, own, low * boosts.get(rowid, 1.0), -rowid))
         return keys
 
 
@@ -698,8 +929,13 @@ def _replace_chapter(db: sqlite3.Connection, chapter: str, sections: Iterable[Se
 def _insert_sections(
     db: sqlite3.Connection, sections: Iterable[Section], last: int
 ) -> list[tuple[int, Section]]:
-    """Insert ``sections`` into ``fts`` and ``section`` as rows ``last + 1``, ``last + 2``..."""
-    rows = list(enumerate(sections, start=last + 1))
+    """Insert ``sections`` into ``fts`` and ``section`` after row ``last``, in order: a
+    row's number is its place, shifted left by :data:`DEPTH_BITS`, and its depth."""
+    first = (last >> DEPTH_BITS) + 1
+    rows = [
+        ((n << DEPTH_BITS) | min(s.depth, len(DEPTH_BOOST)), s)
+        for n, s in enumerate(sections, start=first)
+    ]
     db.executemany(
         f"INSERT INTO fts(rowid, title, breadcrumb, body, {BIGRAM_COLUMN}) VALUES (?, ?, ?, ?, ?)",
         ((r, s.title, s.breadcrumb, s.body, bigrams(s.title + "\n" + s.body)) for r, s in rows),
@@ -773,6 +1009,8 @@ def _attach_helpers(db: sqlite3.Connection) -> None:
         CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, words, row);
         CREATE VIRTUAL TABLE temp.probe USING fts5(text, tokenize = '{WORDS_TOKENIZE}');
         CREATE VIRTUAL TABLE temp.probe_vocab USING fts5vocab(temp, probe, instance);
+        CREATE TABLE temp.factor(rowid INTEGER PRIMARY KEY, p REAL NOT NULL, hb REAL NOT NULL);
+        CREATE VIRTUAL TABLE temp.crumbs USING fts5(text, tokenize = '{TOKENIZE}', detail = none);
         """
     )
 
