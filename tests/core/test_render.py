@@ -81,6 +81,22 @@ def test_code_colours_follow_the_theme(tmp_path: Path) -> None:
     assert re.findall(r"color: #\w+", light) != re.findall(r"color: #\w+", dark)
 
 
+def test_a_code_block_met_again_is_coloured_for_its_language_and_theme(tmp_path: Path) -> None:
+    """Coloured blocks are kept (a block met again is not coloured anew): the same code in
+    another language or theme is coloured for that one, each time."""
+    code = "let x = 1; // [a]\n"
+    pages = {}
+    for n, (language, theme) in enumerate(
+        [("rust", LIGHT), ("toml", LIGHT), ("rust", DARK), ("rust", LIGHT), ("toml", LIGHT)]
+    ):
+        page = body(render(tmp_path / str(n), f"```{language}\n{code}```\n", theme))
+        pages.setdefault((language, theme.name), set()).add(page)
+    assert all(len(seen) == 1 for seen in pages.values())
+    rust, toml, dark = (pages[k].pop() for k in [("rust", "light"), ("toml", "light"),
+                                                  ("rust", "dark")])  # fmt: skip
+    assert len({rust, toml, dark}) == 3
+
+
 def test_mdbook_info_strings_keep_their_language(tmp_path: Path) -> None:
     html = body(render(tmp_path, "```rust,ignore,does_not_compile\nfn x() {}\n```\n"))
     assert "```" not in html

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,13 +74,44 @@ def highlight(code: str, language: str | None, style: str) -> str:
     lexer = _lexer(language.lower()) if language else None
     if lexer is None:
         return html.escape(code, quote=False).replace("\xa0", "&nbsp;")
+    key = (code, lexer.name, style)
+    with _LOCK:
+        done = _DONE.get(key)
+        if done is not None:
+            _DONE.move_to_end(key)
+            return done
     from pygments import highlight as pygmentize
 
     result: str = pygmentize(code, lexer, _formatter(style))
     # in the sanitizer's serialization: quotes plain in text, no-break spaces as entities
     if "&" in result:
         result = result.replace("&quot;", '"').replace("&#39;", "'")
-    return result.replace("\xa0", "&nbsp;")
+    result = result.replace("\xa0", "&nbsp;")
+    _keep(key, result)
+    return result
+
+
+def _keep(key: tuple[str, str, str], result: str) -> None:
+    """Keep a block's colours: a chapter shown again (saved, its theme switched back) and
+    blocks met again (a console line, an include's note) are not coloured anew."""
+    global _size
+    size = len(key[0]) + len(result)
+    if size > _LIMIT // 16:
+        return
+    with _LOCK:
+        if key in _DONE:
+            return
+        _DONE[key] = result
+        _size += size
+        while _size > _LIMIT:
+            (code, _, _), dropped = _DONE.popitem(last=False)
+            _size -= len(code) + len(dropped)
+
+
+_LIMIT = 2_000_000  # characters of code and its HTML kept
+_DONE: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+_size = 0
+_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=128)
