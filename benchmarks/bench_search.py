@@ -21,7 +21,10 @@ generated book). Measures, in one run:
 - keystroke -> results shown in the SearchPanel (QTest.keyClicks of a query's last character
   after a pause, until the list's model holds its results and the list has painted; the
   median of 3 runs, each from the same start: nothing kept laid out by the panel but the
-  rows of the query without its last key);
+  rows of the query without its last key); and the same less the time the UI and query
+  threads waited, runnable, for a CPU meanwhile (/proc/self/task/*/schedstat: other
+  processes on a loaded machine; an estimate of a quiet machine's figure, low where both
+  threads waited at once);
 - the same 50 queries through a naive substring scan of the same sections, side by side;
 - a book of Chinese, Japanese, Thai and Korean chapters (benchmarks/generated_books.py): what
   runs of two or more characters find, against the naive scan; and FTS5's ``trigram``
@@ -40,6 +43,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -187,9 +191,12 @@ def naive_scan(sections: Sequence[Section]) -> tuple[list[float], list[int], flo
     return times, totals, prepare
 
 
-def keystroke_times(app: QApplication, book: Book, folder: Path) -> tuple[list[float], list[float]]:
+def keystroke_times(
+    app: QApplication, book: Book, folder: Path
+) -> tuple[list[float], list[float], list[float]]:
     """Last key of each query -> the panel's model holds the results and the list has painted:
-    (wall seconds, the UI thread's CPU seconds), each the median of KEY_RUNS runs. Each run
+    (wall seconds, the UI thread's CPU seconds, the seconds the UI and query threads waited,
+    runnable, for a CPU meanwhile: other processes), each the median of KEY_RUNS runs. Each run
     starts from the same state: the text the panel keeps laid out forgotten, then the query
     but its last key typed and its results painted. The UI thread waits in an event loop, as
     the window's does, quit by the results (a spin on processEvents would hold the GIL that the
@@ -202,25 +209,49 @@ def keystroke_times(app: QApplication, book: Book, folder: Path) -> tuple[list[f
     panel.set_book(book)
     loop.exec()
     panel.results_shown.connect(loop.quit)
-    times, cpus = [], []
+    times, cpus, queued = [], [], []
+    threads: list[int] = []
     for query in QUERIES:
-        walls, used = [], []
+        walls, used, waits = [], [], []
         for _ in range(KEY_RUNS):
             panel.delegate.forget()
             panel.field.setText(query[:-1])
             wait(200)  # past the throttle (and its trailing search): the next key searches
             panel.results_view.viewport().repaint()
-            start, cpu = time.perf_counter(), time.thread_time()
+            threads = threads or _search_threads()
+            start, cpu, waited = time.perf_counter(), time.thread_time(), _run_queue(threads)
             QTest.keyClicks(panel.field, query[-1])
             loop.exec()
             panel.results_view.viewport().repaint()
             walls.append(time.perf_counter() - start)
             used.append(time.thread_time() - cpu)
+            waits.append(_run_queue(threads) - waited)
         times.append(statistics.median(walls))
         cpus.append(statistics.median(used))
+        queued.append(statistics.median(waits))
     panel.runner.stop()
     panel.close()
-    return times, cpus
+    return times, cpus, queued
+
+
+def _search_threads() -> list[int]:
+    """The native ids of the UI thread and the query thread (once it has started)."""
+    ids = [threading.get_native_id()]
+    queries = [t for t in threading.enumerate() if t.name == "search-queries"]
+    ids += [t.native_id for t in queries if t.native_id is not None]
+    return ids if len(ids) == 2 else []
+
+
+def _run_queue(threads: list[int]) -> float:
+    """Seconds ``threads`` have waited, runnable, for a CPU, together (Linux; else 0)."""
+    total = 0.0
+    for tid in threads:
+        try:
+            with open(f"/proc/self/task/{tid}/schedstat") as stat:
+                total += int(stat.read().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def wait(ms: int) -> None:
@@ -341,7 +372,7 @@ def rust_table(app: QApplication, root: Path, book: Book) -> None:
         rows.append(row("    (its corpus prepared once)", prepare))
         index.close()
 
-        keys, key_cpus = keystroke_times(app, book, Path(tmp) / "panel")
+        keys, key_cpus, key_waits = keystroke_times(app, book, Path(tmp) / "panel")
         rows.append(row("keystroke -> results painted: p50", percentile(keys, 0.5)))
         rows.append(
             row(
@@ -351,6 +382,10 @@ def rust_table(app: QApplication, root: Path, book: Book) -> None:
                 0.016,
             )
         )
+        unqueued = [k - w for k, w in zip(keys, key_waits, strict=True)]
+        for share in (0.5, 0.95):
+            name = f"  less its threads' wait for a CPU (load): p{round(share * 100)}"
+            rows.append(row(name, percentile(unqueued, share)))
         bare, bare_cpus = bare_keystroke_times(app)
         rows.append(
             row(
