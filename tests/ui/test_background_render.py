@@ -15,6 +15,7 @@ from handbook.ui.reader.background_render import BACKGROUND_BYTES
 from handbook.ui.reader.chapter_cache import RenderChapter
 from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
+from tests.helpers.page_top import text_at_top
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 
@@ -79,7 +80,10 @@ def test_a_big_chapter_shows_a_placeholder_then_the_chapter_at_its_anchor(
     window.open_section("small.md")
     window.open_section("big.md")  # kept in the chapter cache: shown at once
     assert window.rendering() is None
+    assert text_at_top(window.viewer).startswith("Big")  # no placeholder: its first screen
+    qtbot.waitUntil(lambda: not window.viewer.filling(), timeout=30_000)  # the rest, in slices
     assert "The end of the big one" in window.viewer.toPlainText()
+    assert "Rendering" not in window.viewer.toPlainText()
 
 
 def test_a_navigation_made_while_it_renders_wins(qtbot: QtBot, book: Book) -> None:

@@ -3,20 +3,23 @@ while the rest comes, and in the end the same page as one ``setHtml`` would give
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QTimer, Slot
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from handbook import cli
 from handbook.core.book.load import load_book
 from handbook.core.book.model import Book
+from handbook.core.reading.place import Place
 from handbook.core.render.renderer import Renderer
 from handbook.core.render.theme import DARK, LIGHT
-from handbook.ui.reader.page_fill import FILL_AT_ONCE, PageFill, split_page
+from handbook.core.search.index import SearchHit
+from handbook.ui.reader.page_fill import FILL_AT_ONCE, SCREENFUL_OVER, PageFill, split_page
 from handbook.ui.window.main_window import MainWindow
 from tests.conftest import RUST_BOOK, write_book
 from tests.helpers.page_top import text_at_top
@@ -27,11 +30,18 @@ PARAGRAPH = "Words of a long chapter, with *emphasis*, `code` and a [link](small
 FAR_DOWN = "## Far down\n\nThe far section, near the end of the included file.\n\n"
 LAST_WORDS = "The last words are zanzibarite and quillwort."
 BIG = f"# Big\n\n{PARAGRAPH * 6000}{FAR_DOWN}{PARAGRAPH * 40}{LAST_WORDS}\n"
+# a chapter as long as the Rust book's longest (~40 KB of HTML): a screenful first, then the rest
+MIDDLE = (
+    "# Mid\n\nJump to [the far section](#far-down).\n\n"
+    f"{PARAGRAPH * 300}## Far down\n\nThe far section holds the word quillwort.\n\n"
+    f"{PARAGRAPH * 40}## Last\n\n{LAST_WORDS}\n"
+)
 CHAPTERS = {
     "small.md": "# Small\n\nA short chapter.\n",
     "tiny.md": "{{#include big.md}}\n",  # the attack: a few bytes that include a big file
+    "mid.md": MIDDLE,
 }
-SUMMARY = "# Summary\n\n- [Small](small.md)\n- [Tiny](tiny.md)\n"
+SUMMARY = "# Summary\n\n- [Small](small.md)\n- [Tiny](tiny.md)\n- [Mid](mid.md)\n"
 
 
 @pytest.fixture
@@ -143,6 +153,155 @@ def test_the_chapter_is_not_ticked_read_at_the_end_of_what_is_in_so_far(
     bar.setValue(bar.maximum())
     window.place_keeper.note_moved()
     assert "tiny.md" not in window.place_keeper.chapters_read()
+
+
+# -- every page longer than a screenful: its first screen at once, then the rest ---------------
+
+
+def test_a_long_chapter_shows_its_first_screen_at_once_then_the_rest(
+    qtbot: QtBot, book: Book
+) -> None:
+    window = make_window(qtbot, book)
+    viewer = window.viewer
+    page = Renderer(book).render("mid.md").html
+    assert SCREENFUL_OVER < len(page) < FILL_AT_ONCE
+    window.open_section("mid.md")
+
+    assert viewer.filling()  # the first screen is in, painted before the rest comes
+    assert text_at_top(viewer).startswith("Mid")
+    assert LAST_WORDS not in viewer.toPlainText()
+    assert viewer.document().size().height() >= viewer.viewport().height()  # a screen full
+    qtbot.waitUntil(lambda: not viewer.filling(), timeout=10_000)
+    assert viewer.toPlainText().count("Words of a long chapter") == 340
+    assert LAST_WORDS in viewer.toPlainText()
+    assert text_at_top(viewer).startswith("Mid")  # the reader was left at the top
+    whole = QTextDocument()
+    whole.setHtml(page)
+    assert viewer.toPlainText() == whole.toPlainText()
+
+
+def test_a_section_below_the_first_screen_is_shown_at_once(qtbot: QtBot, book: Book) -> None:
+    window = make_window(qtbot, book)
+    window.open_section("mid.md#far-down")  # the contents tree, a link from another page
+    assert text_at_top(window.viewer) == "Far down"
+    assert window.current_section() == "mid.md#far-down"
+    qtbot.waitUntil(lambda: not window.viewer.filling(), timeout=10_000)
+    assert text_at_top(window.viewer) == "Far down"  # the rest came below it
+
+
+def test_a_link_into_the_rest_of_a_page_being_filled_lands_on_its_heading(
+    qtbot: QtBot, book: Book
+) -> None:
+    window = make_window(qtbot, book)
+    viewer = window.viewer
+    window.open_section("mid.md")
+    assert viewer.filling()
+    cursor = viewer.document().find("the far section")  # a click on the link, as a reader's
+    end = viewer.cursorRect(cursor)
+    cursor.setPosition(cursor.selectionStart())
+    start = viewer.cursorRect(cursor)
+    where = QPoint((start.left() + end.right()) // 2, end.center().y())
+    qtbot.mouseClick(viewer.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+    assert text_at_top(viewer) == "Far down"
+    assert window.current_section() == "mid.md#far-down"
+    qtbot.waitUntil(lambda: not viewer.filling(), timeout=10_000)
+    assert text_at_top(viewer) == "Far down"
+
+
+def test_every_section_of_a_page_being_filled_is_shown_at_the_top(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Whatever part of the page a heading falls in, and however near that part's end: the
+    page below it is in too, so that it can be scrolled to the top."""
+    words = "Words of a section, with *emphasis* and `code`, one after another. " * 3
+    chapter = "# Many\n\n" + "".join(
+        f"## Section {n}\n\n{words}\n\n{words}\n\n" for n in range(120)
+    )
+    root = write_book(
+        tmp_path / "many",
+        "# Summary\n\n- [Small](small.md)\n- [Many](many.md)\n",
+        {"small.md": "# Small\n\nShort.\n", "many.md": chapter},
+    )
+    window = make_window(qtbot, load_book(root))
+    missed, filling = [], 0
+    for n in range(115):
+        window.open_section("small.md")
+        window.open_section(f"many.md#section-{n}")
+        filling += window.viewer.filling()
+        if text_at_top(window.viewer) != f"Section {n}":
+            missed.append(n)
+    assert filling > 50  # most of them shown before the rest of the page was in
+    assert missed == []
+
+
+def test_a_place_inside_a_section_below_the_first_screen_is_shown_at_once(
+    qtbot: QtBot, book: Book
+) -> None:
+    """A bookmark, the place restored, Back: a section, characters into it and its quote."""
+    window = make_window(qtbot, book)
+    quote = "The far section holds the word quillwort"
+    window.open_place(Place("mid.md#far-down", 1, quote))
+    assert text_at_top(window.viewer) == quote
+    assert window.viewer.place() == Place("mid.md#far-down", 1, quote)
+    qtbot.waitUntil(lambda: not window.viewer.filling(), timeout=10_000)
+    assert text_at_top(window.viewer) == quote
+
+
+def test_a_search_hit_below_the_first_screen_is_shown_lit(qtbot: QtBot, book: Book) -> None:
+    window = make_window(qtbot, book)
+    hit = SearchHit("mid.md#far-down", "mid.md", "far-down", "Far down", "Mid", "", 1.0)
+    window.search_handlers.open_hit(replace(hit, terms=("quillwort",)))
+    assert text_at_top(window.viewer) == "Far down"
+    lit = [s.cursor.selectedText() for s in window.viewer.extraSelections()]
+    assert lit == ["quillwort"]
+
+
+def test_find_in_page_finds_in_the_rest_once_it_is_in(qtbot: QtBot, book: Book) -> None:
+    window = make_window(qtbot, book)
+    bar = window.find_bar
+    bar.open_bar()
+    bar.field.setText("zanzibarite")
+    window.open_section("mid.md")
+    assert window.viewer.filling()
+    qtbot.waitUntil(lambda: bar.match_count() == 1, timeout=10_000)
+    assert bar.count_label.text() == "1 of 1"
+    assert LAST_WORDS in text_of_viewport(window)  # the match brought into view
+
+
+def text_of_viewport(window: MainWindow) -> str:
+    viewer = window.viewer
+    start = viewer.cursorForPosition(QPoint(0, 0)).position()
+    end = viewer.cursorForPosition(QPoint(0, viewer.viewport().height() - 1)).position()
+    cursor = QTextCursor(viewer.document())
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText().replace("\u2029", "\n")
+
+
+def test_a_details_folded_in_a_long_page_keeps_the_reader_in_place(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Folding redraws the page whole at once (no flash of its top while the rest comes)."""
+    chapter = (
+        "# Folds\n\n" + PARAGRAPH * 200 + "<details>\n<summary>More</summary>\n\nInside.\n\n"
+        "</details>\n\n" + PARAGRAPH * 100
+    )
+    root = write_book(
+        tmp_path / "folds", "# Summary\n\n- [Folds](folds.md)\n", {"folds.md": chapter}
+    )
+    window = make_window(qtbot, load_book(root))
+    viewer = window.viewer
+    qtbot.waitUntil(lambda: not viewer.filling(), timeout=10_000)
+    summary = viewer.document().find("More").block()
+    where = viewer.document().documentLayout().blockBoundingRect(summary).top()
+    viewer.set_scroll_position(round(where) - 100)  # the summary in view, as the reader clicks it
+    top = text_at_top(viewer)
+    scroll = viewer.scroll_position()
+    viewer.toggle_details(0)
+    assert not viewer.filling()
+    assert viewer.scroll_position() == scroll
+    assert text_at_top(viewer) == top
 
 
 def _shape(document: QTextDocument) -> list[tuple[object, ...]]:

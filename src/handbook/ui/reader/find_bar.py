@@ -160,6 +160,9 @@ class FindBar(QWidget):
         self.matches_changed.emit(current, total)
 
     def _viewport_top(self) -> int:
+        # the layout finished first: Qt's hit test reads only what it has laid out (a new page
+        # is laid out lazily), and answers the end of that for a point past it
+        self._browser.document().documentLayout().documentSize()
         return self._browser.cursorForPosition(self._browser.viewport().rect().topLeft()).position()
 
     def _scroll_to(self, span: Span) -> None:

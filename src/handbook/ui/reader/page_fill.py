@@ -1,13 +1,22 @@
-"""A long page put in the viewer's document in slices between events: its start is on screen
-at once and the window stays responsive while the rest goes in.
+"""A page put in the viewer's document a screenful first, the rest in slices between events:
+the reader reads its start at once and the window stays responsive while the rest goes in.
 
-``setHtml`` of a big page holds the UI thread for seconds (the 7 MB page of 4.9 MB of prose:
-2-4 s, most of it parsing). It cannot be parsed on another thread meanwhile: PySide keeps the
-GIL through ``QTextDocument.setHtml``, so the UI thread's Python (every slot, every paint
-override) would wait for it just the same. So a page over :data:`FILL_AT_ONCE` characters is
-cut into parts (:func:`split_page`): the first is set with ``setHtml``, the others are appended
-at the end of the document, as many as fit in :data:`SLICE_S`, one slice per turn of the event
-loop. Each insertion lays its own text out, so the finished page is laid out too.
+``setHtml`` is most of what a click on a chapter costs: the Rust book's largest page (57 KB of
+HTML) takes ~10 ms to parse and build, its first screen 2-3 ms; the 7 MB page of 4.9 MB of prose
+2-4 s. It cannot be parsed on another thread meanwhile: PySide keeps the GIL through
+``QTextDocument.setHtml``, so the UI thread's Python (every slot, every paint override) would
+wait for it just the same. So a page over :data:`SCREENFUL_OVER` characters is cut into parts
+(:func:`split_page`): the first, of at least :data:`FIRST_SCREEN` characters and grown until it
+fills the viewport (:meth:`PageFill.fill_viewport`), is set with ``setHtml``; the others are
+appended at the end of the document at the next turn of the event loop, after the first paint (a
+timer's turn comes after the posted paint): all of them for a page up to :data:`FILL_AT_ONCE`
+characters, else as many as fit in :data:`SLICE_S`, one slice per turn. Each insertion lays
+its own text out, so the finished page is laid out too.
+
+A place below the first screen (a link's #fragment, a bookmark, the place restored, a search
+hit) is shown where it is: a page up to :data:`FILL_AT_ONCE` characters gets its parts up to that
+place at once (:meth:`PageFill.step`, ``Viewer.go_to``), before anything is painted; a longer one
+shows the place once its part is in.
 
 Cuts are made only where appending gives the document ``setHtml`` would give (checked block by
 block and format by format on every chapter of the Rust book and MkDocs' docs): between two
@@ -25,8 +34,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
-FILL_AT_ONCE = 256 * 1024  # characters of HTML: setHtml of more takes over ~70-100 ms
-FIRST_PART = 64 * 1024  # what is shown at once
+SCREENFUL_OVER = 16 * 1024  # characters of HTML: a longer page is shown a screenful first
+FIRST_SCREEN = 4 * 1024  # the first part at least (grown until it fills the viewport)
+FILL_AT_ONCE = 256 * 1024  # up to this, the parts up to a place below the first screen are
+#                            put in at once (setHtml of more takes over ~70-100 ms)
 PART = 16 * 1024  # what one insertion adds (~5-10 ms of parsing and layout)
 SLICE_S = 0.02  # appending stops for the next turn of the event loop after this long
 
@@ -53,7 +64,7 @@ class PageParts:
         self._first_cut = 0
 
     @classmethod
-    def of(cls, page: str, first: int = FIRST_PART, size: int = PART) -> PageParts | None:
+    def of(cls, page: str, first: int = FIRST_SCREEN, size: int = PART) -> PageParts | None:
         """``page`` ready to be handed out from a first part of about ``first`` characters;
         None when it cannot be cut there (no ``<body>``, or no place to cut after ``first``)."""
         body_tag = _BODY.search(page)
@@ -74,12 +85,12 @@ class PageParts:
         # paragraph with a space, which the page set whole does not have
         return self.head + self._hand_out(self._first_cut).rstrip() + self.tail.rstrip()
 
-    def next_page(self) -> str | None:
-        """The next part as a page of its own, for ``insertHtml`` at the end of the document
-        (None: everything was handed out)."""
+    def next_page(self, size: int | None = None) -> str | None:
+        """The next part (of about ``size`` characters, else the parts' size) as a page of its
+        own, for ``insertHtml`` at the end of the document (None: everything was handed out)."""
         if self._given >= len(self._body):
             return None
-        cut = self._cut(self._size)
+        cut = self._cut(self._size if size is None else size)
         part = self._hand_out(cut if cut is not None else len(self._body)).lstrip()
         if cut is None:  # the end of the page, as it is
             return self.head + part + self.tail
@@ -123,7 +134,7 @@ class PageParts:
         return None
 
 
-def split_page(page: str, first: int = FIRST_PART, size: int = PART) -> list[str] | None:
+def split_page(page: str, first: int = FIRST_SCREEN, size: int = PART) -> list[str] | None:
     """``page`` as :class:`PageFill` puts it in: its first part as a page, then each other
     part as a page of its own (None: it is set whole)."""
     parts = PageParts.of(page, first, size)
@@ -136,44 +147,69 @@ def split_page(page: str, first: int = FIRST_PART, size: int = PART) -> list[str
 
 
 class PageFill(QObject):
-    """Puts pages in ``browser``: small ones at once, long ones in slices between events."""
+    """Puts pages in ``browser``: short ones at once, longer ones a screenful first and the
+    rest in slices between events."""
 
     grew = Signal(int)  # text was appended from this document position (after each slice)
-    filled = Signal()  # the rest of a long page is in (not emitted for a page set at once)
+    filled = Signal()  # the rest of a page is in (not emitted for a page set at once)
 
     def __init__(
         self,
         browser: QTextBrowser,
         at_once: int = FILL_AT_ONCE,
-        first: int = FIRST_PART,
+        first: int = FIRST_SCREEN,
         size: int = PART,
+        screenful_over: int = SCREENFUL_OVER,
     ) -> None:
         super().__init__(browser)
         self._browser = browser
         self._at_once, self._first, self._size = at_once, first, size
+        self._screenful_over = screenful_over
         self._parts: PageParts | None = None
+        self._short = False  # the page is no longer than ``at_once``
         self._paragraph: tuple[QTextBlockFormat, QTextCharFormat] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
-        self._timer.timeout.connect(self._append_slice)
+        self._timer.timeout.connect(self._append_rest)
 
-    def set_page(self, page: str) -> None:
-        """Show ``page``: all of it when small, else its first part now and the rest soon."""
+    def set_page(self, page: str, screenful: bool = True) -> None:
+        """Show ``page``: all of it when short, else its start now and the rest soon.
+        ``screenful``: False puts every page up to ``at_once`` characters in at once (a page
+        shown again where it was, as a ``<details>`` folds)."""
         self.cancel()
-        parts = PageParts.of(page, self._first, self._size) if len(page) > self._at_once else None
+        over = self._screenful_over if screenful else self._at_once
+        parts = PageParts.of(page, self._first, self._size) if len(page) > over else None
         if parts is None:
             self._browser.setHtml(page)
             return
         self._browser.setHtml(parts.first_page())
         self._browser.document().setUndoRedoEnabled(False)
         self._parts = parts
+        self._short = len(page) <= self._at_once
         self._paragraph = None
         self._timer.start()
+
+    def fill_viewport(self) -> None:
+        """Parts appended now until the page's start fills the browser's viewport (call once
+        the page's margins and column are set: they decide its height)."""
+        document = self._browser.document()
+        wanted = self._browser.viewport().height()
+        while self._parts is not None and document.size().height() < wanted:
+            self._append(self._first)
 
     def active(self) -> bool:
         """True while part of the page is still to come."""
         return self._parts is not None
+
+    def short(self) -> bool:
+        """True when the page still to come is short enough to go in at once for a place in
+        it (:meth:`step`); else the place is shown once its part is in."""
+        return self._parts is not None and self._short
+
+    def step(self) -> None:
+        """Append the next part now."""
+        self._append(self._size)
 
     def cancel(self) -> None:
         """Stop filling (another page is shown)."""
@@ -186,7 +222,16 @@ class PageFill(QObject):
             self._append_slice(budget_s=None)
 
     @Slot()
-    def _append_slice(self, budget_s: float | None = SLICE_S) -> None:
+    def _append_rest(self) -> None:
+        """The timer's turn, after the first paint: a short page's rest all at once (no longer
+        than ``setHtml`` of the page would have held the UI thread), a long one's a slice."""
+        self._append_slice(budget_s=None if self._short else SLICE_S)
+
+    def _append(self, size: int) -> None:
+        """One part of about ``size`` characters appended now (a slice of one part)."""
+        self._append_slice(budget_s=0.0, size=size)
+
+    def _append_slice(self, budget_s: float | None = SLICE_S, size: int | None = None) -> None:
         parts = self._parts
         if parts is None:
             return
@@ -198,7 +243,7 @@ class PageFill(QObject):
         # each time: they hear of the page once, from ``filled``
         blocked = self._browser.blockSignals(True)
         try:
-            while (page := parts.next_page()) is not None:
+            while (page := parts.next_page(size)) is not None:
                 cursor = QTextCursor(document)
                 cursor.movePosition(QTextCursor.MoveOperation.End)
                 cursor.insertBlock(block_format, char_format)
@@ -210,10 +255,11 @@ class PageFill(QObject):
         done = parts.done()
         if done:
             self._parts = None
+            self._timer.stop()
         self.grew.emit(start)
         if done:
             self.filled.emit()
-        else:
+        elif not self._timer.isActive():
             self._timer.start()
 
     def _paragraph_formats(self, parts: PageParts) -> tuple[QTextBlockFormat, QTextCharFormat]:

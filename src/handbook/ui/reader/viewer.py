@@ -74,6 +74,7 @@ UrlOpener = Callable[[QUrl], object]
 OBJECT_REPLACEMENT = "\ufffc"  # what Qt's plain text holds for an image
 COLUMN_CHARS = 80  # the reading column's width in average characters (mdBook: 750 px)
 _IMG_ALT = re.compile(r"<img\b[^>]*>")
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"')
 
 
@@ -106,6 +107,7 @@ class Viewer(QTextBrowser):
         self._anchor_names: list[str] = []  # ...and their names, in the same (document) order
         self._anchors_found: dict[str, int] = {}  # the same, found so far on a page being filled
         self._fill = PageFill(self)  # a long page goes in in slices between events
+        self._images = False  # the page shown has an image (its tables' images are fitted)
         self._waiting: Place | None = None  # a place not on the part of the page filled yet
         self._when_filled: list[Callable[[], None]] = []
         # the place last shown and the scroll it was shown at: while the reader has not
@@ -171,7 +173,7 @@ class Viewer(QTextBrowser):
             return
         scroll = self.scroll_position()
         self._unfolded ^= {number}
-        self._set_page(fold(self._rendered.html, self._unfolded))
+        self._set_page(fold(self._rendered.html, self._unfolded), screenful=False)
         self._index_anchors(self._rendered)
 
         def keep_in_place() -> None:
@@ -180,15 +182,17 @@ class Viewer(QTextBrowser):
 
         self._after_filled(keep_in_place)
 
-    def _set_page(self, page: str) -> None:
-        """``setHtml`` (a long page: its start, the rest in slices), keeping the page's margin
-        and reading column (Qt resets both)."""
+    def _set_page(self, page: str, screenful: bool = True) -> None:
+        """``setHtml`` (a long page: a screenful, the rest in slices; ``screenful`` False: only
+        a very long one), keeping the page's margin and reading column (Qt resets both)."""
         margin = self.document().documentMargin()
         self._waiting = None
         self._when_filled.clear()
-        self._fill.set_page(page)
+        self._images = _IMG.search(page) is not None
+        self._fill.set_page(page, screenful)
         self.document().setDocumentMargin(margin)
         self.fit_column()
+        self._fill.fill_viewport()
         self._fit_table_images()
 
     def filling(self) -> bool:
@@ -298,12 +302,31 @@ class Viewer(QTextBrowser):
         if place is None or self._path is None:
             self._hold(Place(self._path or ""), 0)
             return True
+        while self._fill.short() and not self._can_show(place):
+            self._fill.step()  # the page's parts up to the place, before it is painted
         position, found = self._position_of(place)
         self._hold(place, position)
         if not found and self._fill.active():
             self._waiting = place  # perhaps in what is still to come: shown once it is in
             return True
         return found
+
+    def _can_show(self, place: Place) -> bool:
+        """Whether the part of the page in holds ``place`` and a screen below it (its
+        section's end, for a place inside a section: the text there is in)."""
+        anchor, positions = place.anchor, self._anchor_positions
+        if anchor is not None and anchor not in self._anchor_names:
+            return False
+        start = positions[self._anchor_names.index(anchor)] if anchor is not None else 0
+        if place.offset or place.quote:
+            later = [p for p in positions if p > start]
+            if not later:
+                return False  # the section may go on in what is still to come
+            start = later[0]
+        document = self.document()
+        block = document.findBlock(start)
+        top = document.documentLayout().blockBoundingRect(block).top()
+        return document.size().height() - top >= self.viewport().height()
 
     def page_html(self) -> str | None:
         """The page's HTML as shown (its details folded as they are); None: no chapter page."""
@@ -662,6 +685,8 @@ class Viewer(QTextBrowser):
         book's Ferris, 1,259 px) took the whole column and squeezed the cell beside it to a
         letter a line. A browser shrinks such an image (``max-width: 100%``) and gives the
         text its width; the column's width shared among the table's columns is near that."""
+        if not self._images:
+            return  # a page without images (most of them: the walk below takes ~1 ms a page)
         document = self.document()
         tables = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
         if not tables:
