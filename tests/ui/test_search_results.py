@@ -146,6 +146,12 @@ def shown_list(panel: SearchPanel) -> QImage:
     return panel.screen().grabWindow(panel.winId(), x, y, width, height).toImage()
 
 
+def shown_rows(panel: SearchPanel, rows: int) -> list[tuple[str, str]]:
+    """The title and snippet of the first ``rows`` rows."""
+    hits = [panel.model.hit(row) for row in range(rows)]
+    return [(hit.title, hit.snippet) for hit in hits if hit is not None]
+
+
 def test_a_keystroke_repaints_the_rows_that_changed(qtbot: QtBot, guide_panel: SearchPanel) -> None:
     """'risk' then 'risks': some rows show the same, some not; only those are painted again,
     and the list on the screen is the list of 'risks', from its top, its first row current."""
@@ -153,14 +159,14 @@ def test_a_keystroke_repaints_the_rows_that_changed(qtbot: QtBot, guide_panel: S
     with qtbot.waitSignal(guide_panel.results_shown, timeout=10_000):
         guide_panel.field.setText("risk")
     qtbot.wait(50)
-    before = [(h.title, h.snippet) for h in guide_panel.model._hits[:9]]
+    before = shown_rows(guide_panel, 9)
     view.scrollToBottom()
     view.setCurrentIndex(guide_panel.model.index(20, 0))
     qtbot.wait(50)
     with qtbot.waitSignal(guide_panel.results_shown, timeout=10_000):
         guide_panel.field.setText("risks")
     qtbot.wait(50)
-    after = [(h.title, h.snippet) for h in guide_panel.model._hits[:9]]
+    after = shown_rows(guide_panel, 9)
     assert 0 < sum(a == b for a, b in zip(before, after, strict=True)) < 9  # the test's premise
     expected = guide_panel.runner.index().search("risks", SearchOptions(limit=30))  # type: ignore[union-attr]
     assert shown_ids(guide_panel) == [h.id for h in expected.hits]
