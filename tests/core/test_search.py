@@ -566,3 +566,15 @@ def test_a_chapter_gone_from_the_disk_leaves_the_index(tmp_path: Path) -> None:
 
     assert index.search("aardvarks").hits == ()
     assert [hit.id for hit in index.search("gazelles").hits] == ["gamma.md#gamma"]
+
+
+def test_an_interrupt_between_queries_leaves_the_next_ones_answered(tmp_path: Path) -> None:
+    # A newer keystroke interrupts every index of the library, idle ones too: the next
+    # query on each is answered (SQLite refused every statement of a connection holding
+    # uncommitted FTS5 rows once interrupted, its commit included).
+    cached = open_index(GUIDE, tmp_path)
+    for index in (open_index(GUIDE), cached, open_index(GUIDE, tmp_path)):
+        index.interrupt()
+        assert index.search("hair").total > 0
+        index.interrupt()
+        assert index.search("hair loss").total > 0

@@ -88,6 +88,7 @@ _COLUMN_PHRASE = re.compile(r'(?:(\w+) : )?("(?:[^"]|"")*")( \*)?')
 # What the page refuses to show (core.render's limit, not imported: markdown loads late) is
 # not indexed either: its chapter is found by its title alone.
 MAX_CHAPTER_BYTES = 5 * 1024 * 1024
+BUILD_HASH_BYTES = 256 * 1024 * 1024
 _MARK_START, _MARK_END = "\ue000", "\ue001"  # never in indexed text (see sections.py)
 _SPACES = re.compile(r"\s+")
 _PLAIN = re.compile("[ -~]*\n[ -~]*")
@@ -483,28 +484,28 @@ class _Headings:
     breadcrumb alone (see :meth:`_Ranking.page`)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
-        rows = db.execute(
-            "SELECT rowid, title, breadcrumb, headings FROM section ORDER BY rowid"
-        ).fetchall()
+        rows = db.execute("SELECT rowid, title, breadcrumb FROM section ORDER BY rowid").fetchall()
         self._rowids = [row[0] for row in rows]
         self._titles = [(row[1], row[2]) for row in rows]
         self._starts: list[int] = []
         searched = []  # each row's headings; the breadcrumb alone where it holds the title
         parents = set()
         at = 0
-        for _, title, breadcrumb, headings in rows:
+        for _, title, breadcrumb in rows:
             self._starts.append(at)
-            lower = title.lower()
-            if headings.startswith(lower + "\n") and lower in headings[len(lower) + 1 :]:
-                headings = headings[len(lower) + 1 :]  # "first in headings" the same
+            lower, crumbs = title.lower(), breadcrumb.lower()  # as section.headings
+            headings = crumbs if lower in crumbs else f"{lower}\n{crumbs}"  # "first in" alike
             searched.append(headings)
             at += len(headings) + 1
             parent, separator, last = breadcrumb.rpartition(SEPARATOR)
             parents.add(parent if separator and last == title else breadcrumb)
         self._text = "\0".join(searched)  # no query holds NUL (see query._DROP)
         self.row_count = len(rows)
-        db.execute("DELETE FROM temp.crumbs")
-        db.executemany("INSERT INTO temp.crumbs(text) VALUES (?)", ((p,) for p in parents))
+        db.execute("DELETE FROM temp.crumbs")  # one row: whether any holds a word
+        db.execute("INSERT INTO temp.crumbs(text) VALUES (?)", ("\n".join(parents),))
+        # Committed at once: FTS5 rows written and not yet committed leave the connection
+        # refusing every statement after an interrupt (SearchIndex.interrupt), commit too.
+        db.commit()
 
     def boosts(self, literal: re.Pattern[str], first: str, most: int) -> dict[int, float] | None:
         """{rowid: boost} of the sections whose headings hold ``first`` (in lower case, as
@@ -977,6 +978,8 @@ def _set_leads(db: sqlite3.Connection) -> None:
 
 
 def _create_schema(db: sqlite3.Connection) -> None:
+    # Terms held in memory until the build's one commit (FTS5's default: 1 MB, then a segment
+    # written and later merged): one segment per table, no merge.
     # A prefix index for two letters (the widest prefix typed); one for three too cost 6% of
     # a 5,000-chapter build for queries no faster, measured.
     db.executescript(
@@ -995,8 +998,10 @@ def _create_schema(db: sqlite3.Connection) -> None:
             title_chars INTEGER NOT NULL
         );
         CREATE VIRTUAL TABLE words USING fts5(
-            text, content = '', detail = none, tokenize = '{WORDS_TOKENIZE}'
+            text, content = '', detail = none, columnsize = 0, tokenize = '{WORDS_TOKENIZE}'
         );
+        INSERT INTO fts(fts, rank) VALUES ('hashsize', {BUILD_HASH_BYTES});
+        INSERT INTO words(words, rank) VALUES ('hashsize', {BUILD_HASH_BYTES});
         """
     )
     _attach_helpers(db)
