@@ -1,6 +1,7 @@
-"""A long code block or table is written as several tables that read as one (so that the page
-can go into the viewer a part at a time): the same text in the same order, no line lost at a
-cut, the table's head once, the same column widths on every part; short ones as before."""
+"""A long code block or table is written as several tables that read as one, so that the page
+goes into the viewer a part at a time: the same text in the same order, no line lost at a cut,
+the table's head once, the same column widths on every part, short ones as before; the page
+filled in parts is the page set whole, its start shown while the window keeps taking events."""
 
 from __future__ import annotations
 
@@ -9,13 +10,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QTextBrowser
+from pytestqt.qtbot import QtBot
 
 from handbook.core.book.load import load_book
 from handbook.core.render.mdbook import parts
 from handbook.core.render.mdbook.chapter import parse_chapter
 from handbook.core.render.renderer import Renderer
 from handbook.core.render.sanitize import sanitize
-from handbook.core.render.theme import LIGHT
+from handbook.core.render.theme import DARK, LIGHT, PageTheme
+from handbook.ui.reader.page_fill import PageFill, split_page
+from handbook.ui.window.main_window import MainWindow
+from tests.conftest import write_book
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 
 CODE_LINES = 3000
 TABLE_ROWS = 1000
@@ -62,7 +70,12 @@ def test_a_long_code_block_is_several_tables_with_the_same_text(
     one = whole(markdown, monkeypatch)
     assert one.count('<table class="code"') == 1
     assert html.count('<table class="code"') >= CODE_LINES // parts.CODE_PART_LINES - 1
-    assert text(html) == text(one)  # every line, blank ones too, in order
+    # every line, blank ones too, in order (Qt keeps an empty line between two tables)
+    parts_of_it = html.count('<table class="code"')
+    assert [line for line in text(html).splitlines() if line] == [
+        line for line in text(one).splitlines() if line
+    ]
+    assert text(html).count("\n") - text(one).count("\n") == parts_of_it - 1
     assert "<pre>\n" not in html
     assert sanitize(html) == html  # as the sanitizer writes it: the page may skip it
 
@@ -91,8 +104,8 @@ def test_a_long_table_is_several_tables_with_one_head_and_the_same_widths(
 
 
 def test_short_blocks_are_written_as_before() -> None:
-    code = page(code_chapter(200))
-    table = page(table_chapter(70))
+    code = page(code_chapter(parts.CODE_PART_LINES * 3 // 2))
+    table = page(table_chapter(parts.TABLE_PART_ROWS * 3 // 2))
     assert code.count("<table") == 1 and 'style="margin' not in code
     assert table.count("<table") == 1 and "width=" not in table
 
@@ -118,8 +131,77 @@ def test_a_long_code_block_and_table_of_an_mkdocs_site_too(
         m.setattr(parts, "TABLE_PART_ROWS", 10**9)
         one = render()
     assert one.count("<table") == 2
-    assert html.count('<table class="code"') > 10 and html.count('<table class="grid"') == 20
+    assert (
+        html.count('<table class="code"') > 10
+        and html.count('<table class="grid"') == TABLE_ROWS // parts.TABLE_PART_ROWS
+    )
     assert html.count("<thead>") == 1
     assert [line for line in text(html).splitlines() if line] == [
         line for line in text(one).splitlines() if line
     ]
+
+
+def _tables(document: QTextDocument) -> list[tuple[int, int, float, float]]:
+    """Each top-level table's rows, columns and margins."""
+    from PySide6.QtGui import QTextTable
+
+    return [
+        (f.rows(), f.columns(), f.format().topMargin(), f.format().bottomMargin())
+        for f in document.rootFrame().childFrames()
+        if isinstance(f, QTextTable)
+    ]
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_a_page_of_long_blocks_filled_in_parts_is_the_page_set_at_once(
+    qtbot: QtBot, tmp_path: Path, theme: PageTheme
+) -> None:
+    """Cut between the tables a long code block and a long table are written as, the page put
+    in part by part is the page set whole: the same blocks, formats and tables."""
+    from tests.ui.test_page_fill import _shape
+
+    markdown = code_chapter(CODE_LINES) + "\n" + table_chapter(TABLE_ROWS).split("\n", 2)[2]
+    root = write_book(tmp_path / "book", "# Summary\n\n- [Long](long.md)\n", {"long.md": markdown})
+    page = Renderer(load_book(root), theme).render("long.md").html
+    pages = split_page(page, first=1500, size=1500)
+    assert pages is not None and len(pages) > 30  # cut between the tables
+    browser = QTextBrowser()
+    qtbot.addWidget(browser)
+    fill = PageFill(browser, at_once=0, first=1500, size=1500)
+    fill.set_page(page)
+    fill.finish()
+    whole = QTextDocument()
+    whole.setHtml(page)
+    assert browser.toPlainText() == whole.toPlainText()
+    assert _shape(browser.document()) == _shape(whole)
+    assert _tables(browser.document()) == _tables(whole)
+    assert len(_tables(whole)) > 30
+
+
+def test_a_long_table_opens_a_screenful_first_and_the_window_keeps_taking_events(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from tests.helpers.page_top import text_at_top
+    from tests.ui.test_page_fill import Ticker
+
+    chapters = {"small.md": "# Small\n\nA short chapter.\n", "table.md": table_chapter(3000)}
+    summary = "# Summary\n\n- [Small](small.md)\n- [Table](table.md)\n"
+    window = MainWindow(load_book(write_book(tmp_path / "book", summary, chapters)))
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_first_chapter()
+    window.open_section("table.md")
+    qtbot.waitUntil(lambda: window.rendering() is None, timeout=60_000)
+    viewer = window.viewer
+
+    # the table's start is on the page while its end is still to come
+    assert viewer.filling()
+    assert text_at_top(viewer).startswith("Table")
+    assert "cell 10" in viewer.toPlainText() and "cell 2999" not in viewer.toPlainText()
+    ticker = Ticker()
+    with qtbot.waitSignal(viewer.page_filled, timeout=60_000):
+        pass
+    assert ticker.count > 3  # a timer fired again and again while the table went in
+    assert "cell 2999" in viewer.toPlainText()

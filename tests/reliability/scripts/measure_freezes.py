@@ -6,6 +6,8 @@ between the ticks of a 10 ms QTimer while the window does the work.
 - include amplification: a 37-byte chapter ``{{#include big.md}}`` of a 4.9 MB file, opened
   from a small chapter: until its first words are on the page (rendered off the UI thread),
   then until the whole page is in (filled in slices, ui/reader/page_fill.py);
+- one long code block, one long table (3,000 lines, 1,000 rows; 120,000 lines, 150,000 rows):
+  until the page's start is shown, then until the whole page is in;
 - a hostile SVG (``<image xlink:href>`` to a file outside the book, and more) shown on a page;
 - Export as PDF from the window of a generated book of PDF-CHAPTERS chapters (default 1,000),
   until the file is written.
@@ -86,6 +88,27 @@ def render_alone(app: QApplication, book: Book, path: str) -> tuple[str, float]:
     return freeze(ticks), time.monotonic() - started
 
 
+LONG_BLOCKS = {  # chapter: (what, lines or rows)
+    "code-3000.md": ("a code block of 3,000 lines", 3_000),
+    "table-1000.md": ("a table of 1,000 rows", 1_000),
+    "code-120000.md": ("a code block of 120,000 lines (4.3 MB)", 120_000),
+    "table-150000.md": ("a table of 150,000 rows (4.1 MB)", 150_000),
+}
+
+
+def long_blocks() -> dict[str, str]:
+    """Chapters of one long code block or one long table (Qt lays a table out whole)."""
+    pages = {}
+    for name, (_, count) in LONG_BLOCKS.items():
+        if name.startswith("code"):
+            body = "\n".join(f"let x{i} = {i}; // a line of code" for i in range(count))
+            pages[name] = f"# Code\n\n```text\n{body}\n```\n"
+        else:
+            rows = "\n".join(f"| cell {i} | value {i} |" for i in range(count))
+            pages[name] = f"# Table\n\n| a | b |\n|---|---|\n{rows}\n"
+    return pages
+
+
 def build(folder: Path, chapters: int) -> tuple[Path, Path]:
     from tests.conftest import png, write_book
 
@@ -97,7 +120,11 @@ def build(folder: Path, chapters: int) -> tuple[Path, Path]:
         "big.md": pathological.big_prose(),
         "drawing.md": "# Drawing\n\n![hostile](hostile.svg)\n",
     }
-    summary = "# Summary\n\n- [Small](small.md)\n- [Tiny](tiny.md)\n- [Drawing](drawing.md)\n"
+    for name, markdown in long_blocks().items():
+        pages[name] = markdown
+    summary = "# Summary\n\n" + "".join(
+        f"- [{name}]({name})\n" for name in pages if name != "big.md"
+    )
     root = write_book(folder / "book", summary, pages)
     (root / "src" / "pic.png").write_bytes(png(20, 20))
     (root / "src" / "hostile.svg").write_text(SVG.format(outside=outside), encoding="utf-8")
@@ -131,6 +158,13 @@ def main() -> int:
         )
         worst, took = render_alone(app, book, "tiny.md")
         rows.append(f"| … the render alone (on its thread) | {worst} | {took:.1f} s |")
+        for name, (what, _) in LONG_BLOCKS.items():
+            shown, first_words, filling, whole = open_and_measure(app, window, name)
+            rows.append(
+                f"| {what}: the page's start shown / the rest filled in slices | {shown} / "
+                f"{filling} | {first_words:.2f} s to the first words, {whole:.1f} s to the "
+                "whole page |"
+            )
         first, _, rest, took = open_and_measure(app, window, "drawing.md")
         worst = max(first, rest, key=lambda text: int(text.split()[0]))
         rows.append(f"| SVG naming files outside the book, drawn | {worst} | {took:.2f} s |")

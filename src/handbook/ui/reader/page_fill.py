@@ -19,10 +19,13 @@ place at once (:meth:`PageFill.step`, ``Viewer.go_to``), before anything is pain
 shows the place once its part is in.
 
 Cuts are made only where appending gives the document ``setHtml`` would give (checked block by
-block and format by format on every chapter of the Rust book and MkDocs' docs): between two
-top-level ``<p>`` that start with text. A new block in a paragraph's format goes first, which
-the part's first paragraph merges into; each part carries the page's head (its style sheet) and
-body tag. A page with no such place (one huge table or list) is set whole, as before.
+block and format by format on every chapter of the Rust book and MkDocs' docs, and on long code
+blocks and tables): between two top-level ``<p>`` that start with text, and between two
+top-level tables (a long code block or table is written as several: core/render/mdbook/parts.py).
+Before a paragraph, a new block in a paragraph's format goes first, which the part's first
+paragraph merges into; a table goes into the empty block Qt keeps after the one before. Each
+part carries the page's head (its style sheet) and body tag. A page with no such place (one
+huge list) is set whole, as before.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ FIRST_SCREEN = 4 * 1024  # the first part at least (grown until it fills the vie
 FILL_AT_ONCE = 256 * 1024  # up to this, the parts up to a place below the first screen are
 #                            put in at once (setHtml of more takes over ~70-100 ms)
 PART = 16 * 1024  # what one insertion adds (~5-10 ms of parsing and layout)
+ROW_WEIGHT = 400  # a table row costs as this many characters of prose more (a 1,000-row table
+#                   of ~45 KB appended at once: ~90 ms of the UI thread)
+LINE_WEIGHT = 60  # a line (a line of code: a block of its own) costs this many characters more
 SLICE_S = 0.02  # appending stops for the next turn of the event loop after this long
 
 _TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b([^>]*?)(/?)>", re.DOTALL)
@@ -61,6 +67,9 @@ class PageParts:
         self._scanned = 0  # the tags up to here are counted
         self._depth = 0
         self._after_paragraph = False  # the last top-level element was a <p> starting with text
+        self._after_table = False  # the last top-level element was a table
+        self._rows = 0  # table rows met since the part handed out (they weigh more)
+        self.opens_table = False  # the part handed out last starts with a table
         self._first_cut = 0
 
     @classmethod
@@ -92,6 +101,7 @@ class PageParts:
             return None
         cut = self._cut(self._size if size is None else size)
         part = self._hand_out(cut if cut is not None else len(self._body)).lstrip()
+        self.opens_table = part.startswith("<table")
         if cut is None:  # the end of the page, as it is
             return self.head + part + self.tail
         return self.head + part.rstrip() + self.tail.rstrip()
@@ -102,11 +112,13 @@ class PageParts:
     def _hand_out(self, end: int) -> str:
         part = self._body[self._given : end]
         self._given = end
+        self._rows = 0
         return part
 
     def _cut(self, at_least: int) -> int | None:
         """The next place to cut, ``at_least`` characters after the part handed out: before a
-        top-level ``<p>`` starting with text that follows one (None: there is none)."""
+        top-level ``<p>`` starting with text that follows one, or a table that follows one
+        (None: there is none)."""
         body = self._body
         for m in _TAG.finditer(body, self._scanned):
             self._scanned = m.end()
@@ -117,21 +129,33 @@ class PageParts:
                 self._depth -= 1
                 continue
             cut = None
+            if tag == "tr":
+                self._rows += 1
             if self._depth == 0:
                 paragraph = (
                     tag.lower() == "p"
                     and not attributes.strip()
                     and body[m.end() : m.end() + 1] not in ("<", "")
                 )
-                if paragraph and self._after_paragraph and m.start() - self._given >= at_least:
+                table = tag.lower() == "table"
+                if (
+                    (paragraph and self._after_paragraph) or (table and self._after_table)
+                ) and m.start() - self._given + self._rows * ROW_WEIGHT >= at_least:
                     cut = m.start()
-                self._after_paragraph = paragraph
+                self._after_paragraph, self._after_table = paragraph, table
             if tag.lower() not in _VOID and not self_closing:
                 self._depth += 1
             if cut is not None:
                 return cut
         self._scanned = len(body)
         return None
+
+
+def page_weight(page: str) -> int:
+    """What putting ``page`` in costs, in characters of prose: its length, each table row
+    counted :data:`ROW_WEIGHT` characters more and each line :data:`LINE_WEIGHT` (the Rust
+    book's pages weigh 104 KB at most)."""
+    return len(page) + ROW_WEIGHT * page.count("<tr") + LINE_WEIGHT * page.count("\n")
 
 
 def split_page(page: str, first: int = FIRST_SCREEN, size: int = PART) -> list[str] | None:
@@ -179,14 +203,15 @@ class PageFill(QObject):
         shown again where it was, as a ``<details>`` folds)."""
         self.cancel()
         over = self._screenful_over if screenful else self._at_once
-        parts = PageParts.of(page, self._first, self._size) if len(page) > over else None
+        weight = page_weight(page)
+        parts = PageParts.of(page, self._first, self._size) if weight > over else None
         if parts is None:
             self._browser.setHtml(page)
             return
         self._browser.setHtml(parts.first_page())
         self._browser.document().setUndoRedoEnabled(False)
         self._parts = parts
-        self._short = len(page) <= self._at_once
+        self._short = weight <= self._at_once
         self._paragraph = None
         self._timer.start()
 
@@ -246,7 +271,8 @@ class PageFill(QObject):
             while (page := parts.next_page(size)) is not None:
                 cursor = QTextCursor(document)
                 cursor.movePosition(QTextCursor.MoveOperation.End)
-                cursor.insertBlock(block_format, char_format)
+                if not parts.opens_table:  # a table goes into the block after the last one
+                    cursor.insertBlock(block_format, char_format)
                 cursor.insertHtml(page)
                 if budget_s is not None and time.perf_counter() - started >= budget_s:
                     break

@@ -15,8 +15,8 @@ import html
 import itertools
 import re
 
-CODE_PART_LINES = 150  # a code block's lines per table (~7 ms of Qt's layout)
-TABLE_PART_ROWS = 50  # a table's rows per table (~12 ms of Qt's layout)
+CODE_PART_LINES = 100  # a code block's lines per table
+TABLE_PART_ROWS = 40  # a table's rows per table
 WIDTH_SAMPLE_ROWS = 500  # the rows the column widths are measured on
 _CELL_CHARS = 60  # a longer cell counts as this long: it wraps
 _MIN_PERCENT = 4
@@ -44,8 +44,9 @@ def code_tables(body: str, background: str) -> str:
     cuts = [0]
     while len(lines) - cuts[-1] > CODE_PART_LINES * 3 // 2:
         cut = cuts[-1] + CODE_PART_LINES
-        while cut < len(lines) and not lines[cut]:  # a part never starts with an empty line:
-            cut += 1  # HTML drops a newline right after <pre>
+        # between two lines with text: HTML drops a newline right after <pre>, Qt one at its end
+        while cut < len(lines) and not (lines[cut] and lines[cut - 1]):
+            cut += 1
         if cut >= len(lines):
             break
         cuts.append(cut)
