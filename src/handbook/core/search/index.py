@@ -172,6 +172,7 @@ class SearchIndex:
         self._vocabulary: list[str] | None = None
         self._vocabulary_set: frozenset[str] = frozenset()
         self._headings: _Headings | None = None
+        self._probe_db: sqlite3.Connection | None = None
         self._cancelled = threading.Event()
         self.closed = False
 
@@ -201,6 +202,8 @@ class SearchIndex:
             self._db.interrupt()
         with self._lock:
             self._db.close()
+            if self._probe_db is not None:
+                self._probe_db.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -393,11 +396,11 @@ class SearchIndex:
         """The words the index's tokenizer finds in ``text``, in order (whole, not stemmed)."""
         known = self._token_cache.get(text)
         if known is None:
-            self._db.execute("DELETE FROM temp.probe")
-            self._db.execute("INSERT INTO temp.probe(text) VALUES (?)", (text,))
+            probe = self._probe()
+            probe.execute("DELETE FROM probe")
+            probe.execute("INSERT INTO probe(text) VALUES (?)", (text,))
             known = tuple(
-                term
-                for (term,) in self._db.execute("SELECT term FROM temp.probe_vocab ORDER BY offset")
+                term for (term,) in probe.execute("SELECT term FROM probe_vocab ORDER BY offset")
             )
             if len(self._token_cache) > 4096:
                 self._token_cache.clear()
@@ -438,6 +441,20 @@ class SearchIndex:
         suggestion = query.as_text(replacements)
         _, total, partial = self._page(parse_query(suggestion), suggestion, SearchOptions(limit=1))
         return suggestion if total and not partial else None
+
+    def _probe(self) -> sqlite3.Connection:
+        """A connection of its own for the tokenizer probe, never interrupted: an FTS5 row
+        written and not committed leaves a connection refusing every statement once
+        interrupted (see :class:`_Headings`)."""
+        if self._probe_db is None:
+            self._probe_db = sqlite3.connect(":memory:", check_same_thread=False)
+            self._probe_db.executescript(
+                f"""
+                CREATE VIRTUAL TABLE probe USING fts5(text, tokenize = '{WORDS_TOKENIZE}');
+                CREATE VIRTUAL TABLE probe_vocab USING fts5vocab(probe, instance);
+                """
+            )
+        return self._probe_db
 
     def _all_headings(self) -> _Headings:
         if self._headings is None:
@@ -1008,12 +1025,11 @@ def _create_schema(db: sqlite3.Connection) -> None:
 
 
 def _attach_helpers(db: sqlite3.Connection) -> None:
-    """Per-connection tables: vocabularies and the tokenizer probe (never stored in the file)."""
+    """Per-connection tables: the vocabulary, the ranking's boosts and the parents' headings
+    (never stored in the file)."""
     db.executescript(
         f"""
         CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, words, row);
-        CREATE VIRTUAL TABLE temp.probe USING fts5(text, tokenize = '{WORDS_TOKENIZE}');
-        CREATE VIRTUAL TABLE temp.probe_vocab USING fts5vocab(temp, probe, instance);
         CREATE TABLE temp.factor(rowid INTEGER PRIMARY KEY, p REAL NOT NULL, hb REAL NOT NULL);
         CREATE VIRTUAL TABLE temp.crumbs USING fts5(text, tokenize = '{TOKENIZE}', detail = none);
         """
