@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -170,26 +171,25 @@ def boilerplate_leads(openings: Iterable[tuple[int, str]]) -> dict[int, int]:
     :data:`BOILERPLATE_MIN` other chapters and :data:`BOILERPLATE_SHARE` of them all: the same
     line, or (three words or more) a run of three of its words. Rows whose first line is not
     boilerplate are left out."""
-    tops: dict[int, list[tuple[str, str, set[str]]]] = {}
+    tops: list[tuple[int, list[str], list[str], list[list[str]]]] = []
     lines_seen: Counter[str] = Counter()
     trigrams_seen: Counter[str] = Counter()
     for row, text in openings:
-        lines = [
-            (line, line.strip().casefold(), _trigrams(line))
-            for line in text.split("\n")[:OPENING_LINES]
-        ]
-        tops[row] = lines
-        lines_seen.update({folded for _, folded, _ in lines})
-        trigrams_seen.update(set().union(*(trigrams for _, _, trigrams in lines)))
+        lines = text.split("\n", OPENING_LINES)[:OPENING_LINES]
+        lowered = [line.strip().casefold() for line in lines]
+        runs = [_trigrams(line) for line in lowered]
+        tops.append((row, lines, lowered, runs))
+        lines_seen.update(set(lowered))
+        trigrams_seen.update(set(itertools.chain.from_iterable(runs)))
     need = max(BOILERPLATE_MIN + 1, int(BOILERPLATE_SHARE * len(tops)))
     common = {t for t, count in trigrams_seen.items() if count >= need}
 
     leads: dict[int, int] = {}
-    for row, lines in tops.items():
+    for row, lines, folded_lines, line_trigrams in tops:
         lead = 0
-        for line, folded, trigrams in lines:
+        for line, folded, trigrams in zip(lines, folded_lines, line_trigrams, strict=True):
             shared = lines_seen[folded] >= need or not common.isdisjoint(trigrams)
-            if not line.strip() or not shared:
+            if not folded or not shared:
                 break
             lead += len(line) + 1
         if lead:
@@ -197,8 +197,8 @@ def boilerplate_leads(openings: Iterable[tuple[int, str]]) -> dict[int, int]:
     return leads
 
 
-def _trigrams(line: str) -> set[str]:
-    """The runs of three words of ``line``, in lower case, each as one string ("a b c"): a
-    string keeps its hash, a tuple of three computes it at each look-up."""
-    words = _TRIGRAM_WORDS.findall(line.casefold())
-    return {f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)}
+def _trigrams(folded: str) -> list[str]:
+    """The runs of three words of a line in lower case (``folded``), each as one string
+    ("a b c"): a string keeps its hash, a tuple of three computes it at each look-up."""
+    words = _TRIGRAM_WORDS.findall(folded)
+    return list(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
