@@ -373,6 +373,22 @@ def test_a_cache_from_another_app_version_is_rebuilt(tmp_path: Path, book_root: 
     assert __version__ != "0.0.1"
 
 
+def test_one_byte_changed_anywhere_in_the_cache_is_caught(tmp_path: Path, book_root: Path) -> None:
+    folder = tmp_path / "cache"
+    open_index(book_root, folder)
+    path = cache_file(folder, book_root)
+    saved = path.read_bytes()
+    for offset in (20, 61, 100, len(saved) // 3, len(saved) - 1):  # header to the last byte
+        data = bytearray(saved)
+        data[offset] ^= 0x01  # one bit: unused bytes of a page and the digest's own included
+        path.write_bytes(bytes(data))
+        index = open_index(book_root, folder)
+        assert index.origin is IndexOrigin.BUILT, offset
+        assert index.discarded is not None and index.discarded.startswith(("corrupt", "foreign"))
+        assert [h.id for h in index.search("meditation").hits] == ["one.md#one"]
+        assert path.read_bytes() == saved  # the same book saves the same bytes
+
+
 def test_a_cache_edited_behind_our_back_fails_its_checksum(tmp_path: Path, book_root: Path) -> None:
     folder = tmp_path / "cache"
     open_index(book_root, folder)

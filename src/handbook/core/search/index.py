@@ -55,7 +55,7 @@ from handbook.core.search.sections import (
 )
 from handbook.core.search.snippets import boilerplate_leads, make_snippet
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 CACHE_SUBFOLDER = "search"
 APPLICATION_ID = 0x68626B73  # "hbks": marks our cache files apart from other SQLite files
 TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -93,6 +93,8 @@ _MARK_START, _MARK_END = "\ue000", "\ue001"  # never in indexed text (see sectio
 _SPACES = re.compile(r"\s+")
 _PLAIN = re.compile("[ -~]*\n[ -~]*")
 _STALE_TEMP_SECONDS = 3600
+_DIGEST_AT = 60  # the SQLite header's user_version field: a cache file's digest (see _save)
+_HEADER_BYTES = 100
 
 ReadSource = Callable[[Book, str], str]
 
@@ -286,10 +288,6 @@ class SearchIndex:
             self._db.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                 [("content_key", content_key), ("sections", str(count))],
-            )
-            self._db.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('checksum', ?)",
-                (_checksum(self._db),),
             )
             self._token_cache.clear()
             self._vocabulary = None
@@ -904,7 +902,7 @@ class IndexBuilder:
             _set_leads(db, reset=False)  # every row's lead is 0: just inserted
 
     def finish(self) -> SearchIndex:
-        """The index, its meta table and checksum written (the builder is used up)."""
+        """The index, its meta table written (the builder is used up)."""
         db = self._db
         with db:
             count = db.execute("SELECT count(*) FROM section").fetchone()[0]
@@ -917,7 +915,6 @@ class IndexBuilder:
                     ("sections", str(count)),
                 ],
             )
-            db.execute("INSERT INTO meta(key, value) VALUES ('checksum', ?)", (_checksum(db),))
         self._finished = True
         return SearchIndex(db, IndexOrigin.MEMORY)
 
@@ -1003,7 +1000,6 @@ def _create_schema(db: sqlite3.Connection) -> None:
     db.executescript(
         f"""
         PRAGMA application_id = {APPLICATION_ID};
-        PRAGMA user_version = {SCHEMA_VERSION};
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE VIRTUAL TABLE fts USING fts5(
             title, breadcrumb, body, {BIGRAM_COLUMN},
@@ -1037,29 +1033,16 @@ def _attach_helpers(db: sqlite3.Connection) -> None:
     )
 
 
-def _checksum(db: sqlite3.Connection) -> str:
-    """A digest of everything the index holds, to catch bytes changed inside the cache file."""
-    digest = _blake2b(digest_size=16)
-    tables = [
-        name
-        for (name,) in db.execute(
-            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name != 'meta' "
-            "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
-        )
-    ]
-    for table in tables:
-        # every value as bytes, from SQLite (text as stored, a number as its text, NULL as
-        # "None"): no Python string made of each value; each followed by a NUL
-        columns = ", ".join(
-            f"ifnull(CAST(\"{name}\" AS BLOB), CAST('None' AS BLOB))"
-            for _, name, *_ in db.execute(f'PRAGMA main.table_info("{table}")')
-        )
-        pieces = [table.encode()]
-        for row in db.execute(f'SELECT {columns} FROM main."{table}"'):  # storage order
-            pieces.append(b"\0".join(row))
-            pieces.append(b"\0")
-        digest.update(b"".join(pieces))
-    return digest.hexdigest()
+def _file_digest(data: bytes) -> bytes:
+    """A CRC-32 of a cache file's bytes but the four of the header's ``user_version`` field
+    (offset 60), where :func:`_save` writes it: any byte of the file changed is caught, free
+    space included, for one pass over the bytes (a digest of every row cost 4 times as much)."""
+    import zlib  # only to save and load
+
+    view = memoryview(data)
+    crc = zlib.crc32(view[:_DIGEST_AT])
+    crc = zlib.crc32(view[_DIGEST_AT + 4 :], crc)
+    return crc.to_bytes(4, "big")
 
 
 def _is_plain(section: Section) -> bool:
@@ -1202,8 +1185,9 @@ class IndexCache:
     """Search indexes cached as SQLite files under a cache folder (None: always in memory).
 
     A cache file is used only after it proves itself: our application id, schema, app version
-    and content key in its meta table, ``PRAGMA quick_check`` ok, and a checksum of its contents
-    that matches. Anything else is discarded and rebuilt. Files are written to a temporary name
+    and content key in its meta table, a checksum of all its bytes that matches (written in the
+    header's ``user_version`` field once saved: see :func:`_file_digest`), and ``PRAGMA
+    quick_check`` ok. Anything else is discarded and rebuilt. Files are written to a temporary name
     and renamed into place, so a reader never sees half a file.
     """
 
@@ -1238,7 +1222,7 @@ class IndexCache:
         """:meth:`open` in steps of a few milliseconds, for a caller that must stay responsive.
 
         Each ``yield`` gives (steps done, steps in all); the generator returns the index. The
-        longest step is one chapter's split, or one of the final merge / checksum / save.
+        longest step is one chapter's split, or one of the final merge / meta / save.
         """
         trails = chapter_trails(book)
         total = 2 * len(trails) + 4
@@ -1332,6 +1316,7 @@ def _load(path: Path, key: str) -> SearchIndex | None:
             return None
         if not path.is_file():
             raise _Unusable("not a file")
+        data = path.read_bytes()  # its digest checked on these bytes (see _save)
         source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except (OSError, sqlite3.Error) as exc:
         raise _Unusable(f"unreadable: {exc}") from exc
@@ -1339,6 +1324,7 @@ def _load(path: Path, key: str) -> SearchIndex | None:
         db = sqlite3.connect(":memory:", check_same_thread=False)
         try:
             _check_header(source, key)
+            _check_digest(data)
             source.backup(db)
             _check_contents(db)
             _attach_helpers(db)
@@ -1362,13 +1348,15 @@ def _check_header(db: sqlite3.Connection, key: str) -> None:
         raise _Unusable("stale: the book has changed")
 
 
+def _check_digest(data: bytes) -> None:
+    if len(data) < _HEADER_BYTES or data[_DIGEST_AT : _DIGEST_AT + 4] != _file_digest(data):
+        raise _Unusable("corrupt: checksum mismatch")
+
+
 def _check_contents(db: sqlite3.Connection) -> None:
     result = db.execute("PRAGMA quick_check").fetchall()
     if result != [("ok",)]:
         raise _Unusable(f"corrupt: {result[0][0] if result else 'quick_check failed'}")
-    stored = db.execute("SELECT value FROM meta WHERE key = 'checksum'").fetchone()
-    if stored is None or stored[0] != _checksum(db):
-        raise _Unusable("corrupt: checksum mismatch")
 
 
 def _save(index: SearchIndex, path: Path) -> bool:
@@ -1384,6 +1372,10 @@ def _save(index: SearchIndex, path: Path) -> bool:
         with index._lock:  # a compact copy: no free page, every byte is checked on load
             index._db.execute("VACUUM main INTO ?", (str(temp),))
         with open(temp, "rb+") as written:
+            digest = _file_digest(written.read())
+            written.seek(_DIGEST_AT)
+            written.write(digest)
+            written.flush()
             os.fsync(written.fileno())
         os.replace(temp, path)
         return True
