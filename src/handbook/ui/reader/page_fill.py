@@ -2,7 +2,7 @@
 the reader reads its start at once and the window stays responsive while the rest goes in.
 
 ``setHtml`` is most of what a click on a chapter costs: the Rust book's largest page (57 KB of
-HTML) takes ~10 ms to parse and build, its first screen 2-3 ms; the 7 MB page of 4.9 MB of prose
+HTML) takes ~10 ms to parse and build, its first screen ~2 ms; the 7 MB page of 4.9 MB of prose
 2-4 s. It cannot be parsed on another thread meanwhile: PySide keeps the GIL through
 ``QTextDocument.setHtml``, so the UI thread's Python (every slot, every paint override) would
 wait for it just the same. So a page over :data:`SCREENFUL_OVER` characters is cut into parts
@@ -38,7 +38,7 @@ from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor, QTextD
 from PySide6.QtWidgets import QTextBrowser
 
 SCREENFUL_OVER = 16 * 1024  # characters of HTML: a longer page is shown a screenful first
-FIRST_SCREEN = 4 * 1024  # the first part at least (grown until it fills the viewport)
+FIRST_SCREEN = 2 * 1024  # the first part at least (grown until it fills the viewport)
 FILL_AT_ONCE = 256 * 1024  # up to this, the parts up to a place below the first screen are
 #                            put in at once (setHtml of more takes over ~70-100 ms)
 PART = 16 * 1024  # what one insertion adds (~5-10 ms of parsing and layout)
