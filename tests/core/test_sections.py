@@ -126,6 +126,13 @@ def test_snippet_marker_characters_never_reach_the_index() -> None:
     assert "\ue000" not in section.body and "\ue001" not in section.body
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_windows_and_old_mac_line_ends_split_as_unix_ones(newline: str) -> None:
+    source = newline.join(["# One", "", "Sleep well.", "## Two", "Rest", "more."])
+    sections = split_sections("ch.md", source, ["C"])
+    assert [(s.title, s.body) for s in sections] == [("One", "Sleep well."), ("Two", "Rest more.")]
+
+
 @pytest.mark.parametrize(
     "hostile",
     [

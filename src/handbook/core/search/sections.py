@@ -145,7 +145,9 @@ def _unmarked(text: str) -> str:
 def _clean(source: str) -> str:
     if any(ch in source for ch in RESERVED_CHARS):
         source = source.translate({ord(ch): None for ch in RESERVED_CHARS})
-    return source.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in source:  # (most sources have none: one scan, not two replace)
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+    return source
 
 
 def _dedupe(parts: list[str]) -> list[str]:
