@@ -4,6 +4,7 @@ never hold the window up, and the same answer as ``handbook search``."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -249,6 +250,36 @@ def test_queries_run_off_the_ui_thread_and_a_newer_one_interrupts_the_older(
     assert index.threads and all(t is not threading.main_thread() for t in index.threads)
     runner.stop()
     assert index.closed
+
+
+class RacedIndex(SlowIndex):
+    """A stand-in index whose first query is stopped by SQLite's interrupt without the
+    index saying it was cancelled (the race an interrupt can land in)."""
+
+    def search(self, text: str, options: SearchOptions) -> SearchResults:
+        self.threads.append(threading.current_thread())
+        if len(self.threads) == 1:
+            raise sqlite3.OperationalError("interrupted")
+        return SearchResults(text, (), 0)
+
+
+def test_a_query_stopped_by_a_late_interrupt_is_asked_again_not_failed(qtbot: QtBot) -> None:
+    index = RacedIndex()
+
+    def open_index(book: Book, progress: Progress) -> SearchIndex:
+        return index  # type: ignore[return-value]
+
+    runner = SearchRunner(None, open_index=open_index)
+    with qtbot.waitSignal(runner.index_ready, timeout=30_000):
+        runner.open_book(load_book(GUIDE))
+    failures: list[str] = []
+    runner.failed.connect(failures.append)
+    with qtbot.waitSignal(runner.results_ready, timeout=30_000) as answer:
+        request = runner.search("samovar")
+    assert answer.args is not None and answer.args[0] == request
+    assert answer.args[1].query == "samovar" and failures == []
+    assert len(index.threads) == 2  # asked again
+    runner.stop()
 
 
 # --- one search, two faces ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ meanwhile is about 10 ms (Python's GIL switch interval), far under the 50 ms a r
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,20 +135,35 @@ class QueryThread:
                 self._running = index
             try:
                 results = index.search(query.text, query.options)
-            except SearchCancelled:
+            except (SearchCancelled, sqlite3.OperationalError) as exc:
+                if isinstance(exc, sqlite3.OperationalError) and not _interrupted(exc):
+                    self._failed(query, exc)
+                    continue
                 with self._wake:  # interrupted by a newer query; or by a late interrupt
                     self._running = None  # meant for an older one: then ask again
                     if self._pending is None and not self._stopped and not index.closed:
                         self._pending = (index, query)
                 continue
             except Exception as exc:  # a failed query is reported, never fatal
-                with self._wake:
-                    self._running = None
-                self._delivery.query_failed.emit(query.request, f"Search failed: {exc}")
+                self._failed(query, exc)
                 continue
             with self._wake:
                 self._running = None
             self._delivery.answered.emit(query.request, results, index)
+
+    def _failed(self, query: Query, exc: Exception) -> None:
+        with self._wake:
+            self._running = None
+        self._delivery.query_failed.emit(query.request, f"Search failed: {exc}")
+
+
+def _interrupted(exc: sqlite3.OperationalError) -> bool:
+    """SQLite stopped by an interrupt (ours: :meth:`QueryThread.ask` and the like) that the
+    index did not turn into :class:`SearchCancelled`: a query cancelled, not failed. (An index
+    clears its cancelled flag as each of its calls starts, and a library search makes several
+    on each book: an interrupt landing between the flag and SQLite's stop came out as "Search
+    failed: interrupted", the newer query never answered.)"""
+    return str(exc) == "interrupted"
 
 
 class QueryRunner(QObject):
