@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from handbook.core.render.svg import confine_svg
@@ -91,3 +92,57 @@ def test_images_in_a_table_leave_its_text_room(
     qtbot.waitUntil(lambda: block.layout().lineCount() > 0)
     assert block.layout().lineCount() <= 2  # its words side by side, not a letter a line
     assert viewer.horizontalScrollBar().maximum() == 0  # the page fits the window's width
+
+
+def test_a_window_made_narrower_shrinks_the_pages_images_and_wider_gives_them_back(
+    qtbot: QtBot, make_services: MakeServices, tmp_path: Path
+) -> None:
+    """A wide image is read at the column's width; a window made narrower kept it at that
+    width, the page wider than the window behind a sideways scroll bar (the Rust book's
+    ownership chapter, in the README's narrow screenshot). mdBook's ``max-width: 100%``
+    shrinks it with the window, and lets it grow back."""
+    from handbook.core.book.load import load_book
+    from handbook.ui.window.main_window import MainWindow
+    from tests.conftest import png, write_book
+
+    chapter = "# Wide\n\nBefore the picture.\n\n![a wide picture](wide.png)\n\nAfter it.\n"
+    root = write_book(tmp_path / "book", "# Summary\n\n- [Wide](wide.md)\n", {"wide.md": chapter})
+    (root / "src" / "wide.png").write_bytes(png(1500, 300))
+    window = MainWindow(load_book(root), services=make_services())
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_section("wide.md")
+    qtbot.waitUntil(window.viewer.page_complete)
+    viewer = window.viewer
+
+    def image_width() -> float:
+        block = viewer.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fmt = it.fragment().charFormat()
+                if fmt.isImageFormat():
+                    width = fmt.toImageFormat().width()
+                    if width > 0:
+                        return float(width)
+                    found = viewer.document().resource(
+                        QTextDocument.ResourceType.ImageResource,
+                        QUrl(fmt.toImageFormat().name()),
+                    )
+                    return float(found.width() / found.devicePixelRatio())
+                it += 1
+            block = block.next()
+        raise AssertionError("no image on the page")
+
+    wide = image_width()
+    assert viewer.horizontalScrollBar().maximum() == 0
+    window.resize(760, 700)  # as the README's narrow screenshot
+    qtbot.waitUntil(lambda: viewer.viewport().width() < 500)
+    qtbot.wait(50)
+    assert viewer.horizontalScrollBar().maximum() == 0  # the page fits the narrow window
+    assert image_width() < viewer.viewport().width() < wide
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: image_width() == wide)
+    assert viewer.horizontalScrollBar().maximum() == 0

@@ -54,6 +54,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextImageFormat,
     QTextTable,
 )
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
@@ -76,6 +77,10 @@ COLUMN_CHARS = 80  # the reading column's width in average characters (mdBook: 7
 _IMG_ALT = re.compile(r"<img\b[^>]*>")
 _IMG = re.compile(r"<img\b", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"')
+
+
+# an image format's mark: its width was given here, to fit the column (not by the page)
+_FITTED = int(QTextFormat.Property.UserProperty) + 1
 
 
 class Viewer(QTextBrowser):
@@ -107,7 +112,8 @@ class Viewer(QTextBrowser):
         self._anchor_names: list[str] = []  # ...and their names, in the same (document) order
         self._anchors_found: dict[str, int] = {}  # the same, found so far on a page being filled
         self._fill = PageFill(self)  # a long page goes in in slices between events
-        self._images = False  # the page shown has an image (its tables' images are fitted)
+        self._images = False  # the page shown has an image (its images are fitted)
+        self._fitted_width = -1  # the column width the page's images were fitted to
         self._waiting: Place | None = None  # a place not on the part of the page filled yet
         self._when_filled: list[Callable[[], None]] = []
         # the place last shown and the scroll it was shown at: while the reader has not
@@ -193,7 +199,8 @@ class Viewer(QTextBrowser):
         self.document().setDocumentMargin(margin)
         self.fit_column()
         self._fill.fill_viewport()
-        self._fit_table_images()
+        self._fitted_width = -1
+        self._fit_images()
 
     def filling(self) -> bool:
         """True while the rest of a long page is still going in (the reader can read its start)."""
@@ -234,7 +241,8 @@ class Viewer(QTextBrowser):
         then, self._when_filled = self._when_filled, []
         for action in then:
             action()
-        self._fit_table_images()
+        self._fitted_width = -1
+        self._fit_images()
         if waiting is not None and not self.go_to(waiting):
             self.place_not_found.emit(waiting)
         self.page_filled.emit()
@@ -437,6 +445,7 @@ class Viewer(QTextBrowser):
         place = self.place()
         super().resizeEvent(event)
         self.fit_column()
+        self._fit_images()
         self._show_again(place)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -680,49 +689,75 @@ class Viewer(QTextBrowser):
         image.setDevicePixelRatio(ratio)
         return image
 
-    def _fit_table_images(self) -> None:
-        """An image in a table's cell at most its share of the column: a wide one (the Rust
-        book's Ferris, 1,259 px) took the whole column and squeezed the cell beside it to a
-        letter a line. A browser shrinks such an image (``max-width: 100%``) and gives the
-        text its width; the column's width shared among the table's columns is near that."""
+    def _fit_images(self) -> None:
+        """Images at most the column's width, as mdBook's ``max-width: 100%`` makes them, and
+        in a table's cell at most its share of the column: a wide one (the Rust book's Ferris,
+        1,259 px) took the whole column and squeezed the cell beside it to a letter a line.
+        Fitted when a page is shown and again when the column's width changes: a window made
+        narrower shrinks them (it kept them at the old width, behind a sideways scroll bar),
+        a wider one gives them back up to the size they were read at. An image the page gives
+        a width of its own is left as it is."""
         if not self._images:
             return  # a page without images (most of them: the walk below takes ~1 ms a page)
+        fit = self._image_width()
+        if fit == self._fitted_width:
+            return
+        self._fitted_width = fit
         document = self.document()
-        tables = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
-        if not tables:
+        tables = [
+            (f.firstPosition(), f.lastPosition(), max(48.0, fit / max(1, f.columns()) - 12))
+            for f in document.rootFrame().childFrames()
+            if isinstance(f, QTextTable)
+        ]
+        changes: list[tuple[int, int, QTextImageFormat]] = []
+        block = document.begin()
+        while block.isValid():
+            position = block.position()
+            limit = next((share for a, z, share in tables if a <= position <= z), float(fit))
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                it += 1
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image = fmt.toImageFormat()
+                    if self._fitted_image(image, limit):
+                        changes.append((fragment.position(), fragment.length(), image))
+            block = block.next()
+        if not changes:
             return
         cursor = QTextCursor(document)
-        for table in tables:
-            share = max(48.0, self._image_width() / max(1, table.columns()) - 12)
-            block = document.findBlock(table.firstPosition())
-            while block.isValid() and block.position() <= table.lastPosition():
-                it = block.begin()
-                while not it.atEnd():
-                    fragment = it.fragment()
-                    it += 1
-                    fmt = fragment.charFormat()
-                    if not fmt.isImageFormat():
-                        continue
-                    image = fmt.toImageFormat()
-                    width, height = image.width(), image.height()
-                    if width <= 0 or height <= 0:
-                        found = document.resource(
-                            QTextDocument.ResourceType.ImageResource, QUrl(image.name())
-                        )
-                        if not isinstance(found, QImage) or found.isNull():
-                            continue
-                        ratio = found.devicePixelRatio()
-                        width, height = found.width() / ratio, found.height() / ratio
-                    if width <= share:
-                        continue
-                    image.setWidth(share)
-                    image.setHeight(height * share / width)
-                    cursor.setPosition(fragment.position())
-                    cursor.setPosition(
-                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
-                    )
-                    cursor.setCharFormat(image)
-                block = block.next()
+        blocked = self.blockSignals(True)  # the same text: nothing to find or light again
+        undo = document.isUndoRedoEnabled()
+        document.setUndoRedoEnabled(False)
+        try:
+            for start, length, image in changes:
+                cursor.setPosition(start)
+                cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(image)
+        finally:
+            document.setUndoRedoEnabled(undo)
+            self.blockSignals(blocked)
+
+    def _fitted_image(self, image: QTextImageFormat, limit: float) -> bool:
+        """``image`` given the size it takes in a place at most ``limit`` wide; False when it
+        has it already (or a width the page gave it)."""
+        if image.width() > 0 and not image.property(_FITTED):
+            return False  # the page's own width
+        found = self.document().resource(
+            QTextDocument.ResourceType.ImageResource, QUrl(image.name())
+        )
+        if not isinstance(found, QImage) or found.isNull():
+            return False
+        ratio = found.devicePixelRatio()
+        width, height = found.width() / ratio, found.height() / ratio
+        wanted = min(width, limit)
+        if abs(image.width() - wanted) < 0.5 or (image.width() <= 0 and width <= limit):
+            return False
+        image.setWidth(wanted)
+        image.setHeight(height * wanted / width)
+        image.setProperty(_FITTED, True)
+        return True
 
     def _image_width(self) -> int:
         """Wide images are shrunk to the column, as mdBook's ``max-width: 100%`` does."""
