@@ -364,3 +364,32 @@ def test_the_window_indexes_a_book_when_it_opens(
     services.bookmarks.deleteLater()
     qapp.styleHints().unsetColorScheme()
     qapp.setPalette(palette)
+
+
+def test_a_build_whose_delivery_is_gone_ends_quietly(qapp: object) -> None:
+    """A process quitting without stopping the runner (a script, a test) has Qt delete the
+    build's delivery object; the build thread then ends without a traceback (it printed
+    "Signal source has been deleted" twice)."""
+    import threading
+
+    import shiboken6
+
+    from handbook.ui.search import worker
+
+    delivery = worker.Delivery()
+    shiboken6.delete(delivery)
+
+    def open_index(_book: object, progress: object) -> object:
+        progress(1, 2)  # type: ignore[operator]  # the first emit meets the deleted object
+        raise AssertionError("not reached")
+
+    worker._run_build(delivery, open_index, object(), 1, threading.Event())  # type: ignore[arg-type]
+    live = worker.Delivery()  # one still there hears of the failure as before
+    said: list[str] = []
+    live.failed.connect(lambda _number, message: said.append(message))
+
+    def failing(_book: object, _progress: object) -> object:
+        raise RuntimeError("the disk went away")
+
+    worker._run_build(live, failing, object(), 1, threading.Event())  # type: ignore[arg-type]
+    assert said == ["the disk went away"]

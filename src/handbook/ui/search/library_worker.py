@@ -30,7 +30,13 @@ from handbook.core.library.store import LibraryBook, canonical
 from handbook.core.search.index import IndexCache, SearchIndex, SearchOptions
 from handbook.core.search.library import LibraryResults, search_books
 from handbook.core.storage.pathtext import displayable
-from handbook.ui.search.worker import JOIN_SECONDS, Delivery, OpenIndex, QueryRunner
+from handbook.ui.search.worker import (
+    JOIN_SECONDS,
+    Delivery,
+    OpenIndex,
+    QueryRunner,
+    quiet_when_gone,
+)
 
 LIBRARY_LIMIT = 100  # hits shown across books, best first
 ListBooks = Callable[[], Sequence[LibraryBook]]
@@ -243,6 +249,7 @@ class LibrarySearchRunner(QueryRunner):
             self.failed.emit(message)
 
 
+@quiet_when_gone
 def _open_library(
     delivery: _LibraryDelivery,
     list_books: ListBooks,

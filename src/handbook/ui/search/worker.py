@@ -31,8 +31,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ParamSpec, Protocol
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from handbook.core.book.model import Book
@@ -61,6 +62,25 @@ class Searchable(Protocol):
 
 
 JOIN_SECONDS = 2.0  # how long stop() waits for a cancelled build to notice (one step, usually)
+
+
+P = ParamSpec("P")
+
+
+def quiet_when_gone(target: Callable[P, None]) -> Callable[P, None]:
+    """A worker thread's function that ends quietly once its delivery object (its first
+    argument) is gone: a process that quits without stopping the runner (a script, a test)
+    has Qt delete it, and the thread's next emit raised "Signal source has been deleted"."""
+
+    @functools.wraps(target)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            target(*args, **kwargs)
+        except RuntimeError:
+            if shiboken6.isValid(args[0]):
+                raise
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -376,6 +396,7 @@ class SearchRunner(QueryRunner):
             self.results_ready.emit(request, SearchResults("", (), 0))
 
 
+@quiet_when_gone
 def _run_build(
     delivery: Delivery, open_index: OpenIndex, book: Book, number: int, cancel: threading.Event
 ) -> None:
@@ -406,6 +427,7 @@ def _run_build(
     delivery.finished.emit(number, index)
 
 
+@quiet_when_gone
 def _run_update(
     delivery: Delivery,
     update: Callable[[], None],
