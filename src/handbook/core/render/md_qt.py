@@ -48,14 +48,14 @@ class _QtPostprocessor(Postprocessor):  # type: ignore[misc]  # markdown ships n
 
     def run(self, text: str) -> str:
         if "highlight" in text:
-            if text.count("\n") > parts.CODE_PART_LINES:
+            if parts.long_code(text.count("\n")):  # there may be a long one
                 text = _CODE_BLOCK.sub(self._long_code, text)
             text = _CODE_OPEN.sub(self.code_open, text)
             text = _CODE_CLOSE.sub("</pre></td></tr></table>", text)
         if "<table>" in text:
             text = text.replace("<table>", _GRID_OPEN)
             text = _ALIGNED_CELL.sub(r'<\1 align="\2">', text)
-            if text.count("<tr>") > parts.TABLE_PART_ROWS:
+            if parts.long_table(text.count("<tr>")):
                 text = _GRID.sub(_long_table, text)
         if "checkbox" in text:
             text = _CHECKED.sub("☑ ", _UNCHECKED.sub("☐ ", text))
@@ -63,7 +63,7 @@ class _QtPostprocessor(Postprocessor):  # type: ignore[misc]  # markdown ships n
 
     def _long_code(self, m: re.Match[str]) -> str:
         body = m.group(1)
-        if body.count("\n") <= parts.CODE_PART_LINES * 3 // 2:
+        if not parts.long_code(body.count("\n")):
             return m.group(0)
         return parts.code_tables(body.rstrip("\n"), self.background)
 
@@ -73,7 +73,7 @@ def _long_table(m: re.Match[str]) -> str:
     if "<table" in body:  # a table in a cell: as it is
         return m.group(0)
     rows = _ROW.findall(body)
-    if len(rows) <= parts.TABLE_PART_ROWS * 3 // 2 or "".join(rows).strip() != body.strip():
+    if not parts.long_table(len(rows)) or "".join(rows).strip() != body.strip():
         return m.group(0)  # short, or something between its rows: as it is
     return parts.grid_tables(_GRID_OPEN + "\n", head, rows)
 

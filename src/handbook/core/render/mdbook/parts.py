@@ -21,6 +21,17 @@ WIDTH_SAMPLE_ROWS = 500  # the rows the column widths are measured on
 _CELL_CHARS = 60  # a longer cell counts as this long: it wraps
 _MIN_PERCENT = 4
 
+
+def long_code(lines: int) -> bool:
+    """Whether a code block of ``lines`` lines is written as several tables."""
+    return lines > CODE_PART_LINES * 3 // 2
+
+
+def long_table(rows: int) -> bool:
+    """Whether a table of ``rows`` body rows is written as several tables."""
+    return rows > TABLE_PART_ROWS * 3 // 2
+
+
 _CELL_TAG = re.compile(r"<(t[dh])((?: [^>]*)?)>")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -39,10 +50,10 @@ def code_tables(body: str, background: str) -> str:
         f' bgcolor="{background}"'
     )
     lines = body.split("\n")
-    if len(lines) <= CODE_PART_LINES * 3 // 2:
+    if not long_code(len(lines)):
         return f"{table}><tbody><tr><td><pre>{body}</pre></td></tr></tbody></table>\n"
     cuts = [0]
-    while len(lines) - cuts[-1] > CODE_PART_LINES * 3 // 2:
+    while long_code(len(lines) - cuts[-1]):
         cut = cuts[-1] + CODE_PART_LINES
         # between two lines with text: HTML drops a newline right after <pre>, Qt one at its end
         while cut < len(lines) and not (lines[cut] and lines[cut - 1]):
@@ -65,7 +76,7 @@ def code_tables(body: str, background: str) -> str:
 def grid_tables(opening: str, head: str, rows: list[str]) -> str:
     """A markdown table (``opening`` its start tag, ``head`` its ``<thead>`` up to the
     ``<tbody>`` line, ``rows`` its body's rows) as written, or as several tables when long."""
-    if len(rows) <= TABLE_PART_ROWS * 3 // 2:
+    if not long_table(len(rows)):
         return f"{opening}{head}<tbody>\n{''.join(rows)}</tbody></table>\n"
     widths = _column_widths([head, *rows[:WIDTH_SAMPLE_ROWS]])
     start = opening.rstrip("\n").removesuffix(">")

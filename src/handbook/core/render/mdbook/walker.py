@@ -20,7 +20,7 @@ from typing import Any
 from handbook.core.book.headings import slugify, unique_anchor
 from handbook.core.book.model import Heading, MarkdownOptions
 from handbook.core.render.mdbook.code import fence, highlight, visible_code
-from handbook.core.render.mdbook.parts import code_tables, grid_tables
+from handbook.core.render.mdbook.parts import code_tables, grid_tables, long_table
 from handbook.core.render.mdbook.raw_html import RawHtml
 from handbook.core.render.theme import PageTheme
 
@@ -460,7 +460,7 @@ class Walker:
 
         def close() -> None:  # a long table: written as several (core/render/mdbook/parts.py)
             self.table_rows = None
-            if not rows or self.raw.hidden:
+            if not long_table(len(rows)) or self.raw.hidden:
                 self.emit("</tbody></table>\n")
                 return
             body = [out[a] if b - a == 1 else "".join(out[a:b]) for a, b in _spans(rows, out)]
