@@ -710,10 +710,14 @@ class Viewer(QTextBrowser):
             if isinstance(f, QTextTable)
         ]
         changes: list[tuple[int, int, QTextImageFormat]] = []
+        table = 0  # the first table not yet passed (blocks and tables come in page order)
         block = document.begin()
         while block.isValid():
             position = block.position()
-            limit = next((share for a, z, share in tables if a <= position <= z), float(fit))
+            while table < len(tables) and tables[table][1] < position:
+                table += 1
+            inside = table < len(tables) and tables[table][0] <= position
+            limit = tables[table][2] if inside else float(fit)
             it = block.begin()
             while not it.atEnd():
                 fragment = it.fragment()
