@@ -79,9 +79,7 @@ def chapter_source_reader(book: Book) -> Callable[[str], str]:
         try:
             return reader.read(path)
         except _Unreadable as exc:
-            node = book.chapter(path)
-            problem = reader.problem(path, node.line if node else None, exc)
-            raise BookError(problem.message, problem.file, problem.line) from None
+            raise _book_error(book, reader, path, exc) from None
 
     return read
 
@@ -96,11 +94,16 @@ def chapter_expander(book: Book) -> Callable[[str], Expanded]:
         try:
             return reader.expanded(path)
         except _Unreadable as exc:
-            node = book.chapter(path)
-            problem = reader.problem(path, node.line if node else None, exc)
-            raise BookError(problem.message, problem.file, problem.line) from None
+            raise _book_error(book, reader, path, exc) from None
 
     return expanded
+
+
+def _book_error(book: Book, reader: _ChapterReader, path: str, exc: _Unreadable) -> BookError:
+    """Why chapter ``path`` cannot be read, at its SUMMARY.md line when it is listed there."""
+    node = book.chapter(path)
+    problem = reader.problem(path, node.line if node else None, exc)
+    return BookError(problem.message, problem.file, problem.line)
 
 
 def book_identity(book: Book) -> str:
