@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from handbook.core.book.load import load_book
@@ -19,7 +18,7 @@ from handbook.core.render.mdbook.chapter import parse_chapter
 from handbook.core.render.renderer import Renderer
 from handbook.core.render.sanitize import sanitize
 from handbook.core.render.theme import DARK, LIGHT, PageTheme
-from handbook.ui.reader.page_fill import PageFill, split_page
+from handbook.ui.reader.page_fill import split_page
 from handbook.ui.window.main_window import MainWindow
 from tests.conftest import write_book
 
@@ -54,6 +53,12 @@ def text(html: str) -> str:
     return document.toPlainText()
 
 
+def lines(html: str) -> list[str]:
+    """The page's lines of text (Qt keeps an empty line between two tables in the plain
+    text: the empty lines are left out)."""
+    return [line for line in text(html).splitlines() if line]
+
+
 def whole(markdown: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """The page as one table (parts as long as the block)."""
     with monkeypatch.context() as m:
@@ -72,9 +77,7 @@ def test_a_long_code_block_is_several_tables_with_the_same_text(
     assert html.count('<table class="code"') >= CODE_LINES // parts.CODE_PART_LINES - 1
     # every line, blank ones too, in order (Qt keeps an empty line between two tables)
     parts_of_it = html.count('<table class="code"')
-    assert [line for line in text(html).splitlines() if line] == [
-        line for line in text(one).splitlines() if line
-    ]
+    assert lines(html) == lines(one)
     assert text(html).count("\n") - text(one).count("\n") == parts_of_it - 1
     assert "<pre>\n" not in html
     assert sanitize(html) == html  # as the sanitizer writes it: the page may skip it
@@ -90,9 +93,7 @@ def test_a_long_table_is_several_tables_with_one_head_and_the_same_widths(
     assert tables == TABLE_ROWS // parts.TABLE_PART_ROWS
     assert html.count("<thead>") == 1 and html.count("<th ") + html.count("<th>") == 3
     # the same lines (Qt keeps an empty line between two tables in the plain text)
-    assert [line for line in text(html).splitlines() if line] == [
-        line for line in text(one).splitlines() if line
-    ]
+    assert lines(html) == lines(one)
     # each part's first row (and the head) says the columns' widths, the same each time
     widths = re.findall(
         r'<tr><t[dh][^>]*width="(\d+)%"[^>]*>.*?width="(\d+)%".*?width="(\d+)%"', html
@@ -136,9 +137,7 @@ def test_a_long_code_block_and_table_of_an_mkdocs_site_too(
         and html.count('<table class="grid"') == TABLE_ROWS // parts.TABLE_PART_ROWS
     )
     assert html.count("<thead>") == 1
-    assert [line for line in text(html).splitlines() if line] == [
-        line for line in text(one).splitlines() if line
-    ]
+    assert lines(html) == lines(one)
 
 
 def _tables(document: QTextDocument) -> list[tuple[int, int, float, float]]:
@@ -158,20 +157,14 @@ def test_a_page_of_long_blocks_filled_in_parts_is_the_page_set_at_once(
 ) -> None:
     """Cut between the tables a long code block and a long table are written as, the page put
     in part by part is the page set whole: the same blocks, formats and tables."""
-    from tests.ui.test_page_fill import _shape
+    from tests.ui.test_page_fill import _shape, filled_and_whole
 
     markdown = code_chapter(CODE_LINES) + "\n" + table_chapter(TABLE_ROWS).split("\n", 2)[2]
     root = write_book(tmp_path / "book", "# Summary\n\n- [Long](long.md)\n", {"long.md": markdown})
     page = Renderer(load_book(root), theme).render("long.md").html
     pages = split_page(page, first=1500, size=1500)
     assert pages is not None and len(pages) > 30  # cut between the tables
-    browser = QTextBrowser()
-    qtbot.addWidget(browser)
-    fill = PageFill(browser, at_once=0, first=1500, size=1500)
-    fill.set_page(page)
-    fill.finish()
-    whole = QTextDocument()
-    whole.setHtml(page)
+    browser, whole = filled_and_whole(qtbot, page)
     assert browser.toPlainText() == whole.toPlainText()
     assert _shape(browser.document()) == _shape(whole)
     assert _tables(browser.document()) == _tables(whole)

@@ -347,6 +347,21 @@ def _shape(document: QTextDocument) -> list[tuple[object, ...]]:
     return shape
 
 
+def filled_and_whole(
+    qtbot: QtBot, page: str, size: int = 1500
+) -> tuple[QTextBrowser, QTextDocument]:
+    """A browser given ``page`` part by part (parts of about ``size`` characters), and the
+    same page set whole."""
+    browser = QTextBrowser()
+    qtbot.addWidget(browser)
+    fill = PageFill(browser, at_once=0, first=size, size=size)
+    fill.set_page(page)
+    fill.finish()
+    whole = QTextDocument()
+    whole.setHtml(page)
+    return browser, whole
+
+
 @pytest.mark.skipif(not RUST_BOOK.is_dir(), reason="the Rust book is in ../shared")
 def test_a_page_filled_in_parts_is_the_page_set_at_once(qtbot: QtBot) -> None:
     """Every chapter of the Rust book cut into parts of ~1,500 characters, in both themes."""
@@ -359,13 +374,7 @@ def test_a_page_filled_in_parts_is_the_page_set_at_once(qtbot: QtBot) -> None:
         if parts is None:
             continue
         cut += len(parts) - 1
-        browser = QTextBrowser()
-        qtbot.addWidget(browser)
-        fill = PageFill(browser, at_once=0, first=1500, size=1500)
-        fill.set_page(page)
-        fill.finish()
-        whole = QTextDocument()
-        whole.setHtml(page)
+        browser, whole = filled_and_whole(qtbot, page)
         assert browser.toPlainText() == whole.toPlainText(), chapter
         assert _shape(browser.document()) == _shape(whole), chapter
     assert cut > 500  # headings, lists, code, tables and quotes met cuts on every side
