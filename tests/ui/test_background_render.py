@@ -50,13 +50,22 @@ class GatedRenderer:
         return render
 
 
-def make_window(qtbot: QtBot, book: Book, gate: GatedRenderer | None = None) -> MainWindow:
-    window = MainWindow(book, make_renderer=gate, open_external=lambda url: None)
+def make_window(
+    qtbot: QtBot,
+    book: Book,
+    renderer: GatedRenderer | RecordingRenderer | None = None,
+    at: str | None = None,
+) -> MainWindow:
+    """A window on ``book`` rendering with ``renderer``, at chapter ``at`` (else the first)."""
+    window = MainWindow(book, make_renderer=renderer, open_external=lambda url: None)
     qtbot.addWidget(window)
     window.resize(900, 600)
     window.show()
     qtbot.waitExposed(window)
-    window.open_first_chapter()
+    if at is None:
+        window.open_first_chapter()
+    else:
+        window.open_section(at)
     return window
 
 
@@ -184,12 +193,7 @@ def test_the_chapters_next_to_the_page_are_rendered_ahead_and_shown_without_rend
     summary = "# Summary\n\n" + "".join(f"- [{p[:-3]}]({p})\n" for p in chapters)
     book = load_book(write_book(tmp_path / "book", summary, chapters))
     recorder = RecordingRenderer()
-    window = MainWindow(book, make_renderer=recorder, open_external=lambda url: None)
-    qtbot.addWidget(window)
-    window.resize(900, 600)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_section("two.md")
+    window = make_window(qtbot, book, recorder, at="two.md")
     ahead = {("one.md", "render-ahead"), ("three.md", "render-ahead")}
     qtbot.waitUntil(lambda: ahead <= set(recorder.renders) and window.page.holds("three.md"))
     order = [path for path, _thread in recorder.renders]
@@ -226,12 +230,7 @@ def test_once_the_book_is_indexed_a_click_on_a_far_chapter_renders_nothing(
     summary = "# Summary\n\n" + "".join(f"- [{p[:-3]}]({p})\n" for p in chapters)
     book = load_book(write_book(tmp_path / "book", summary, chapters))
     recorder = RecordingRenderer()
-    window = MainWindow(book, make_renderer=recorder, open_external=lambda url: None)
-    qtbot.addWidget(window)
-    window.resize(900, 600)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_section("c00.md")
+    window = make_window(qtbot, book, recorder, at="c00.md")
     qtbot.waitUntil(lambda: all(window.page.holds(p) for p in chapters))  # the book settled
     assert {thread for path, thread in recorder.renders if path != "c00.md"} == {"render-ahead"}
 
@@ -252,12 +251,7 @@ def test_rendering_a_book_ahead_stops_at_the_cache_bound_keeping_the_nearest_cha
     monkeypatch.setattr(chapter_cache, "CACHE_HTML_CHARS", bound)
     book = load_book(write_generated_book(tmp_path / "book", 5000))
     recorder = RecordingRenderer()
-    window = MainWindow(book, make_renderer=recorder, open_external=lambda url: None)
-    qtbot.addWidget(window)
-    window.resize(900, 600)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_section("ch02500.md")
+    window = make_window(qtbot, book, recorder, at="ch02500.md")
     cache = window.shelf.chapters(book)
     qtbot.waitUntil(lambda: cache.html_chars() > bound * 0.9, timeout=120_000)
     qtbot.waitUntil(lambda: not render_threads(window), timeout=60_000)

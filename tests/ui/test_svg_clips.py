@@ -11,8 +11,10 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
+from handbook.core.book.load import load_book
 from handbook.core.render.svg import confine_svg
 from handbook.ui.reader.book_images import read_book_image
+from handbook.ui.window.main_window import MainWindow
 from tests.ui.conftest import MakeServices
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
@@ -67,22 +69,27 @@ def test_the_rust_books_ferris_is_drawn_without_a_black_box(qapp: object, rust_b
     assert _dark_share(image) < 0.05  # its eyes only; the unclipped drawing was about half black
 
 
+def window_at(
+    qtbot: QtBot, make_services: MakeServices, root: Path, chapter: str, height: int
+) -> MainWindow:
+    """A window 1,100 px wide on the book at ``root``, ``chapter``'s whole page shown."""
+    window = MainWindow(load_book(root), services=make_services())
+    qtbot.addWidget(window)
+    window.resize(1100, height)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_section(chapter)
+    qtbot.waitUntil(window.viewer.page_complete)
+    return window
+
+
 def test_images_in_a_table_leave_its_text_room(
     qtbot: QtBot, make_services: MakeServices, rust_book: Path
 ) -> None:
     """The Rust book's Introduction: a table of three Ferris drawings (1,259 px wide each) and
     what they mean. Each drawing took the whole column and squeezed "This code does not
     produce the desired behavior." to a letter a line, the page wider than the window."""
-    from handbook.core.book.load import load_book
-    from handbook.ui.window.main_window import MainWindow
-
-    window = MainWindow(load_book(rust_book), services=make_services())
-    qtbot.addWidget(window)
-    window.resize(1100, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_section("ch00-00-introduction.md")
-    qtbot.waitUntil(window.viewer.page_complete)
+    window = window_at(qtbot, make_services, rust_book, "ch00-00-introduction.md", 720)
     viewer = window.viewer
     document = viewer.document()
     block = document.begin()
@@ -101,20 +108,12 @@ def test_a_window_made_narrower_shrinks_the_pages_images_and_wider_gives_them_ba
     width, the page wider than the window behind a sideways scroll bar (the Rust book's
     ownership chapter, in the README's narrow screenshot). mdBook's ``max-width: 100%``
     shrinks it with the window, and lets it grow back."""
-    from handbook.core.book.load import load_book
-    from handbook.ui.window.main_window import MainWindow
     from tests.conftest import png, write_book
 
     chapter = "# Wide\n\nBefore the picture.\n\n![a wide picture](wide.png)\n\nAfter it.\n"
     root = write_book(tmp_path / "book", "# Summary\n\n- [Wide](wide.md)\n", {"wide.md": chapter})
     (root / "src" / "wide.png").write_bytes(png(1500, 300))
-    window = MainWindow(load_book(root), services=make_services())
-    qtbot.addWidget(window)
-    window.resize(1100, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_section("wide.md")
-    qtbot.waitUntil(window.viewer.page_complete)
+    window = window_at(qtbot, make_services, root, "wide.md", 700)
     viewer = window.viewer
 
     def image_width() -> float:
