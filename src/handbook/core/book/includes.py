@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from handbook.core.kept import Kept
 
 MAX_DEPTH = 10  # as mdBook
 MAX_INCLUDED_BYTES = 5 * 1024 * 1024  # one included file
@@ -146,48 +146,9 @@ class _KeptText:
     expanded: Expanded
 
 
-class _ExpandedChapters:
-    """The last chapters expanded, up to ``limit`` characters of text in all; any thread."""
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._size = 0
-        self._kept: OrderedDict[tuple[str, ...], _KeptText] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, ...]) -> Expanded | None:
-        with self._lock:
-            kept = self._kept.get(key)
-        if kept is None or any(_stamp(path) != stamp for path, stamp in kept.stamps):
-            return None
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-        return kept.expanded
-
-    def put(self, key: tuple[str, ...], kept: _KeptText) -> None:
-        size = len(kept.expanded.text)
-        if size > self._limit:
-            return
-        with self._lock:
-            old = self._kept.pop(key, None)
-            if old is not None:
-                self._size -= len(old.expanded.text)
-            self._kept[key] = kept
-            self._size += size
-            while self._size > self._limit:
-                _, dropped = self._kept.popitem(last=False)
-                self._size -= len(dropped.expanded.text)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._size = 0
-
-
 # The Rust book's 111 chapters are 1.2 million characters once expanded: books three times
 # that size are kept whole (the words parse_chapter keeps are bounded alike).
-_EXPANDED = _ExpandedChapters(limit=4_000_000)
+_EXPANDED: Kept[tuple[str, ...], _KeptText] = Kept(limit=4_000_000)
 
 
 def expanded_chapter(
@@ -210,8 +171,8 @@ def expanded_chapter(
     file = os.fspath(chapter_file)
     full_key = (file, os.fspath(book_root), *key)
     kept = _EXPANDED.get(full_key)
-    if kept is not None:
-        return kept
+    if kept is not None and all(_stamp(path) == stamp for path, stamp in kept.stamps):
+        return kept.expanded
     since = time.time_ns()
     stamp = _stamp(file)
     text = read()
@@ -222,7 +183,7 @@ def expanded_chapter(
         expanded, expander = _expand(text, chapter_file, book_root, NoteMarkers().marker, root_real)
         stamps += _stamps(expander)
     if all(s is not None and s[3] < since - _RACY_NS for _, s in stamps):
-        _EXPANDED.put(full_key, _KeptText(stamps, expanded))
+        _EXPANDED.put(full_key, _KeptText(stamps, expanded), len(expanded.text))
     return expanded
 
 

@@ -8,21 +8,20 @@ text, code as shown, captions, footnotes in the section that first cites them; n
 hidden line of code, a script, a comment or an element the page hides. The HTML is not yet
 sanitized: the renderer does that. The walk itself is :mod:`handbook.core.render.mdbook.walker`.
 
-The headings and words of the chapters parsed last for their page are kept (:class:`_Kept`,
-bounded): the search index, asking for the same text's words (a book indexed after its
-chapters were rendered, a saved chapter shown and indexed again), gets them without a second
-walk, as mdBook builds a page and its search entries from one parse.
+The headings and words of the chapters parsed last for their page are kept (a
+:class:`~handbook.core.kept.Kept`, bounded): the search index, asking for the same text's words
+(a book indexed after its chapters were rendered, a saved chapter shown and indexed again), gets
+them without a second walk, as mdBook builds a page and its search entries from one parse.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from functools import lru_cache
 
 import pyromark
 
 from handbook.core.book.model import MarkdownOptions
+from handbook.core.kept import Kept
 from handbook.core.render.mdbook.listings import rewrite_listings_text
 from handbook.core.render.mdbook.walker import ParsedChapter, SectionText, Walker
 from handbook.core.render.theme import PageTheme
@@ -73,7 +72,7 @@ def parse_chapter(
     HTML is written (the search index needs only headings and words); with ``headings_only``,
     only the headings are made (the tree, when a book opens), by the same handlers."""
     if theme is None and not headings_only:
-        kept = _KEPT.get(text, options)
+        kept = _KEPT.get((text, options))
         if kept is not None:
             return kept
     source = text
@@ -86,50 +85,11 @@ def parse_chapter(
     walker.walk(events)
     parsed = walker.result()
     if theme is not None:  # its words are the same in every theme
-        _KEPT.put(source, options, ParsedChapter("", parsed.headings, parsed.sections))
+        size = len(source) + sum(len(s.text) for s in parsed.sections)
+        _KEPT.put((source, options), ParsedChapter("", parsed.headings, parsed.sections), size)
     return parsed
-
-
-class _Kept:
-    """The words and headings of the last chapters parsed with their page, by text and
-    options, up to ``limit`` characters of text and words in all; any thread."""
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._size = 0
-        self._kept: OrderedDict[tuple[str, MarkdownOptions], tuple[ParsedChapter, int]] = (
-            OrderedDict()
-        )
-        self._lock = threading.Lock()
-
-    def get(self, text: str, options: MarkdownOptions) -> ParsedChapter | None:
-        with self._lock:
-            found = self._kept.get((text, options))
-            if found is None:
-                return None
-            self._kept.move_to_end((text, options))
-            return found[0]
-
-    def put(self, text: str, options: MarkdownOptions, parsed: ParsedChapter) -> None:
-        size = len(text) + sum(len(s.text) for s in parsed.sections)
-        if size > self._limit:
-            return
-        with self._lock:
-            old = self._kept.pop((text, options), None)
-            if old is not None:
-                self._size -= old[1]
-            self._kept[(text, options)] = (parsed, size)
-            self._size += size
-            while self._size > self._limit:
-                _, (_, dropped) = self._kept.popitem(last=False)
-                self._size -= dropped
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._size = 0
 
 
 # The Rust book's 111 chapters are 2.1 million characters of text and words: a book of that
 # size is kept whole (a few MB), for its index built after its pages.
-_KEPT = _Kept(limit=4_000_000)
+_KEPT: Kept[tuple[str, MarkdownOptions], ParsedChapter] = Kept(limit=4_000_000)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from handbook.core.kept import Kept
 
 _INFO_SPLIT = re.compile(r"[,\s]+")
 _RUST_LINE = re.compile(r"(\s*)#(.?)(.*)")
@@ -75,11 +75,9 @@ def highlight(code: str, language: str | None, style: str) -> str:
     if lexer is None:
         return html.escape(code, quote=False).replace("\xa0", "&nbsp;")
     key = (code, lexer.name, style)
-    with _LOCK:
-        done = _DONE.get(key)
-        if done is not None:
-            _DONE.move_to_end(key)
-            return done
+    done = _DONE.get(key)
+    if done is not None:
+        return done
     from pygments import highlight as pygmentize
 
     result: str = pygmentize(code, lexer, _formatter(style))
@@ -94,24 +92,13 @@ def highlight(code: str, language: str | None, style: str) -> str:
 def _keep(key: tuple[str, str, str], result: str) -> None:
     """Keep a block's colours: a chapter shown again (saved, its theme switched back) and
     blocks met again (a console line, an include's note) are not coloured anew."""
-    global _size
     size = len(key[0]) + len(result)
-    if size > _LIMIT // 16:
-        return
-    with _LOCK:
-        if key in _DONE:
-            return
-        _DONE[key] = result
-        _size += size
-        while _size > _LIMIT:
-            (code, _, _), dropped = _DONE.popitem(last=False)
-            _size -= len(code) + len(dropped)
+    if size <= _LIMIT // 16:
+        _DONE.put(key, result, size)
 
 
 _LIMIT = 2_000_000  # characters of code and its HTML kept
-_DONE: OrderedDict[tuple[str, str, str], str] = OrderedDict()
-_size = 0
-_LOCK = threading.Lock()
+_DONE: Kept[tuple[str, str, str], str] = Kept(_LIMIT)
 
 
 @lru_cache(maxsize=128)

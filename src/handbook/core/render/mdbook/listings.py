@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from collections import OrderedDict
+
+from handbook.core.kept import Kept
 
 _OPEN = re.compile(r"(\s*(?:>\s*)*)<Listing(\s[^>]*)?>\s*$")
 _CLOSE = re.compile(r"(\s*(?:>\s*)*)</Listing>\s*$")
@@ -53,26 +53,13 @@ def rewrite_listings_text(text: str) -> str:
     chapters rewritten last are kept (the book's load and the page rewrite the same text)."""
     if "Listing" not in text:
         return text
-    with _LOCK:
-        done = _DONE.get(text)
-        if done is not None:
-            _DONE.move_to_end(text)
-            return done
-    done = "\n".join(rewrite_listings(text.split("\n")))
-    if len(text) + len(done) <= _LIMIT:
-        with _LOCK:
-            global _size
-            if _DONE.pop(text, None) is None:  # another thread may have put it meanwhile
-                _size += len(text) + len(done)
-            _DONE[text] = done
-            while _size > _LIMIT:
-                old, old_done = _DONE.popitem(last=False)
-                _size -= len(old) + len(old_done)
+    done = _DONE.get(text)
+    if done is None:
+        done = "\n".join(rewrite_listings(text.split("\n")))
+        _DONE.put(text, done, len(text) + len(done))
     return done
 
 
 # Up to this many characters of chapters and their rewritten text: the Rust book's 2.4 million
 _LIMIT = 4_000_000
-_DONE: OrderedDict[str, str] = OrderedDict()
-_size = 0
-_LOCK = threading.Lock()
+_DONE: Kept[str, str] = Kept(_LIMIT)
